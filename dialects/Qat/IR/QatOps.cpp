@@ -1,0 +1,510 @@
+//===- QatOps.cpp - qat dialect operations --------------------------------===//
+
+#include "Qat/IR/QatOps.h"
+
+#include "mlir/Dialect/Traits.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/SymbolTable.h"
+
+using namespace mlir;
+using namespace mlir::qat;
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+int64_t mlir::qat::getWindowOutputSize(int64_t in, int64_t kernel,
+                                       int64_t stride, int64_t padLo,
+                                       int64_t padHi, int64_t dilation,
+                                       bool ceilMode) {
+  int64_t span = in + padLo + padHi - dilation * (kernel - 1) - 1;
+  if (span < 0)
+    return 0;
+  int64_t out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+  // PyTorch: with ceil_mode the last window must start inside the input or
+  // the low padding, not only in the high padding.
+  if (ceilMode && (out - 1) * stride >= in + padLo)
+    --out;
+  return out;
+}
+
+SmallVector<int64_t, 4> mlir::qat::normalizePads(ArrayRef<int64_t> pads) {
+  if (pads.size() == 2)
+    return {pads[0], pads[1], pads[0], pads[1]};
+  return SmallVector<int64_t, 4>(pads.begin(), pads.end());
+}
+
+/// Two extents agree if equal or if either is dynamic.
+static bool compatible(int64_t a, int64_t b) {
+  return a == b || ShapedType::isDynamic(a) || ShapedType::isDynamic(b);
+}
+
+static std::string shapeStr(ArrayRef<int64_t> shape) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "[";
+  llvm::interleaveComma(shape, os, [&](int64_t d) {
+    if (ShapedType::isDynamic(d))
+      os << "?";
+    else
+      os << d;
+  });
+  os << "]";
+  return s;
+}
+
+static LogicalResult checkShape(Operation *op, StringRef what, ShapedType type,
+                                ArrayRef<int64_t> expected) {
+  if (type.getRank() != static_cast<int64_t>(expected.size()))
+    return op->emitOpError() << what << " must have rank " << expected.size()
+                             << ", got " << type.getRank();
+  for (auto [got, want] : llvm::zip(type.getShape(), expected))
+    if (!compatible(got, want))
+      return op->emitOpError()
+             << what << " has shape " << shapeStr(type.getShape())
+             << ", expected " << shapeStr(expected);
+  return success();
+}
+
+static LogicalResult checkSameElementType(Operation *op) {
+  Type elt;
+  for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
+    auto shaped = dyn_cast<ShapedType>(t);
+    if (!shaped || !isa<FloatType>(shaped.getElementType()))
+      continue;
+    if (!elt)
+      elt = shaped.getElementType();
+    else if (elt != shaped.getElementType())
+      return op->emitOpError() << "mixes float element types " << elt
+                               << " and " << shaped.getElementType();
+  }
+  return success();
+}
+
+/// Checks the 2-element positive attribute arrays and the padding of a
+/// window op.
+static LogicalResult checkWindowAttrs(Operation *op, ArrayRef<int64_t> kernel,
+                                      ArrayRef<int64_t> strides,
+                                      ArrayRef<int64_t> padding,
+                                      ArrayRef<int64_t> dilation) {
+  auto positive2 = [&](StringRef name, ArrayRef<int64_t> v) -> LogicalResult {
+    if (v.size() != 2)
+      return op->emitOpError() << name << " must have 2 elements, got "
+                               << v.size();
+    for (int64_t x : v)
+      if (x < 1)
+        return op->emitOpError() << name << " must be positive, got " << x;
+    return success();
+  };
+  if (!kernel.empty() && failed(positive2("kernel_size", kernel)))
+    return failure();
+  if (failed(positive2("strides", strides)) ||
+      failed(positive2("dilation", dilation)))
+    return failure();
+  if (padding.size() != 2 && padding.size() != 4)
+    return op->emitOpError()
+           << "padding must have 2 ([h, w]) or 4 ([top, left, bottom, right]) "
+              "elements, got "
+           << padding.size();
+  for (int64_t p : padding)
+    if (p < 0)
+      return op->emitOpError() << "padding must be non-negative, got " << p;
+  return success();
+}
+
+/// Checks the spatial output extents of a window op.
+static LogicalResult checkWindowResult(Operation *op, RankedTensorType in,
+                                       RankedTensorType out, int64_t outC,
+                                       ArrayRef<int64_t> kernel,
+                                       ArrayRef<int64_t> strides,
+                                       ArrayRef<int64_t> pads,
+                                       ArrayRef<int64_t> dilation, bool ceil) {
+  SmallVector<int64_t> expected = {in.getDimSize(0), outC,
+                                   ShapedType::kDynamic, ShapedType::kDynamic};
+  for (int i = 0; i < 2; ++i) {
+    int64_t extent = in.getDimSize(2 + i);
+    if (ShapedType::isDynamic(extent))
+      continue;
+    int64_t o = getWindowOutputSize(extent, kernel[i], strides[i], pads[i],
+                                    pads[i + 2], dilation[i], ceil);
+    if (o < 1)
+      return op->emitOpError()
+             << "window of extent " << dilation[i] * (kernel[i] - 1) + 1
+             << " does not fit the padded input extent "
+             << extent + pads[i] + pads[i + 2] << " along axis " << 2 + i;
+    expected[2 + i] = o;
+  }
+  return checkShape(op, "result", out, expected);
+}
+
+//===----------------------------------------------------------------------===//
+// ParamOp, LoadOp, StoreOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ParamOp::verify() {
+  auto type = dyn_cast<RankedTensorType>(getInitialValue().getType());
+  if (!type)
+    return emitOpError("initial value must be a ranked tensor, got ")
+           << getInitialValue().getType();
+  if (!type.hasStaticShape())
+    return emitOpError("initial value must have a static shape, got ") << type;
+  if (!isa<FloatType, IntegerType>(type.getElementType()))
+    return emitOpError("element type must be float or integer, got ")
+           << type.getElementType();
+  return success();
+}
+
+static LogicalResult verifyParamUse(Operation *op, FlatSymbolRefAttr name,
+                                    Type type,
+                                    SymbolTableCollection &symbolTable) {
+  auto param = symbolTable.lookupNearestSymbolFrom<ParamOp>(op, name.getAttr());
+  if (!param)
+    return op->emitOpError() << "refers to " << name
+                             << ", which is not a qat.param";
+  if (param.getType() != type)
+    return op->emitOpError() << "type " << type << " does not match "
+                             << param.getType() << " of " << name;
+  return success();
+}
+
+LogicalResult LoadOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  return verifyParamUse(*this, getNameAttr(), getType(), symbolTable);
+}
+
+LogicalResult StoreOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  return verifyParamUse(*this, getNameAttr(), getValue().getType(),
+                        symbolTable);
+}
+
+//===----------------------------------------------------------------------===//
+// Layers
+//===----------------------------------------------------------------------===//
+
+LogicalResult LinearOp::verify() {
+  auto x = getInput().getType();
+  auto w = getWeight().getType();
+  if (x.getRank() != 2)
+    return emitOpError("input must have rank 2 ([N, in]), got ")
+           << x.getRank();
+  if (w.getRank() != 2)
+    return emitOpError("weight must have rank 2 ([out, in]), got ")
+           << w.getRank();
+  if (!compatible(x.getDimSize(1), w.getDimSize(1)))
+    return emitOpError("input features (")
+           << x.getDimSize(1) << ") do not match weight in-features ("
+           << w.getDimSize(1) << ")";
+  int64_t out = w.getDimSize(0);
+  if (getBias() && failed(checkShape(*this, "bias", getBias().getType(), {out})))
+    return failure();
+  if (failed(checkShape(*this, "result", getType(), {x.getDimSize(0), out})))
+    return failure();
+  return checkSameElementType(*this);
+}
+
+SmallVector<int64_t, 4> Conv2dOp::getPads() { return normalizePads(getPadding()); }
+
+LogicalResult Conv2dOp::verify() {
+  auto x = getInput().getType();
+  auto w = getWeight().getType();
+  if (x.getRank() != 4)
+    return emitOpError("input must have rank 4 (NCHW), got ") << x.getRank();
+  if (w.getRank() != 4)
+    return emitOpError("weight must have rank 4 (OIHW), got ") << w.getRank();
+  if (failed(checkWindowAttrs(*this, {}, getStrides(), getPadding(),
+                              getDilation())))
+    return failure();
+  int64_t groups = getGroups();
+  if (groups < 1)
+    return emitOpError("groups must be positive, got ") << groups;
+  int64_t c = x.getDimSize(1), o = w.getDimSize(0);
+  if (ShapedType::isDynamic(c) || ShapedType::isDynamic(o) ||
+      !w.hasStaticShape())
+    return emitOpError("channel and kernel extents must be static");
+  if (c % groups != 0)
+    return emitOpError("groups (") << groups << ") must divide the input channels ("
+                                   << c << ")";
+  if (o % groups != 0)
+    return emitOpError("groups (") << groups
+                                   << ") must divide the output channels (" << o
+                                   << ")";
+  if (w.getDimSize(1) != c / groups)
+    return emitOpError("weight has ")
+           << w.getDimSize(1) << " input channels per group, expected "
+           << c / groups << " (" << c << " channels / " << groups
+           << " groups)";
+  if (getBias() && failed(checkShape(*this, "bias", getBias().getType(), {o})))
+    return failure();
+  SmallVector<int64_t> kernel = {w.getDimSize(2), w.getDimSize(3)};
+  if (failed(checkWindowResult(*this, x, getType(), o, kernel, getStrides(),
+                               getPads(), getDilation(), /*ceil=*/false)))
+    return failure();
+  return checkSameElementType(*this);
+}
+
+LogicalResult BatchNormOp::verify() {
+  auto x = getInput().getType();
+  if (x.getRank() < 2)
+    return emitOpError("input must have rank >= 2 ([N, C, ...]), got ")
+           << x.getRank();
+  int64_t c = x.getDimSize(1);
+  for (auto [name, v] :
+       {std::pair<StringRef, Value>{"weight", getWeight()},
+        {"bias", getBias()},
+        {"running_mean", getRunningMean()},
+        {"running_var", getRunningVar()}})
+    if (failed(checkShape(*this, name, cast<ShapedType>(v.getType()), {c})))
+      return failure();
+  if (getResult().getType() != x)
+    return emitOpError("result type must equal the input type");
+  if (getNewRunningMean().getType() != getRunningMean().getType() ||
+      getNewRunningVar().getType() != getRunningVar().getType())
+    return emitOpError("updated running statistics must have the types of "
+                       "the running statistics");
+  if (!(getEps().convertToDouble() > 0.0))
+    return emitOpError("eps must be positive, got ") << getEps().convertToDouble();
+  double m = getMomentum().convertToDouble();
+  if (!(m >= 0.0 && m <= 1.0))
+    return emitOpError("momentum must be in [0, 1], got ") << m;
+  return checkSameElementType(*this);
+}
+
+//===----------------------------------------------------------------------===//
+// Element-wise
+//===----------------------------------------------------------------------===//
+
+LogicalResult ClampOp::verify() {
+  if (getMin().convertToDouble() > getMax().convertToDouble())
+    return emitOpError("min (")
+           << getMin().convertToDouble() << ") must not exceed max ("
+           << getMax().convertToDouble() << ")";
+  return success();
+}
+
+static LogicalResult verifyBroadcast(Operation *op) {
+  auto lhs = cast<ShapedType>(op->getOperand(0).getType());
+  auto rhs = cast<ShapedType>(op->getOperand(1).getType());
+  auto res = cast<ShapedType>(op->getResult(0).getType());
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(lhs.getShape(), rhs.getShape(),
+                                          shape))
+    return op->emitOpError() << "operand shapes " << shapeStr(lhs.getShape())
+                             << " and " << shapeStr(rhs.getShape())
+                             << " are not broadcast-compatible";
+  if (failed(checkShape(op, "result", res, shape)))
+    return failure();
+  return checkSameElementType(op);
+}
+
+LogicalResult AddOp::verify() { return verifyBroadcast(*this); }
+LogicalResult MulOp::verify() { return verifyBroadcast(*this); }
+
+//===----------------------------------------------------------------------===//
+// Shape and pooling
+//===----------------------------------------------------------------------===//
+
+/// Maps a possibly negative axis into [0, rank), or returns failure.
+static FailureOr<int64_t> normalizeAxis(Operation *op, StringRef name,
+                                        int64_t axis, int64_t rank) {
+  if (axis < -rank || axis >= rank) {
+    op->emitOpError() << name << " " << axis << " is out of range for rank "
+                      << rank;
+    return failure();
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError("needs at least one input");
+  auto first = cast<RankedTensorType>(getInputs().front().getType());
+  int64_t rank = first.getRank();
+  FailureOr<int64_t> axis = normalizeAxis(*this, "axis", getAxis(), rank);
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> shape(first.getShape());
+  shape[*axis] = 0;
+  for (auto [i, v] : llvm::enumerate(getInputs())) {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (t.getRank() != rank)
+      return emitOpError("input ") << i << " has rank " << t.getRank()
+                                   << ", expected " << rank;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d == *axis)
+        continue;
+      if (!compatible(t.getDimSize(d), shape[d]))
+        return emitOpError("input ")
+               << i << " has shape " << shapeStr(t.getShape())
+               << ", which differs from input 0 outside axis " << *axis;
+    }
+    if (ShapedType::isDynamic(t.getDimSize(*axis)) ||
+        ShapedType::isDynamic(shape[*axis]))
+      shape[*axis] = ShapedType::kDynamic;
+    else
+      shape[*axis] += t.getDimSize(*axis);
+  }
+  if (failed(checkShape(*this, "result", getType(), shape)))
+    return failure();
+  return checkSameElementType(*this);
+}
+
+template <typename PoolOp>
+static SmallVector<int64_t, 2> poolStrides(PoolOp op) {
+  if (auto s = op.getStrides())
+    return SmallVector<int64_t, 2>(s->begin(), s->end());
+  return SmallVector<int64_t, 2>(op.getKernelSize());
+}
+
+template <typename PoolOp>
+static LogicalResult verifyPool(PoolOp op, ArrayRef<int64_t> dilation,
+                                bool ceil) {
+  auto x = op.getInput().getType();
+  if (x.getRank() != 4)
+    return op.emitOpError("input must have rank 4 (NCHW), got ") << x.getRank();
+  SmallVector<int64_t, 2> strides = poolStrides(op);
+  if (failed(checkWindowAttrs(op, op.getKernelSize(), strides, op.getPadding(),
+                              dilation)))
+    return failure();
+  SmallVector<int64_t, 4> pads = normalizePads(op.getPadding());
+  for (int i = 0; i < 2; ++i)
+    if (pads[i] > op.getKernelSize()[i] / 2 ||
+        pads[i + 2] > op.getKernelSize()[i] / 2)
+      return op.emitOpError("padding must be at most half the kernel size");
+  if (failed(checkWindowResult(op, x, op.getType(), x.getDimSize(1),
+                               op.getKernelSize(), strides, pads, dilation,
+                               ceil)))
+    return failure();
+  return checkSameElementType(op);
+}
+
+SmallVector<int64_t, 2> MaxPool2dOp::getStridesOrDefault() {
+  return poolStrides(*this);
+}
+SmallVector<int64_t, 4> MaxPool2dOp::getPads() {
+  return normalizePads(getPadding());
+}
+LogicalResult MaxPool2dOp::verify() {
+  return verifyPool(*this, getDilation(), getCeilMode());
+}
+
+SmallVector<int64_t, 2> AvgPool2dOp::getStridesOrDefault() {
+  return poolStrides(*this);
+}
+SmallVector<int64_t, 4> AvgPool2dOp::getPads() {
+  return normalizePads(getPadding());
+}
+LogicalResult AvgPool2dOp::verify() {
+  return verifyPool(*this, {1, 1}, getCeilMode());
+}
+
+LogicalResult GlobalAvgPoolOp::verify() {
+  auto x = getInput().getType();
+  if (x.getRank() != 4)
+    return emitOpError("input must have rank 4 (NCHW), got ") << x.getRank();
+  if (failed(checkShape(*this, "result", getType(),
+                        {x.getDimSize(0), x.getDimSize(1), 1, 1})))
+    return failure();
+  return checkSameElementType(*this);
+}
+
+LogicalResult FlattenOp::verify() {
+  auto x = getInput().getType();
+  int64_t rank = x.getRank();
+  if (rank == 0)
+    return emitOpError("input must have rank >= 1");
+  FailureOr<int64_t> start =
+      normalizeAxis(*this, "start_dim", getStartDim(), rank);
+  if (failed(start))
+    return failure();
+  FailureOr<int64_t> end = normalizeAxis(*this, "end_dim", getEndDim(), rank);
+  if (failed(end))
+    return failure();
+  if (*start > *end)
+    return emitOpError("start_dim (")
+           << *start << ") must not come after end_dim (" << *end << ")";
+  SmallVector<int64_t> shape(x.getShape().take_front(*start));
+  int64_t merged = 1;
+  for (int64_t d = *start; d <= *end; ++d)
+    merged = ShapedType::isDynamic(x.getDimSize(d)) ||
+                     ShapedType::isDynamic(merged)
+                 ? ShapedType::kDynamic
+                 : merged * x.getDimSize(d);
+  shape.push_back(merged);
+  llvm::append_range(shape, x.getShape().drop_front(*end + 1));
+  if (failed(checkShape(*this, "result", getType(), shape)))
+    return failure();
+  return checkSameElementType(*this);
+}
+
+LogicalResult ReshapeOp::verify() {
+  auto x = getInput().getType();
+  auto y = getType();
+  if (x.hasStaticShape() && y.hasStaticShape() &&
+      x.getNumElements() != y.getNumElements())
+    return emitOpError("cannot reshape ")
+           << x.getNumElements() << " elements " << shapeStr(x.getShape())
+           << " into " << y.getNumElements() << " elements "
+           << shapeStr(y.getShape());
+  if (llvm::count_if(y.getShape(), ShapedType::isDynamic) > 1)
+    return emitOpError("result may have at most one dynamic extent");
+  return checkSameElementType(*this);
+}
+
+LogicalResult SoftmaxOp::verify() {
+  return normalizeAxis(*this, "axis", getAxis(), getType().getRank());
+}
+
+//===----------------------------------------------------------------------===//
+// Losses
+//===----------------------------------------------------------------------===//
+
+LogicalResult CrossEntropyOp::verify() {
+  auto logits = getLogits().getType();
+  auto labels = getLabels().getType();
+  if (logits.getRank() != 2)
+    return emitOpError("logits must have rank 2 ([N, C]), got ")
+           << logits.getRank();
+  if (failed(checkShape(*this, "labels", labels, {logits.getDimSize(0)})))
+    return failure();
+  if (getType().getElementType() != logits.getElementType())
+    return emitOpError("result element type must match the logits");
+  return success();
+}
+
+LogicalResult MseOp::verify() {
+  auto a = getInput().getType();
+  auto b = getTarget().getType();
+  if (failed(checkShape(*this, "target", b, a.getShape())))
+    return failure();
+  return checkSameElementType(*this);
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization
+//===----------------------------------------------------------------------===//
+
+LogicalResult FakeQuantOp::verify() {
+  auto x = getInput().getType();
+  QSpecAttr spec = getSpec();
+  if (getType() != x)
+    return emitOpError("result type must equal the input type");
+  auto scale = getScale().getType();
+  auto zp = getZeroPoint().getType();
+  int64_t channels = 1;
+  if (std::optional<int64_t> axis = spec.getAxis()) {
+    if (*axis >= x.getRank())
+      return emitOpError("per-channel axis ")
+             << *axis << " is out of range for rank " << x.getRank();
+    channels = x.getDimSize(*axis);
+  }
+  if (failed(checkShape(*this, "scale", scale, {channels})) ||
+      failed(checkShape(*this, "zero_point", zp, {channels})))
+    return failure();
+  if (!scale.getElementType().isF32())
+    return emitOpError("scale must be f32, got ") << scale.getElementType();
+  if (!zp.getElementType().isInteger(32))
+    return emitOpError("zero_point must be i32, got ") << zp.getElementType();
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "Qat/IR/QatOps.cpp.inc"

@@ -1,0 +1,35 @@
+//===- QatOps.h - qat dialect operations ------------------------*- C++ -*-===//
+
+#ifndef QAT_DIALECT_QAT_IR_QATOPS_H
+#define QAT_DIALECT_QAT_IR_QATOPS_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "Qat/IR/QatAttrs.h"
+#include "Qat/IR/QatDialect.h"
+
+#define GET_OP_CLASSES
+#include "Qat/IR/QatOps.h.inc"
+
+
+
+namespace mlir::qat {
+/// Output extent of a sliding window (conv or pool) along one axis, with
+/// PyTorch's rule for ceil_mode (the last window must start inside the
+/// input or the low padding). Returns a value < 1 if no window fits.
+int64_t getWindowOutputSize(int64_t in, int64_t kernel, int64_t stride,
+                            int64_t padLo, int64_t padHi, int64_t dilation,
+                            bool ceilMode);
+
+/// Normalizes `[h, w]` or `[top, left, bottom, right]` padding to the
+/// 4-element form.
+SmallVector<int64_t, 4> normalizePads(ArrayRef<int64_t> pads);
+} // namespace mlir::qat
+
+#endif // QAT_DIALECT_QAT_IR_QATOPS_H

@@ -1,0 +1,34 @@
+//===- Passes.td - qat conversion passes -------------------*- tablegen -*-===//
+
+#ifndef QAT_CONVERSION_PASSES_TD
+#define QAT_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertQatToLinalg : Pass<"convert-qat-to-linalg", "ModuleOp"> {
+  let summary = "Lower qat model ops to linalg, tensor, arith and math";
+  let description = [{
+    Lowers every float model op of the `qat` dialect (layers, element-wise
+    ops, pooling, shape ops, losses, fake_quant and the stubs) to
+    destination-style linalg ops on tensors, and the module-level
+    `qat.param` / `qat.load` / `qat.store` to `ml_program` globals, which
+    bufferize to `memref.global`s that keep their symbol names (so a JIT
+    can read trained values back by name).
+
+    Example:
+
+    ```mlir
+    %y = qat.relu %x : tensor<4x20xf32>
+    ```
+    becomes a `linalg.generic` computing `arith.maximumf(%in, 0.0)`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::ml_program::MLProgramDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+#endif // QAT_CONVERSION_PASSES_TD

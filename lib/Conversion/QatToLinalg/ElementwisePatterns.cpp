@@ -1,0 +1,218 @@
+//===- ElementwisePatterns.cpp - element-wise qat ops to linalg -----------===//
+
+#include "PatternUtils.h"
+#include "Qat/IR/QatOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+using namespace mlir;
+using namespace mlir::qat;
+using namespace mlir::qat::lowering;
+
+namespace {
+/// Lowers a one-input element-wise op with a scalar body.
+template <typename OpTy>
+struct UnaryLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using Adaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
+  using Body = std::function<Value(OpBuilder &, Location, OpTy, Value)>;
+
+  UnaryLowering(MLIRContext *ctx, Body body)
+      : OpConversionPattern<OpTy>(ctx), body(std::move(body)) {}
+
+  LogicalResult
+  matchAndRewrite(OpTy op, Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value in = adaptor.getInput();
+    Value r = buildElementwise(
+        rewriter, op.getLoc(), op.getType(), {in}, in,
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          return body(b, l, op, a[0]);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+  Body body;
+};
+
+/// Clamps to [lo, hi] with maximumf/minimumf, which propagate NaN as
+/// PyTorch's clamp does.
+Value clampScalar(OpBuilder &b, Location l, Value v, double lo, double hi) {
+  Value low = floatConst(b, l, v.getType(), lo);
+  Value high = floatConst(b, l, v.getType(), hi);
+  Value m = arith::MaximumFOp::create(b, l, v, low);
+  return arith::MinimumFOp::create(b, l, m, high);
+}
+
+template <typename OpTy, typename ArithOp>
+struct BinaryLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using Adaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
+  LogicalResult
+  matchAndRewrite(OpTy op, Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType type = op.getType();
+    // Dynamic result extents come from an operand that has that axis.
+    Value like = adaptor.getLhs();
+    if (cast<RankedTensorType>(like.getType()).getRank() < type.getRank())
+      like = adaptor.getRhs();
+    Value r = buildElementwise(
+        rewriter, op.getLoc(), type, {adaptor.getLhs(), adaptor.getRhs()}, like,
+        [](OpBuilder &b, Location l, ValueRange a) {
+          return Value(ArithOp::create(b, l, a[0], a[1]));
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+template <typename OpTy>
+struct IdentityLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using Adaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
+  LogicalResult
+  matchAndRewrite(OpTy op, Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, adaptor.getInput());
+    return success();
+  }
+};
+
+/// fake_quant with given qparams (NUMERICS.md):
+///   q = clamp(roundeven(x * (1 / s)) + zp, qmin, qmax); y = (q - zp) * s
+/// in float32, without contraction into FMAs.
+struct FakeQuantLowering : OpConversionPattern<FakeQuantOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(FakeQuantOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank();
+    MLIRContext *ctx = rewriter.getContext();
+    QSpecAttr spec = op.getSpec();
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineExpr q = spec.isPerChannel()
+                       ? getAffineDimExpr(*spec.getAxis(), ctx)
+                       : getAffineConstantExpr(0, ctx);
+    AffineMap qmap = AffineMap::get(rank, 0, {q}, ctx);
+    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+    Value x = adaptor.getInput();
+    Value init = emptyTensor(rewriter, loc, type, x);
+    double qmin = static_cast<double>(spec.getQmin());
+    double qmax = static_cast<double>(spec.getQmax());
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type},
+        ValueRange{x, adaptor.getScale(), adaptor.getZeroPoint()},
+        ValueRange{init}, SmallVector<AffineMap>{id, qmap, qmap, id}, iters,
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Type ft = a[0].getType();
+          Value one = floatConst(b, l, ft, 1.0);
+          Value inv = arith::DivFOp::create(b, l, one, a[1]);
+          Value scaled = arith::MulFOp::create(b, l, a[0], inv);
+          Value rounded = math::RoundEvenOp::create(b, l, scaled);
+          Value zp = arith::SIToFPOp::create(b, l, ft, a[2]);
+          Value shifted = arith::AddFOp::create(b, l, rounded, zp);
+          Value clamped = clampScalar(b, l, shifted, qmin, qmax);
+          Value centered = arith::SubFOp::create(b, l, clamped, zp);
+          linalg::YieldOp::create(
+              b, l, Value(arith::MulFOp::create(b, l, centered, a[1])));
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+/// softmax = exp(x - max) / sum(exp(x - max)) along one axis.
+struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SoftmaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank();
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    Value x = adaptor.getInput();
+    Type elt = type.getElementType();
+    MLIRContext *ctx = rewriter.getContext();
+
+    SmallVector<int64_t> redShape;
+    SmallVector<AffineExpr> redExprs;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis) {
+        redShape.push_back(type.getDimSize(d));
+        redExprs.push_back(getAffineDimExpr(d, ctx));
+      }
+    auto redType = RankedTensorType::get(redShape, elt);
+    // Dynamic extents of the reduced tensor: only the batch axis can be
+    // dynamic here, and it keeps its position unless it is the axis.
+    auto emptyRed = [&](double v) {
+      SmallVector<Value> dyn;
+      for (int64_t d = 0; d < rank; ++d)
+        if (d != axis && type.isDynamicDim(d))
+          dyn.push_back(tensor::DimOp::create(rewriter, loc, x, d));
+      Value e = tensor::EmptyOp::create(rewriter, loc, redType, dyn);
+      return linalg::FillOp::create(rewriter, loc,
+                                    floatConst(rewriter, loc, elt, v), e)
+          .getResult(0);
+    };
+    Value max = buildReduction(
+        rewriter, loc, x, {axis},
+        emptyRed(-std::numeric_limits<double>::infinity()),
+        [](OpBuilder &b, Location l, Value a, Value acc) -> Value {
+          return arith::MaximumFOp::create(b, l, a, acc);
+        });
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap red = AffineMap::get(rank, 0, redExprs, ctx);
+    SmallVector<utils::IteratorType> par(rank, utils::IteratorType::parallel);
+    auto expGen = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{x, max},
+        ValueRange{emptyTensor(rewriter, loc, type, x)},
+        SmallVector<AffineMap>{id, red, id}, par,
+        [](OpBuilder &b, Location l, ValueRange a) {
+          Value d = arith::SubFOp::create(b, l, a[0], a[1]);
+          linalg::YieldOp::create(b, l, Value(math::ExpOp::create(b, l, d)));
+        });
+    Value e = expGen.getResult(0);
+    Value sum = buildReduction(
+        rewriter, loc, e, {axis}, emptyRed(0.0),
+        [](OpBuilder &b, Location l, Value a, Value acc) -> Value {
+          return arith::AddFOp::create(b, l, a, acc);
+        });
+    auto divGen = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{e, sum},
+        ValueRange{emptyTensor(rewriter, loc, type, x)},
+        SmallVector<AffineMap>{id, red, id}, par,
+        [](OpBuilder &b, Location l, ValueRange a) {
+          linalg::YieldOp::create(
+              b, l, Value(arith::DivFOp::create(b, l, a[0], a[1])));
+        });
+    rewriter.replaceOp(op, divGen.getResult(0));
+    return success();
+  }
+};
+} // namespace
+
+void lowering::populateElementwisePatterns(RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<UnaryLowering<ReluOp>>(
+      ctx, [](OpBuilder &b, Location l, ReluOp, Value v) -> Value {
+        return arith::MaximumFOp::create(b, l, v,
+                                         floatConst(b, l, v.getType(), 0.0));
+      });
+  patterns.add<UnaryLowering<Relu6Op>>(
+      ctx, [](OpBuilder &b, Location l, Relu6Op, Value v) -> Value {
+        return clampScalar(b, l, v, 0.0, 6.0);
+      });
+  patterns.add<UnaryLowering<ClampOp>>(
+      ctx, [](OpBuilder &b, Location l, ClampOp op, Value v) -> Value {
+        return clampScalar(b, l, v, op.getMin().convertToDouble(),
+                           op.getMax().convertToDouble());
+      });
+  patterns.add<BinaryLowering<AddOp, arith::AddFOp>,
+               BinaryLowering<MulOp, arith::MulFOp>,
+               IdentityLowering<QuantStubOp>, IdentityLowering<DequantStubOp>,
+               FakeQuantLowering, SoftmaxLowering>(ctx);
+}

@@ -1,0 +1,258 @@
+//===- LayerPatterns.cpp - linear, conv2d, batch_norm to linalg -----------===//
+
+#include "PatternUtils.h"
+#include "Qat/IR/QatOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+using namespace mlir;
+using namespace mlir::qat;
+using namespace mlir::qat::lowering;
+
+/// Init tensor of a layer: the bias broadcast over every axis but
+/// `channelAxis`, or zeros.
+static Value biasInit(OpBuilder &b, Location loc, RankedTensorType type,
+                      Value bias, int64_t channelAxis, Value like) {
+  if (!bias)
+    return filledTensor(b, loc, type, like, 0.0);
+  Value empty = emptyTensor(b, loc, type, like);
+  SmallVector<int64_t> dims;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (d != channelAxis)
+      dims.push_back(d);
+  return linalg::BroadcastOp::create(b, loc, bias, empty, dims).getResult()[0];
+}
+
+namespace {
+struct LinearLowering : OpConversionPattern<LinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(LinearOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Value init =
+        biasInit(rewriter, loc, type, adaptor.getBias(), 1, adaptor.getInput());
+    MLIRContext *ctx = rewriter.getContext();
+    AffineExpr m, n, k;
+    bindDims(ctx, m, n, k);
+    // y[m, n] += x[m, k] * w[n, k]: the PyTorch [out, in] weight is read
+    // transposed in place, no copy.
+    SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {m, k}, ctx),
+                                   AffineMap::get(3, 0, {n, k}, ctx),
+                                   AffineMap::get(3, 0, {m, n}, ctx)};
+    SmallVector<utils::IteratorType> iters = {utils::IteratorType::parallel,
+                                              utils::IteratorType::parallel,
+                                              utils::IteratorType::reduction};
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type},
+        ValueRange{adaptor.getInput(), adaptor.getWeight()}, ValueRange{init},
+        maps, iters, [](OpBuilder &b, Location l, ValueRange args) {
+          Value p = arith::MulFOp::create(b, l, args[0], args[1]);
+          linalg::YieldOp::create(b, l,
+                                  Value(arith::AddFOp::create(b, l, args[2], p)));
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(Conv2dOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Value x = adaptor.getInput();
+    Value w = adaptor.getWeight();
+    auto xType = cast<RankedTensorType>(x.getType());
+    auto wType = cast<RankedTensorType>(w.getType());
+    Type elt = type.getElementType();
+
+    SmallVector<int64_t, 4> pads = op.getPads();
+    if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
+      SmallVector<int64_t> lo = {0, 0, pads[0], pads[1]};
+      SmallVector<int64_t> hi = {0, 0, pads[2], pads[3]};
+      SmallVector<int64_t> shape(xType.getShape());
+      for (int i = 0; i < 2; ++i)
+        if (!ShapedType::isDynamic(shape[2 + i]))
+          shape[2 + i] += pads[i] + pads[i + 2];
+      auto padType = RankedTensorType::get(shape, elt);
+      x = padConstant(rewriter, loc, padType, x, lo, hi,
+                      floatConst(rewriter, loc, elt, 0.0));
+      xType = padType;
+    }
+
+    Value init = biasInit(rewriter, loc, type, adaptor.getBias(), 1,
+                          adaptor.getInput());
+    auto strides = rewriter.getI64TensorAttr(op.getStrides());
+    auto dilations = rewriter.getI64TensorAttr(op.getDilation());
+    int64_t g = op.getGroups();
+    if (g == 1) {
+      auto conv = linalg::Conv2DNchwFchwOp::create(
+          rewriter, loc, TypeRange{type}, ValueRange{x, w}, ValueRange{init},
+          strides, dilations);
+      rewriter.replaceOp(op, conv.getResult(0));
+      return success();
+    }
+
+    // Grouped (and depthwise) convolution: split the channel axes into
+    // [groups, channels per group] and use the grouped named op.
+    auto split = [&](Value v, int64_t axis, int64_t groups) {
+      auto t = cast<RankedTensorType>(v.getType());
+      SmallVector<int64_t> shape;
+      SmallVector<ReassociationIndices> reassoc;
+      for (int64_t d = 0, r = 0; d < t.getRank(); ++d) {
+        if (d == axis) {
+          shape.push_back(groups);
+          shape.push_back(t.getDimSize(d) / groups);
+          reassoc.push_back({r, r + 1});
+          r += 2;
+        } else {
+          shape.push_back(t.getDimSize(d));
+          reassoc.push_back({r++});
+        }
+      }
+      auto nt = RankedTensorType::get(shape, elt);
+      SmallVector<OpFoldResult> outShape;
+      for (int64_t d = 0, r = 0; d < t.getRank(); ++d) {
+        if (d == axis) {
+          outShape.push_back(rewriter.getIndexAttr(groups));
+          outShape.push_back(rewriter.getIndexAttr(t.getDimSize(d) / groups));
+        } else if (t.isDynamicDim(d)) {
+          outShape.push_back(
+              tensor::DimOp::create(rewriter, loc, v, d).getResult());
+        } else {
+          outShape.push_back(rewriter.getIndexAttr(t.getDimSize(d)));
+        }
+        (void)r;
+      }
+      return tensor::ExpandShapeOp::create(rewriter, loc, nt, v, reassoc,
+                                           outShape)
+          .getResult();
+    };
+    (void)wType;
+    Value xg = split(x, 1, g);
+    Value wg = split(w, 0, g);
+    Value initG = split(init, 1, g);
+    auto conv = linalg::Conv2DNgchwGfchwOp::create(
+        rewriter, loc, TypeRange{initG.getType()}, ValueRange{xg, wg},
+        ValueRange{initG}, strides, dilations);
+    SmallVector<ReassociationIndices> merge = {{0}, {1, 2}, {3}, {4}};
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, type,
+                                                         conv.getResult(0),
+                                                         merge);
+    return success();
+  }
+};
+
+struct BatchNormLowering : OpConversionPattern<BatchNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(BatchNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getResult().getType();
+    Value x = adaptor.getInput();
+    int64_t rank = type.getRank();
+    Type elt = type.getElementType();
+    Value eps = floatConst(rewriter, loc, elt, op.getEps().convertToDouble());
+    auto chanType = cast<RankedTensorType>(adaptor.getRunningMean().getType());
+
+    Value mean = adaptor.getRunningMean();
+    Value var = adaptor.getRunningVar();
+    Value newMean = mean, newVar = var;
+    if (op.getTraining()) {
+      SmallVector<int64_t> axes = {0};
+      for (int64_t d = 2; d < rank; ++d)
+        axes.push_back(d);
+      Value count = countAlong(rewriter, loc, x, axes, elt);
+      auto addf = [](OpBuilder &b, Location l, Value a, Value acc) -> Value {
+        return arith::AddFOp::create(b, l, a, acc);
+      };
+      Value sum = buildReduction(rewriter, loc, x, axes,
+                                 filledTensor(rewriter, loc, chanType, {}, 0.0),
+                                 addf);
+      mean = buildElementwise(rewriter, loc, chanType, {sum}, {},
+                              [&](OpBuilder &b, Location l, ValueRange a) {
+                                return Value(
+                                    arith::DivFOp::create(b, l, a[0], count));
+                              });
+      // Biased variance: mean((x - mean)^2), with mean broadcast on axis 1.
+      SmallVector<int64_t> bshape(rank, 1);
+      bshape[1] = chanType.getDimSize(0);
+      Value meanB = tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get(bshape, elt), mean,
+          SmallVector<ReassociationIndices>{llvm::to_vector(
+              llvm::seq<int64_t>(0, rank))});
+      // expand [C] -> [1, C, 1, ...]: reassociation groups all axes.
+      Value sq = buildElementwise(rewriter, loc, type, {x, meanB}, x,
+                                  [](OpBuilder &b, Location l, ValueRange a) {
+                                    Value d = arith::SubFOp::create(b, l, a[0],
+                                                                    a[1]);
+                                    return Value(
+                                        arith::MulFOp::create(b, l, d, d));
+                                  });
+      Value sqSum = buildReduction(
+          rewriter, loc, sq, axes,
+          filledTensor(rewriter, loc, chanType, {}, 0.0), addf);
+      double m = op.getMomentum().convertToDouble();
+      Value mom = floatConst(rewriter, loc, elt, m);
+      Value keep = floatConst(rewriter, loc, elt, 1.0 - m);
+      Value one = floatConst(rewriter, loc, elt, 1.0);
+      var = buildElementwise(rewriter, loc, chanType, {sqSum}, {},
+                             [&](OpBuilder &b, Location l, ValueRange a) {
+                               return Value(
+                                   arith::DivFOp::create(b, l, a[0], count));
+                             });
+      newMean = buildElementwise(
+          rewriter, loc, chanType, {adaptor.getRunningMean(), mean}, {},
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            Value r = arith::MulFOp::create(b, l, keep, a[0]);
+            Value s = arith::MulFOp::create(b, l, mom, a[1]);
+            return Value(arith::AddFOp::create(b, l, r, s));
+          });
+      // The running variance uses the unbiased batch variance (PyTorch).
+      newVar = buildElementwise(
+          rewriter, loc, chanType, {adaptor.getRunningVar(), sqSum}, {},
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            Value nm1 = arith::SubFOp::create(b, l, count, one);
+            Value unbiased = arith::DivFOp::create(b, l, a[1], nm1);
+            Value r = arith::MulFOp::create(b, l, keep, a[0]);
+            Value s = arith::MulFOp::create(b, l, mom, unbiased);
+            return Value(arith::AddFOp::create(b, l, r, s));
+          });
+    }
+
+    // y = (x - mean) * (1 / sqrt(var + eps)) * gamma + beta, per channel.
+    MLIRContext *ctx = rewriter.getContext();
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap chan = AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx);
+    SmallVector<AffineMap> maps = {id, chan, chan, chan, chan, id};
+    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+    Value init = emptyTensor(rewriter, loc, type, x);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type},
+        ValueRange{x, mean, var, adaptor.getWeight(), adaptor.getBias()},
+        ValueRange{init}, maps, iters,
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value centered = arith::SubFOp::create(b, l, a[0], a[1]);
+          Value ve = arith::AddFOp::create(b, l, a[2], eps);
+          Value invstd = math::RsqrtOp::create(b, l, ve);
+          Value n = arith::MulFOp::create(b, l, centered, invstd);
+          Value s = arith::MulFOp::create(b, l, n, a[3]);
+          linalg::YieldOp::create(b, l,
+                                  Value(arith::AddFOp::create(b, l, s, a[4])));
+        });
+    rewriter.replaceOp(op, {generic.getResult(0), newMean, newVar});
+    return success();
+  }
+};
+} // namespace
+
+void lowering::populateLayerPatterns(RewritePatternSet &patterns) {
+  patterns.add<LinearLowering, Conv2dLowering, BatchNormLowering>(
+      patterns.getContext());
+}

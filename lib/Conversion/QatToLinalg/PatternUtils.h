@@ -1,0 +1,55 @@
+//===- PatternUtils.h - shared helpers of the qat lowering ------*- C++ -*-===//
+
+#ifndef QAT_LIB_CONVERSION_QATTOLINALG_PATTERNUTILS_H
+#define QAT_LIB_CONVERSION_QATTOLINALG_PATTERNUTILS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::qat::lowering {
+
+/// Pattern groups, one per source file.
+void populateLayerPatterns(RewritePatternSet &patterns);
+void populateElementwisePatterns(RewritePatternSet &patterns);
+void populatePoolAndShapePatterns(RewritePatternSet &patterns);
+void populateLossPatterns(RewritePatternSet &patterns);
+
+using BodyBuilder = function_ref<Value(OpBuilder &, Location, ValueRange)>;
+
+/// tensor.empty of `type`; dynamic extents are read from the same axis of
+/// `like` (the batch axis, in practice).
+Value emptyTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                  Value like);
+
+/// A float constant of `type`'s element type (or of `type` if scalar).
+Value floatConst(OpBuilder &b, Location loc, Type type, double value);
+
+/// linalg.fill of a new tensor of `type` with `value`.
+Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                   Value like, double value);
+
+/// Element-wise linalg.generic over the shape of `resultType` with NumPy
+/// broadcasting of `inputs` (trailing-aligned; extents of 1 broadcast).
+Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
+                       ValueRange inputs, Value like, BodyBuilder body);
+
+/// Reduction of `input` over `axes` into a tensor holding the remaining axes
+/// in order, starting from `init` (a filled tensor of that shape).
+Value buildReduction(OpBuilder &b, Location loc, Value input,
+                     ArrayRef<int64_t> axes, Value init,
+                     function_ref<Value(OpBuilder &, Location, Value, Value)>
+                         combine);
+
+/// tensor.pad of `x` to `type` with static low/high amounts and a constant.
+Value padConstant(OpBuilder &b, Location loc, RankedTensorType type, Value x,
+                  ArrayRef<int64_t> lo, ArrayRef<int64_t> hi, Value padValue);
+
+/// Number of elements of `value` along `axes`, as a float of `floatType`
+/// (reads dynamic extents at run time).
+Value countAlong(OpBuilder &b, Location loc, Value value,
+                 ArrayRef<int64_t> axes, Type floatType);
+
+} // namespace mlir::qat::lowering
+
+#endif // QAT_LIB_CONVERSION_QATTOLINALG_PATTERNUTILS_H

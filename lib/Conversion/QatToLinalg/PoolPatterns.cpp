@@ -1,0 +1,289 @@
+//===- PoolPatterns.cpp - pooling and shape ops to linalg/tensor ----------===//
+
+#include "PatternUtils.h"
+#include "Qat/IR/QatOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::qat;
+using namespace mlir::qat::lowering;
+
+/// Pads the spatial axes of an NCHW tensor by the window's padding plus
+/// the extra high padding that ceil_mode needs for its last window.
+static Value padForWindow(OpBuilder &b, Location loc, Value x,
+                          RankedTensorType outType, ArrayRef<int64_t> kernel,
+                          ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                          ArrayRef<int64_t> dilation, double padValue,
+                          SmallVectorImpl<int64_t> &hiOut) {
+  auto t = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> lo = {0, 0, pads[0], pads[1]};
+  SmallVector<int64_t> hi = {0, 0, pads[2], pads[3]};
+  SmallVector<int64_t> shape(t.getShape());
+  for (int i = 0; i < 2; ++i) {
+    int64_t in = t.getDimSize(2 + i);
+    int64_t out = outType.getDimSize(2 + i);
+    int64_t needed = (out - 1) * strides[i] + dilation[i] * (kernel[i] - 1) + 1;
+    hi[2 + i] = std::max(hi[2 + i], needed - in - lo[2 + i]);
+    shape[2 + i] = in + lo[2 + i] + hi[2 + i];
+  }
+  hiOut.assign(hi.begin(), hi.end());
+  if (llvm::all_of(lo, [](int64_t v) { return v == 0; }) &&
+      llvm::all_of(hi, [](int64_t v) { return v == 0; }))
+    return x;
+  auto padType = RankedTensorType::get(shape, t.getElementType());
+  return padConstant(b, loc, padType, x, lo, hi,
+                     floatConst(b, loc, t.getElementType(), padValue));
+}
+
+static LogicalResult requireStaticSpatial(Operation *op, RankedTensorType t,
+                                          ConversionPatternRewriter &rewriter) {
+  if (t.isDynamicDim(1) || t.isDynamicDim(2) || t.isDynamicDim(3))
+    return rewriter.notifyMatchFailure(op, "needs static C, H and W");
+  return success();
+}
+
+namespace {
+struct MaxPoolLowering : OpConversionPattern<MaxPool2dOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MaxPool2dOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    auto inType = op.getInput().getType();
+    if (failed(requireStaticSpatial(op, inType, rewriter)))
+      return failure();
+    SmallVector<int64_t, 2> strides = op.getStridesOrDefault();
+    SmallVector<int64_t> hi;
+    double ninf = -std::numeric_limits<double>::infinity();
+    Value x = padForWindow(rewriter, loc, adaptor.getInput(), type,
+                           op.getKernelSize(), strides, op.getPads(),
+                           op.getDilation(), ninf, hi);
+    Value window = tensor::EmptyOp::create(rewriter, loc, op.getKernelSize(),
+                                           type.getElementType());
+    Value init = filledTensor(rewriter, loc, type, adaptor.getInput(), ninf);
+    auto pool = linalg::PoolingNchwMaxOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{x, window}, ValueRange{init},
+        rewriter.getI64TensorAttr(strides),
+        rewriter.getI64TensorAttr(op.getDilation()));
+    rewriter.replaceOp(op, pool.getResult(0));
+    return success();
+  }
+};
+
+struct AvgPoolLowering : OpConversionPattern<AvgPool2dOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AvgPool2dOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    auto inType = op.getInput().getType();
+    if (failed(requireStaticSpatial(op, inType, rewriter)))
+      return failure();
+    SmallVector<int64_t, 2> strides = op.getStridesOrDefault();
+    SmallVector<int64_t, 4> pads = op.getPads();
+    ArrayRef<int64_t> kernel = op.getKernelSize();
+    SmallVector<int64_t> hi;
+    Value x = padForWindow(rewriter, loc, adaptor.getInput(), type, kernel,
+                           strides, pads, {1, 1}, 0.0, hi);
+    Value window = tensor::EmptyOp::create(rewriter, loc, kernel,
+                                           type.getElementType());
+    Value init = filledTensor(rewriter, loc, type, adaptor.getInput(), 0.0);
+    auto sum = linalg::PoolingNchwSumOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{x, window}, ValueRange{init},
+        rewriter.getI64TensorAttr(strides), rewriter.getI64TensorAttr({1, 1}));
+
+    // The divisor depends only on the output position; PyTorch counts the
+    // window clipped to the explicitly padded input (count_include_pad) or
+    // to the input itself. Shapes are static, so it is a constant.
+    int64_t oh = type.getDimSize(2), ow = type.getDimSize(3);
+    int64_t h = inType.getDimSize(2), w = inType.getDimSize(3);
+    bool includePad = op.getCountIncludePad();
+    SmallVector<float> divisor;
+    for (int64_t i = 0; i < oh; ++i)
+      for (int64_t j = 0; j < ow; ++j) {
+        auto extent = [&](int64_t o, int64_t axis, int64_t in) {
+          int64_t start = o * strides[axis] - pads[axis];
+          int64_t end = std::min(start + kernel[axis], in + pads[axis + 2]);
+          int64_t size = end - start;
+          if (!includePad)
+            size = std::min(end, in) - std::max<int64_t>(start, 0);
+          return size;
+        };
+        divisor.push_back(static_cast<float>(extent(i, 0, h) * extent(j, 1, w)));
+      }
+    auto divType = RankedTensorType::get({oh, ow}, rewriter.getF32Type());
+    Value div = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(divType, ArrayRef(divisor)));
+    if (!type.getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "avg_pool2d lowers f32 only");
+    MLIRContext *ctx = rewriter.getContext();
+    AffineMap id = AffineMap::getMultiDimIdentityMap(4, ctx);
+    AffineMap hw = AffineMap::get(
+        4, 0, {getAffineDimExpr(2, ctx), getAffineDimExpr(3, ctx)}, ctx);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{sum.getResult(0), div},
+        ValueRange{emptyTensor(rewriter, loc, type, adaptor.getInput())},
+        SmallVector<AffineMap>{id, hw, id},
+        SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+        [](OpBuilder &b, Location l, ValueRange a) {
+          linalg::YieldOp::create(
+              b, l, Value(arith::DivFOp::create(b, l, a[0], a[1])));
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+struct GlobalAvgPoolLowering : OpConversionPattern<GlobalAvgPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GlobalAvgPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Value x = adaptor.getInput();
+    Type elt = type.getElementType();
+    auto redType =
+        RankedTensorType::get({type.getDimSize(0), type.getDimSize(1)}, elt);
+    Value init = filledTensor(rewriter, loc, redType, x, 0.0);
+    Value sum = buildReduction(
+        rewriter, loc, x, {2, 3}, init,
+        [](OpBuilder &b, Location l, Value a, Value acc) -> Value {
+          return arith::AddFOp::create(b, l, a, acc);
+        });
+    Value count = countAlong(rewriter, loc, x, {2, 3}, elt);
+    Value mean = buildElementwise(rewriter, loc, redType, {sum}, x,
+                                  [&](OpBuilder &b, Location l, ValueRange a) {
+                                    return Value(arith::DivFOp::create(
+                                        b, l, a[0], count));
+                                  });
+    SmallVector<ReassociationIndices> reassoc = {{0}, {1, 2, 3}};
+    SmallVector<OpFoldResult> outShape = {
+        tensor::getMixedSize(rewriter, loc, x, 0), rewriter.getIndexAttr(
+                                                       type.getDimSize(1)),
+        rewriter.getIndexAttr(1), rewriter.getIndexAttr(1)};
+    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(op, type, mean, reassoc,
+                                                       outShape);
+    return success();
+  }
+};
+
+struct ConcatLowering : OpConversionPattern<ConcatOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank();
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    ValueRange inputs = adaptor.getInputs();
+    Value result = emptyTensor(rewriter, loc, type, inputs.front());
+    OpFoldResult offset = rewriter.getIndexAttr(0);
+    for (Value in : inputs) {
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+      offsets[axis] = offset;
+      SmallVector<OpFoldResult> sizes =
+          tensor::getMixedSizes(rewriter, loc, in);
+      SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+      result = tensor::InsertSliceOp::create(rewriter, loc, in, result, offsets,
+                                             sizes, strides);
+      std::optional<int64_t> a = getConstantIntValue(offset);
+      std::optional<int64_t> c = getConstantIntValue(sizes[axis]);
+      if (a && c)
+        offset = rewriter.getIndexAttr(*a + *c);
+      else
+        offset = arith::AddIOp::create(
+                     rewriter, loc,
+                     getValueOrCreateConstantIndexOp(rewriter, loc, offset),
+                     getValueOrCreateConstantIndexOp(rewriter, loc, sizes[axis]))
+                     .getResult();
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Reshape by collapsing to 1-D and expanding to the result shape; a
+/// dynamic result extent is the element count over the static ones.
+static Value reshapeTo(OpBuilder &b, Location loc, Value x,
+                       RankedTensorType type) {
+  auto t = cast<RankedTensorType>(x.getType());
+  SmallVector<ReassociationIndices> all = {
+      llvm::to_vector(llvm::seq<int64_t>(0, t.getRank()))};
+  Value flat = x;
+  if (t.getRank() != 1)
+    flat = tensor::CollapseShapeOp::create(b, loc, x, all);
+  if (type.getRank() == 1)
+    return tensor::CastOp::create(b, loc, type, flat);
+  SmallVector<ReassociationIndices> out = {
+      llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()))};
+  SmallVector<OpFoldResult> shape;
+  int64_t known = 1;
+  for (int64_t d : type.getShape())
+    if (!ShapedType::isDynamic(d))
+      known *= d;
+  for (int64_t d : type.getShape()) {
+    if (!ShapedType::isDynamic(d)) {
+      shape.push_back(b.getIndexAttr(d));
+      continue;
+    }
+    Value total = tensor::DimOp::create(b, loc, flat, 0);
+    shape.push_back(
+        arith::DivUIOp::create(b, loc, total,
+                               arith::ConstantIndexOp::create(b, loc, known))
+            .getResult());
+  }
+  return tensor::ExpandShapeOp::create(b, loc, type, flat, out, shape);
+}
+
+struct FlattenLowering : OpConversionPattern<FlattenOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(FlattenOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto t = op.getInput().getType();
+    int64_t rank = t.getRank();
+    int64_t start = op.getStartDim() < 0 ? op.getStartDim() + rank
+                                         : op.getStartDim();
+    int64_t end = op.getEndDim() < 0 ? op.getEndDim() + rank : op.getEndDim();
+    if (start == end) {
+      rewriter.replaceOp(op, adaptor.getInput());
+      return success();
+    }
+    SmallVector<ReassociationIndices> reassoc;
+    for (int64_t d = 0; d < start; ++d)
+      reassoc.push_back({d});
+    reassoc.push_back(llvm::to_vector(llvm::seq<int64_t>(start, end + 1)));
+    for (int64_t d = end + 1; d < rank; ++d)
+      reassoc.push_back({d});
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+        op, op.getType(), adaptor.getInput(), reassoc);
+    return success();
+  }
+};
+
+struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, reshapeTo(rewriter, op.getLoc(), adaptor.getInput(),
+                                     op.getType()));
+    return success();
+  }
+};
+} // namespace
+
+void lowering::populatePoolAndShapePatterns(RewritePatternSet &patterns) {
+  patterns.add<MaxPoolLowering, AvgPoolLowering, GlobalAvgPoolLowering,
+               ConcatLowering, FlattenLowering, ReshapeLowering>(
+      patterns.getContext());
+}

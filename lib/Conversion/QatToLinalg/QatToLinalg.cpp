@@ -1,0 +1,209 @@
+//===- QatToLinalg.cpp - convert-qat-to-linalg pass -----------------------===//
+//
+// Lowers qat model ops to destination-style linalg on tensors and the
+// module-level parameters to ml_program globals.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qat/Conversion/Passes.h"
+
+#include "PatternUtils.h"
+#include "Qat/IR/QatOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+namespace mlir::qat {
+#define GEN_PASS_DEF_CONVERTQATTOLINALG
+#include "qat/Conversion/Passes.h.inc"
+} // namespace mlir::qat
+
+using namespace mlir;
+using namespace mlir::qat;
+using namespace mlir::qat::lowering;
+
+//===----------------------------------------------------------------------===//
+// Shared helpers
+//===----------------------------------------------------------------------===//
+
+Value lowering::emptyTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                          Value like) {
+  SmallVector<Value> dyn;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      dyn.push_back(tensor::DimOp::create(b, loc, like, d));
+  return tensor::EmptyOp::create(b, loc, type, dyn);
+}
+
+Value lowering::floatConst(OpBuilder &b, Location loc, Type type, double value) {
+  Type elt = getElementTypeOrSelf(type);
+  return arith::ConstantOp::create(b, loc, elt, b.getFloatAttr(elt, value));
+}
+
+Value lowering::filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                           Value like, double value) {
+  Value empty = emptyTensor(b, loc, type, like);
+  Value v = floatConst(b, loc, type, value);
+  return linalg::FillOp::create(b, loc, v, empty).getResult(0);
+}
+
+Value lowering::buildElementwise(OpBuilder &b, Location loc,
+                               RankedTensorType resultType, ValueRange inputs,
+                               Value like, BodyBuilder body) {
+  int64_t rank = resultType.getRank();
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineMap> maps;
+  for (Value in : inputs) {
+    auto t = cast<RankedTensorType>(in.getType());
+    SmallVector<AffineExpr> exprs;
+    int64_t offset = rank - t.getRank();
+    for (int64_t d = 0; d < t.getRank(); ++d) {
+      int64_t r = d + offset;
+      if (t.getDimSize(d) == 1 && resultType.getDimSize(r) != 1)
+        exprs.push_back(getAffineConstantExpr(0, ctx));
+      else
+        exprs.push_back(getAffineDimExpr(r, ctx));
+    }
+    maps.push_back(AffineMap::get(rank, 0, exprs, ctx));
+  }
+  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+  Value init = emptyTensor(b, loc, resultType, like);
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{resultType}, inputs, ValueRange{init}, maps, iters,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value r = body(nb, nloc, args.drop_back());
+        linalg::YieldOp::create(nb, nloc, r);
+      });
+  return generic.getResult(0);
+}
+
+Value lowering::buildReduction(
+    OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes, Value init,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
+  auto t = cast<RankedTensorType>(input.getType());
+  int64_t rank = t.getRank();
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<utils::IteratorType> iters;
+  for (int64_t d = 0; d < rank; ++d) {
+    bool reduced = llvm::is_contained(axes, d);
+    iters.push_back(reduced ? utils::IteratorType::reduction
+                            : utils::IteratorType::parallel);
+    if (!reduced)
+      outExprs.push_back(getAffineDimExpr(d, ctx));
+  }
+  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
+                                 AffineMap::get(rank, 0, outExprs, ctx)};
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, ValueRange{input}, ValueRange{init},
+      maps, iters, [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(nb, nloc, combine(nb, nloc, args[0], args[1]));
+      });
+  return generic.getResult(0);
+}
+
+Value lowering::padConstant(OpBuilder &b, Location loc, RankedTensorType type,
+                          Value x, ArrayRef<int64_t> lo, ArrayRef<int64_t> hi,
+                          Value padValue) {
+  MLIRContext *ctx = b.getContext();
+  return tensor::PadOp::create(b, loc, type, x, getAsIndexOpFoldResult(ctx, lo),
+                               getAsIndexOpFoldResult(ctx, hi), padValue);
+}
+
+Value lowering::countAlong(OpBuilder &b, Location loc, Value value,
+                         ArrayRef<int64_t> axes, Type floatType) {
+  auto t = cast<RankedTensorType>(value.getType());
+  int64_t staticCount = 1;
+  Value dynCount;
+  for (int64_t d : axes) {
+    if (!t.isDynamicDim(d)) {
+      staticCount *= t.getDimSize(d);
+      continue;
+    }
+    Value dim = tensor::DimOp::create(b, loc, value, d);
+    dynCount = dynCount ? arith::MulIOp::create(b, loc, dynCount, dim) : dim;
+  }
+  if (!dynCount)
+    return floatConst(b, loc, floatType, static_cast<double>(staticCount));
+  Value total = arith::MulIOp::create(
+      b, loc, dynCount, arith::ConstantIndexOp::create(b, loc, staticCount));
+  Value i64 = arith::IndexCastOp::create(b, loc, b.getI64Type(), total);
+  return arith::UIToFPOp::create(b, loc, floatType, i64);
+}
+
+//===----------------------------------------------------------------------===//
+// Parameters: qat.param/load/store -> ml_program globals
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct ParamLowering : OpConversionPattern<ParamOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ParamOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    // Every parameter stays mutable and public: a training step updates it
+    // in place and the JIT reads trained values back by symbol name.
+    auto global = rewriter.replaceOpWithNewOp<ml_program::GlobalOp>(
+        op, op.getSymName(), op.getType(), /*is_mutable=*/true,
+        op.getInitialValue(), /*sym_visibility=*/nullptr);
+    (void)global;
+    return success();
+  }
+};
+
+struct LoadLowering : OpConversionPattern<LoadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(LoadOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<ml_program::GlobalLoadOp>(op, op.getType(),
+                                                          op.getNameAttr());
+    return success();
+  }
+};
+
+struct StoreLowering : OpConversionPattern<StoreOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(StoreOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<ml_program::GlobalStoreOp>(
+        op, op.getNameAttr(), adaptor.getValue());
+    return success();
+  }
+};
+} // namespace
+
+void mlir::qat::populateQatToLinalgConversionPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<ParamLowering, LoadLowering, StoreLowering>(
+      patterns.getContext());
+  populateLayerPatterns(patterns);
+  populateElementwisePatterns(patterns);
+  populatePoolAndShapePatterns(patterns);
+  populateLossPatterns(patterns);
+}
+
+namespace {
+struct ConvertQatToLinalgPass
+    : qat::impl::ConvertQatToLinalgBase<ConvertQatToLinalgPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<QatDialect>();
+    target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
+                           math::MathDialect, ml_program::MLProgramDialect,
+                           tensor::TensorDialect, func::FuncDialect>();
+    target.addLegalOp<ModuleOp>();
+    RewritePatternSet patterns(ctx);
+    populateQatToLinalgConversionPatterns(patterns);
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace

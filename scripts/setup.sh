@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every Debian package qat needs on a fresh Debian 12 machine.
+# Idempotent: running it twice is a no-op the second time.
+set -euo pipefail
+
+PKGS=(
+  # toolchain and build
+  cmake ninja-build ccache g++ git
+  # LLVM/MLIR 22 (libMLIR.so, headers, mlir-tblgen, lit, FileCheck)
+  libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools llvm-22
+  # tests
+  libgtest-dev python3 python3-numpy
+  # data
+  dataset-fashion-mnist zlib1g-dev
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "setup: all packages already installed"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

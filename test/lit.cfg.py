@@ -1,0 +1,30 @@
+# -*- Python -*-
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "QAT"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "unit"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.qat_obj_root, "test")
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%qat_src", config.qat_src_root))
+config.substitutions.append(("%fmnist", config.fashion_mnist_dir))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+tool_dirs = [config.qat_tools_dir, config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(["qat-opt", "qat-run"], tool_dirs)
+llvm_config.with_environment("PATH", config.qat_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+if os.path.isdir(config.fashion_mnist_dir):
+    config.available_features.add("fashion-mnist")
+
+# GoogleTest binaries run through lit's googletest format from a sub-suite
+# (test/unit/lit.cfg.py), so one `lit` invocation prints one summary.
