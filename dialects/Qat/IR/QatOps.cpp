@@ -213,7 +213,7 @@ LogicalResult Conv2dOp::verify() {
   if (failed(checkWindowAttrs(*this, {}, getStrides(), getPadding(),
                               getDilation())))
     return failure();
-  int64_t groups = getGroups();
+  auto groups = static_cast<int64_t>(getGroups());
   if (groups < 1)
     return emitOpError("groups must be positive, got ") << groups;
   int64_t c = x.getDimSize(1), o = w.getDimSize(0);
@@ -318,7 +318,7 @@ LogicalResult ConcatOp::verify() {
     return emitOpError("needs at least one input");
   auto first = cast<RankedTensorType>(getInputs().front().getType());
   int64_t rank = first.getRank();
-  FailureOr<int64_t> axis = normalizeAxis(*this, "axis", getAxis(), rank);
+  FailureOr<int64_t> axis = normalizeAxis(*this, "axis", static_cast<int64_t>(getAxis()), rank);
   if (failed(axis))
     return failure();
   SmallVector<int64_t> shape(first.getShape());
@@ -412,10 +412,10 @@ LogicalResult FlattenOp::verify() {
   if (rank == 0)
     return emitOpError("input must have rank >= 1");
   FailureOr<int64_t> start =
-      normalizeAxis(*this, "start_dim", getStartDim(), rank);
+      normalizeAxis(*this, "start_dim", static_cast<int64_t>(getStartDim()), rank);
   if (failed(start))
     return failure();
-  FailureOr<int64_t> end = normalizeAxis(*this, "end_dim", getEndDim(), rank);
+  FailureOr<int64_t> end = normalizeAxis(*this, "end_dim", static_cast<int64_t>(getEndDim()), rank);
   if (failed(end))
     return failure();
   if (*start > *end)
@@ -450,7 +450,8 @@ LogicalResult ReshapeOp::verify() {
 }
 
 LogicalResult SoftmaxOp::verify() {
-  return normalizeAxis(*this, "axis", getAxis(), getType().getRank());
+  return normalizeAxis(*this, "axis", static_cast<int64_t>(getAxis()),
+                       getType().getRank());
 }
 
 //===----------------------------------------------------------------------===//

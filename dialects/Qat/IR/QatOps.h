@@ -30,6 +30,13 @@ int64_t getWindowOutputSize(int64_t in, int64_t kernel, int64_t stride,
 /// Normalizes `[h, w]` or `[top, left, bottom, right]` padding to the
 /// 4-element form.
 SmallVector<int64_t, 4> normalizePads(ArrayRef<int64_t> pads);
+
+/// Maps a verified, possibly negative axis attribute into [0, rank). I64Attr
+/// getters return uint64_t: pass them through here, never compare with 0.
+inline int64_t getNormalizedAxis(uint64_t axis, int64_t rank) {
+  auto a = static_cast<int64_t>(axis);
+  return a < 0 ? a + rank : a;
+}
 } // namespace mlir::qat
 
 #endif // QAT_DIALECT_QAT_IR_QATOPS_H

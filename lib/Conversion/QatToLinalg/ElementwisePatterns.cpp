@@ -133,7 +133,7 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
     int64_t rank = type.getRank();
-    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    int64_t axis = getNormalizedAxis(op.getAxis(), rank);
     Value x = adaptor.getInput();
     Type elt = type.getElementType();
     MLIRContext *ctx = rewriter.getContext();

@@ -89,7 +89,7 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
                           adaptor.getInput());
     auto strides = rewriter.getI64TensorAttr(op.getStrides());
     auto dilations = rewriter.getI64TensorAttr(op.getDilation());
-    int64_t g = op.getGroups();
+    auto g = static_cast<int64_t>(op.getGroups());
     if (g == 1) {
       auto conv = linalg::Conv2DNchwFchwOp::create(
           rewriter, loc, TypeRange{type}, ValueRange{x, w}, ValueRange{init},

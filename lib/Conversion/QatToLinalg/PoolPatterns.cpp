@@ -183,7 +183,7 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
     int64_t rank = type.getRank();
-    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    int64_t axis = getNormalizedAxis(op.getAxis(), rank);
     ValueRange inputs = adaptor.getInputs();
     Value result = emptyTensor(rewriter, loc, type, inputs.front());
     OpFoldResult offset = rewriter.getIndexAttr(0);
@@ -251,9 +251,8 @@ struct FlattenLowering : OpConversionPattern<FlattenOp> {
                   ConversionPatternRewriter &rewriter) const override {
     auto t = op.getInput().getType();
     int64_t rank = t.getRank();
-    int64_t start = op.getStartDim() < 0 ? op.getStartDim() + rank
-                                         : op.getStartDim();
-    int64_t end = op.getEndDim() < 0 ? op.getEndDim() + rank : op.getEndDim();
+    int64_t start = getNormalizedAxis(op.getStartDim(), rank);
+    int64_t end = getNormalizedAxis(op.getEndDim(), rank);
     if (start == end) {
       rewriter.replaceOp(op, adaptor.getInput());
       return success();

@@ -1,0 +1,195 @@
+//===- JitModule.cpp - compile and call a qat module in-process -----------===//
+
+#include "qat/JIT/JitModule.h"
+
+#include "qat/Pipelines/Pipelines.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/TargetSelect.h"
+
+using namespace mlir;
+using namespace mlir::qat;
+using runtime::DType;
+
+std::optional<DType> qat::getDTypeFor(Type t) {
+  if (t.isF32())
+    return DType::F32;
+  if (t.isF64())
+    return DType::F64;
+  if (t.isInteger(1))
+    return DType::Bool;
+  if (t.isUnsignedInteger(8))
+    return DType::U8;
+  if (t.isInteger(8))
+    return DType::I8;
+  if (t.isInteger(16))
+    return DType::I16;
+  if (t.isInteger(32))
+    return DType::I32;
+  if (t.isInteger(64))
+    return DType::I64;
+  return std::nullopt;
+}
+
+static std::string typeToString(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << t;
+  return s;
+}
+
+static llvm::Error makeError(const Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+}
+
+static llvm::Expected<TensorSpec> specFor(Type type, const std::string &name) {
+  auto t = dyn_cast<RankedTensorType>(type);
+  if (!t)
+    return makeError(name + " has type " + typeToString(type) +
+                     "; entry functions take and return ranked tensors");
+  if (!t.hasStaticShape())
+    return makeError(name + " has dynamic shape " + typeToString(type) +
+                     "; the JIT needs static shapes");
+  std::optional<DType> dtype = getDTypeFor(t.getElementType());
+  if (!dtype)
+    return makeError(name + " has unsupported element type " +
+                     typeToString(t.getElementType()));
+  return TensorSpec{name, *dtype, SmallVector<int64_t>(t.getShape()),
+                    typeToString(type)};
+}
+
+JitModule::~JitModule() = default;
+
+llvm::Expected<std::unique_ptr<JitModule>>
+JitModule::compile(OwningOpRef<ModuleOp> module, StringRef entry) {
+  static bool targetsInitialized = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)targetsInitialized;
+
+  std::unique_ptr<JitModule> jit(new JitModule());
+  jit->entryName = entry.str();
+  auto func = module->lookupSymbol<func::FuncOp>(entry);
+  if (!func || func.isExternal())
+    return makeError("no function @" + entry + " with a body in the module");
+  FunctionType fnType = func.getFunctionType();
+  for (auto [i, t] : llvm::enumerate(fnType.getInputs())) {
+    std::string name = "argument " + std::to_string(i);
+    if (auto n = func.getArgAttrOfType<StringAttr>(i, "qat.name"))
+      name += " ('" + n.str() + "')";
+    auto spec = specFor(t, "entry @" + entry.str() + ": " + name);
+    if (!spec)
+      return spec.takeError();
+    spec->name = name;
+    jit->inputs.push_back(std::move(*spec));
+  }
+  for (auto [i, t] : llvm::enumerate(fnType.getResults())) {
+    std::string name = "result " + std::to_string(i);
+    auto spec = specFor(t, "entry @" + entry.str() + ": " + name);
+    if (!spec)
+      return spec.takeError();
+    spec->name = name;
+    jit->outputs.push_back(std::move(*spec));
+  }
+
+  // Lower; collect diagnostics (with their file:line:col) into the error.
+  MLIRContext *ctx = module->getContext();
+  std::string diagText;
+  {
+    ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &diag) {
+      llvm::raw_string_ostream os(diagText);
+      os << diag.getLocation() << ": " << diag << "\n";
+      return success();
+    });
+    PassManager pm(ctx);
+    buildQatToLLVMPipeline(pm, QatToLLVMPipelineOptions());
+    if (failed(pm.run(*module)))
+      return makeError("lowering to LLVM failed:\n" + diagText);
+  }
+
+  auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!tmBuilder)
+    return tmBuilder.takeError();
+  tmBuilder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  auto tm = tmBuilder->createTargetMachine();
+  if (!tm)
+    return tm.takeError();
+
+  // ExecutionEngineOptions holds a function_ref: keep the callee alive.
+  std::function<llvm::Error(llvm::Module *)> optimize =
+      makeOptimizingTransformer(3, 0, tm->get());
+  ExecutionEngineOptions options;
+  options.transformer = optimize;
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  // memrefCopy and friends, for copies the lowering cannot inline.
+  std::string utils = std::string(QAT_MLIR_LIB_DIR) + "/libmlir_c_runner_utils.so";
+  SmallVector<StringRef> libs;
+  if (llvm::sys::fs::exists(utils))
+    libs.push_back(utils);
+  options.sharedLibPaths = libs;
+  auto engine = ExecutionEngine::create(*module, options, std::move(*tm));
+  if (!engine)
+    return engine.takeError();
+  jit->engine = std::move(*engine);
+  jit->engine->initialize();
+  return jit;
+}
+
+/// A memref descriptor {allocated, aligned, offset, sizes[R], strides[R]},
+/// laid out as the LLVM lowering does (all fields are 64-bit).
+static SmallVector<int64_t> makeDescriptor(const void *data,
+                                           ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> desc;
+  auto ptr = reinterpret_cast<int64_t>(data);
+  desc.push_back(ptr);
+  desc.push_back(ptr);
+  desc.push_back(0);
+  llvm::append_range(desc, shape);
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * shape[i + 1];
+  llvm::append_range(desc, strides);
+  return desc;
+}
+
+llvm::Expected<std::vector<runtime::Tensor>>
+JitModule::run(ArrayRef<const runtime::Tensor *> args) {
+  if (args.size() != inputs.size())
+    return makeError("@" + entryName + " takes " +
+                     std::to_string(inputs.size()) + " arguments, got " +
+                     std::to_string(args.size()));
+  for (auto [spec, t] : llvm::zip(inputs, args)) {
+    if (t->dtype != spec.dtype || ArrayRef<int64_t>(t->shape) != ArrayRef<int64_t>(spec.shape))
+      return makeError(
+          "@" + entryName + " " + spec.name + " expects " + spec.typeStr +
+          " but was given " + runtime::getDTypeName(t->dtype).str() + " " +
+          runtime::formatShape(t->shape));
+  }
+  std::vector<runtime::Tensor> results;
+  for (const TensorSpec &spec : outputs)
+    results.push_back(runtime::Tensor::zeros(spec.dtype, spec.shape));
+
+  SmallVector<SmallVector<int64_t>> descs;
+  for (auto [spec, t] : llvm::zip(inputs, args))
+    descs.push_back(makeDescriptor(t->storage.data(), spec.shape));
+  for (auto [spec, t] : llvm::zip(outputs, results))
+    descs.push_back(makeDescriptor(t.storage.data(), spec.shape));
+  SmallVector<void *> descPtrs;
+  for (auto &d : descs)
+    descPtrs.push_back(d.data());
+  SmallVector<void *> packed;
+  for (void *&p : descPtrs)
+    packed.push_back(&p);
+  if (llvm::Error err =
+          engine->invokePacked("_mlir_ciface_" + entryName, packed))
+    return std::move(err);
+  return results;
+}

@@ -1,0 +1,95 @@
+//===- Tensor.cpp - Host tensors for data loading and the JIT -------------===//
+
+#include "qat/Runtime/Tensor.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/MathExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir::qat::runtime;
+
+size_t mlir::qat::runtime::getDTypeSize(DType dtype) {
+  switch (dtype) {
+  case DType::F32:
+    return 4;
+  case DType::F64:
+    return 8;
+  case DType::I8:
+  case DType::U8:
+  case DType::Bool:
+    return 1;
+  case DType::I16:
+    return 2;
+  case DType::I32:
+    return 4;
+  case DType::I64:
+    return 8;
+  }
+  llvm_unreachable("unknown DType");
+}
+
+llvm::StringRef mlir::qat::runtime::getDTypeName(DType dtype) {
+  switch (dtype) {
+  case DType::F32:
+    return "f32";
+  case DType::F64:
+    return "f64";
+  case DType::I8:
+    return "i8";
+  case DType::U8:
+    return "u8";
+  case DType::I16:
+    return "i16";
+  case DType::I32:
+    return "i32";
+  case DType::I64:
+    return "i64";
+  case DType::Bool:
+    return "bool";
+  }
+  llvm_unreachable("unknown DType");
+}
+
+std::string mlir::qat::runtime::formatShape(llvm::ArrayRef<int64_t> shape) {
+  std::string result;
+  llvm::raw_string_ostream os(result);
+  os << '[';
+  llvm::interleaveComma(shape, os);
+  os << ']';
+  return result;
+}
+
+std::optional<int64_t>
+mlir::qat::runtime::getCheckedNumElements(llvm::ArrayRef<int64_t> shape) {
+  int64_t count = 1;
+  for (int64_t dim : shape) {
+    if (dim < 0)
+      return std::nullopt;
+    if (llvm::MulOverflow(count, dim, count))
+      return std::nullopt;
+  }
+  return count;
+}
+
+int64_t Tensor::getNumElements() const {
+  int64_t count = 1;
+  for (int64_t dim : shape)
+    count *= dim;
+  return count;
+}
+
+size_t Tensor::getNumBytes() const {
+  return static_cast<size_t>(getNumElements()) * getDTypeSize(dtype);
+}
+
+Tensor Tensor::zeros(DType dtype, llvm::ArrayRef<int64_t> shape) {
+  std::optional<int64_t> numElements = getCheckedNumElements(shape);
+  assert(numElements && "invalid tensor shape");
+  Tensor tensor;
+  tensor.dtype = dtype;
+  tensor.shape.assign(shape.begin(), shape.end());
+  tensor.storage.resize(static_cast<size_t>(numElements.value_or(0)) *
+                        getDTypeSize(dtype));
+  return tensor;
+}

@@ -1,0 +1,317 @@
+//===- qat-run.cpp - run qat models under the JIT -------------------------===//
+//
+// qat-run MODEL.mlir [--entry=forward] [--input=FILE]... [--data=fashion-mnist]
+//         [--output=FILE]... [--print] [--expect=FILE]...
+//
+// Compiles the model with the qat-to-llvm pipeline, feeds the entry function
+// from .npy files or IDX (.gz) datasets, and prints, saves or checks the
+// results.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qat/InitAll.h"
+#include "qat/JIT/JitModule.h"
+#include "qat/Runtime/Idx.h"
+#include "qat/Runtime/Npy.h"
+#include "qat/Runtime/Tensor.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/WithColor.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::qat;
+using runtime::DType;
+using runtime::Tensor;
+
+namespace cl = llvm::cl;
+
+static cl::OptionCategory runCat("qat-run options");
+static cl::opt<std::string> modelFile(cl::Positional, cl::desc("<model.mlir>"),
+                                      cl::Required, cl::cat(runCat));
+static cl::opt<std::string> entryName("entry",
+                                      cl::desc("Entry function to call"),
+                                      cl::init("forward"), cl::cat(runCat));
+static cl::list<std::string>
+    inputFiles("input",
+               cl::desc("Input for the next entry argument: a .npy file, or "
+                        "an IDX file (.gz or raw) whose records starting at "
+                        "--offset fill the argument's batch"),
+               cl::cat(runCat));
+static cl::alias inputAlias("i", cl::aliasopt(inputFiles), cl::desc("Alias for --input"));
+static cl::opt<std::string>
+    dataSpec("data",
+             cl::desc("Dataset feeding argument 0 (images) and, if the entry "
+                      "takes an integer second argument, argument 1 "
+                      "(labels): fashion-mnist[:DIR]"),
+             cl::cat(runCat));
+static cl::opt<std::string> split("split",
+                                  cl::desc("Dataset split: train or test"),
+                                  cl::init("test"), cl::cat(runCat));
+static cl::opt<int64_t> offset("offset",
+                               cl::desc("First record taken from IDX inputs"),
+                               cl::init(0), cl::cat(runCat));
+static cl::list<std::string>
+    outputFiles("output", cl::desc("Write the next result to this .npy file"),
+                cl::cat(runCat));
+static cl::alias outputAlias("o", cl::aliasopt(outputFiles), cl::desc("Alias for --output"));
+static cl::opt<bool> printResults("print",
+                                  cl::desc("Print results as text (the "
+                                           "default without -o/--expect)"),
+                                  cl::cat(runCat));
+static cl::opt<int64_t> printLimit("print-limit",
+                                   cl::desc("Print at most this many "
+                                            "elements per result"),
+                                   cl::init(4096), cl::cat(runCat));
+static cl::list<std::string>
+    expectFiles("expect",
+                cl::desc("Compare the next result with this reference .npy; "
+                         "exit 1 on a mismatch"),
+                cl::cat(runCat));
+static cl::opt<double> absTol("atol", cl::desc("Absolute tolerance for --expect"),
+                            cl::init(1e-5), cl::cat(runCat));
+static cl::opt<double> relTol("rtol", cl::desc("Relative tolerance for --expect"),
+                            cl::init(1e-5), cl::cat(runCat));
+
+static int fail(const Twine &msg) {
+  llvm::WithColor::error(llvm::errs(), "qat-run") << msg << "\n";
+  return 1;
+}
+
+static bool isIdxPath(StringRef path) {
+  return path.ends_with(".gz") || path.contains("idx");
+}
+
+/// Reads one input file and shapes it for the entry argument `spec`.
+static llvm::Expected<Tensor> loadInput(StringRef path,
+                                        const TensorSpec &spec) {
+  if (!isIdxPath(path))
+    return runtime::readNpy(path);
+  auto all = runtime::readIdx(path);
+  if (!all)
+    return all.takeError();
+  int64_t batch = spec.shape.empty() ? 1 : spec.shape[0];
+  auto records = runtime::sliceRecords(*all, offset, batch);
+  if (!records)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   path + ": " + llvm::toString(records.takeError()));
+  return runtime::convertForArgument(*records, spec.dtype, spec.shape,
+                                     /*scaleU8ToUnit=*/true);
+}
+
+static void printTensor(llvm::raw_ostream &os, const Tensor &t) {
+  int64_t n = t.getNumElements();
+  int64_t last = t.shape.empty() ? 1 : t.shape.back();
+  for (int64_t i = 0; i < n && i < printLimit; ++i) {
+    switch (t.dtype) {
+    case DType::F32:
+      os << llvm::format("%.6g", t.data<float>()[i]);
+      break;
+    case DType::F64:
+      os << llvm::format("%.9g", t.data<double>()[i]);
+      break;
+    case DType::I8:
+      os << int(t.data<int8_t>()[i]);
+      break;
+    case DType::U8:
+      os << int(t.data<uint8_t>()[i]);
+      break;
+    case DType::I16:
+      os << t.data<int16_t>()[i];
+      break;
+    case DType::I32:
+      os << t.data<int32_t>()[i];
+      break;
+    case DType::I64:
+      os << t.data<int64_t>()[i];
+      break;
+    case DType::Bool:
+      os << int(t.data<uint8_t>()[i]);
+      break;
+    }
+    os << ((i + 1) % last == 0 ? "\n" : " ");
+  }
+  if (n > printLimit)
+    os << "... (" << n - printLimit << " more elements)\n";
+}
+
+static double elementAsDouble(const Tensor &t, int64_t i) {
+  switch (t.dtype) {
+  case DType::F32:
+    return t.data<float>()[i];
+  case DType::F64:
+    return t.data<double>()[i];
+  case DType::I8:
+    return t.data<int8_t>()[i];
+  case DType::U8:
+  case DType::Bool:
+    return t.data<uint8_t>()[i];
+  case DType::I16:
+    return t.data<int16_t>()[i];
+  case DType::I32:
+    return t.data<int32_t>()[i];
+  case DType::I64:
+    return static_cast<double>(t.data<int64_t>()[i]);
+  }
+  return 0;
+}
+
+/// Compares `got` with `want`; prints one summary line. Returns true if
+/// every element is within atol + rtol * |want| (NaN matches NaN).
+static bool compareResult(unsigned index, const Tensor &got, const Tensor &want,
+                          StringRef path) {
+  llvm::outs() << "result " << index << " vs " << llvm::sys::path::filename(path)
+               << ": ";
+  if (got.dtype != want.dtype || got.shape != want.shape) {
+    llvm::outs() << "MISMATCH: got " << runtime::getDTypeName(got.dtype) << " "
+                 << runtime::formatShape(got.shape) << ", reference is "
+                 << runtime::getDTypeName(want.dtype) << " "
+                 << runtime::formatShape(want.shape) << "\n";
+    return false;
+  }
+  double maxAbs = 0;
+  int64_t bad = 0, firstBad = -1;
+  for (int64_t i = 0, e = got.getNumElements(); i < e; ++i) {
+    double a = elementAsDouble(got, i), b = elementAsDouble(want, i);
+    if (std::isnan(a) && std::isnan(b))
+      continue;
+    double d = std::fabs(a - b);
+    if (std::isnan(d))
+      d = INFINITY;
+    maxAbs = std::max(maxAbs, d);
+    if (!(d <= absTol + relTol * std::fabs(b))) {
+      if (firstBad < 0)
+        firstBad = i;
+      ++bad;
+    }
+  }
+  llvm::outs() << got.getNumElements() << " elements, max abs error "
+               << llvm::format("%.3g", maxAbs) << ", " << bad
+               << " outside tolerance";
+  if (bad)
+    llvm::outs() << " (first at flat index " << firstBad << ": got "
+                 << elementAsDouble(got, firstBad) << ", expected "
+                 << elementAsDouble(want, firstBad) << ")";
+  llvm::outs() << (bad ? " FAIL" : " OK") << "\n";
+  return bad == 0;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM y(argc, argv);
+  cl::HideUnrelatedOptions(runCat);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "qat-run: compile a qat model with the JIT and "
+                              "run its entry function\n");
+
+  DialectRegistry registry;
+  registerQatDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  // Parse with a source manager so errors carry file:line:col.
+  std::string err;
+  auto file = openInputFile(modelFile, &err);
+  if (!file)
+    return fail(err);
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1;
+  if (failed(verify(*module)))
+    return 1;
+
+  auto jit = JitModule::compile(std::move(module), entryName);
+  if (!jit)
+    return fail(modelFile + ": " + llvm::toString(jit.takeError()));
+  ArrayRef<TensorSpec> specs = (*jit)->getInputs();
+
+  std::vector<Tensor> args;
+  if (!dataSpec.empty()) {
+    StringRef spec = dataSpec;
+    auto [kind, dir] = spec.split(':');
+    if (kind != "fashion-mnist")
+      return fail("unknown dataset '" + kind + "' (known: fashion-mnist)");
+    if (dir.empty())
+      dir = "/usr/share/datasets/fashion-mnist";
+    auto ds = runtime::loadFashionMnist(dir, split);
+    if (!ds)
+      return fail(llvm::toString(ds.takeError()));
+    if (specs.empty())
+      return fail("@" + entryName + " takes no arguments to feed --data to");
+    int64_t batch = specs[0].shape.empty() ? 1 : specs[0].shape[0];
+    auto feed = [&](const Tensor &all, const TensorSpec &s,
+                    bool scale) -> llvm::Expected<Tensor> {
+      auto rec = runtime::sliceRecords(all, offset, batch);
+      if (!rec)
+        return rec.takeError();
+      return runtime::convertForArgument(*rec, s.dtype, s.shape, scale);
+    };
+    auto images = feed(ds->images, specs[0], true);
+    if (!images)
+      return fail("--data: " + specs[0].name + ": " +
+                  llvm::toString(images.takeError()));
+    args.push_back(std::move(*images));
+    if (specs.size() > 1 && specs[1].dtype != DType::F32 &&
+        specs[1].dtype != DType::F64) {
+      auto labels = feed(ds->labels, specs[1], false);
+      if (!labels)
+        return fail("--data: " + specs[1].name + ": " +
+                    llvm::toString(labels.takeError()));
+      args.push_back(std::move(*labels));
+    }
+  }
+  for (const std::string &path : inputFiles) {
+    if (args.size() >= specs.size())
+      return fail("too many inputs: @" + entryName + " takes " +
+                  Twine(specs.size()) + " arguments");
+    auto t = loadInput(path, specs[args.size()]);
+    if (!t)
+      return fail(llvm::toString(t.takeError()));
+    args.push_back(std::move(*t));
+  }
+  if (args.size() != specs.size())
+    return fail("@" + entryName + " takes " + Twine(specs.size()) +
+                " arguments but " + Twine(args.size()) +
+                " were given (use --input or --data)");
+
+  SmallVector<const Tensor *> argPtrs;
+  for (const Tensor &t : args)
+    argPtrs.push_back(&t);
+  auto results = (*jit)->run(argPtrs);
+  if (!results)
+    return fail(llvm::toString(results.takeError()));
+
+  bool ok = true;
+  for (auto [i, path] : llvm::enumerate(outputFiles)) {
+    if (i >= results->size())
+      return fail("more --output files than results");
+    if (llvm::Error e = runtime::writeNpy(path, (*results)[i]))
+      return fail(llvm::toString(std::move(e)));
+  }
+  for (auto [i, path] : llvm::enumerate(expectFiles)) {
+    if (i >= results->size())
+      return fail("more --expect files than results");
+    auto want = runtime::readNpy(path);
+    if (!want)
+      return fail(llvm::toString(want.takeError()));
+    ok &= compareResult(i, (*results)[i], *want, path);
+  }
+  if (printResults || (outputFiles.empty() && expectFiles.empty())) {
+    for (auto [i, t] : llvm::enumerate(*results)) {
+      llvm::outs() << "result " << i << ": " << (*jit)->getOutputs()[i].typeStr
+                   << "\n";
+      printTensor(llvm::outs(), t);
+    }
+  }
+  return ok ? 0 : 1;
+}
