@@ -44,7 +44,7 @@ QSpecAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "range [" << qmin << ", " << qmax
                        << "] does not fit dtype " << dtype << " [" << lo << ", "
                        << hi << "]";
-  if (narrowRange && !isUnsigned && qmin != lo + 1)
+  if (narrowRange && qmin != lo + 1)
     return emitError() << "narrow_range requires qmin = " << lo + 1
                        << " for dtype " << dtype << ", got " << qmin;
   if (axis && *axis < 0)

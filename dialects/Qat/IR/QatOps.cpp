@@ -83,7 +83,8 @@ static LogicalResult checkSameElementType(Operation *op) {
 
 /// Checks the 2-element positive attribute arrays and the padding of a
 /// window op.
-static LogicalResult checkWindowAttrs(Operation *op, ArrayRef<int64_t> kernel,
+static LogicalResult checkWindowAttrs(Operation *op,
+                                      std::optional<ArrayRef<int64_t>> kernel,
                                       ArrayRef<int64_t> strides,
                                       ArrayRef<int64_t> padding,
                                       ArrayRef<int64_t> dilation) {
@@ -96,7 +97,7 @@ static LogicalResult checkWindowAttrs(Operation *op, ArrayRef<int64_t> kernel,
         return op->emitOpError() << name << " must be positive, got " << x;
     return success();
   };
-  if (!kernel.empty() && failed(positive2("kernel_size", kernel)))
+  if (kernel && failed(positive2("kernel_size", *kernel)))
     return failure();
   if (failed(positive2("strides", strides)) ||
       failed(positive2("dilation", dilation)))
@@ -210,7 +211,7 @@ LogicalResult Conv2dOp::verify() {
     return emitOpError("input must have rank 4 (NCHW), got ") << x.getRank();
   if (w.getRank() != 4)
     return emitOpError("weight must have rank 4 (OIHW), got ") << w.getRank();
-  if (failed(checkWindowAttrs(*this, {}, getStrides(), getPadding(),
+  if (failed(checkWindowAttrs(*this, std::nullopt, getStrides(), getPadding(),
                               getDilation())))
     return failure();
   auto groups = static_cast<int64_t>(getGroups());
@@ -220,6 +221,9 @@ LogicalResult Conv2dOp::verify() {
   if (ShapedType::isDynamic(c) || ShapedType::isDynamic(o) ||
       !w.hasStaticShape())
     return emitOpError("channel and kernel extents must be static");
+  if (x.isDynamicDim(2) || x.isDynamicDim(3))
+    return emitOpError("spatial extents must be static; only the batch "
+                       "extent may be dynamic");
   if (c % groups != 0)
     return emitOpError("groups (") << groups << ") must divide the input channels ("
                                    << c << ")";
@@ -247,6 +251,19 @@ LogicalResult BatchNormOp::verify() {
     return emitOpError("input must have rank >= 2 ([N, C, ...]), got ")
            << x.getRank();
   int64_t c = x.getDimSize(1);
+  if (ShapedType::isDynamic(c))
+    return emitOpError("the channel extent must be static");
+  if (getTraining()) {
+    int64_t perChannel = 1;
+    for (int64_t d = 0; d < x.getRank(); ++d)
+      if (d != 1)
+        perChannel = x.isDynamicDim(d) || ShapedType::isDynamic(perChannel)
+                         ? ShapedType::kDynamic
+                         : perChannel * x.getDimSize(d);
+    if (perChannel == 1)
+      return emitOpError("training needs more than one value per channel "
+                         "(the batch variance of one value is undefined)");
+  }
   for (auto [name, v] :
        {std::pair<StringRef, Value>{"weight", getWeight()},
         {"bias", getBias()},
@@ -273,6 +290,8 @@ LogicalResult BatchNormOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult ClampOp::verify() {
+  if (getMin().isNaN() || getMax().isNaN())
+    return emitOpError("min and max must not be NaN");
   if (getMin().convertToDouble() > getMax().convertToDouble())
     return emitOpError("min (")
            << getMin().convertToDouble() << ") must not exceed max ("
@@ -360,6 +379,9 @@ static LogicalResult verifyPool(PoolOp op, ArrayRef<int64_t> dilation,
   auto x = op.getInput().getType();
   if (x.getRank() != 4)
     return op.emitOpError("input must have rank 4 (NCHW), got ") << x.getRank();
+  if (x.isDynamicDim(1) || x.isDynamicDim(2) || x.isDynamicDim(3))
+    return op.emitOpError("channel and spatial extents must be static; only "
+                          "the batch extent may be dynamic");
   SmallVector<int64_t, 2> strides = poolStrides(op);
   if (failed(checkWindowAttrs(op, op.getKernelSize(), strides, op.getPadding(),
                               dilation)))
@@ -446,6 +468,16 @@ LogicalResult ReshapeOp::verify() {
            << shapeStr(y.getShape());
   if (llvm::count_if(y.getShape(), ShapedType::isDynamic) > 1)
     return emitOpError("result may have at most one dynamic extent");
+  if (x.hasStaticShape() && !y.hasStaticShape()) {
+    int64_t known = 1;
+    for (int64_t d : y.getShape())
+      if (!ShapedType::isDynamic(d))
+        known *= d;
+    if (known == 0 || x.getNumElements() % known != 0)
+      return emitOpError("cannot reshape ")
+             << x.getNumElements() << " elements into "
+             << shapeStr(y.getShape());
+  }
   return checkSameElementType(*this);
 }
 
@@ -488,6 +520,10 @@ LogicalResult FakeQuantOp::verify() {
   QSpecAttr spec = getSpec();
   if (getType() != x)
     return emitOpError("result type must equal the input type");
+  if (!x.getElementType().isF32())
+    return emitOpError("input must be f32 (the numerics contract is float32), "
+                       "got ")
+           << x.getElementType();
   auto scale = getScale().getType();
   auto zp = getZeroPoint().getType();
   int64_t channels = 1;

@@ -53,12 +53,13 @@ struct BinaryLowering : OpConversionPattern<OpTy> {
   matchAndRewrite(OpTy op, Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     RankedTensorType type = op.getType();
-    // Dynamic result extents come from an operand that has that axis.
-    Value like = adaptor.getLhs();
-    if (cast<RankedTensorType>(like.getType()).getRank() < type.getRank())
-      like = adaptor.getRhs();
-    Value r = buildElementwise(
-        rewriter, op.getLoc(), type, {adaptor.getLhs(), adaptor.getRhs()}, like,
+    SmallVector<Value, 2> operands = {adaptor.getLhs(), adaptor.getRhs()};
+    // A dynamic result extent comes from an operand that is dynamic there
+    // (the other may be 1 and broadcast).
+    Value init =
+        emptyTensorBroadcast(rewriter, op.getLoc(), type, operands);
+    Value r = buildElementwiseInto(
+        rewriter, op.getLoc(), init, operands,
         [](OpBuilder &b, Location l, ValueRange a) {
           return Value(ArithOp::create(b, l, a[0], a[1]));
         });

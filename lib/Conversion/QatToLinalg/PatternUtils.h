@@ -22,6 +22,11 @@ using BodyBuilder = function_ref<Value(OpBuilder &, Location, ValueRange)>;
 Value emptyTensor(OpBuilder &b, Location loc, RankedTensorType type,
                   Value like);
 
+/// tensor.empty of `type` whose dynamic extents come from the first of
+/// `likes` (trailing-aligned, as in broadcasting) that is dynamic there.
+Value emptyTensorBroadcast(OpBuilder &b, Location loc, RankedTensorType type,
+                           ValueRange likes);
+
 /// A float constant of `type`'s element type (or of `type` if scalar).
 Value floatConst(OpBuilder &b, Location loc, Type type, double value);
 
@@ -33,6 +38,10 @@ Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
 /// broadcasting of `inputs` (trailing-aligned; extents of 1 broadcast).
 Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
                        ValueRange inputs, Value like, BodyBuilder body);
+
+/// As above, with the result's extents taken from `init`.
+Value buildElementwiseInto(OpBuilder &b, Location loc, Value init,
+                           ValueRange inputs, BodyBuilder body);
 
 /// Reduction of `input` over `axes` into a tensor holding the remaining axes
 /// in order, starting from `init` (a filled tensor of that shape).

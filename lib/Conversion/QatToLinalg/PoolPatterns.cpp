@@ -105,7 +105,8 @@ struct AvgPoolLowering : OpConversionPattern<AvgPool2dOp> {
     int64_t oh = type.getDimSize(2), ow = type.getDimSize(3);
     int64_t h = inType.getDimSize(2), w = inType.getDimSize(3);
     bool includePad = op.getCountIncludePad();
-    SmallVector<float> divisor;
+    Type elt = type.getElementType();
+    SmallVector<Attribute> divisor;
     for (int64_t i = 0; i < oh; ++i)
       for (int64_t j = 0; j < ow; ++j) {
         auto extent = [&](int64_t o, int64_t axis, int64_t in) {
@@ -116,13 +117,12 @@ struct AvgPoolLowering : OpConversionPattern<AvgPool2dOp> {
             size = std::min(end, in) - std::max<int64_t>(start, 0);
           return size;
         };
-        divisor.push_back(static_cast<float>(extent(i, 0, h) * extent(j, 1, w)));
+        divisor.push_back(rewriter.getFloatAttr(
+            elt, static_cast<double>(extent(i, 0, h) * extent(j, 1, w))));
       }
-    auto divType = RankedTensorType::get({oh, ow}, rewriter.getF32Type());
+    auto divType = RankedTensorType::get({oh, ow}, elt);
     Value div = arith::ConstantOp::create(
-        rewriter, loc, DenseElementsAttr::get(divType, ArrayRef(divisor)));
-    if (!type.getElementType().isF32())
-      return rewriter.notifyMatchFailure(op, "avg_pool2d lowers f32 only");
+        rewriter, loc, DenseElementsAttr::get(divType, divisor));
     MLIRContext *ctx = rewriter.getContext();
     AffineMap id = AffineMap::getMultiDimIdentityMap(4, ctx);
     AffineMap hw = AffineMap::get(
@@ -185,26 +185,39 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
     int64_t rank = type.getRank();
     int64_t axis = getNormalizedAxis(op.getAxis(), rank);
     ValueRange inputs = adaptor.getInputs();
-    Value result = emptyTensor(rewriter, loc, type, inputs.front());
-    OpFoldResult offset = rewriter.getIndexAttr(0);
+    // Offsets along the axis; the last one is the result's extent there.
+    SmallVector<OpFoldResult> axisOffsets = {rewriter.getIndexAttr(0)};
     for (Value in : inputs) {
+      OpFoldResult offset = axisOffsets.back();
+      OpFoldResult size = tensor::getMixedSize(rewriter, loc, in, axis);
+      std::optional<int64_t> a = getConstantIntValue(offset);
+      std::optional<int64_t> c = getConstantIntValue(size);
+      if (a && c)
+        axisOffsets.push_back(rewriter.getIndexAttr(*a + *c));
+      else if (a && *a == 0)
+        axisOffsets.push_back(size);
+      else
+        axisOffsets.push_back(
+            arith::AddIOp::create(
+                rewriter, loc,
+                getValueOrCreateConstantIndexOp(rewriter, loc, offset),
+                getValueOrCreateConstantIndexOp(rewriter, loc, size))
+                .getResult());
+    }
+    SmallVector<OpFoldResult> resultSizes =
+        tensor::getMixedSizes(rewriter, loc, inputs.front());
+    resultSizes[axis] = axisOffsets.back();
+    Value result =
+        tensor::EmptyOp::create(rewriter, loc, resultSizes, type.getElementType());
+    if (result.getType() != type)
+      result = tensor::CastOp::create(rewriter, loc, type, result);
+    for (auto [i, in] : llvm::enumerate(inputs)) {
       SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
-      offsets[axis] = offset;
-      SmallVector<OpFoldResult> sizes =
-          tensor::getMixedSizes(rewriter, loc, in);
+      offsets[axis] = axisOffsets[i];
+      SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, in);
       SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
       result = tensor::InsertSliceOp::create(rewriter, loc, in, result, offsets,
                                              sizes, strides);
-      std::optional<int64_t> a = getConstantIntValue(offset);
-      std::optional<int64_t> c = getConstantIntValue(sizes[axis]);
-      if (a && c)
-        offset = rewriter.getIndexAttr(*a + *c);
-      else
-        offset = arith::AddIOp::create(
-                     rewriter, loc,
-                     getValueOrCreateConstantIndexOp(rewriter, loc, offset),
-                     getValueOrCreateConstantIndexOp(rewriter, loc, sizes[axis]))
-                     .getResult();
     }
     rewriter.replaceOp(op, result);
     return success();
@@ -216,6 +229,13 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
 static Value reshapeTo(OpBuilder &b, Location loc, Value x,
                        RankedTensorType type) {
   auto t = cast<RankedTensorType>(x.getType());
+  // 0-d <-> all-ones shapes: reassociations with no groups.
+  if (t.getRank() == 0)
+    return tensor::ExpandShapeOp::create(b, loc, type, x,
+                                         ArrayRef<ReassociationIndices>{});
+  if (type.getRank() == 0)
+    return tensor::CollapseShapeOp::create(b, loc, type, x,
+                                           ArrayRef<ReassociationIndices>{});
   SmallVector<ReassociationIndices> all = {
       llvm::to_vector(llvm::seq<int64_t>(0, t.getRank()))};
   Value flat = x;

@@ -38,6 +38,28 @@ Value lowering::emptyTensor(OpBuilder &b, Location loc, RankedTensorType type,
   return tensor::EmptyOp::create(b, loc, type, dyn);
 }
 
+Value lowering::emptyTensorBroadcast(OpBuilder &b, Location loc,
+                                    RankedTensorType type, ValueRange likes) {
+  SmallVector<Value> dyn;
+  int64_t rank = type.getRank();
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!type.isDynamicDim(d))
+      continue;
+    Value size;
+    for (Value like : likes) {
+      auto t = cast<RankedTensorType>(like.getType());
+      int64_t ld = d - (rank - t.getRank());
+      if (ld >= 0 && t.isDynamicDim(ld)) {
+        size = tensor::DimOp::create(b, loc, like, ld);
+        break;
+      }
+    }
+    assert(size && "verifier guarantees a dynamic source extent");
+    dyn.push_back(size);
+  }
+  return tensor::EmptyOp::create(b, loc, type, dyn);
+}
+
 Value lowering::floatConst(OpBuilder &b, Location loc, Type type, double value) {
   Type elt = getElementTypeOrSelf(type);
   return arith::ConstantOp::create(b, loc, elt, b.getFloatAttr(elt, value));
@@ -53,6 +75,13 @@ Value lowering::filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
 Value lowering::buildElementwise(OpBuilder &b, Location loc,
                                RankedTensorType resultType, ValueRange inputs,
                                Value like, BodyBuilder body) {
+  Value init = emptyTensor(b, loc, resultType, like);
+  return buildElementwiseInto(b, loc, init, inputs, body);
+}
+
+Value lowering::buildElementwiseInto(OpBuilder &b, Location loc, Value init,
+                                     ValueRange inputs, BodyBuilder body) {
+  auto resultType = cast<RankedTensorType>(init.getType());
   int64_t rank = resultType.getRank();
   MLIRContext *ctx = b.getContext();
   SmallVector<AffineMap> maps;
@@ -70,7 +99,6 @@ Value lowering::buildElementwise(OpBuilder &b, Location loc,
     maps.push_back(AffineMap::get(rank, 0, exprs, ctx));
   }
   maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
-  Value init = emptyTensor(b, loc, resultType, like);
   SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{resultType}, inputs, ValueRange{init}, maps, iters,

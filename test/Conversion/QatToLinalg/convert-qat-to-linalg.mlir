@@ -828,3 +828,53 @@ func.func @mse(%a: tensor<4x3xf32>, %b: tensor<4x3xf32>) -> tensor<f32> {
   %y = qat.mse %a, %b : (tensor<4x3xf32>, tensor<4x3xf32>) -> tensor<f32>
   return %y : tensor<f32>
 }
+
+// -----
+
+// A dynamic result extent is read from the operand that is dynamic there,
+// not from one that broadcasts (extent 1).
+// CHECK-LABEL: func.func @add_broadcast_dynamic
+// CHECK-SAME: (%[[A:.*]]: tensor<1x10xf32>, %[[B:.*]]: tensor<?x10xf32>)
+// CHECK: %[[N:.*]] = tensor.dim %[[B]], %{{.*}} : tensor<?x10xf32>
+// CHECK: %[[E:.*]] = tensor.empty(%[[N]]) : tensor<?x10xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[A]], %[[B]] : tensor<1x10xf32>, tensor<?x10xf32>) outs(%[[E]] : tensor<?x10xf32>)
+func.func @add_broadcast_dynamic(%a: tensor<1x10xf32>, %b: tensor<?x10xf32>) -> tensor<?x10xf32> {
+  %y = qat.add %a, %b : (tensor<1x10xf32>, tensor<?x10xf32>) -> tensor<?x10xf32>
+  return %y : tensor<?x10xf32>
+}
+
+// -----
+
+// Concat along a dynamic axis: the result extent is the sum of the inputs'.
+// CHECK-LABEL: func.func @concat_dynamic_axis
+// CHECK-SAME: (%[[A:.*]]: tensor<?x4xf32>, %[[B:.*]]: tensor<3x4xf32>)
+// CHECK: %[[N:.*]] = tensor.dim %[[A]], %{{.*}}
+// CHECK: %[[SUM:.*]] = arith.addi %[[N]], %{{.*}} : index
+// CHECK: %[[E:.*]] = tensor.empty(%[[SUM]]) : tensor<?x4xf32>
+// CHECK: %[[S0:.*]] = tensor.insert_slice %[[A]] into %[[E]][0, 0]
+// CHECK: %[[S1:.*]] = tensor.insert_slice %[[B]] into %[[S0]][%[[N]], 0] [3, 4]
+// CHECK: return %[[S1]]
+func.func @concat_dynamic_axis(%a: tensor<?x4xf32>, %b: tensor<3x4xf32>) -> tensor<?x4xf32> {
+  %y = qat.concat %a, %b {axis = 0 : i64} : (tensor<?x4xf32>, tensor<3x4xf32>) -> tensor<?x4xf32>
+  return %y : tensor<?x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @reshape_from_scalar
+// CHECK: %[[R:.*]] = tensor.expand_shape %{{.*}} [] output_shape [1, 1] : tensor<f32> into tensor<1x1xf32>
+// CHECK: return %[[R]]
+func.func @reshape_from_scalar(%x: tensor<f32>) -> tensor<1x1xf32> {
+  %y = qat.reshape %x : tensor<f32> -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @reshape_to_scalar
+// CHECK: %[[R:.*]] = tensor.collapse_shape %{{.*}} [] : tensor<1x1xf32> into tensor<f32>
+// CHECK: return %[[R]]
+func.func @reshape_to_scalar(%x: tensor<1x1xf32>) -> tensor<f32> {
+  %y = qat.reshape %x : tensor<1x1xf32> -> tensor<f32>
+  return %y : tensor<f32>
+}

@@ -1299,3 +1299,72 @@ func.func @dequant_stub_int(%x: tensor<4x20xi8>) -> tensor<4x20xi8> {
   %y = qat.dequant_stub %x : tensor<4x20xi8>
   return %y : tensor<4x20xi8>
 }
+
+// -----
+
+// expected-error @+1 {{narrow_range requires qmin = 1 for dtype 'ui8', got 0}}
+func.func @qspec_narrow_range_unsigned() attributes {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255, narrow_range = true>}
+
+// -----
+
+func.func @clamp_nan(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'qat.clamp' op min and max must not be NaN}}
+  %y = qat.clamp %x {min = 0x7FF8000000000000 : f64, max = 1.0 : f64} : tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+func.func @batch_norm_dynamic_channels(%x: tensor<2x?xf32>, %g: tensor<?xf32>) -> tensor<2x?xf32> {
+  // expected-error @+1 {{'qat.batch_norm' op the channel extent must be static}}
+  %y, %m, %v = qat.batch_norm %x, %g, %g, %g, %g {training} : (tensor<2x?xf32>, tensor<?xf32>, tensor<?xf32>, tensor<?xf32>, tensor<?xf32>) -> (tensor<2x?xf32>, tensor<?xf32>, tensor<?xf32>)
+  return %y : tensor<2x?xf32>
+}
+
+// -----
+
+func.func @batch_norm_train_one_value(%x: tensor<1x4xf32>, %g: tensor<4xf32>) -> tensor<1x4xf32> {
+  // expected-error @+1 {{'qat.batch_norm' op training needs more than one value per channel (the batch variance of one value is undefined)}}
+  %y, %m, %v = qat.batch_norm %x, %g, %g, %g, %g {training} : (tensor<1x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<1x4xf32>, tensor<4xf32>, tensor<4xf32>)
+  return %y : tensor<1x4xf32>
+}
+
+// -----
+
+func.func @max_pool_dynamic_spatial(%x: tensor<1x2x?x4xf32>) -> tensor<1x2x?x2xf32> {
+  // expected-error @+1 {{'qat.max_pool2d' op channel and spatial extents must be static; only the batch extent may be dynamic}}
+  %y = qat.max_pool2d %x {kernel_size = array<i64: 2, 2>} : tensor<1x2x?x4xf32> -> tensor<1x2x?x2xf32>
+  return %y : tensor<1x2x?x2xf32>
+}
+
+// -----
+
+func.func @max_pool_empty_kernel(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  // expected-error @+1 {{'qat.max_pool2d' op kernel_size must have 2 elements, got 0}}
+  %y = qat.max_pool2d %x {kernel_size = array<i64>, strides = array<i64: 1, 1>} : tensor<1x2x4x4xf32> -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+func.func @conv_dynamic_spatial(%x: tensor<1x3x?x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x?x6xf32> {
+  // expected-error @+1 {{'qat.conv2d' op spatial extents must be static; only the batch extent may be dynamic}}
+  %y = qat.conv2d %x, %w : (tensor<1x3x?x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x?x6xf32>
+  return %y : tensor<1x4x?x6xf32>
+}
+
+// -----
+
+func.func @reshape_not_divisible(%x: tensor<16xf32>) -> tensor<?x3xf32> {
+  // expected-error @+1 {{'qat.reshape' op cannot reshape 16 elements into [?, 3]}}
+  %y = qat.reshape %x : tensor<16xf32> -> tensor<?x3xf32>
+  return %y : tensor<?x3xf32>
+}
+
+// -----
+
+func.func @fake_quant_f16(%x: tensor<4xf16>, %s: tensor<1xf32>, %z: tensor<1xi32>) -> tensor<4xf16> {
+  // expected-error @+1 {{'qat.fake_quant' op input must be f32 (the numerics contract is float32), got 'f16'}}
+  %y = qat.fake_quant %x, %s, %z {spec = #qat.qspec<dtype = i8, qmin = -128, qmax = 127>} : (tensor<4xf16>, tensor<1xf32>, tensor<1xi32>) -> tensor<4xf16>
+  return %y : tensor<4xf16>
+}

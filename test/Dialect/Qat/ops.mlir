@@ -443,7 +443,7 @@ func.func @mse(%y: tensor<4x3xf32>, %t: tensor<4x3xf32>, %d: tensor<?x3xf32>) ->
 // CHECK: %[[E:.*]] = qat.fake_quant %[[D]], %[[S]], %[[Z]] {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255, observer = ema>}
 // CHECK: %[[F:.*]] = qat.fake_quant %[[E]], %[[S]], %[[Z]] {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255, observer = moving_average>}
 // CHECK: %[[G:.*]] = qat.fake_quant %[[F]], %[[S]], %[[Z]] {spec = #qat.qspec<dtype = i4, qmin = -8, qmax = 7, symmetric = true>}
-// CHECK: %[[H:.*]] = qat.fake_quant %[[G]], %[[S]], %[[Z]] {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255, narrow_range = true>}
+// CHECK: %[[H:.*]] = qat.fake_quant %[[G]], %[[S]], %[[Z]] {spec = #qat.qspec<dtype = ui8, qmin = 1, qmax = 255, narrow_range = true>}
 // CHECK: return %[[H]]
 func.func @fake_quant_per_tensor(%x: tensor<4x20xf32>, %s: tensor<1xf32>, %z: tensor<1xi32>) -> tensor<4x20xf32> {
   %a = qat.fake_quant %x, %s, %z {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>}
@@ -467,7 +467,7 @@ func.func @fake_quant_per_tensor(%x: tensor<4x20xf32>, %s: tensor<1xf32>, %z: te
           symmetric = true, observer = minmax>}
       : (tensor<4x20xf32>, tensor<1xf32>, tensor<1xi32>) -> tensor<4x20xf32>
   // narrow_range on an unsigned dtype does not constrain qmin.
-  %h = qat.fake_quant %g, %s, %z {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255, narrow_range = true>}
+  %h = qat.fake_quant %g, %s, %z {spec = #qat.qspec<dtype = ui8, qmin = 1, qmax = 255, narrow_range = true>}
       : (tensor<4x20xf32>, tensor<1xf32>, tensor<1xi32>) -> tensor<4x20xf32>
   return %h : tensor<4x20xf32>
 }
