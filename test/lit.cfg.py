@@ -13,6 +13,7 @@ config.test_exec_root = os.path.join(config.qat_obj_root, "test")
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%qat_src", config.qat_src_root))
+config.substitutions.append(("%qat_obj", config.qat_obj_root))
 config.substitutions.append(("%fmnist", config.fashion_mnist_dir))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
