@@ -11,9 +11,10 @@ def ConvertQatToLinalg : Pass<"convert-qat-to-linalg", "ModuleOp"> {
     Lowers every float model op of the `qat` dialect (layers, element-wise
     ops, pooling, shape ops, losses, fake_quant and the stubs) to
     destination-style linalg ops on tensors, and the module-level
-    `qat.param` / `qat.load` / `qat.store` to `ml_program` globals, which
-    bufferize to `memref.global`s that keep their symbol names (so a JIT
-    can read trained values back by name).
+    `qat.param` / `qat.load` / `qat.store` to public `memref.global`s that
+    keep their symbol names (so a JIT can read trained values back by name),
+    read through `bufferization.to_tensor` and written with
+    `bufferization.materialize_in_destination`.
 
     Example:
 
@@ -26,7 +27,8 @@ def ConvertQatToLinalg : Pass<"convert-qat-to-linalg", "ModuleOp"> {
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
-    "::mlir::ml_program::MLProgramDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::memref::MemRefDialect",
     "::mlir::tensor::TensorDialect"
   ];
 }

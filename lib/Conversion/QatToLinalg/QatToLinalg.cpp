@@ -13,7 +13,9 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 namespace mlir::qat {
@@ -164,32 +166,69 @@ Value lowering::countAlong(OpBuilder &b, Location loc, Value value,
 }
 
 //===----------------------------------------------------------------------===//
-// Parameters: qat.param/load/store -> ml_program globals
+// Parameters: qat.param/load/store -> memref globals
 //===----------------------------------------------------------------------===//
+//
+// ml_program globals would be the natural target, but the bufferization of
+// ml_program.global_store in MLIR 22 declares that it does not read its
+// operand, so when one-shot-bufferize copies that operand out of place it
+// elides the copy and stores uninitialized memory. We lower to memref
+// globals directly: loads are `to_tensor restrict` views (copied first when
+// the function also stores that global, for value semantics), stores are
+// `materialize_in_destination` into the global.
 
 namespace {
+static MemRefType memrefTypeFor(RankedTensorType t) {
+  return MemRefType::get(t.getShape(), t.getElementType());
+}
+
 struct ParamLowering : OpConversionPattern<ParamOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(ParamOp op, OpAdaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    // Every parameter stays mutable and public: a training step updates it
-    // in place and the JIT reads trained values back by symbol name.
-    auto global = rewriter.replaceOpWithNewOp<ml_program::GlobalOp>(
-        op, op.getSymName(), op.getType(), /*is_mutable=*/true,
-        op.getInitialValue(), /*sym_visibility=*/nullptr);
-    (void)global;
+    // Public, mutable and 64-byte aligned: a training step updates it in
+    // place, and the JIT reads trained values back by symbol name.
+    rewriter.replaceOpWithNewOp<memref::GlobalOp>(
+        op, op.getSymNameAttr(), /*sym_visibility=*/StringAttr(),
+        TypeAttr::get(memrefTypeFor(op.getType())), op.getInitialValue(),
+        /*constant=*/UnitAttr(), rewriter.getI64IntegerAttr(64));
     return success();
   }
 };
+
+/// True if the function around `op` stores to `name` anywhere.
+static bool isStoredInFunction(Operation *op, FlatSymbolRefAttr name) {
+  auto func = op->getParentOfType<FunctionOpInterface>();
+  if (!func)
+    return true;
+  bool stored = false;
+  func->walk([&](StoreOp store) {
+    if (store.getNameAttr() == name)
+      stored = true;
+  });
+  return stored;
+}
 
 struct LoadLowering : OpConversionPattern<LoadOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(LoadOp op, OpAdaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOpWithNewOp<ml_program::GlobalLoadOp>(op, op.getType(),
-                                                          op.getNameAttr());
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Value global = memref::GetGlobalOp::create(rewriter, loc,
+                                               memrefTypeFor(type),
+                                               op.getNameAttr().getValue());
+    Value view = bufferization::ToTensorOp::create(
+        rewriter, loc, type, global, /*restrict=*/true, /*writable=*/false);
+    if (isStoredInFunction(op, op.getNameAttr())) {
+      // Snapshot the value here: a later store must not change it.
+      Value empty = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                            type.getElementType());
+      view = linalg::CopyOp::create(rewriter, loc, view, empty).getResult(0);
+    }
+    rewriter.replaceOp(op, view);
     return success();
   }
 };
@@ -199,8 +238,13 @@ struct StoreLowering : OpConversionPattern<StoreOp> {
   LogicalResult
   matchAndRewrite(StoreOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOpWithNewOp<ml_program::GlobalStoreOp>(
-        op, op.getNameAttr(), adaptor.getValue());
+    auto type = cast<RankedTensorType>(op.getValue().getType());
+    Value global = memref::GetGlobalOp::create(rewriter, op.getLoc(),
+                                               memrefTypeFor(type),
+                                               op.getNameAttr().getValue());
+    rewriter.replaceOpWithNewOp<bufferization::MaterializeInDestinationOp>(
+        op, TypeRange{}, adaptor.getValue(), global, /*restrict=*/true,
+        /*writable=*/true);
     return success();
   }
 };
@@ -223,9 +267,10 @@ struct ConvertQatToLinalgPass
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
     target.addIllegalDialect<QatDialect>();
-    target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, ml_program::MLProgramDialect,
-                           tensor::TensorDialect, func::FuncDialect>();
+    target.addLegalDialect<arith::ArithDialect, bufferization::BufferizationDialect,
+                           linalg::LinalgDialect, math::MathDialect,
+                           memref::MemRefDialect, tensor::TensorDialect,
+                           func::FuncDialect>();
     target.addLegalOp<ModuleOp>();
     RewritePatternSet patterns(ctx);
     populateQatToLinalgConversionPatterns(patterns);

@@ -1,28 +1,35 @@
 // RUN: qat-opt %s --convert-qat-to-linalg -split-input-file | FileCheck %s
 
 // Every qat op (and the interesting attribute combinations) lowered to
-// linalg/tensor/arith/math on tensors and ml_program globals.
+// linalg/tensor/arith/math on tensors and memref globals.
 
 //===----------------------------------------------------------------------===//
-// Parameters and state -> ml_program globals
+// Parameters and state -> memref globals
 //===----------------------------------------------------------------------===//
 
-// Parameters and state both become public mutable globals with their
-// initial value.
+// Parameters and state both become public mutable 64-byte-aligned globals
+// with their initial value.
 // CHECK-NOT: qat.param
-// CHECK-DAG: ml_program.global public mutable @fc.weight(dense<5.000000e-01> : tensor<3x4xf32>) : tensor<3x4xf32>
-// CHECK-DAG: ml_program.global public mutable @bn.running_mean(dense<0.000000e+00> : tensor<4xf32>) : tensor<4xf32>
-// CHECK-DAG: ml_program.global public mutable @step(dense<0> : tensor<i64>) : tensor<i64>
+// CHECK-DAG: memref.global @fc.weight : memref<3x4xf32> = dense<5.000000e-01> {alignment = 64 : i64}
+// CHECK-DAG: memref.global @bn.running_mean : memref<4xf32> = dense<0.000000e+00> {alignment = 64 : i64}
+// CHECK-DAG: memref.global @step : memref<i64> = dense<0> {alignment = 64 : i64}
 qat.param @fc.weight = dense<0.5> : tensor<3x4xf32>
 qat.param state @bn.running_mean = dense<0.0> : tensor<4xf32>
 qat.param state @step = dense<0> : tensor<i64>
 
+// A global that is never stored is read in place; one that the function
+// also stores is copied at the load, so the load keeps its value.
 // CHECK-LABEL: func.func @params
 // CHECK-SAME: (%[[V:.*]]: tensor<4xf32>, %[[S:.*]]: tensor<i64>)
-// CHECK: %[[W:.*]] = ml_program.global_load @fc.weight : tensor<3x4xf32>
-// CHECK: %[[M:.*]] = ml_program.global_load @bn.running_mean : tensor<4xf32>
-// CHECK: ml_program.global_store @bn.running_mean = %[[V]] : tensor<4xf32>
-// CHECK: ml_program.global_store @step = %[[S]] : tensor<i64>
+// CHECK: %[[WG:.*]] = memref.get_global @fc.weight : memref<3x4xf32>
+// CHECK: %[[W:.*]] = bufferization.to_tensor %[[WG]] restrict : memref<3x4xf32> to tensor<3x4xf32>
+// CHECK: %[[MG:.*]] = memref.get_global @bn.running_mean : memref<4xf32>
+// CHECK: %[[MV:.*]] = bufferization.to_tensor %[[MG]] restrict
+// CHECK: %[[M:.*]] = linalg.copy ins(%[[MV]] : tensor<4xf32>)
+// CHECK: %[[MG2:.*]] = memref.get_global @bn.running_mean : memref<4xf32>
+// CHECK: bufferization.materialize_in_destination %[[V]] in restrict writable %[[MG2]] : (tensor<4xf32>, memref<4xf32>) -> ()
+// CHECK: %[[SG:.*]] = memref.get_global @step : memref<i64>
+// CHECK: bufferization.materialize_in_destination %[[S]] in restrict writable %[[SG]]
 // CHECK-NOT: qat.
 // CHECK: return %[[W]], %[[M]] : tensor<3x4xf32>, tensor<4xf32>
 func.func @params(%v: tensor<4xf32>, %s: tensor<i64>) -> (tensor<3x4xf32>, tensor<4xf32>) {
@@ -36,11 +43,12 @@ func.func @params(%v: tensor<4xf32>, %s: tensor<i64>) -> (tensor<3x4xf32>, tenso
 // -----
 
 // A dense_resource initial value is carried over to the global.
-// CHECK: ml_program.global public mutable @conv.weight(dense_resource<conv_w> : tensor<2xf32>) : tensor<2xf32>
+// CHECK: memref.global @conv.weight : memref<2xf32> = dense_resource<conv_w> {alignment = 64 : i64}
 qat.param @conv.weight = dense_resource<conv_w> : tensor<2xf32>
 
 // CHECK-LABEL: func.func @resource_param
-// CHECK: %[[W:.*]] = ml_program.global_load @conv.weight : tensor<2xf32>
+// CHECK: %[[G:.*]] = memref.get_global @conv.weight : memref<2xf32>
+// CHECK: %[[W:.*]] = bufferization.to_tensor %[[G]] restrict
 // CHECK: return %[[W]]
 func.func @resource_param() -> tensor<2xf32> {
   %w = qat.load @conv.weight : tensor<2xf32>
