@@ -3,6 +3,7 @@
 #include "qat/JIT/JitModule.h"
 
 #include "qat/Pipelines/Pipelines.h"
+#include "qat/Runtime/QParams.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -139,6 +140,19 @@ JitModule::compile(OwningOpRef<ModuleOp> module, StringRef entry) {
   if (!engine)
     return engine.takeError();
   jit->engine = std::move(*engine);
+  // Runtime functions the generated code calls (the one qparams function),
+  // resolved to this process's copy before anything is materialized.
+  jit->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    auto add = [&](StringRef name, void *fn) {
+      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(fn),
+                                 llvm::JITSymbolFlags::Exported};
+    };
+    add("qat_rt_qparams_scale", reinterpret_cast<void *>(&qat_rt_qparams_scale));
+    add("qat_rt_qparams_zero_point",
+        reinterpret_cast<void *>(&qat_rt_qparams_zero_point));
+    return symbols;
+  });
   jit->engine->initialize();
   return jit;
 }

@@ -26,7 +26,7 @@ QSpecAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                   IntegerType dtype, int64_t qmin, int64_t qmax, bool symmetric,
                   std::optional<int64_t> axis, bool narrowRange,
                   ObserverKind observer, FloatAttr averagingConstant,
-                  bool learnable) {
+                  bool learnable, bool gradScaling, bool tfSte) {
   unsigned width = dtype.getWidth();
   if (width < 2 || width > 16)
     return emitError() << "dtype must be an integer type of 2 to 16 bits, got "
@@ -58,6 +58,8 @@ QSpecAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       return emitError() << "averaging_constant is only meaningful for the "
                             "moving_average and ema observers";
   }
+  if (gradScaling && !learnable)
+    return emitError() << "grad_scaling applies to learnable qparams only";
   return success();
 }
 

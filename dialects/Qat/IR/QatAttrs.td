@@ -37,8 +37,11 @@ def Qat_QSpecAttr : Qat_Attr<"QSpec", "qspec"> {
     (an integer type, `i8` or `ui8` in practice; signedness-less `i8` means
     signed), the clamp range `[qmin, qmax]`, symmetric or affine, per-tensor
     or per-channel (`axis`), narrow range (`qmin = -(2^(b-1) - 1)`), the
-    observer and its averaging constant, and whether scale and zero point are
-    learnable (LSQ).
+    observer and its averaging constant, whether scale and zero point are
+    learnable (LSQ, with PyTorch's optional gradient scaling
+    `1 / sqrt(numel * qmax)`), and which straight-through estimator the
+    backward pass uses (`tf_ste`: TF's nudged-range rule instead of
+    PyTorch's rounded-value rule).
 
     Example (PyTorch fbgemm weights, then activations):
 
@@ -59,13 +62,17 @@ def Qat_QSpecAttr : Qat_Attr<"QSpec", "qspec"> {
     DefaultValuedParameter<"::mlir::qat::ObserverKind",
                            "::mlir::qat::ObserverKind::minmax">:$observer,
     OptionalParameter<"::mlir::FloatAttr">:$averaging_constant,
-    DefaultValuedParameter<"bool", "false">:$learnable
+    DefaultValuedParameter<"bool", "false">:$learnable,
+    DefaultValuedParameter<"bool", "false">:$grad_scaling,
+    DefaultValuedParameter<"bool", "false">:$tf_ste
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
     /// True if the spec quantizes per channel along `getAxis()`.
     bool isPerChannel() const { return getAxis().has_value(); }
+    /// True for unsigned storage types (ui8).
+    bool isUnsigned() const { return getDtype().isUnsigned(); }
     /// The averaging constant, or the observer's default (0.01 for both
     /// moving-average kinds, as PyTorch and TF-MOT use).
     double getAveragingConstantOrDefault() const;

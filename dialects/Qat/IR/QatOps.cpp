@@ -316,6 +316,8 @@ static LogicalResult verifyBroadcast(Operation *op) {
 
 LogicalResult AddOp::verify() { return verifyBroadcast(*this); }
 LogicalResult MulOp::verify() { return verifyBroadcast(*this); }
+LogicalResult SubOp::verify() { return verifyBroadcast(*this); }
+LogicalResult DivOp::verify() { return verifyBroadcast(*this); }
 
 //===----------------------------------------------------------------------===//
 // Shape and pooling
@@ -515,31 +517,86 @@ LogicalResult MseOp::verify() {
 // Quantization
 //===----------------------------------------------------------------------===//
 
-LogicalResult FakeQuantOp::verify() {
-  auto x = getInput().getType();
-  QSpecAttr spec = getSpec();
-  if (getType() != x)
-    return emitOpError("result type must equal the input type");
-  if (!x.getElementType().isF32())
-    return emitOpError("input must be f32 (the numerics contract is float32), "
-                       "got ")
-           << x.getElementType();
-  auto scale = getScale().getType();
-  auto zp = getZeroPoint().getType();
+/// Checks qparam tensors against the spec: one element per tensor, or one
+/// per channel along the spec's axis; f32 scales; i32 zero points (f32 when
+/// learnable, as LSQ trains them as floats).
+static LogicalResult checkQParams(Operation *op, RankedTensorType x,
+                                  QSpecAttr spec, ShapedType scale,
+                                  ShapedType zp, bool zpMayBeFloat) {
   int64_t channels = 1;
   if (std::optional<int64_t> axis = spec.getAxis()) {
     if (*axis >= x.getRank())
-      return emitOpError("per-channel axis ")
+      return op->emitOpError("per-channel axis ")
              << *axis << " is out of range for rank " << x.getRank();
     channels = x.getDimSize(*axis);
   }
-  if (failed(checkShape(*this, "scale", scale, {channels})) ||
-      failed(checkShape(*this, "zero_point", zp, {channels})))
+  if (failed(checkShape(op, "scale", scale, {channels})) ||
+      failed(checkShape(op, "zero_point", zp, {channels})))
     return failure();
   if (!scale.getElementType().isF32())
-    return emitOpError("scale must be f32, got ") << scale.getElementType();
-  if (!zp.getElementType().isInteger(32))
-    return emitOpError("zero_point must be i32, got ") << zp.getElementType();
+    return op->emitOpError("scale must be f32, got ") << scale.getElementType();
+  bool zpOk = zp.getElementType().isInteger(32) ||
+              (zpMayBeFloat && spec.getLearnable() &&
+               zp.getElementType().isF32());
+  if (!zpOk)
+    return op->emitOpError("zero_point must be i32")
+           << (zpMayBeFloat ? " (or f32 for a learnable spec)" : "")
+           << ", got " << zp.getElementType();
+  if (!x.getElementType().isF32())
+    return op->emitOpError("input must be f32 (the numerics contract is "
+                           "float32), got ")
+           << x.getElementType();
+  return success();
+}
+
+LogicalResult FakeQuantOp::verify() {
+  auto x = getInput().getType();
+  if (getType() != x)
+    return emitOpError("result type must equal the input type");
+  return checkQParams(*this, x, getSpec(), getScale().getType(),
+                      cast<ShapedType>(getZeroPoint().getType()),
+                      /*zpMayBeFloat=*/true);
+}
+
+LogicalResult FakeQuantGradOp::verify() {
+  auto x = getInput().getType();
+  if (getGrad().getType() != x || getInputGrad().getType() != x)
+    return emitOpError("grad and input_grad must have the input type");
+  auto zpType = cast<ShapedType>(getZeroPoint().getType());
+  if (failed(checkQParams(*this, x, getSpec(), getScale().getType(), zpType,
+                          /*zpMayBeFloat=*/true)))
+    return failure();
+  if (getScaleGrad().getType() != getScale().getType())
+    return emitOpError("scale_grad must have the scale type");
+  if (failed(checkShape(*this, "zero_point_grad", getZeroPointGrad().getType(),
+                        zpType.getShape())) ||
+      !getZeroPointGrad().getType().getElementType().isF32())
+    return emitOpError("zero_point_grad must be f32 with the zero_point shape");
+  return success();
+}
+
+LogicalResult ObserveOp::verify() {
+  auto x = getInput().getType();
+  if (failed(checkQParams(*this, x, getSpec(), getScale().getType(),
+                          getZeroPoint().getType(), /*zpMayBeFloat=*/false)))
+    return failure();
+  for (Value v : {getMin(), getMax(), getNewMin(), getNewMax()})
+    if (v.getType() != getScale().getType())
+      return emitOpError("min, max and their updates must have the scale "
+                         "type ")
+             << getScale().getType();
+  return success();
+}
+
+LogicalResult BnScaleFactorOp::verify() {
+  auto w = getWeight().getType();
+  if (w.getRank() != 1)
+    return emitOpError("weight must have rank 1, got ") << w.getRank();
+  if (getRunningVar().getType() != w || getType() != w)
+    return emitOpError("running_var and the result must have the weight type");
+  if (!(getEps().convertToDouble() > 0.0))
+    return emitOpError("eps must be positive, got ")
+           << getEps().convertToDouble();
   return success();
 }
 

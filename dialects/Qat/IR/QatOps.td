@@ -234,6 +234,24 @@ def Qat_AddOp : Qat_BinaryOp<"add", [Commutative]> {
   }];
 }
 
+def Qat_SubOp : Qat_BinaryOp<"sub"> {
+  let summary = "element-wise difference with NumPy broadcasting";
+  let description = [{
+    ```mlir
+    %y = qat.sub %a, %b : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+    ```
+  }];
+}
+
+def Qat_DivOp : Qat_BinaryOp<"div"> {
+  let summary = "element-wise quotient with NumPy broadcasting";
+  let description = [{
+    ```mlir
+    %y = qat.div %a, %s : (tensor<2x8xf32>, tensor<1x8xf32>) -> tensor<2x8xf32>
+    ```
+  }];
+}
+
 def Qat_MulOp : Qat_BinaryOp<"mul", [Commutative]> {
   let summary = "element-wise product with NumPy broadcasting";
   let description = [{
@@ -437,10 +455,102 @@ def Qat_FakeQuantOp : Qat_Op<"fake_quant", [Pure]> {
     ```
   }];
   let arguments = (ins Qat_FloatTensor:$input, Qat_FloatTensor:$scale,
-                       Qat_IntTensor:$zero_point, Qat_QSpecAttr:$spec);
+                       AnyRankedTensor:$zero_point, Qat_QSpecAttr:$spec);
   let results = (outs Qat_FloatTensor:$result);
   let assemblyFormat = [{
     $input `,` $scale `,` $zero_point attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Qat_FakeQuantGradOp : Qat_Op<"fake_quant_grad", [Pure]> {
+  let summary = "backward of fake_quant: straight-through and LSQ gradients";
+  let description = [{
+    Given the forward input `input`, the qparams and the output gradient
+    `grad`, returns the input gradient and the gradients of `scale` and
+    `zero_point` (zeros unless the spec is learnable). With
+    `q = roundeven(x * (1 / s)) + zp` before clamping (NUMERICS.md):
+
+    - PyTorch's straight-through rule: `dx = dy` where `qmin <= q <= qmax`,
+      else 0. With `tf_ste` (TF-MOT): `dx = dy` where
+      `(qmin - zp) * s <= x <= (qmax - zp) * s`.
+    - LSQ (PyTorch `_LearnableFakeQuantize`), summed per channel and scaled
+      by `g = 1 / sqrt(numel * qmax)` with `grad_scaling` (else 1):
+      below the range `ds = dy * (qmin - zp) * g`, above it
+      `ds = dy * (qmax - zp) * g`, inside `ds = dy * (x_fq - x) / s * g`;
+      `dzp = -dy * s * g` outside the range, 0 inside. Like PyTorch's
+      backward, a float zero point is rounded as `trunc(clamp(zp + 0.5))`.
+
+    ```mlir
+    %dx, %ds, %dz = qat.fake_quant_grad %x, %s, %zp, %dy {spec = #qat.qspec<
+          dtype = ui8, qmin = 0, qmax = 255, learnable = true>}
+        : (tensor<4x20xf32>, tensor<1xf32>, tensor<1xf32>, tensor<4x20xf32>)
+        -> (tensor<4x20xf32>, tensor<1xf32>, tensor<1xf32>)
+    ```
+  }];
+  let arguments = (ins Qat_FloatTensor:$input, Qat_FloatTensor:$scale,
+                       AnyRankedTensor:$zero_point, Qat_FloatTensor:$grad,
+                       Qat_QSpecAttr:$spec);
+  let results = (outs Qat_FloatTensor:$input_grad, Qat_FloatTensor:$scale_grad,
+                      Qat_FloatTensor:$zero_point_grad);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $zero_point `,` $grad attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Qat_ObserveOp : Qat_Op<"observe", [Pure]> {
+  let summary = "observer: tracks a value range and yields qparams";
+  let description = [{
+    The observer half of PyTorch's FakeQuantize. `min` and `max` are the
+    observer's state (one element per tensor, or one per channel along the
+    spec's axis); an observer that has seen nothing holds `+inf` / `-inf`.
+    With `training`, the batch's range updates the state as the spec's
+    observer says — `minmax`: running min/max; `moving_average` (PyTorch):
+    the first batch sets the state, then `m = m + c * (batch - m)`; `ema`
+    (TF-MOT): the first batch sets it, then `m = m - (m - batch) * c`;
+    `none`: the state is kept — and the updated state is returned for the
+    caller to `qat.store`. Without `training` the state passes through.
+    `scale` and `zero_point` are computed from the (updated) state by the
+    one qparams function of the runtime (NUMERICS.md promise 1), which the
+    generated code calls, so training and convert agree bit for bit.
+
+    ```mlir
+    %s, %zp, %min1, %max1 = qat.observe %x, %min, %max {training,
+          spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 127,
+                            observer = moving_average>}
+        : (tensor<4x20xf32>, tensor<1xf32>, tensor<1xf32>)
+        -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
+    ```
+  }];
+  let arguments = (ins Qat_FloatTensor:$input, Qat_FloatTensor:$min,
+                       Qat_FloatTensor:$max, Qat_QSpecAttr:$spec,
+                       UnitAttr:$training);
+  let results = (outs Qat_FloatTensor:$scale, Qat_IntTensor:$zero_point,
+                      Qat_FloatTensor:$new_min, Qat_FloatTensor:$new_max);
+  let assemblyFormat = [{
+    $input `,` $min `,` $max attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Qat_BnScaleFactorOp : Qat_Op<"bn_scale_factor", [Pure]> {
+  let summary = "gamma / sqrt(running_var + eps), the BN folding factor";
+  let description = [{
+    The per-channel factor PyTorch's fused ConvBn QAT modules scale the
+    convolution weight by before fake-quantizing it (and divide the
+    convolution output by afterwards).
+
+    ```mlir
+    %sf = qat.bn_scale_factor %gamma, %running_var {eps = 1.0e-5 : f64}
+        : (tensor<32xf32>, tensor<32xf32>) -> tensor<32xf32>
+    ```
+  }];
+  let arguments = (ins Qat_FloatTensor:$weight, Qat_FloatTensor:$running_var,
+                       DefaultValuedAttr<F64Attr, "1.0e-5">:$eps);
+  let results = (outs Qat_FloatTensor:$result);
+  let assemblyFormat = [{
+    $weight `,` $running_var attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
 }

@@ -36,15 +36,6 @@ struct UnaryLowering : OpConversionPattern<OpTy> {
   Body body;
 };
 
-/// Clamps to [lo, hi] with maximumf/minimumf, which propagate NaN as
-/// PyTorch's clamp does.
-Value clampScalar(OpBuilder &b, Location l, Value v, double lo, double hi) {
-  Value low = floatConst(b, l, v.getType(), lo);
-  Value high = floatConst(b, l, v.getType(), hi);
-  Value m = arith::MaximumFOp::create(b, l, v, low);
-  return arith::MinimumFOp::create(b, l, m, high);
-}
-
 template <typename OpTy, typename ArithOp>
 struct BinaryLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
@@ -76,51 +67,6 @@ struct IdentityLowering : OpConversionPattern<OpTy> {
   matchAndRewrite(OpTy op, Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     rewriter.replaceOp(op, adaptor.getInput());
-    return success();
-  }
-};
-
-/// fake_quant with given qparams (NUMERICS.md):
-///   q = clamp(roundeven(x * (1 / s)) + zp, qmin, qmax); y = (q - zp) * s
-/// in float32, without contraction into FMAs.
-struct FakeQuantLowering : OpConversionPattern<FakeQuantOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(FakeQuantOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    RankedTensorType type = op.getType();
-    int64_t rank = type.getRank();
-    MLIRContext *ctx = rewriter.getContext();
-    QSpecAttr spec = op.getSpec();
-    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
-    AffineExpr q = spec.isPerChannel()
-                       ? getAffineDimExpr(*spec.getAxis(), ctx)
-                       : getAffineConstantExpr(0, ctx);
-    AffineMap qmap = AffineMap::get(rank, 0, {q}, ctx);
-    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
-    Value x = adaptor.getInput();
-    Value init = emptyTensor(rewriter, loc, type, x);
-    double qmin = static_cast<double>(spec.getQmin());
-    double qmax = static_cast<double>(spec.getQmax());
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{type},
-        ValueRange{x, adaptor.getScale(), adaptor.getZeroPoint()},
-        ValueRange{init}, SmallVector<AffineMap>{id, qmap, qmap, id}, iters,
-        [&](OpBuilder &b, Location l, ValueRange a) {
-          Type ft = a[0].getType();
-          Value one = floatConst(b, l, ft, 1.0);
-          Value inv = arith::DivFOp::create(b, l, one, a[1]);
-          Value scaled = arith::MulFOp::create(b, l, a[0], inv);
-          Value rounded = math::RoundEvenOp::create(b, l, scaled);
-          Value zp = arith::SIToFPOp::create(b, l, ft, a[2]);
-          Value shifted = arith::AddFOp::create(b, l, rounded, zp);
-          Value clamped = clampScalar(b, l, shifted, qmin, qmax);
-          Value centered = arith::SubFOp::create(b, l, clamped, zp);
-          linalg::YieldOp::create(
-              b, l, Value(arith::MulFOp::create(b, l, centered, a[1])));
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
     return success();
   }
 };
@@ -215,5 +161,6 @@ void lowering::populateElementwisePatterns(RewritePatternSet &patterns) {
   patterns.add<BinaryLowering<AddOp, arith::AddFOp>,
                BinaryLowering<MulOp, arith::MulFOp>,
                IdentityLowering<QuantStubOp>, IdentityLowering<DequantStubOp>,
-               FakeQuantLowering, SoftmaxLowering>(ctx);
+               BinaryLowering<SubOp, arith::SubFOp>,
+               BinaryLowering<DivOp, arith::DivFOp>, SoftmaxLowering>(ctx);
 }

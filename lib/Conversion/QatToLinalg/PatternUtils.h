@@ -14,6 +14,7 @@ void populateLayerPatterns(RewritePatternSet &patterns);
 void populateElementwisePatterns(RewritePatternSet &patterns);
 void populatePoolAndShapePatterns(RewritePatternSet &patterns);
 void populateLossPatterns(RewritePatternSet &patterns);
+void populateQuantPatterns(RewritePatternSet &patterns);
 
 using BodyBuilder = function_ref<Value(OpBuilder &, Location, ValueRange)>;
 
@@ -53,6 +54,10 @@ Value buildReduction(OpBuilder &b, Location loc, Value input,
 /// tensor.pad of `x` to `type` with static low/high amounts and a constant.
 Value padConstant(OpBuilder &b, Location loc, RankedTensorType type, Value x,
                   ArrayRef<int64_t> lo, ArrayRef<int64_t> hi, Value padValue);
+
+/// Clamps to [lo, hi] with maximumf/minimumf, which propagate NaN as
+/// PyTorch's clamp does.
+Value clampScalar(OpBuilder &b, Location loc, Value v, double lo, double hi);
 
 /// Number of elements of `value` along `axes`, as a float of `floatType`
 /// (reads dynamic extents at run time).

@@ -144,6 +144,14 @@ Value lowering::padConstant(OpBuilder &b, Location loc, RankedTensorType type,
                                getAsIndexOpFoldResult(ctx, hi), padValue);
 }
 
+Value lowering::clampScalar(OpBuilder &b, Location loc, Value v, double lo,
+                            double hi) {
+  Value low = floatConst(b, loc, v.getType(), lo);
+  Value high = floatConst(b, loc, v.getType(), hi);
+  Value m = arith::MaximumFOp::create(b, loc, v, low);
+  return arith::MinimumFOp::create(b, loc, m, high);
+}
+
 Value lowering::countAlong(OpBuilder &b, Location loc, Value value,
                          ArrayRef<int64_t> axes, Type floatType) {
   auto t = cast<RankedTensorType>(value.getType());
@@ -258,6 +266,7 @@ void mlir::qat::populateQatToLinalgConversionPatterns(
   populateElementwisePatterns(patterns);
   populatePoolAndShapePatterns(patterns);
   populateLossPatterns(patterns);
+  populateQuantPatterns(patterns);
 }
 
 namespace {
