@@ -448,9 +448,9 @@ func.func @add_dynamic_batch(%a: tensor<10xf32>, %b: tensor<?x10xf32>) -> tensor
 // CHECK: ^bb0(%[[XI:.*]]: f32, %[[SI:.*]]: f32, %[[ZI:.*]]: i32, %{{.*}}: f32):
 // CHECK: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
 // CHECK: %[[INV:.*]] = arith.divf %[[ONE]], %[[SI]] : f32
+// CHECK: %[[ZF:.*]] = arith.sitofp %[[ZI]] : i32 to f32
 // CHECK: %[[SC:.*]] = arith.mulf %[[XI]], %[[INV]] : f32
 // CHECK: %[[R:.*]] = math.roundeven %[[SC]] : f32
-// CHECK: %[[ZF:.*]] = arith.sitofp %[[ZI]] : i32 to f32
 // CHECK: %[[SH:.*]] = arith.addf %[[R]], %[[ZF]] : f32
 // CHECK-DAG: %[[QMIN:.*]] = arith.constant 0.000000e+00 : f32
 // CHECK-DAG: %[[QMAX:.*]] = arith.constant 2.550000e+02 : f32

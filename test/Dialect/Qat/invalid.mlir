@@ -1269,7 +1269,7 @@ func.func @fake_quant_scale_f16(%x: tensor<4x20xf32>, %s: tensor<1xf16>, %z: ten
 // -----
 
 func.func @fake_quant_zero_point_i8(%x: tensor<4x20xf32>, %s: tensor<1xf32>, %z: tensor<1xi8>) -> tensor<4x20xf32> {
-  // expected-error @+1 {{'qat.fake_quant' op zero_point must be i32, got 'i8'}}
+  // expected-error @+1 {{'qat.fake_quant' op zero_point must be i32 (or f32 for a learnable spec), got 'i8'}}
   %y = qat.fake_quant %x, %s, %z {spec = #qat.qspec<dtype = i8, qmin = -128, qmax = 127>}
       : (tensor<4x20xf32>, tensor<1xf32>, tensor<1xi8>) -> tensor<4x20xf32>
   return %y : tensor<4x20xf32>
