@@ -7,6 +7,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
+#include "Qat/IR/QatDialect.h"
+
 namespace mlir::qat {
 
 #define GEN_PASS_DECL

@@ -22,4 +22,84 @@ def EmitCInterface : Pass<"qat-emit-c-interface", "ModuleOp"> {
   }];
 }
 
+def Fuse : Pass<"qat-fuse", "ModuleOp"> {
+  let summary = "Fuse layers for quantization-aware training (fuse_modules_qat)";
+  let description = [{
+    PyTorch's `fuse_modules_qat` as a pass. Fused groups are quantized as one
+    op: no fake-quant between their members.
+
+    - `linear`/`conv2d` + `relu`/`relu6`, `add` + `relu`/`relu6`,
+      `batch_norm` + `relu`/`relu6`: the first op is marked `qat.fused`.
+    - `conv2d` + `batch_norm` (+ `relu`/`relu6`): rewritten with PyTorch's
+      ConvBn QAT semantics — the weight is scaled by
+      `gamma / sqrt(running_var + eps)` (the value that gets fake-quantized),
+      the convolution runs without bias, its output is divided by the same
+      factor, the conv bias added back, and `batch_norm` keeps normalizing
+      (and updating its statistics in training). Convert folds it later.
+      With `freeze-bn`, `batch_norm` uses (and keeps) its running statistics,
+      as `torch.ao.nn.intrinsic.qat.freeze_bn_stats`.
+
+    Every op inside a fused group carries the unit attribute `qat.fused`;
+    the weight scaling `qat.mul` also carries `qat.bn_folded_weight`.
+
+    ```mlir
+    %y = qat.linear %x, %w, %b : ... {qat.fused}
+    %r = qat.relu %y : tensor<4x20xf32>
+    ```
+  }];
+  let options = [
+    Option<"freezeBn", "freeze-bn", "bool", /*default=*/"false",
+           "Use running statistics in fused batch norms and stop updating them">
+  ];
+}
+
+def Prepare : Pass<"qat-prepare", "ModuleOp"> {
+  let summary = "Insert fake-quant ops and observers (prepare_qat)";
+  let description = [{
+    PyTorch's `prepare_qat` / TF-MOT's `quantize_model` as a pass: inserts
+    `qat.observe` + `qat.fake_quant` on the weights of `linear`/`conv2d` and
+    on activations (the outputs of ops that make new values, and the inputs
+    of the quantized region), with the observer state as `qat.param state`
+    (`<op>.weight_fq.min/max`, `<op>.out_fq.min/max`, initialized to
+    +inf/-inf) and, for learnable specs, trainable `scale`/`zero_point`.
+
+    The region is delimited by `qat.quant_stub` / `qat.dequant_stub` like
+    QuantStub/DeQuantStub; without stubs the whole graph is quantized (the
+    function inputs are fake-quantized as if behind a QuantStub). Ops that
+    pass values through (`max_pool2d`, `flatten`, `reshape`) keep their
+    input's qparams; the inputs of a `concat` share one observer.
+
+    Presets (NUMERICS.md): `x86` (fbgemm: uint8 [0,127] activations,
+    per-channel symmetric int8 weights), `qnnpack`, `onednn`, `tflite`,
+    `vnni`, `neon`. Overrides select ops by name (`name=fc1`, the op's
+    location name or the prefix of its weight parameter), by kind
+    (`kind=conv2d`) or all (`*`), then set `skip`, or `act.`/`weight.`
+    `dtype` (i8|ui8), `per-channel`, `symmetric`, `observer`
+    (minmax|moving_average|ema|none), `learnable`, e.g.
+    `override=name=fc2:skip` or
+    `override=kind=linear:weight.per-channel=false:act.observer=minmax`.
+
+    With `report`, prints which ops stay float on the target and why, and
+    where the int32 accumulator could overflow
+    (`K * (qmax_x - qmin_x) * max|q_w| > 2^31 - 1`), also as remarks.
+
+    ```mlir
+    %s, %z, %mn1, %mx1 = qat.observe %w, %mn, %mx {training, spec = ...}
+    %wq = qat.fake_quant %w, %s, %z {spec = ...}
+    %y = qat.linear %x, %wq, %b : ...
+    ```
+  }];
+  let options = [
+    Option<"preset", "preset", "std::string", /*default=*/"\"x86\"",
+           "Quantization preset: x86, qnnpack, onednn, tflite, vnni, neon">,
+    ListOption<"overrides", "override", "std::string",
+               "Per-op overrides: SELECTOR:KEY[=VALUE]:...">,
+    Option<"training", "training", "bool", /*default=*/"true",
+           "Observers update their state (training mode)">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Print the legality report and emit it as remarks">
+  ];
+  let dependentDialects = ["::mlir::qat::QatDialect"];
+}
+
 #endif // QAT_TRANSFORMS_PASSES_TD

@@ -1,0 +1,582 @@
+//===- Prepare.cpp - insert fake-quant ops and observers (prepare_qat) ----===//
+
+#include "qat/Transforms/Passes.h"
+#include "qat/Transforms/Presets.h"
+
+#include "Qat/IR/QatOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/EquivalenceClasses.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <limits>
+
+namespace mlir::qat {
+#define GEN_PASS_DEF_PREPARE
+#include "qat/Transforms/Passes.h.inc"
+} // namespace mlir::qat
+
+using namespace mlir;
+using namespace mlir::qat;
+
+static constexpr StringLiteral kFused = "qat.fused";
+
+namespace {
+/// One --qat-prepare override: a selector and the settings it applies.
+struct Override {
+  std::string text;
+  std::string name; ///< Selects by op name, if set.
+  std::string kind; ///< Selects by op kind ("linear"), if set.
+  bool skip = false;
+  SmallVector<std::pair<std::string, std::string>> settings;
+  bool used = false;
+};
+
+/// What prepare decided for one op.
+struct OpConfig {
+  bool skip = false;
+  QuantSpecConfig act;
+  QuantSpecConfig weight;
+};
+} // namespace
+
+static ParamOp createParam(OpBuilder &b, Location loc, StringRef name,
+                           DenseElementsAttr init, bool state) {
+  return ParamOp::create(b, loc, b.getStringAttr(name), init,
+                         state ? b.getUnitAttr() : UnitAttr());
+}
+
+static StringRef kindOf(Operation *op) {
+  return op->getName().stripDialect();
+}
+
+static FailureOr<bool> parseBool(StringRef v) {
+  if (v == "true" || v == "1" || v.empty())
+    return true;
+  if (v == "false" || v == "0")
+    return false;
+  return failure();
+}
+
+/// Applies `key=value` to a spec config; returns an error message or "".
+static std::string applySetting(QuantSpecConfig &c, StringRef key,
+                                StringRef value) {
+  if (key == "dtype") {
+    if (value != "i8" && value != "ui8")
+      return "dtype must be i8 or ui8, got '" + value.str() + "'";
+    c.setDtype(value == "ui8");
+    return "";
+  }
+  if (key == "observer") {
+    std::optional<ObserverKind> k = symbolizeObserverKind(value);
+    if (!k)
+      return "observer must be minmax, moving_average, ema or none, got '" +
+             value.str() + "'";
+    c.observer = *k;
+    return "";
+  }
+  FailureOr<bool> b = parseBool(value);
+  if (failed(b))
+    return key.str() + " must be true or false, got '" + value.str() + "'";
+  if (key == "per-channel")
+    c.perChannel = *b;
+  else if (key == "symmetric")
+    c.symmetric = *b;
+  else if (key == "learnable")
+    c.learnable = *b;
+  else if (key == "grad-scaling")
+    c.learnable = c.learnable || *b, c.gradScaling = *b;
+  else
+    return "unknown setting '" + key.str() +
+           "' (known: skip, act./weight. dtype, per-channel, symmetric, "
+           "observer, learnable, grad-scaling)";
+  return "";
+}
+
+namespace {
+class Preparer {
+public:
+  Preparer(ModuleOp module, QuantPreset preset, SmallVector<Override> overrides,
+           bool training, bool report)
+      : module(module), symbols(module), preset(std::move(preset)),
+        overrides(std::move(overrides)), training(training), report(report) {}
+
+  LogicalResult run();
+
+private:
+  LogicalResult prepareFunction(func::FuncOp func);
+  std::string getOpName(Operation *op);
+  FailureOr<OpConfig> getConfig(Operation *op);
+  std::string uniqueSymbol(StringRef base);
+  /// Observer state (+inf/-inf) for a tensor quantized as `spec`.
+  std::string createState(StringRef base, RankedTensorType stateType);
+  /// Inserts observe + fake_quant on `v` at `b`'s insertion point.
+  Value insertFakeQuant(OpBuilder &b, Location loc, Value v, QSpecAttr spec,
+                        StringRef stateName);
+  static std::optional<StringRef> whyFloat(Operation *op);
+  void checkOverflow(Operation *op, const OpConfig &config);
+
+  ModuleOp module;
+  SymbolTable symbols;
+  QuantPreset preset;
+  SmallVector<Override> overrides;
+  bool training;
+  bool report;
+  llvm::StringMap<unsigned> nameCounts;
+  DenseMap<Operation *, std::string> names;
+  std::string reportText;
+};
+} // namespace
+
+std::string Preparer::uniqueSymbol(StringRef base) {
+  std::string name = base.str();
+  for (unsigned i = 1; symbols.lookup(name); ++i)
+    name = (base + "_" + Twine(i)).str();
+  return name;
+}
+
+/// The user-visible name of an op: its location name, else the prefix of
+/// its weight parameter (`fc1` for `@fc1.weight`), else `<kind>_<n>`.
+std::string Preparer::getOpName(Operation *op) {
+  auto it = names.find(op);
+  if (it != names.end())
+    return it->second;
+  std::string name;
+  if (auto loc = dyn_cast<NameLoc>(op->getLoc()))
+    name = loc.getName().str();
+  if (name.empty() && isa<LinearOp, Conv2dOp, BatchNormOp>(op)) {
+    Value w = op->getOperand(1);
+    if (auto mul = w.getDefiningOp<MulOp>())
+      if (mul->hasAttr("qat.bn_folded_weight"))
+        w = mul.getLhs();
+    if (auto load = w.getDefiningOp<LoadOp>()) {
+      StringRef sym = load.getName();
+      name = sym.ends_with(".weight") ? sym.drop_back(7).str() : sym.str();
+    }
+  }
+  if (name.empty())
+    name = (kindOf(op) + "_" + Twine(nameCounts[kindOf(op)]++)).str();
+  names[op] = name;
+  return name;
+}
+
+/// The first op of the fused group that ends at `op` (or `op`).
+static Operation *getGroupHead(Operation *op) {
+  while (op->getNumOperands() > 0) {
+    Operation *def = op->getOperand(0).getDefiningOp();
+    if (!def || !def->hasAttr(kFused))
+      break;
+    op = def;
+  }
+  return op;
+}
+
+FailureOr<OpConfig> Preparer::getConfig(Operation *op) {
+  OpConfig c;
+  c.act = preset.activation;
+  c.weight = isa<Conv2dOp>(op) ? preset.convWeight : preset.linearWeight;
+  std::string name = getOpName(op);
+  for (Override &o : overrides) {
+    bool match = (o.name.empty() && o.kind.empty()) ||
+                 (!o.name.empty() && o.name == name) ||
+                 (!o.kind.empty() && o.kind == kindOf(op));
+    if (!match)
+      continue;
+    o.used = true;
+    c.skip |= o.skip;
+    for (auto &[key, value] : o.settings) {
+      StringRef k = key;
+      SmallVector<QuantSpecConfig *> targets;
+      if (k.consume_front("act."))
+        targets = {&c.act};
+      else if (k.consume_front("weight."))
+        targets = {&c.weight};
+      else
+        targets = {&c.act, &c.weight};
+      for (QuantSpecConfig *t : targets) {
+        std::string err = applySetting(*t, k, value);
+        if (!err.empty())
+          return module.emitError("qat-prepare: override '")
+                 << o.text << "': " << err;
+      }
+    }
+  }
+  return c;
+}
+
+std::string Preparer::createState(StringRef base, RankedTensorType stateType) {
+  OpBuilder b(module.getBodyRegion());
+  b.setInsertionPointToEnd(module.getBody());
+  for (Operation &op : module.getOps())
+    if (isa<ParamOp>(op))
+      b.setInsertionPointAfter(&op);
+  float inf = std::numeric_limits<float>::infinity();
+  std::string minName = uniqueSymbol((base + ".min").str());
+  auto mn = createParam(b, module.getLoc(), minName,
+                        DenseElementsAttr::get(stateType, inf), true);
+  symbols.insert(mn);
+  auto mx = createParam(b, module.getLoc(), uniqueSymbol((base + ".max").str()),
+                        DenseElementsAttr::get(stateType, -inf), true);
+  symbols.insert(mx);
+  // The max state is always the min's name with .max.
+  return StringRef(minName).drop_back(4).str();
+}
+
+Value Preparer::insertFakeQuant(OpBuilder &b, Location loc, Value v,
+                                QSpecAttr spec, StringRef stateName) {
+  auto type = cast<RankedTensorType>(v.getType());
+  int64_t channels = spec.isPerChannel() ? type.getDimSize(*spec.getAxis()) : 1;
+  auto stateType = RankedTensorType::get({channels}, b.getF32Type());
+  auto zpType = RankedTensorType::get({channels}, b.getI32Type());
+  if (spec.getLearnable()) {
+    // LSQ: scale and zero point are trainable parameters.
+    OpBuilder mb(module.getBodyRegion());
+    mb.setInsertionPointToStart(module.getBody());
+    auto s = createParam(mb, loc, uniqueSymbol((stateName + ".scale").str()),
+                         DenseElementsAttr::get(stateType, 1.0f), false);
+    symbols.insert(s);
+    float zp0 = spec.getSymmetric() ? 0.0f : static_cast<float>(spec.getQmin());
+    if (spec.getSymmetric() && spec.isUnsigned())
+      zp0 = spec.getQmin() == 0 && spec.getQmax() == 255
+                ? 128.0f
+                : static_cast<float>((spec.getQmin() + spec.getQmax()) / 2);
+    auto z = createParam(mb, loc, uniqueSymbol((stateName + ".zero_point").str()),
+                         DenseElementsAttr::get(stateType, zp0), false);
+    symbols.insert(z);
+    Value sv = LoadOp::create(b, loc, stateType, s.getSymName());
+    Value zv = LoadOp::create(b, loc, stateType, z.getSymName());
+    return FakeQuantOp::create(b, loc, type, v, sv, zv, spec);
+  }
+  std::string minName = (stateName + ".min").str();
+  std::string maxName = (stateName + ".max").str();
+  Value mn = LoadOp::create(b, loc, stateType, minName);
+  Value mx = LoadOp::create(b, loc, stateType, maxName);
+  auto obs = ObserveOp::create(b, loc, TypeRange{stateType, zpType, stateType,
+                                                 stateType},
+                               v, mn, mx, spec,
+                               training ? b.getUnitAttr() : UnitAttr());
+  if (training) {
+    StoreOp::create(b, loc, obs.getNewMin(), minName);
+    StoreOp::create(b, loc, obs.getNewMax(), maxName);
+  }
+  return FakeQuantOp::create(b, loc, type, v, obs.getScale(),
+                             obs.getZeroPoint(), spec);
+}
+
+/// Why `op` stays float on every target qat has int8 kernels for, if it
+/// does.
+std::optional<StringRef> Preparer::whyFloat(Operation *op) {
+  if (isa<SoftmaxOp>(op))
+    return StringRef("softmax has no int8 kernel (exp/normalize in float)");
+  if (isa<SubOp, DivOp>(op))
+    return StringRef("no int8 kernel for element-wise sub/div");
+  if (auto bn = dyn_cast<BatchNormOp>(op)) {
+    Operation *def = bn.getInput().getDefiningOp();
+    if (!def || !def->hasAttr(kFused))
+      return StringRef("batch_norm not fused into a convolution");
+  }
+  return std::nullopt;
+}
+
+void Preparer::checkOverflow(Operation *op, const OpConfig &c) {
+  int64_t k = 0;
+  if (auto lin = dyn_cast<LinearOp>(op))
+    k = lin.getWeight().getType().getDimSize(1);
+  else if (auto conv = dyn_cast<Conv2dOp>(op)) {
+    auto w = conv.getWeight().getType();
+    k = w.getDimSize(1) * w.getDimSize(2) * w.getDimSize(3);
+  }
+  if (k <= 0)
+    return;
+  int64_t actWidth = c.act.qmax - c.act.qmin;
+  int64_t wMax = std::max(std::abs(c.weight.qmin), std::abs(c.weight.qmax));
+  double worst = double(k) * double(actWidth) * double(wMax);
+  if (worst > double(std::numeric_limits<int32_t>::max()))
+    op->emitWarning() << "int32 accumulator may overflow: K = " << k
+                      << " products of up to " << actWidth << " * " << wMax
+                      << " reach " << static_cast<int64_t>(worst)
+                      << " > 2^31 - 1";
+}
+
+LogicalResult Preparer::prepareFunction(func::FuncOp func) {
+  Block &body = func.getBody().front();
+  MLIRContext *ctx = module.getContext();
+  bool hasStubs = false;
+  func.walk([&](QuantStubOp) { hasStubs = true; });
+
+  // Which float values are quantized, and which of them are fake-quant
+  // points (a new quantization of a value) rather than passed through.
+  DenseSet<Value> quantized;
+  SmallVector<std::pair<Value, Operation *>> points; // value, producer (or null)
+  // Pass-through ops map their result to the point they inherit from.
+  DenseMap<Value, Value> sourcePoint;
+  llvm::EquivalenceClasses<void *> groups;
+  DenseMap<Value, OpConfig> pointConfig;
+
+  // Values computed from parameters alone (weights, BN factors) are not
+  // activations.
+  DenseMap<Value, bool> paramDerived;
+  std::function<bool(Value)> isParamDerived = [&](Value v) -> bool {
+    auto it = paramDerived.find(v);
+    if (it != paramDerived.end())
+      return it->second;
+    Operation *def = v.getDefiningOp();
+    bool result = def && (isa<LoadOp>(def) ||
+                          (def->getNumOperands() > 0 &&
+                           llvm::all_of(def->getOperands(), isParamDerived)));
+    return paramDerived[v] = result;
+  };
+  auto isActivation = [&](Value v) {
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    return t && isa<FloatType>(t.getElementType()) && !isParamDerived(v);
+  };
+  auto addPoint = [&](Value v, Operation *producer, const OpConfig &c) {
+    points.push_back({v, producer});
+    sourcePoint[v] = v;
+    groups.insert(v.getAsOpaquePointer());
+    pointConfig[v] = c;
+    quantized.insert(v);
+  };
+
+  OpConfig defaults;
+  defaults.act = preset.activation;
+  if (!hasStubs) {
+    reportText += "  @" + func.getName().str() +
+                  ": no quant/dequant stubs, the whole graph is quantized\n";
+    for (BlockArgument arg : body.getArguments())
+      if (isActivation(arg))
+        addPoint(arg, nullptr, defaults);
+  }
+
+  SmallVector<std::pair<Operation *, OpConfig>> weightOps;
+  for (Operation &opRef : body) {
+    Operation *op = &opRef;
+    if (isa<LoadOp, StoreOp, ObserveOp, FakeQuantOp, func::ReturnOp>(op))
+      continue;
+    if (auto stub = dyn_cast<QuantStubOp>(op)) {
+      if (quantized.contains(stub.getInput()))
+        return stub.emitOpError("is inside a quantized region: quant/dequant "
+                                "stubs must nest");
+      addPoint(stub.getResult(), op, defaults);
+      continue;
+    }
+    if (auto stub = dyn_cast<DequantStubOp>(op)) {
+      if (!quantized.contains(stub.getInput()))
+        return stub.emitOpError("has no matching quant_stub: its input is "
+                                "not in a quantized region");
+      continue;
+    }
+    if (isa<CrossEntropyOp, MseOp>(op))
+      continue;
+    // In the region if any activation input is.
+    bool anyIn = false, anyOut = false;
+    for (Value v : op->getOperands()) {
+      if (!isActivation(v))
+        continue;
+      (quantized.contains(v) ? anyIn : anyOut) = true;
+    }
+    if (!anyIn)
+      continue;
+    if (anyOut)
+      return op->emitOpError("mixes quantized and float inputs; put a "
+                             "qat.quant_stub on the float one");
+
+    FailureOr<OpConfig> config = getConfig(op);
+    if (failed(config))
+      return failure();
+    std::string name = getOpName(op);
+    if (config->skip) {
+      reportText += "  " + name + " (" + kindOf(op).str() +
+                    "): stays float: skipped by an override\n";
+      if (report)
+        op->emitRemark() << "stays float: skipped by an override";
+      // Its consumers get a fresh quantization of its result.
+      for (Value r : op->getResults())
+        if (isActivation(r))
+          addPoint(r, op, *config);
+      continue;
+    }
+    if (op->hasAttr(kFused)) {
+      // Inside a fused group: the group's last op is quantized.
+      if (isa<LinearOp, Conv2dOp>(op)) {
+        weightOps.push_back({op, *config});
+        checkOverflow(op, *config);
+      }
+      for (Value r : op->getResults())
+        quantized.insert(r);
+      continue;
+    }
+    if (std::optional<StringRef> why = whyFloat(op)) {
+      reportText += "  " + name + " (" + kindOf(op).str() +
+                    "): stays float on " + preset.target + ": " + why->str() +
+                    "\n";
+      if (report)
+        op->emitRemark() << "stays float on " << preset.target << ": " << *why;
+      if (!op->hasAttr(kFused))
+        addPoint(op->getResult(0), op, *config);
+      continue;
+    }
+    if (isa<LinearOp, Conv2dOp>(op)) {
+      weightOps.push_back({op, *config});
+      checkOverflow(op, *config);
+    }
+    if (isa<MaxPool2dOp, FlattenOp, ReshapeOp>(op)) {
+      // Same qparams as the input.
+      sourcePoint[op->getResult(0)] = sourcePoint.lookup(op->getOperand(0));
+      quantized.insert(op->getResult(0));
+      continue;
+    }
+    if (auto concat = dyn_cast<ConcatOp>(op)) {
+      // All inputs and the output share one observer.
+      Value first = sourcePoint.lookup(concat.getInputs().front());
+      for (Value in : concat.getInputs())
+        groups.unionSets(first.getAsOpaquePointer(),
+                         sourcePoint.lookup(in).getAsOpaquePointer());
+      sourcePoint[concat.getResult()] = first;
+      quantized.insert(concat.getResult());
+      continue;
+    }
+    addPoint(op->getResult(0), op, *config);
+  }
+
+  // Weights.
+  for (auto &[op, config] : weightOps) {
+    OpBuilder b(op);
+    Value w = op->getOperand(1);
+    QSpecAttr spec = config.weight.toAttr(ctx, /*axis=*/0);
+    std::string state = getOpName(op) + ".weight_fq";
+    if (!spec.getLearnable())
+      state = createState(state, RankedTensorType::get(
+                                     {spec.isPerChannel()
+                                          ? cast<RankedTensorType>(w.getType())
+                                                .getDimSize(0)
+                                          : 1},
+                                     b.getF32Type()));
+    op->setOperand(1, insertFakeQuant(b, op->getLoc(), w, spec, state));
+    reportText += "  " + getOpName(op) + " (" + kindOf(op).str() +
+                  "): int8, weight " +
+                  (spec.isPerChannel() ? "per-channel" : "per-tensor") + "\n";
+  }
+
+  // Activations: one observer state per group of points.
+  DenseMap<void *, std::string> groupState;
+  for (auto &[v, producer] : points) {
+    const OpConfig &config = pointConfig[v];
+    QSpecAttr spec = config.act.toAttr(ctx, 0);
+    void *leader = groups.getLeaderValue(v.getAsOpaquePointer());
+    std::string base =
+        producer ? getOpName(getGroupHead(producer)) + ".out_fq"
+                 : "input" +
+                       std::to_string(cast<BlockArgument>(v).getArgNumber()) +
+                       "_fq";
+    std::string &state = groupState[leader];
+    if (state.empty())
+      state = spec.getLearnable()
+                  ? base
+                  : createState(base, RankedTensorType::get(
+                                          {1}, Float32Type::get(ctx)));
+    OpBuilder b(ctx);
+    if (producer)
+      b.setInsertionPointAfter(producer);
+    else
+      b.setInsertionPointToStart(&body);
+    Location loc = producer ? producer->getLoc() : func.getLoc();
+    // Every existing use reads the fake-quantized value; the observer and
+    // fake_quant created here read the raw one.
+    SmallVector<OpOperand *> uses = llvm::map_to_vector(
+        v.getUses(), [](OpOperand &use) { return &use; });
+    Value fq = insertFakeQuant(b, loc, v, spec, state);
+    for (OpOperand *use : uses)
+      use->set(fq);
+  }
+  return success();
+}
+
+LogicalResult Preparer::run() {
+  for (auto func : llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
+    if (func.isExternal())
+      continue;
+    if (!llvm::hasSingleElement(func.getBody()))
+      return func.emitOpError("qat-prepare expects single-block functions");
+    if (failed(prepareFunction(func)))
+      return failure();
+  }
+  for (const Override &o : overrides)
+    if (!o.used)
+      return module.emitError("qat-prepare: override '")
+             << o.text << "' selects no op";
+  if (report)
+    llvm::errs() << "qat-prepare report (preset " << preset.name << ", target "
+                 << preset.target << "):\n"
+                 << reportText;
+  return success();
+}
+
+namespace {
+struct PreparePass : qat::impl::PrepareBase<PreparePass> {
+  using PrepareBase::PrepareBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    std::optional<QuantPreset> p = lookupPreset(preset);
+    if (!p) {
+      module.emitError("qat-prepare: unknown preset '")
+          << preset << "' (known: " << getPresetNames() << ")";
+      return signalPassFailure();
+    }
+    SmallVector<Override> parsed;
+    for (const std::string &text : overrides) {
+      Override o;
+      o.text = text;
+      SmallVector<StringRef> parts;
+      StringRef(text).split(parts, ':');
+      StringRef sel = parts.front();
+      if (sel.consume_front("name="))
+        o.name = sel.str();
+      else if (sel.consume_front("kind="))
+        o.kind = sel.str();
+      else if (sel != "*") {
+        module.emitError("qat-prepare: override '")
+            << text << "': the selector must be name=NAME, kind=KIND or *";
+        return signalPassFailure();
+      }
+      for (StringRef part : ArrayRef(parts).drop_front()) {
+        auto [key, value] = part.split('=');
+        if (key == "skip") {
+          FailureOr<bool> b = parseBool(value);
+          if (failed(b)) {
+            module.emitError("qat-prepare: override '")
+                << text << "': skip must be true or false";
+            return signalPassFailure();
+          }
+          o.skip = *b;
+          continue;
+        }
+        // Validate now so that a typo fails even if the op is never seen.
+        QuantSpecConfig probe;
+        StringRef bare = key;
+        if (!bare.consume_front("act."))
+          bare.consume_front("weight.");
+        std::string err = applySetting(probe, bare, value);
+        if (!err.empty()) {
+          module.emitError("qat-prepare: override '") << text << "': " << err;
+          return signalPassFailure();
+        }
+        o.settings.push_back({key.str(), value.str()});
+      }
+      if (o.settings.empty() && !o.skip) {
+        module.emitError("qat-prepare: override '")
+            << text << "' sets nothing";
+        return signalPassFailure();
+      }
+      parsed.push_back(std::move(o));
+    }
+    Preparer preparer(module, *p, std::move(parsed), training, report);
+    if (failed(preparer.run()))
+      signalPassFailure();
+  }
+};
+} // namespace

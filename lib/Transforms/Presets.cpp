@@ -1,0 +1,114 @@
+//===- Presets.cpp - quantization presets (qconfigs) ----------------------===//
+
+#include "qat/Transforms/Presets.h"
+
+#include "mlir/IR/Builders.h"
+
+using namespace mlir;
+using namespace mlir::qat;
+
+QSpecAttr QuantSpecConfig::toAttr(MLIRContext *ctx, int64_t axis) const {
+  Builder b(ctx);
+  IntegerType dtype =
+      IntegerType::get(ctx, 8, isUnsigned ? IntegerType::Unsigned
+                                          : IntegerType::Signless);
+  std::optional<int64_t> ax;
+  if (perChannel)
+    ax = axis;
+  FloatAttr c;
+  if (observer == ObserverKind::moving_average || observer == ObserverKind::ema)
+    c = b.getF64FloatAttr(averagingConstant);
+  return QSpecAttr::get(ctx, dtype, qmin, qmax, symmetric, ax, narrowRange,
+                        observer, c, learnable, gradScaling, tfSte);
+}
+
+void QuantSpecConfig::setDtype(bool isUnsignedType) {
+  if (isUnsignedType == isUnsigned)
+    return;
+  isUnsigned = isUnsignedType;
+  // Shift the range by 128, keeping its width (so reduce_range and narrow
+  // range carry over).
+  int64_t shift = isUnsigned ? 128 : -128;
+  qmin += shift;
+  qmax += shift;
+  if (narrowRange && isUnsigned) {
+    qmin = 1;
+    qmax = 255;
+  }
+}
+
+static QuantSpecConfig activation(bool isUnsigned, int64_t qmin, int64_t qmax) {
+  QuantSpecConfig c;
+  c.isUnsigned = isUnsigned;
+  c.qmin = qmin;
+  c.qmax = qmax;
+  c.observer = ObserverKind::moving_average;
+  c.averagingConstant = 0.01;
+  return c;
+}
+
+/// Symmetric int8 weights; PyTorch's default QAT weight fake-quant observes
+/// with a moving average (FusedMovingAvgObsFakeQuantize).
+static QuantSpecConfig weight(bool perChannel, bool narrow) {
+  QuantSpecConfig c;
+  c.isUnsigned = false;
+  c.qmin = narrow ? -127 : -128;
+  c.qmax = 127;
+  c.narrowRange = narrow;
+  c.symmetric = true;
+  c.perChannel = perChannel;
+  c.observer = ObserverKind::moving_average;
+  c.averagingConstant = 0.01;
+  return c;
+}
+
+std::optional<QuantPreset> mlir::qat::lookupPreset(StringRef name) {
+  QuantPreset p;
+  p.name = name.str();
+  if (name == "x86" || name == "fbgemm") {
+    // reduce_range: uint8 [0, 127], as vpmaddubsw saturates on AVX2.
+    p.activation = activation(true, 0, 127);
+    p.linearWeight = p.convWeight = weight(/*perChannel=*/true, false);
+    p.target = "x86";
+  } else if (name == "qnnpack") {
+    p.activation = activation(true, 0, 255);
+    p.linearWeight = p.convWeight = weight(/*perChannel=*/false, false);
+    p.target = "arm";
+  } else if (name == "onednn") {
+    p.activation = activation(true, 0, 255);
+    p.linearWeight = p.convWeight = weight(/*perChannel=*/true, false);
+    p.target = "x86";
+  } else if (name == "tflite") {
+    // TF-MOT: EMA activations (decay 0.999), last-value weights (an EMA
+    // with constant 1), narrow-range symmetric weights, per-channel for
+    // convolutions only, and TF's straight-through estimator.
+    p.activation = activation(false, -128, 127);
+    p.activation.observer = ObserverKind::ema;
+    p.activation.averagingConstant = 0.001;
+    p.activation.tfSte = true;
+    p.convWeight = weight(/*perChannel=*/true, /*narrow=*/true);
+    p.linearWeight = weight(/*perChannel=*/false, /*narrow=*/true);
+    for (QuantSpecConfig *w : {&p.convWeight, &p.linearWeight}) {
+      w->observer = ObserverKind::ema;
+      w->averagingConstant = 1.0;
+      w->tfSte = true;
+    }
+    p.target = "tflite";
+  } else if (name == "vnni") {
+    // vpdpbusd accumulates without saturation: the full uint8 range.
+    p.activation = activation(true, 0, 255);
+    p.linearWeight = p.convWeight = weight(/*perChannel=*/true, false);
+    p.target = "x86";
+  } else if (name == "neon") {
+    p.activation = activation(false, -128, 127);
+    p.linearWeight = p.convWeight = weight(/*perChannel=*/true, false);
+    p.target = "arm";
+  } else {
+    return std::nullopt;
+  }
+  return p;
+}
+
+std::string mlir::qat::getPresetNames() {
+  return "x86, qnnpack, onednn, tflite, vnni, neon";
+}
