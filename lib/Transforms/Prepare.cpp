@@ -50,6 +50,8 @@ static ParamOp createParam(OpBuilder &b, Location loc, StringRef name,
 }
 
 static StringRef kindOf(Operation *op) {
+  if (isa<FunctionOpInterface>(op))
+    return "input";
   return op->getName().stripDialect();
 }
 
@@ -89,10 +91,19 @@ static std::string applySetting(QuantSpecConfig &c, StringRef key,
     c.learnable = *b;
   else if (key == "grad-scaling")
     c.learnable = c.learnable || *b, c.gradScaling = *b;
-  else
+  else if (key == "reduce-range") {
+    // PyTorch's reduce_range: one bit less, e.g. uint8 [0, 127].
+    int64_t full = c.isUnsigned ? 255 : 127;
+    c.qmax = *b ? (c.isUnsigned ? 127 : 63) : full;
+    c.qmin = c.isUnsigned ? (c.narrowRange ? 1 : 0)
+                          : (*b ? -64 : (c.narrowRange ? -127 : -128));
+  } else if (key == "narrow-range") {
+    c.narrowRange = *b;
+    c.qmin = c.isUnsigned ? (*b ? 1 : 0) : (*b ? -127 : -128);
+  } else
     return "unknown setting '" + key.str() +
            "' (known: skip, act./weight. dtype, per-channel, symmetric, "
-           "observer, learnable, grad-scaling)";
+           "observer, learnable, grad-scaling, reduce-range, narrow-range)";
   return "";
 }
 
@@ -145,7 +156,9 @@ std::string Preparer::getOpName(Operation *op) {
   if (it != names.end())
     return it->second;
   std::string name;
-  if (auto loc = dyn_cast<NameLoc>(op->getLoc()))
+  if (isa<FunctionOpInterface>(op))
+    name = "input";
+  else if (auto loc = dyn_cast<NameLoc>(op->getLoc()))
     name = loc.getName().str();
   if (name.empty() && isa<LinearOp, Conv2dOp, BatchNormOp>(op)) {
     Value w = op->getOperand(1);
@@ -341,8 +354,11 @@ LogicalResult Preparer::prepareFunction(func::FuncOp func) {
     quantized.insert(v);
   };
 
-  OpConfig defaults;
-  defaults.act = preset.activation;
+  // Function inputs are configured like an op of kind and name "input".
+  FailureOr<OpConfig> inputConfig = getConfig(func);
+  if (failed(inputConfig))
+    return failure();
+  OpConfig defaults = *inputConfig;
   if (!hasStubs) {
     reportText += "  @" + func.getName().str() +
                   ": no quant/dequant stubs, the whole graph is quantized\n";
@@ -360,7 +376,10 @@ LogicalResult Preparer::prepareFunction(func::FuncOp func) {
       if (quantized.contains(stub.getInput()))
         return stub.emitOpError("is inside a quantized region: quant/dequant "
                                 "stubs must nest");
-      addPoint(stub.getResult(), op, defaults);
+      FailureOr<OpConfig> config = getConfig(op);
+      if (failed(config))
+        return failure();
+      addPoint(stub.getResult(), op, *config);
       continue;
     }
     if (auto stub = dyn_cast<DequantStubOp>(op)) {

@@ -73,9 +73,11 @@ def Prepare : Pass<"qat-prepare", "ModuleOp"> {
     per-channel symmetric int8 weights), `qnnpack`, `onednn`, `tflite`,
     `vnni`, `neon`. Overrides select ops by name (`name=fc1`, the op's
     location name or the prefix of its weight parameter), by kind
-    (`kind=conv2d`) or all (`*`), then set `skip`, or `act.`/`weight.`
+    (`kind=conv2d`; the function inputs of a stub-less graph are
+    `kind=input`) or all (`*`), then set `skip`, or `act.`/`weight.`
     `dtype` (i8|ui8), `per-channel`, `symmetric`, `observer`
-    (minmax|moving_average|ema|none), `learnable`, e.g.
+    (minmax|moving_average|ema|none), `learnable`, `grad-scaling`,
+    `reduce-range`, `narrow-range`, e.g.
     `override=name=fc2:skip` or
     `override=kind=linear:weight.per-channel=false:act.observer=minmax`.
 
