@@ -67,20 +67,13 @@ static llvm::Expected<TensorSpec> specFor(Type type, const std::string &name) {
 
 JitModule::~JitModule() = default;
 
-llvm::Expected<std::unique_ptr<JitModule>>
-JitModule::compile(OwningOpRef<ModuleOp> module, StringRef entry) {
-  static bool targetsInitialized = [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-    return true;
-  }();
-  (void)targetsInitialized;
-
-  std::unique_ptr<JitModule> jit(new JitModule());
-  jit->entryName = entry.str();
-  auto func = module->lookupSymbol<func::FuncOp>(entry);
+static llvm::Expected<EntrySpec> entrySpecFor(ModuleOp module,
+                                              StringRef entry) {
+  auto func = module.lookupSymbol<func::FuncOp>(entry);
   if (!func || func.isExternal())
     return makeError("no function @" + entry + " with a body in the module");
+  EntrySpec e;
+  e.name = entry.str();
   FunctionType fnType = func.getFunctionType();
   for (auto [i, t] : llvm::enumerate(fnType.getInputs())) {
     std::string name = "argument " + std::to_string(i);
@@ -90,7 +83,7 @@ JitModule::compile(OwningOpRef<ModuleOp> module, StringRef entry) {
     if (!spec)
       return spec.takeError();
     spec->name = name;
-    jit->inputs.push_back(std::move(*spec));
+    e.inputs.push_back(std::move(*spec));
   }
   for (auto [i, t] : llvm::enumerate(fnType.getResults())) {
     std::string name = "result " + std::to_string(i);
@@ -98,7 +91,26 @@ JitModule::compile(OwningOpRef<ModuleOp> module, StringRef entry) {
     if (!spec)
       return spec.takeError();
     spec->name = name;
-    jit->outputs.push_back(std::move(*spec));
+    e.outputs.push_back(std::move(*spec));
+  }
+  return e;
+}
+
+llvm::Expected<std::unique_ptr<JitModule>>
+JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries) {
+  static bool targetsInitialized = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)targetsInitialized;
+
+  std::unique_ptr<JitModule> jit(new JitModule());
+  for (const std::string &entry : entries) {
+    auto spec = entrySpecFor(*module, entry);
+    if (!spec)
+      return spec.takeError();
+    jit->entries.push_back(std::move(*spec));
   }
 
   // Lower; collect diagnostics (with their file:line:col) into the error.
@@ -174,14 +186,31 @@ static SmallVector<int64_t> makeDescriptor(const void *data,
   return desc;
 }
 
+const EntrySpec *JitModule::getEntry(StringRef name) const {
+  for (const EntrySpec &e : entries)
+    if (e.name == name)
+      return &e;
+  return nullptr;
+}
+
+llvm::Expected<void *> JitModule::lookupGlobal(StringRef name) const {
+  return engine->lookup(name);
+}
+
 llvm::Expected<std::vector<runtime::Tensor>>
-JitModule::run(ArrayRef<const runtime::Tensor *> args) {
+JitModule::run(StringRef entryName, ArrayRef<const runtime::Tensor *> args) {
+  const EntrySpec *entry = getEntry(entryName);
+  if (!entry)
+    return makeError("no entry @" + entryName + " was compiled");
+  const auto &inputs = entry->inputs;
+  const auto &outputs = entry->outputs;
   if (args.size() != inputs.size())
     return makeError("@" + entryName + " takes " +
                      std::to_string(inputs.size()) + " arguments, got " +
                      std::to_string(args.size()));
   for (auto [spec, t] : llvm::zip(inputs, args)) {
-    if (t->dtype != spec.dtype || ArrayRef<int64_t>(t->shape) != ArrayRef<int64_t>(spec.shape))
+    if (t->dtype != spec.dtype ||
+        ArrayRef<int64_t>(t->shape) != ArrayRef<int64_t>(spec.shape))
       return makeError(
           "@" + entryName + " " + spec.name + " expects " + spec.typeStr +
           " but was given " + runtime::getDTypeName(t->dtype).str() + " " +
@@ -203,7 +232,7 @@ JitModule::run(ArrayRef<const runtime::Tensor *> args) {
   for (void *&p : descPtrs)
     packed.push_back(&p);
   if (llvm::Error err =
-          engine->invokePacked("_mlir_ciface_" + entryName, packed))
+          engine->invokePacked(("_mlir_ciface_" + entryName).str(), packed))
     return std::move(err);
   return results;
 }

@@ -230,7 +230,7 @@ int main(int argc, char **argv) {
   if (failed(verify(*module)))
     return 1;
 
-  auto jit = JitModule::compile(std::move(module), entryName);
+  auto jit = JitModule::compile(std::move(module), {entryName.getValue()});
   if (!jit)
     return fail(modelFile + ": " + llvm::toString(jit.takeError()));
   ArrayRef<TensorSpec> specs = (*jit)->getInputs();

@@ -600,5 +600,17 @@ LogicalResult BnScaleFactorOp::verify() {
   return success();
 }
 
+LogicalResult SumToShapeOp::verify() {
+  auto x = getInput().getType();
+  auto y = getType();
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(x.getShape(), y.getShape(), shape) ||
+      ArrayRef<int64_t>(shape) != x.getShape())
+    return emitOpError("result shape ")
+           << shapeStr(y.getShape()) << " does not broadcast to the input shape "
+           << shapeStr(x.getShape());
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "Qat/IR/QatOps.cpp.inc"

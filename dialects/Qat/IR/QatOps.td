@@ -582,4 +582,6 @@ def Qat_DequantStubOp : Qat_Op<"dequant_stub", [Pure, SameOperandsAndResultType]
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
+include "Qat/IR/QatTrainOps.td"
+
 #endif // QAT_DIALECT_QATOPS_TD

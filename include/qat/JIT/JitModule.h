@@ -33,30 +33,45 @@ struct TensorSpec {
   std::string typeStr; ///< The MLIR type, e.g. "tensor<4x10xf32>".
 };
 
+/// The signature of one callable entry function.
+struct EntrySpec {
+  std::string name;
+  SmallVector<TensorSpec> inputs;
+  SmallVector<TensorSpec> outputs;
+};
+
 class JitModule {
 public:
   ~JitModule();
 
   /// Compiles `module` (consumed: it is lowered in place) and prepares to
-  /// call `entry`. Errors (pipeline failures with their locations, an entry
-  /// that does not exist or has unsupported types) come back as llvm::Error.
+  /// call the functions `entries` (the first is the default). Errors
+  /// (pipeline failures with their locations, an entry that does not exist
+  /// or has unsupported types) come back as llvm::Error.
   static llvm::Expected<std::unique_ptr<JitModule>>
-  compile(OwningOpRef<ModuleOp> module, StringRef entry);
+  compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries);
 
-  ArrayRef<TensorSpec> getInputs() const { return inputs; }
-  ArrayRef<TensorSpec> getOutputs() const { return outputs; }
+  ArrayRef<TensorSpec> getInputs() const { return entries.front().inputs; }
+  ArrayRef<TensorSpec> getOutputs() const { return entries.front().outputs; }
+  /// The entry called `name`, or null.
+  const EntrySpec *getEntry(StringRef name) const;
 
-  /// Checks `args` against the entry signature (naming the argument on a
+  /// Checks `args` against the entry's signature (naming the argument on a
   /// mismatch), allocates the outputs and calls the entry function.
   llvm::Expected<std::vector<runtime::Tensor>>
-  run(ArrayRef<const runtime::Tensor *> args);
+  run(StringRef entry, ArrayRef<const runtime::Tensor *> args);
+  llvm::Expected<std::vector<runtime::Tensor>>
+  run(ArrayRef<const runtime::Tensor *> args) {
+    return run(entries.front().name, args);
+  }
+
+  /// Address of the module-level global (a qat.param) called `name`.
+  llvm::Expected<void *> lookupGlobal(StringRef name) const;
 
 private:
   JitModule() = default;
   std::unique_ptr<ExecutionEngine> engine;
-  std::string entryName;
-  SmallVector<TensorSpec> inputs;
-  SmallVector<TensorSpec> outputs;
+  std::vector<EntrySpec> entries;
 };
 
 /// Maps an MLIR element type to a runtime dtype, if there is one.

@@ -104,4 +104,49 @@ def Prepare : Pass<"qat-prepare", "ModuleOp"> {
   let dependentDialects = ["::mlir::qat::QatDialect"];
 }
 
+def GenerateTrainStep : Pass<"qat-generate-train-step", "ModuleOp"> {
+  let summary = "Generate the training step: forward, backward, optimizer";
+  let description = [{
+    Differentiates the model function (`entry`, default `@forward`) in
+    reverse mode and emits `@train_step`, which runs the forward pass in
+    training mode (batch norm on batch statistics and updating its running
+    statistics, observers updating their state), the loss, the backward
+    pass (straight-through through `fake_quant`, LSQ gradients for learnable
+    qparams) and the optimizer update of every trainable `qat.param`, in
+    place. Optimizer state (momentum buffers, Adam moments) is added as
+    `qat.param state @<param>.<name>` so the trained model file carries it.
+
+    ```
+    func.func @train_step(%x: tensor<64x1x28x28xf32>, %labels: tensor<64xi32>,
+                          %lr: tensor<f32>) -> (tensor<f32>, tensor<i32>)
+    ```
+    returns the mean loss and the batch's correct count (cross_entropy);
+    Adam also takes `step_size` and `bias_correction2_sqrt` (computed by the
+    caller in double, as PyTorch does).
+  }];
+  let options = [
+    Option<"entry", "entry", "std::string", /*default=*/"\"forward\"",
+           "The model function to differentiate">,
+    Option<"loss", "loss", "std::string", /*default=*/"\"cross_entropy\"",
+           "Loss: cross_entropy (integer labels) or mse (targets)">,
+    Option<"optimizer", "optimizer", "std::string", /*default=*/"\"sgd\"",
+           "Optimizer: sgd, adam or adamw">,
+    Option<"momentum", "momentum", "double", /*default=*/"0.0", "SGD momentum">,
+    Option<"dampening", "dampening", "double", /*default=*/"0.0", "SGD dampening">,
+    Option<"nesterov", "nesterov", "bool", /*default=*/"false", "Nesterov momentum">,
+    Option<"weightDecay", "weight-decay", "double", /*default=*/"0.0",
+           "Weight decay (L2 for sgd/adam, decoupled for adamw)">,
+    Option<"beta1", "beta1", "double", /*default=*/"0.9", "Adam beta1">,
+    Option<"beta2", "beta2", "double", /*default=*/"0.999", "Adam beta2">,
+    Option<"eps", "eps", "double", /*default=*/"1e-8", "Adam epsilon">,
+    Option<"freezeBn", "freeze-bn", "bool", /*default=*/"false",
+           "Batch norms use and keep their running statistics">,
+    Option<"freezeObservers", "freeze-observers", "bool", /*default=*/"false",
+           "Observers keep their state (qparams frozen)">
+  ];
+  let dependentDialects = ["::mlir::qat::QatDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // QAT_TRANSFORMS_PASSES_TD

@@ -15,6 +15,7 @@ void populateElementwisePatterns(RewritePatternSet &patterns);
 void populatePoolAndShapePatterns(RewritePatternSet &patterns);
 void populateLossPatterns(RewritePatternSet &patterns);
 void populateQuantPatterns(RewritePatternSet &patterns);
+void populateTrainPatterns(RewritePatternSet &patterns);
 
 using BodyBuilder = function_ref<Value(OpBuilder &, Location, ValueRange)>;
 
@@ -58,6 +59,10 @@ Value padConstant(OpBuilder &b, Location loc, RankedTensorType type, Value x,
 /// Clamps to [lo, hi] with maximumf/minimumf, which propagate NaN as
 /// PyTorch's clamp does.
 Value clampScalar(OpBuilder &b, Location loc, Value v, double lo, double hi);
+
+/// Row-major reshape of `x` to `type` (collapse to 1-D, expand); a
+/// dynamic result extent is the element count over the static ones.
+Value reshapeTo(OpBuilder &b, Location loc, Value x, RankedTensorType type);
 
 /// Number of elements of `value` along `axes`, as a float of `floatType`
 /// (reads dynamic extents at run time).

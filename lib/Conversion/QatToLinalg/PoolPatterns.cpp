@@ -224,46 +224,6 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
   }
 };
 
-/// Reshape by collapsing to 1-D and expanding to the result shape; a
-/// dynamic result extent is the element count over the static ones.
-static Value reshapeTo(OpBuilder &b, Location loc, Value x,
-                       RankedTensorType type) {
-  auto t = cast<RankedTensorType>(x.getType());
-  // 0-d <-> all-ones shapes: reassociations with no groups.
-  if (t.getRank() == 0)
-    return tensor::ExpandShapeOp::create(b, loc, type, x,
-                                         ArrayRef<ReassociationIndices>{});
-  if (type.getRank() == 0)
-    return tensor::CollapseShapeOp::create(b, loc, type, x,
-                                           ArrayRef<ReassociationIndices>{});
-  SmallVector<ReassociationIndices> all = {
-      llvm::to_vector(llvm::seq<int64_t>(0, t.getRank()))};
-  Value flat = x;
-  if (t.getRank() != 1)
-    flat = tensor::CollapseShapeOp::create(b, loc, x, all);
-  if (type.getRank() == 1)
-    return tensor::CastOp::create(b, loc, type, flat);
-  SmallVector<ReassociationIndices> out = {
-      llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()))};
-  SmallVector<OpFoldResult> shape;
-  int64_t known = 1;
-  for (int64_t d : type.getShape())
-    if (!ShapedType::isDynamic(d))
-      known *= d;
-  for (int64_t d : type.getShape()) {
-    if (!ShapedType::isDynamic(d)) {
-      shape.push_back(b.getIndexAttr(d));
-      continue;
-    }
-    Value total = tensor::DimOp::create(b, loc, flat, 0);
-    shape.push_back(
-        arith::DivUIOp::create(b, loc, total,
-                               arith::ConstantIndexOp::create(b, loc, known))
-            .getResult());
-  }
-  return tensor::ExpandShapeOp::create(b, loc, type, flat, out, shape);
-}
-
 struct FlattenLowering : OpConversionPattern<FlattenOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult

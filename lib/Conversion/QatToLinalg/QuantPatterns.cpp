@@ -31,16 +31,19 @@ static AffineMap qparamMap(MLIRContext *ctx, int64_t rank, QSpecAttr spec) {
 }
 
 /// The zero point as a float. Integer zero points convert exactly. A
-/// learnable (float) zero point is rounded like PyTorch's
-/// _get_zero_point_from_tensor: roundeven then clamp in the forward pass,
-/// clamp(zp + 0.5) truncated in the backward pass.
+/// learnable (float) zero point is rounded as PyTorch 1.13 rounds it:
+/// roundeven then clamp (forward passes, and the per-channel backward, which
+/// uses _get_rounded_zero_point), but clamp(zp + 0.5) truncated in the
+/// per-tensor backward (_get_zero_point_from_tensor(..., is_forward=false)).
+/// So a per-tensor zp of 36.5 is 36 forward and 37 backward, as in PyTorch
+/// (test/Integration/quant/lsq_per_tensor.mlir).
 static Value zeroPointAsFloat(OpBuilder &b, Location loc, Value zp,
                               QSpecAttr spec, bool forward) {
   Type f32 = b.getF32Type();
   if (!isa<FloatType>(zp.getType()))
     return arith::SIToFPOp::create(b, loc, f32, zp);
   double qmin = spec.getQmin(), qmax = spec.getQmax();
-  if (forward)
+  if (forward || spec.isPerChannel())
     return clampScalar(b, loc, math::RoundEvenOp::create(b, loc, zp), qmin,
                        qmax);
   Value half = floatConst(b, loc, f32, 0.5);
@@ -141,10 +144,21 @@ struct FakeQuantGradLowering : OpConversionPattern<FakeQuantGradOp> {
           Value zero = floatConst(b, l, f32, 0.0);
           Value one = floatConst(b, l, f32, 1.0);
           Value inv = arith::DivFOp::create(b, l, one, s);
-          Value zp = zeroPointAsFloat(b, l, a[2], spec, /*forward=*/learnable
-                                                         ? false
-                                                         : true);
-          Value q = unclampedQ(b, l, xv, inv, zp);
+          Value zp = zeroPointAsFloat(b, l, a[2], spec, /*forward=*/!learnable);
+          // PyTorch 1.13's LSQ backward kernels
+          // (_fake_quantize_grad_learnable_{tensor,channel}_kernel) compute
+          // `nearbyint(zp + x * inv_s)`, and its x86 (AVX2/AVX-512) and
+          // aarch64 builds contract that to one fused multiply-add (GCC's
+          // default -ffp-contract=fast). We do the same, so the LSQ input
+          // gradient is bit-exact with PyTorch; a separate multiply and add
+          // differs near the range edges (test/Integration/quant/lsq_*.mlir).
+          // The non-learnable STE keeps `nearbyint(x * inv_s) + zp`, which is
+          // what PyTorch's fake_quantize_*_cachemask kernels compute.
+          Value q =
+              learnable
+                  ? Value(math::RoundEvenOp::create(
+                        b, l, math::FmaOp::create(b, l, xv, inv, zp)))
+                  : unclampedQ(b, l, xv, inv, zp);
           Value lo = floatConst(b, l, f32, qmin);
           Value hi = floatConst(b, l, f32, qmax);
           Value below = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT,
@@ -181,16 +195,17 @@ struct FakeQuantGradLowering : OpConversionPattern<FakeQuantGradOp> {
                 b, l, arith::MulFOp::create(
                           b, l, dy, arith::SubFOp::create(b, l, hi, zp)),
                 g);
-            // Inside: dy * (x_fq - x) * (1 / s) * g, x_fq = (q - zp) * s.
-            Value xfq = arith::MulFOp::create(
-                b, l, arith::SubFOp::create(b, l, q, zp), s);
+            // Inside: dy * (x_fq - x) * (1 / s) * g, x_fq = (q - zp) * s. The
+            // same contraction as above: PyTorch's kernel computes
+            // `x_fq - x` as fma(q - zp, s, -x), one rounding (a separate
+            // multiply and subtract differs on ~38% of elements).
+            Value fqMinusX = math::FmaOp::create(
+                b, l, arith::SubFOp::create(b, l, q, zp), s,
+                arith::NegFOp::create(b, l, xv));
             Value dsIn = arith::MulFOp::create(
                 b, l,
                 arith::MulFOp::create(
-                    b, l,
-                    arith::MulFOp::create(
-                        b, l, dy, arith::SubFOp::create(b, l, xfq, xv)),
-                    inv),
+                    b, l, arith::MulFOp::create(b, l, dy, fqMinusX), inv),
                 g);
             Value ds = arith::SelectOp::create(
                 b, l, below, dsBelow,

@@ -1,0 +1,846 @@
+//===- TrainPatterns.cpp - backward and optimizer ops to linalg -----------===//
+//
+// Each backward op follows PyTorch's autograd formula for its forward op.
+// Gradients that scatter (conv input, pools) are written as gathers: every
+// input element sums the output gradients of the windows that read it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PatternUtils.h"
+#include "Qat/IR/QatOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::qat;
+using namespace mlir::qat::lowering;
+
+using IT = utils::IteratorType;
+
+static Value addf(OpBuilder &b, Location l, Value x, Value y) {
+  return arith::AddFOp::create(b, l, x, y);
+}
+static Value mulf(OpBuilder &b, Location l, Value x, Value y) {
+  return arith::MulFOp::create(b, l, x, y);
+}
+static Value subf(OpBuilder &b, Location l, Value x, Value y) {
+  return arith::SubFOp::create(b, l, x, y);
+}
+static Value idx(OpBuilder &b, Location l, int64_t v) {
+  return arith::ConstantIndexOp::create(b, l, v);
+}
+
+/// Sum of `v` over `axes` into a filled tensor of `type`.
+static Value sumOver(OpBuilder &b, Location loc, Value v,
+                     ArrayRef<int64_t> axes, RankedTensorType type) {
+  return buildReduction(b, loc, v, axes, filledTensor(b, loc, type, v, 0.0),
+                        [](OpBuilder &nb, Location l, Value e, Value acc) {
+                          return addf(nb, l, acc, e);
+                        });
+}
+
+/// Generic contraction: out = sum over the reduction dims of a * b.
+static Value contract(OpBuilder &b, Location loc, RankedTensorType outType,
+                      Value lhs, Value rhs, ArrayRef<AffineMap> maps,
+                      ArrayRef<IT> iters) {
+  Value init = filledTensor(b, loc, outType, {}, 0.0);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{outType}, ValueRange{lhs, rhs}, ValueRange{init},
+             maps, iters,
+             [](OpBuilder &nb, Location l, ValueRange a) {
+               linalg::YieldOp::create(
+                   nb, l, addf(nb, l, a[2], mulf(nb, l, a[0], a[1])));
+             })
+      .getResult(0);
+}
+
+/// For an input position `p` (in padded coordinates) and a window offset
+/// `k`, the output position `o` with `o * stride + k * dilation == p`, and
+/// whether it exists in [0, outSize).
+static std::pair<Value, Value> windowSource(OpBuilder &b, Location l, Value p,
+                                            Value k, int64_t stride,
+                                            int64_t dilation, int64_t outSize) {
+  Value t = arith::SubIOp::create(b, l, p,
+                                  arith::MulIOp::create(b, l, k, idx(b, l, dilation)));
+  Value zero = idx(b, l, 0);
+  Value s = idx(b, l, stride);
+  Value nonneg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, t, zero);
+  Value tc = arith::SelectOp::create(b, l, nonneg, t, zero);
+  Value rem = arith::RemUIOp::create(b, l, tc, s);
+  Value o = arith::DivUIOp::create(b, l, tc, s);
+  Value divisible =
+      arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, rem, zero);
+  Value inRange = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, o,
+                                        idx(b, l, outSize));
+  Value valid = arith::AndIOp::create(
+      b, l, nonneg, arith::AndIOp::create(b, l, divisible, inRange));
+  Value safe = arith::SelectOp::create(b, l, valid, o, zero);
+  return {safe, valid};
+}
+
+namespace {
+struct LinearGradLowering : OpConversionPattern<LinearGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(LinearGradOp op, OpAdaptor a,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    AffineExpr d0, d1, d2;
+    bindDims(ctx, d0, d1, d2);
+    auto m = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(3, 0, e, ctx); };
+    SmallVector<IT> ppr = {IT::parallel, IT::parallel, IT::reduction};
+    // dx[n, i] = sum_o dy[n, o] * w[o, i]
+    Value dx = contract(rewriter, loc, op.getInputGrad().getType(), a.getGrad(),
+                        a.getWeight(), {m({d0, d2}), m({d2, d1}), m({d0, d1})},
+                        ppr);
+    // dw[o, i] = sum_n dy[n, o] * x[n, i]
+    Value dw = contract(rewriter, loc, op.getWeightGrad().getType(),
+                        a.getGrad(), a.getInput(),
+                        {m({d2, d0}), m({d2, d1}), m({d0, d1})}, ppr);
+    Value db = sumOver(rewriter, loc, a.getGrad(), {0}, op.getBiasGrad().getType());
+    rewriter.replaceOp(op, {dx, dw, db});
+    return success();
+  }
+};
+
+struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(Conv2dGradOp op, OpAdaptor a,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto xType = cast<RankedTensorType>(op.getInput().getType());
+    auto wType = cast<RankedTensorType>(op.getWeight().getType());
+    auto dyType = cast<RankedTensorType>(op.getGrad().getType());
+    if (!xType.hasStaticShape() || !dyType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    Type elt = xType.getElementType();
+    SmallVector<int64_t, 4> pads = normalizePads(op.getPadding());
+    ArrayRef<int64_t> s = op.getStrides(), d = op.getDilation();
+    int64_t groups = static_cast<int64_t>(op.getGroups());
+    int64_t n = xType.getDimSize(0), c = xType.getDimSize(1);
+    int64_t h = xType.getDimSize(2), w = xType.getDimSize(3);
+    int64_t o = wType.getDimSize(0), kh = wType.getDimSize(2),
+            kw = wType.getDimSize(3);
+    int64_t cg = c / groups, og = o / groups;
+    int64_t oh = dyType.getDimSize(2), ow = dyType.getDimSize(3);
+    int64_t hp = h + pads[0] + pads[2], wp = w + pads[1] + pads[3];
+
+    Value db = sumOver(rewriter, loc, a.getGrad(), {0, 2, 3},
+                       op.getBiasGrad().getType());
+
+    // dw[o, c, kh, kw] = sum_{n, oh, ow} dy[n, o, oh, ow] *
+    //     xpad[n, (o / og) * cg + c, oh * s + kh * d, ow * s + kw * d]
+    Value xpad = a.getInput();
+    if (llvm::any_of(pads, [](int64_t p) { return p != 0; }))
+      xpad = padConstant(rewriter, loc,
+                         RankedTensorType::get({n, c, hp, wp}, elt), xpad,
+                         {0, 0, pads[0], pads[1]}, {0, 0, pads[2], pads[3]},
+                         floatConst(rewriter, loc, elt, 0.0));
+    {
+      SmallVector<AffineExpr> e(7);
+      bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+      // dims: 0 o, 1 c, 2 kh, 3 kw, 4 n, 5 oh, 6 ow
+      auto map = [&](ArrayRef<AffineExpr> r) {
+        return AffineMap::get(7, 0, r, ctx);
+      };
+      AffineExpr chan = e[0].floorDiv(og) * cg + e[1];
+      Value dw = contract(
+          rewriter, loc, op.getWeightGrad().getType(), a.getGrad(), xpad,
+          {map({e[4], e[0], e[5], e[6]}),
+           map({e[4], chan, e[5] * s[0] + e[2] * d[0],
+                e[6] * s[1] + e[3] * d[1]}),
+           map({e[0], e[1], e[2], e[3]})},
+          {IT::parallel, IT::parallel, IT::parallel, IT::parallel,
+           IT::reduction, IT::reduction, IT::reduction});
+      // dxpad[n, ch, y, x] = sum_{oo, kh, kw} dy[n, oc, oy, ox] *
+      //     w[oc, ch % cg, kh, kw] with oc = (ch / cg) * og + oo and
+      //     oy * s + kh * d == y (a gather over the windows reading y, x).
+      auto dxpadType = RankedTensorType::get({n, c, hp, wp}, elt);
+      Value init = filledTensor(rewriter, loc, dxpadType, {}, 0.0);
+      SmallVector<AffineExpr> g(7);
+      bindDimsList(ctx, MutableArrayRef<AffineExpr>(g));
+      // dims: 0 n, 1 ch, 2 y, 3 x, 4 oo, 5 kh, 6 kw
+      AffineMap wMap = map({g[1].floorDiv(cg) * og + g[4], g[1] % cg, g[5], g[6]});
+      AffineMap outMap = map({g[0], g[1], g[2], g[3]});
+      Value dy = a.getGrad();
+      auto gather = linalg::GenericOp::create(
+          rewriter, loc, TypeRange{dxpadType}, ValueRange{a.getWeight()},
+          ValueRange{init}, SmallVector<AffineMap>{wMap, outMap},
+          SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel,
+                          IT::parallel, IT::reduction, IT::reduction,
+                          IT::reduction},
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            auto index = [&](int64_t dim) {
+              return linalg::IndexOp::create(b, l, dim).getResult();
+            };
+            Value nn = index(0), ch = index(1), y = index(2), x = index(3);
+            Value oo = index(4), ky = index(5), kx = index(6);
+            auto [sy, vy] = windowSource(b, l, y, ky, s[0], d[0], oh);
+            auto [sx, vx] = windowSource(b, l, x, kx, s[1], d[1], ow);
+            Value oc = arith::AddIOp::create(
+                b, l,
+                arith::MulIOp::create(b, l,
+                                      arith::DivUIOp::create(b, l, ch,
+                                                             idx(b, l, cg)),
+                                      idx(b, l, og)),
+                oo);
+            Value g = tensor::ExtractOp::create(b, l, dy,
+                                                ValueRange{nn, oc, sy, sx});
+            Value valid = arith::AndIOp::create(b, l, vy, vx);
+            Value zero = floatConst(b, l, elt, 0.0);
+            Value contrib = arith::SelectOp::create(
+                b, l, valid, mulf(b, l, g, args[0]), zero);
+            linalg::YieldOp::create(b, l, addf(b, l, args[1], contrib));
+          });
+      Value dx = gather.getResult(0);
+      if (hp != h || wp != w)
+        dx = tensor::ExtractSliceOp::create(
+            rewriter, loc, xType, dx,
+            getAsIndexOpFoldResult(ctx, {0, 0, pads[0], pads[1]}),
+            getAsIndexOpFoldResult(ctx, {n, c, h, w}),
+            getAsIndexOpFoldResult(ctx, {1, 1, 1, 1}));
+      rewriter.replaceOp(op, {dx, dw, db});
+    }
+    (void)kh;
+    (void)kw;
+    return success();
+  }
+};
+
+struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(BatchNormGradOp op, OpAdaptor a,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = cast<RankedTensorType>(op.getInput().getType());
+    auto chanType = cast<RankedTensorType>(op.getWeight().getType());
+    Type elt = type.getElementType();
+    int64_t rank = type.getRank();
+    Value x = a.getInput(), dy = a.getGrad();
+    double eps = op.getEps().convertToDouble();
+    SmallVector<int64_t> axes = {0};
+    for (int64_t i = 2; i < rank; ++i)
+      axes.push_back(i);
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap chan = AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx);
+    SmallVector<IT> par(rank, IT::parallel);
+    Value count = countAlong(rewriter, loc, x, axes, elt);
+
+    Value mean = a.getRunningMean(), var = a.getRunningVar();
+    if (op.getTraining()) {
+      Value sum = sumOver(rewriter, loc, x, axes, chanType);
+      mean = buildElementwise(rewriter, loc, chanType, {sum}, {},
+                              [&](OpBuilder &b, Location l, ValueRange v) {
+                                return Value(
+                                    arith::DivFOp::create(b, l, v[0], count));
+                              });
+      Value sq = linalg::GenericOp::create(
+                     rewriter, loc, TypeRange{type}, ValueRange{x, mean},
+                     ValueRange{emptyTensor(rewriter, loc, type, x)},
+                     SmallVector<AffineMap>{id, chan, id}, par,
+                     [](OpBuilder &b, Location l, ValueRange v) {
+                       Value dd = subf(b, l, v[0], v[1]);
+                       linalg::YieldOp::create(b, l, mulf(b, l, dd, dd));
+                     })
+                     .getResult(0);
+      Value sqSum = sumOver(rewriter, loc, sq, axes, chanType);
+      var = buildElementwise(rewriter, loc, chanType, {sqSum}, {},
+                             [&](OpBuilder &b, Location l, ValueRange v) {
+                               return Value(
+                                   arith::DivFOp::create(b, l, v[0], count));
+                             });
+    }
+    Value invstd = buildElementwise(
+        rewriter, loc, chanType, {var}, {},
+        [&](OpBuilder &b, Location l, ValueRange v) -> Value {
+          Value e = floatConst(b, l, elt, eps);
+          Value one = floatConst(b, l, elt, 1.0);
+          return arith::DivFOp::create(
+              b, l, one, math::SqrtOp::create(b, l, addf(b, l, v[0], e)));
+        });
+    Value sumDy = sumOver(rewriter, loc, dy, axes, chanType);
+    // dot = sum (x - mean) * dy
+    Value prod = linalg::GenericOp::create(
+                     rewriter, loc, TypeRange{type}, ValueRange{x, mean, dy},
+                     ValueRange{emptyTensor(rewriter, loc, type, x)},
+                     SmallVector<AffineMap>{id, chan, id, id}, par,
+                     [](OpBuilder &b, Location l, ValueRange v) {
+                       linalg::YieldOp::create(
+                           b, l, mulf(b, l, subf(b, l, v[0], v[1]), v[2]));
+                     })
+                     .getResult(0);
+    Value dot = sumOver(rewriter, loc, prod, axes, chanType);
+    // dgamma = dot * invstd, dbeta = sum dy.
+    Value dGamma = buildElementwise(rewriter, loc, chanType, {dot, invstd}, {},
+                                    [](OpBuilder &b, Location l, ValueRange v) {
+                                      return mulf(b, l, v[0], v[1]);
+                                    });
+    bool training = op.getTraining();
+    // PyTorch (batch_norm_backward_cpu_template): with k = dot * invstd^2
+    // / N, dx = (dy - (x - mean) * k - sum_dy / N) * invstd * gamma in
+    // training, dx = dy * invstd * gamma otherwise.
+    auto dxGen = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type},
+        ValueRange{x, dy, mean, invstd, a.getWeight(), dot, sumDy},
+        ValueRange{emptyTensor(rewriter, loc, type, x)},
+        SmallVector<AffineMap>{id, id, chan, chan, chan, chan, chan, id}, par,
+        [&](OpBuilder &b, Location l, ValueRange v) {
+          Value scale = mulf(b, l, v[3], v[4]);
+          Value g = v[1];
+          if (training) {
+            Value k = arith::DivFOp::create(
+                b, l, mulf(b, l, mulf(b, l, v[5], v[3]), v[3]), count);
+            Value gradMean = arith::DivFOp::create(b, l, v[6], count);
+            g = subf(b, l, subf(b, l, v[1], mulf(b, l, subf(b, l, v[0], v[2]), k)),
+                     gradMean);
+          }
+          linalg::YieldOp::create(b, l, mulf(b, l, g, scale));
+        });
+    rewriter.replaceOp(op, {dxGen.getResult(0), dGamma, sumDy});
+    return success();
+  }
+};
+
+struct ClampGradLowering : OpConversionPattern<ClampGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ClampGradOp op, OpAdaptor a,
+                  ConversionPatternRewriter &rewriter) const override {
+    double lo = op.getMin().convertToDouble(), hi = op.getMax().convertToDouble();
+    bool inclusive = op.getInclusive();
+    Value r = buildElementwise(
+        rewriter, op.getLoc(), op.getType(), {a.getInput(), a.getGrad()},
+        a.getInput(), [&](OpBuilder &b, Location l, ValueRange v) -> Value {
+          Type t = v[0].getType();
+          auto pl = inclusive ? arith::CmpFPredicate::OGE : arith::CmpFPredicate::OGT;
+          auto ph = inclusive ? arith::CmpFPredicate::OLE : arith::CmpFPredicate::OLT;
+          Value in = arith::CmpFOp::create(b, l, pl, v[0], floatConst(b, l, t, lo));
+          if (!std::isinf(hi))
+            in = arith::AndIOp::create(
+                b, l, in,
+                arith::CmpFOp::create(b, l, ph, v[0], floatConst(b, l, t, hi)));
+          return arith::SelectOp::create(b, l, in, v[1], floatConst(b, l, t, 0.0));
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct SumToShapeLowering : OpConversionPattern<SumToShapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SumToShapeOp op, OpAdaptor a,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto x = cast<RankedTensorType>(op.getInput().getType());
+    RankedTensorType y = op.getType();
+    if (x == y) {
+      rewriter.replaceOp(op, a.getInput());
+      return success();
+    }
+    int64_t offset = x.getRank() - y.getRank();
+    SmallVector<int64_t> axes, kept;
+    for (int64_t i = 0; i < x.getRank(); ++i) {
+      if (i < offset || (y.getDimSize(i - offset) == 1 && x.getDimSize(i) != 1))
+        axes.push_back(i);
+      else
+        kept.push_back(x.getDimSize(i));
+    }
+    auto keptType = RankedTensorType::get(kept, x.getElementType());
+    Value sum = sumOver(rewriter, op.getLoc(), a.getInput(), axes, keptType);
+    rewriter.replaceOp(op, reshapeTo(rewriter, op.getLoc(), sum, y));
+    return success();
+  }
+};
+
+/// PyTorch-compatible window output size / divisor helpers for the pools.
+struct PoolGeometry {
+  SmallVector<int64_t, 2> kernel, strides, dilation;
+  SmallVector<int64_t, 4> pads;
+  int64_t h, w, oh, ow;
+};
+
+struct MaxPoolGradLowering : OpConversionPattern<MaxPool2dGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MaxPool2dGradOp op, OpAdaptor a,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto xType = cast<RankedTensorType>(op.getInput().getType());
+    auto dyType = cast<RankedTensorType>(op.getGrad().getType());
+    Type elt = xType.getElementType();
+    ArrayRef<int64_t> k = op.getKernelSize();
+    SmallVector<int64_t> s = op.getStrides()
+                                 ? SmallVector<int64_t>(*op.getStrides())
+                                 : SmallVector<int64_t>(k);
+    ArrayRef<int64_t> dil = op.getDilation();
+    SmallVector<int64_t, 4> pads = normalizePads(op.getPadding());
+    int64_t n = xType.getDimSize(0), c = xType.getDimSize(1);
+    int64_t h = xType.getDimSize(2), w = xType.getDimSize(3);
+    int64_t oh = dyType.getDimSize(2), ow = dyType.getDimSize(3);
+    // Pad with -inf so that padding never wins; extra high padding covers
+    // ceil_mode's last windows.
+    int64_t hiH = std::max<int64_t>(
+        pads[2], (oh - 1) * s[0] + dil[0] * (k[0] - 1) + 1 - h - pads[0]);
+    int64_t hiW = std::max<int64_t>(
+        pads[3], (ow - 1) * s[1] + dil[1] * (k[1] - 1) + 1 - w - pads[1]);
+    int64_t hp = h + pads[0] + hiH, wp = w + pads[1] + hiW;
+    Value xpad = padConstant(
+        rewriter, loc, RankedTensorType::get({n, c, hp, wp}, elt), a.getInput(),
+        {0, 0, pads[0], pads[1]}, {0, 0, hiH, hiW},
+        floatConst(rewriter, loc, elt, -std::numeric_limits<double>::infinity()));
+
+    // argmax (first maximum, row-major in the window) of every window.
+    SmallVector<AffineExpr> e(6);
+    bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+    auto map6 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(6, 0, r, ctx); };
+    auto outType = RankedTensorType::get({n, c, oh, ow}, elt);
+    auto idxType = RankedTensorType::get({n, c, oh, ow}, rewriter.getIndexType());
+    Value maxInit = filledTensor(rewriter, loc, outType, {},
+                                 -std::numeric_limits<double>::infinity());
+    Value idxInit = linalg::FillOp::create(
+                        rewriter, loc, ValueRange{idx(rewriter, loc, 0)},
+                        ValueRange{tensor::EmptyOp::create(
+                            rewriter, loc, idxType.getShape(),
+                            rewriter.getIndexType())})
+                        .getResult(0);
+    int64_t kw = k[1];
+    auto argmax = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{outType, idxType}, ValueRange{xpad},
+        ValueRange{maxInit, idxInit},
+        SmallVector<AffineMap>{
+            map6({e[0], e[1], e[2] * s[0] + e[4] * dil[0],
+                  e[3] * s[1] + e[5] * dil[1]}),
+            map6({e[0], e[1], e[2], e[3]}), map6({e[0], e[1], e[2], e[3]})},
+        SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel, IT::parallel,
+                        IT::reduction, IT::reduction},
+        [&](OpBuilder &b, Location l, ValueRange v) {
+          Value pos = arith::AddIOp::create(
+              b, l,
+              arith::MulIOp::create(b, l, linalg::IndexOp::create(b, l, 4),
+                                    idx(b, l, kw)),
+              linalg::IndexOp::create(b, l, 5));
+          // Strictly greater: the first maximum wins (and NaN propagates
+          // like PyTorch's `val > max || isnan(val)`).
+          Value better = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UGT,
+                                               v[0], v[1]);
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::SelectOp::create(b, l, better, v[0], v[1]),
+                         arith::SelectOp::create(b, l, better, pos, v[2])});
+        });
+    Value argIdx = argmax.getResult(1);
+
+    // dx[n, c, y, x] = sum over windows (ky, kx) reading (y, x) of dy where
+    // that window's argmax is (ky, kx).
+    auto dxType = RankedTensorType::get({n, c, h, w}, elt);
+    Value init = filledTensor(rewriter, loc, dxType, {}, 0.0);
+    Value dy = a.getGrad();
+    Value window = tensor::EmptyOp::create(rewriter, loc, k, elt);
+    auto gather = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{dxType}, ValueRange{window}, ValueRange{init},
+        SmallVector<AffineMap>{map6({e[4], e[5]}), map6({e[0], e[1], e[2], e[3]})},
+        SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel, IT::parallel,
+                        IT::reduction, IT::reduction},
+        [&](OpBuilder &b, Location l, ValueRange v) {
+          auto index = [&](int64_t d) {
+            return linalg::IndexOp::create(b, l, d).getResult();
+          };
+          Value py = arith::AddIOp::create(b, l, index(2), idx(b, l, pads[0]));
+          Value px = arith::AddIOp::create(b, l, index(3), idx(b, l, pads[1]));
+          auto [sy, vy] = windowSource(b, l, py, index(4), s[0], dil[0], oh);
+          auto [sx, vx] = windowSource(b, l, px, index(5), s[1], dil[1], ow);
+          Value which = tensor::ExtractOp::create(
+              b, l, argIdx, ValueRange{index(0), index(1), sy, sx});
+          Value pos = arith::AddIOp::create(
+              b, l, arith::MulIOp::create(b, l, index(4), idx(b, l, kw)),
+              index(5));
+          Value chosen =
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, which, pos);
+          Value valid = arith::AndIOp::create(
+              b, l, chosen, arith::AndIOp::create(b, l, vy, vx));
+          Value g = tensor::ExtractOp::create(
+              b, l, dy, ValueRange{index(0), index(1), sy, sx});
+          Value contrib = arith::SelectOp::create(b, l, valid, g,
+                                                  floatConst(b, l, elt, 0.0));
+          linalg::YieldOp::create(b, l, addf(b, l, v[1], contrib));
+        });
+    rewriter.replaceOp(op, gather.getResult(0));
+    return success();
+  }
+};
+
+struct AvgPoolGradLowering : OpConversionPattern<AvgPool2dGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AvgPool2dGradOp op, OpAdaptor a,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto xType = cast<RankedTensorType>(op.getInput().getType());
+    auto dyType = cast<RankedTensorType>(op.getGrad().getType());
+    Type elt = xType.getElementType();
+    ArrayRef<int64_t> k = op.getKernelSize();
+    SmallVector<int64_t> s = op.getStrides()
+                                 ? SmallVector<int64_t>(*op.getStrides())
+                                 : SmallVector<int64_t>(k);
+    SmallVector<int64_t, 4> pads = normalizePads(op.getPadding());
+    int64_t n = xType.getDimSize(0), c = xType.getDimSize(1);
+    int64_t h = xType.getDimSize(2), w = xType.getDimSize(3);
+    int64_t oh = dyType.getDimSize(2), ow = dyType.getDimSize(3);
+    bool includePad = op.getCountIncludePad();
+    // The forward's divisor per output position (see AvgPoolLowering).
+    SmallVector<Attribute> divisor;
+    for (int64_t i = 0; i < oh; ++i)
+      for (int64_t j = 0; j < ow; ++j) {
+        auto extent = [&](int64_t o, int64_t axis, int64_t in) {
+          int64_t start = o * s[axis] - pads[axis];
+          int64_t end = std::min(start + k[axis], in + pads[axis + 2]);
+          if (!includePad)
+            return std::min(end, in) - std::max<int64_t>(start, 0);
+          return end - start;
+        };
+        divisor.push_back(rewriter.getFloatAttr(
+            elt, double(extent(i, 0, h) * extent(j, 1, w))));
+      }
+    Value div = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(RankedTensorType::get({oh, ow}, elt), divisor));
+    SmallVector<AffineExpr> e(6);
+    bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+    auto map6 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(6, 0, r, ctx); };
+    auto dxType = RankedTensorType::get({n, c, h, w}, elt);
+    Value init = filledTensor(rewriter, loc, dxType, {}, 0.0);
+    Value dy = a.getGrad();
+    Value window = tensor::EmptyOp::create(rewriter, loc, k, elt);
+    auto gather = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{dxType}, ValueRange{window}, ValueRange{init},
+        SmallVector<AffineMap>{map6({e[4], e[5]}), map6({e[0], e[1], e[2], e[3]})},
+        SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel, IT::parallel,
+                        IT::reduction, IT::reduction},
+        [&](OpBuilder &b, Location l, ValueRange v) {
+          auto index = [&](int64_t d) {
+            return linalg::IndexOp::create(b, l, d).getResult();
+          };
+          Value py = arith::AddIOp::create(b, l, index(2), idx(b, l, pads[0]));
+          Value px = arith::AddIOp::create(b, l, index(3), idx(b, l, pads[1]));
+          auto [sy, vy] = windowSource(b, l, py, index(4), s[0], 1, oh);
+          auto [sx, vx] = windowSource(b, l, px, index(5), s[1], 1, ow);
+          Value g = tensor::ExtractOp::create(
+              b, l, dy, ValueRange{index(0), index(1), sy, sx});
+          Value dv = tensor::ExtractOp::create(b, l, div, ValueRange{sy, sx});
+          Value valid = arith::AndIOp::create(b, l, vy, vx);
+          Value contrib = arith::SelectOp::create(
+              b, l, valid, arith::DivFOp::create(b, l, g, dv),
+              floatConst(b, l, elt, 0.0));
+          linalg::YieldOp::create(b, l, addf(b, l, v[1], contrib));
+        });
+    rewriter.replaceOp(op, gather.getResult(0));
+    return success();
+  }
+};
+
+struct SoftmaxGradLowering : OpConversionPattern<SoftmaxGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SoftmaxGradOp op, OpAdaptor a,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = cast<RankedTensorType>(op.getResult().getType());
+    int64_t rank = type.getRank();
+    int64_t axis = getNormalizedAxis(op.getAxis(), rank);
+    SmallVector<int64_t> redShape;
+    SmallVector<AffineExpr> redExprs;
+    for (int64_t i = 0; i < rank; ++i)
+      if (i != axis) {
+        redShape.push_back(type.getDimSize(i));
+        redExprs.push_back(getAffineDimExpr(i, ctx));
+      }
+    auto redType = RankedTensorType::get(redShape, type.getElementType());
+    Value prod = buildElementwise(rewriter, loc, type, {a.getResult(), a.getGrad()},
+                                  a.getResult(),
+                                  [](OpBuilder &b, Location l, ValueRange v) {
+                                    return mulf(b, l, v[1], v[0]);
+                                  });
+    Value sum = sumOver(rewriter, loc, prod, {axis}, redType);
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap red = AffineMap::get(rank, 0, redExprs, ctx);
+    auto gen = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{a.getResult(), a.getGrad(), sum},
+        ValueRange{emptyTensor(rewriter, loc, type, a.getResult())},
+        SmallVector<AffineMap>{id, id, red, id}, SmallVector<IT>(rank, IT::parallel),
+        [](OpBuilder &b, Location l, ValueRange v) {
+          linalg::YieldOp::create(b, l, mulf(b, l, v[0], subf(b, l, v[1], v[2])));
+        });
+    rewriter.replaceOp(op, gen.getResult(0));
+    return success();
+  }
+};
+
+/// (softmax(x) - onehot(label)) * (dl / N), softmax as exp(x - max) / sum.
+struct CrossEntropyGradLowering : OpConversionPattern<CrossEntropyGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(CrossEntropyGradOp op, OpAdaptor a,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = cast<RankedTensorType>(op.getLogits().getType());
+    Type elt = type.getElementType();
+    Value x = a.getLogits();
+    auto rowType = RankedTensorType::get({type.getDimSize(0)}, elt);
+    Value max = buildReduction(
+        rewriter, loc, x, {1},
+        filledTensor(rewriter, loc, rowType, x,
+                     -std::numeric_limits<double>::infinity()),
+        [](OpBuilder &b, Location l, Value v, Value acc) -> Value {
+          return arith::MaximumFOp::create(b, l, v, acc);
+        });
+    AffineExpr d0, d1;
+    bindDims(ctx, d0, d1);
+    AffineMap id = AffineMap::get(2, 0, {d0, d1}, ctx);
+    AffineMap row = AffineMap::get(2, 0, {d0}, ctx);
+    AffineMap scalar = AffineMap::get(2, 0, {}, ctx);
+    Value e = linalg::GenericOp::create(
+                  rewriter, loc, TypeRange{type}, ValueRange{x, max},
+                  ValueRange{emptyTensor(rewriter, loc, type, x)},
+                  SmallVector<AffineMap>{id, row, id},
+                  SmallVector<IT>(2, IT::parallel),
+                  [](OpBuilder &b, Location l, ValueRange v) {
+                    linalg::YieldOp::create(
+                        b, l, Value(math::ExpOp::create(b, l, subf(b, l, v[0], v[1]))));
+                  })
+                  .getResult(0);
+    Value sum = sumOver(rewriter, loc, e, {1}, rowType);
+    Value count = countAlong(rewriter, loc, x, {0}, elt);
+    auto gen = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{e, sum, a.getLabels(), a.getGrad()},
+        ValueRange{emptyTensor(rewriter, loc, type, x)},
+        SmallVector<AffineMap>{id, row, row, scalar, id},
+        SmallVector<IT>(2, IT::parallel),
+        [&](OpBuilder &b, Location l, ValueRange v) {
+          Value p = arith::DivFOp::create(b, l, v[0], v[1]);
+          Value col = arith::IndexCastOp::create(
+              b, l, v[2].getType(), linalg::IndexOp::create(b, l, 1));
+          Value hit =
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, col, v[2]);
+          Value one = floatConst(b, l, elt, 1.0);
+          Value zero = floatConst(b, l, elt, 0.0);
+          Value t = arith::SelectOp::create(b, l, hit, one, zero);
+          Value scale = arith::DivFOp::create(b, l, v[3], count);
+          linalg::YieldOp::create(b, l, mulf(b, l, subf(b, l, p, t), scale));
+        });
+    rewriter.replaceOp(op, gen.getResult(0));
+    return success();
+  }
+};
+
+struct MseGradLowering : OpConversionPattern<MseGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MseGradOp op, OpAdaptor a,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getInput().getType());
+    Type elt = type.getElementType();
+    SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+    Value count = countAlong(rewriter, loc, a.getInput(), axes, elt);
+    auto scalarType = RankedTensorType::get({}, elt);
+    // norm = 2 / numel * dl, then norm * (x - t), as PyTorch.
+    Value norm = buildElementwise(
+        rewriter, loc, scalarType, {a.getGrad()}, {},
+        [&](OpBuilder &b, Location l, ValueRange v) {
+          Value two = floatConst(b, l, elt, 2.0);
+          return mulf(b, l, arith::DivFOp::create(b, l, two, count), v[0]);
+        });
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t rank = type.getRank();
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap scalar = AffineMap::get(rank, 0, {}, ctx);
+    auto gen = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{a.getInput(), a.getTarget(), norm},
+        ValueRange{emptyTensor(rewriter, loc, type, a.getInput())},
+        SmallVector<AffineMap>{id, id, scalar, id},
+        SmallVector<IT>(rank, IT::parallel),
+        [](OpBuilder &b, Location l, ValueRange v) {
+          linalg::YieldOp::create(b, l, mulf(b, l, v[2], subf(b, l, v[0], v[1])));
+        });
+    rewriter.replaceOp(op, gen.getResult(0));
+    return success();
+  }
+};
+
+struct CorrectCountLowering : OpConversionPattern<CorrectCountOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(CorrectCountOp op, OpAdaptor a,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = cast<RankedTensorType>(op.getLogits().getType());
+    Type elt = type.getElementType();
+    int64_t n = type.getDimSize(0);
+    auto rowType = RankedTensorType::get({n}, elt);
+    auto rowIdx = RankedTensorType::get({n}, rewriter.getIndexType());
+    AffineExpr d0, d1;
+    bindDims(ctx, d0, d1);
+    Value maxInit = filledTensor(rewriter, loc, rowType, a.getLogits(),
+                                 -std::numeric_limits<double>::infinity());
+    Value idxInit = linalg::FillOp::create(
+                        rewriter, loc, ValueRange{idx(rewriter, loc, 0)},
+                        ValueRange{tensor::EmptyOp::create(
+                            rewriter, loc, rowIdx.getShape(),
+                            rewriter.getIndexType())})
+                        .getResult(0);
+    auto argmax = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{rowType, rowIdx}, ValueRange{a.getLogits()},
+        ValueRange{maxInit, idxInit},
+        SmallVector<AffineMap>{AffineMap::get(2, 0, {d0, d1}, ctx),
+                               AffineMap::get(2, 0, {d0}, ctx),
+                               AffineMap::get(2, 0, {d0}, ctx)},
+        SmallVector<IT>{IT::parallel, IT::reduction},
+        [](OpBuilder &b, Location l, ValueRange v) {
+          Value better = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT,
+                                               v[0], v[1]);
+          Value pos = linalg::IndexOp::create(b, l, 1);
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::SelectOp::create(b, l, better, v[0], v[1]),
+                         arith::SelectOp::create(b, l, better, pos, v[2])});
+        });
+    auto i32 = rewriter.getI32Type();
+    auto outType = RankedTensorType::get({}, i32);
+    Value init = linalg::FillOp::create(
+                     rewriter, loc,
+                     ValueRange{arith::ConstantOp::create(
+                         rewriter, loc, rewriter.getI32IntegerAttr(0))},
+                     ValueRange{tensor::EmptyOp::create(rewriter, loc,
+                                                        ArrayRef<int64_t>{}, i32)})
+                     .getResult(0);
+    AffineMap id1 = AffineMap::get(1, 0, {getAffineDimExpr(0, ctx)}, ctx);
+    auto count = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{outType},
+        ValueRange{argmax.getResult(1), a.getLabels()}, ValueRange{init},
+        SmallVector<AffineMap>{id1, id1, AffineMap::get(1, 0, {}, ctx)},
+        SmallVector<IT>{IT::reduction},
+        [&](OpBuilder &b, Location l, ValueRange v) {
+          Value label = arith::IndexCastOp::create(b, l, b.getIndexType(), v[1]);
+          Value hit =
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, v[0], label);
+          Value inc = arith::ExtUIOp::create(b, l, i32, hit);
+          linalg::YieldOp::create(b, l, Value(arith::AddIOp::create(b, l, v[2], inc)));
+        });
+    rewriter.replaceOp(op, count.getResult(0));
+    return success();
+  }
+};
+
+struct SgdUpdateLowering : OpConversionPattern<SgdUpdateOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SgdUpdateOp op, OpAdaptor a,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = cast<RankedTensorType>(op.getParam().getType());
+    int64_t rank = type.getRank();
+    Type elt = type.getElementType();
+    double momentum = op.getMomentum().convertToDouble();
+    double dampening = op.getDampening().convertToDouble();
+    double wd = op.getWeightDecay().convertToDouble();
+    bool nesterov = op.getNesterov();
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap scalar = AffineMap::get(rank, 0, {}, ctx);
+    auto gen = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type, type},
+        ValueRange{a.getParam(), a.getGrad(), a.getMomentumBuffer(), a.getLr()},
+        ValueRange{emptyTensor(rewriter, loc, type, a.getParam()),
+                   emptyTensor(rewriter, loc, type, a.getParam())},
+        SmallVector<AffineMap>{id, id, id, scalar, id, id},
+        SmallVector<IT>(rank, IT::parallel),
+        [&](OpBuilder &b, Location l, ValueRange v) {
+          Value p = v[0], g = v[1], buf = v[2], lr = v[3];
+          if (wd != 0.0)
+            g = addf(b, l, g, mulf(b, l, floatConst(b, l, elt, wd), p));
+          Value step = g;
+          if (momentum != 0.0) {
+            buf = addf(b, l, mulf(b, l, floatConst(b, l, elt, momentum), buf),
+                       mulf(b, l, floatConst(b, l, elt, 1.0 - dampening), g));
+            step = nesterov
+                       ? addf(b, l, g, mulf(b, l, floatConst(b, l, elt, momentum), buf))
+                       : buf;
+          }
+          Value np = subf(b, l, p, mulf(b, l, lr, step));
+          linalg::YieldOp::create(b, l, ValueRange{np, buf});
+        });
+    rewriter.replaceOp(op, gen.getResults());
+    return success();
+  }
+};
+
+struct AdamUpdateLowering : OpConversionPattern<AdamUpdateOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AdamUpdateOp op, OpAdaptor a,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = cast<RankedTensorType>(op.getParam().getType());
+    int64_t rank = type.getRank();
+    Type elt = type.getElementType();
+    double b1 = op.getBeta1().convertToDouble(), b2 = op.getBeta2().convertToDouble();
+    double eps = op.getEps().convertToDouble(), wd = op.getWeightDecay().convertToDouble();
+    bool decoupled = op.getDecoupled();
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap scalar = AffineMap::get(rank, 0, {}, ctx);
+    auto gen = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type, type, type},
+        ValueRange{a.getParam(), a.getGrad(), a.getExpAvg(), a.getExpAvgSq(),
+                   a.getLr(), a.getStepSize(), a.getBiasCorrection2Sqrt()},
+        ValueRange{emptyTensor(rewriter, loc, type, a.getParam()),
+                   emptyTensor(rewriter, loc, type, a.getParam()),
+                   emptyTensor(rewriter, loc, type, a.getParam())},
+        SmallVector<AffineMap>{id, id, id, id, scalar, scalar, scalar, id, id, id},
+        SmallVector<IT>(rank, IT::parallel),
+        [&](OpBuilder &b, Location l, ValueRange v) {
+          auto cst = [&](double x) { return floatConst(b, l, elt, x); };
+          Value p = v[0], g = v[1];
+          if (wd != 0.0) {
+            if (decoupled)
+              p = mulf(b, l, p, subf(b, l, cst(1.0), mulf(b, l, v[4], cst(wd))));
+            else
+              g = addf(b, l, g, mulf(b, l, cst(wd), p));
+          }
+          Value m = addf(b, l, mulf(b, l, v[2], cst(b1)), mulf(b, l, g, cst(1.0 - b1)));
+          Value s = addf(b, l, mulf(b, l, v[3], cst(b2)),
+                         mulf(b, l, mulf(b, l, g, g), cst(1.0 - b2)));
+          Value denom = addf(
+              b, l,
+              arith::DivFOp::create(b, l, math::SqrtOp::create(b, l, s), v[6]),
+              cst(eps));
+          Value np = subf(b, l, p,
+                          mulf(b, l, v[5], arith::DivFOp::create(b, l, m, denom)));
+          linalg::YieldOp::create(b, l, ValueRange{np, m, s});
+        });
+    rewriter.replaceOp(op, gen.getResults());
+    return success();
+  }
+};
+} // namespace
+
+void lowering::populateTrainPatterns(RewritePatternSet &patterns) {
+  patterns.add<LinearGradLowering, Conv2dGradLowering, BatchNormGradLowering,
+               ClampGradLowering, SumToShapeLowering, MaxPoolGradLowering,
+               AvgPoolGradLowering, SoftmaxGradLowering,
+               CrossEntropyGradLowering, MseGradLowering, CorrectCountLowering,
+               SgdUpdateLowering, AdamUpdateLowering>(patterns.getContext());
+}
