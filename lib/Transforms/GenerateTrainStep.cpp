@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qat/Transforms/Passes.h"
+#include "qat/Transforms/TrainStep.h"
 
 #include "Qat/IR/QatOps.h"
 
@@ -225,6 +226,32 @@ struct GenerateTrainStepPass
 };
 } // namespace
 
+FailureOr<func::FuncOp> mlir::qat::createEvalFunction(ModuleOp module,
+                                                      StringRef entry,
+                                                      StringRef name) {
+  auto forward = module.lookupSymbol<func::FuncOp>(entry);
+  if (!forward || forward.isExternal())
+    return module.emitError("no function @") << entry;
+  if (auto existing = module.lookupSymbol<func::FuncOp>(name))
+    return existing;
+  OpBuilder b(forward);
+  b.setInsertionPointAfter(forward);
+  auto eval = cast<func::FuncOp>(b.clone(*forward));
+  eval.setName(name);
+  SmallVector<Operation *> dead;
+  eval.walk([&](Operation *op) {
+    if (auto bn = dyn_cast<BatchNormOp>(op))
+      bn.setTraining(false);
+    if (auto obs = dyn_cast<ObserveOp>(op))
+      obs.setTraining(false);
+    if (isa<StoreOp>(op))
+      dead.push_back(op);
+  });
+  for (Operation *op : dead)
+    op->erase();
+  return eval;
+}
+
 /// Creates `qat.param state @name` of zeros like `like`, unless it exists.
 static std::string getOrCreateState(ModuleOp module, StringRef name,
                                     RankedTensorType type) {
@@ -265,9 +292,9 @@ void GenerateTrainStepPass::runOnOperation() {
         << optimizer << "' (known: sgd, adam, adamw)";
     return signalPassFailure();
   }
-  if (module.lookupSymbol("train_step")) {
+  if (module.lookupSymbol("train_step") || module.lookupSymbol("eval_step")) {
     module.emitError("qat-generate-train-step: the module already has a "
-                     "@train_step");
+                     "@train_step or @eval_step");
     return signalPassFailure();
   }
   MLIRContext *ctx = &getContext();
@@ -414,4 +441,8 @@ void GenerateTrainStepPass::runOnOperation() {
     StoreOp::create(b, loc, upd.getNewExpAvgSq(), v);
   }
   func::ReturnOp::create(b, loc, returns);
+
+  // The evaluation-mode twin of the model function, for the metrics.
+  if (failed(createEvalFunction(module, entry, "eval_step")))
+    return signalPassFailure();
 }

@@ -9,6 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Train.h"
+
 #include "qat/InitAll.h"
 #include "qat/JIT/JitModule.h"
 #include "qat/Runtime/Idx.h"
@@ -206,7 +208,7 @@ static bool compareResult(unsigned index, const Tensor &got, const Tensor &want,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
-  cl::HideUnrelatedOptions(runCat);
+  cl::HideUnrelatedOptions(runCat, cl::SubCommand::getTopLevel());
   cl::ParseCommandLineOptions(argc, argv,
                               "qat-run: compile a qat model with the JIT and "
                               "run its entry function\n");
@@ -217,8 +219,10 @@ int main(int argc, char **argv) {
   context.loadAllAvailableDialects();
 
   // Parse with a source manager so errors carry file:line:col.
+  bool subcommand = trainCommand || evalCommand;
+  std::string path = subcommand ? getModelPathOfSubcommand() : modelFile;
   std::string err;
-  auto file = openInputFile(modelFile, &err);
+  auto file = openInputFile(path, &err);
   if (!file)
     return fail(err);
   llvm::SourceMgr sourceMgr;
@@ -229,6 +233,10 @@ int main(int argc, char **argv) {
     return 1;
   if (failed(verify(*module)))
     return 1;
+  if (trainCommand)
+    return runTrain(*module);
+  if (evalCommand)
+    return runEval(*module);
 
   auto jit = JitModule::compile(std::move(module), {entryName.getValue()});
   if (!jit)

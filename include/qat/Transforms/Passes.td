@@ -122,7 +122,9 @@ def GenerateTrainStep : Pass<"qat-generate-train-step", "ModuleOp"> {
     ```
     returns the mean loss and the batch's correct count (cross_entropy);
     Adam also takes `step_size` and `bias_correction2_sqrt` (computed by the
-    caller in double, as PyTorch does).
+    caller in double, as PyTorch does). It also emits `@eval_step`, the
+    model function in evaluation mode (running statistics, frozen
+    observers, no stores).
   }];
   let options = [
     Option<"entry", "entry", "std::string", /*default=*/"\"forward\"",

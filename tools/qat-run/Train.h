@@ -1,0 +1,21 @@
+//===- Train.h - qat-run train / eval ---------------------------*- C++ -*-===//
+
+#ifndef QAT_TOOLS_QAT_RUN_TRAIN_H
+#define QAT_TOOLS_QAT_RUN_TRAIN_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/CommandLine.h"
+
+namespace mlir::qat {
+extern llvm::cl::SubCommand trainCommand;
+extern llvm::cl::SubCommand evalCommand;
+
+/// The model path given to the active subcommand.
+std::string getModelPathOfSubcommand();
+/// `qat-run train`: fine-tunes `model` and writes the trained model.
+int runTrain(ModuleOp model);
+/// `qat-run eval`: test loss and accuracy of `model`'s @forward.
+int runEval(ModuleOp model);
+} // namespace mlir::qat
+
+#endif // QAT_TOOLS_QAT_RUN_TRAIN_H
