@@ -318,7 +318,8 @@ void GenerateTrainStepPass::runOnOperation() {
     inputs.push_back(scalar); // step_size
     inputs.push_back(scalar); // bias_correction2_sqrt
   }
-  SmallVector<Type> results = {scalar};
+  auto lossType = RankedTensorType::get({}, outType.getElementType());
+  SmallVector<Type> results = {lossType};
   if (ce)
     results.push_back(RankedTensorType::get({}, IntegerType::get(ctx, 32)));
 
@@ -382,16 +383,18 @@ void GenerateTrainStepPass::runOnOperation() {
   Location loc = forward.getLoc();
   Value lossValue, dOutput;
   Value one = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(scalar, b.getF32FloatAttr(1.0f)));
+      b, loc,
+      DenseElementsAttr::get(lossType,
+                             b.getFloatAttr(lossType.getElementType(), 1.0)));
   SmallVector<Value> returns;
   if (ce) {
-    lossValue = CrossEntropyOp::create(b, loc, scalar, output, target);
+    lossValue = CrossEntropyOp::create(b, loc, lossType, output, target);
     Value correct = CorrectCountOp::create(
         b, loc, RankedTensorType::get({}, b.getI32Type()), output, target);
     dOutput = CrossEntropyGradOp::create(b, loc, outType, output, target, one);
     returns = {lossValue, correct};
   } else {
-    lossValue = MseOp::create(b, loc, scalar, output, target);
+    lossValue = MseOp::create(b, loc, lossType, output, target);
     dOutput = MseGradOp::create(b, loc, outType, output, target, one);
     returns = {lossValue};
   }
@@ -402,6 +405,34 @@ void GenerateTrainStepPass::runOnOperation() {
   for (Operation *op : llvm::reverse(forwardOps))
     if (failed(tb.backward(op)))
       return signalPassFailure();
+
+  if (gradientsOnly) {
+    // Loss, then the gradient of every float model input and of every
+    // trainable parameter in module order (zeros if it has none).
+    SmallVector<Value> outs = {lossValue};
+    for (unsigned i = 0; i < numModelArgs; ++i) {
+      Value arg = body->getArgument(i);
+      auto t = dyn_cast<RankedTensorType>(arg.getType());
+      if (!t || !isa<FloatType>(t.getElementType()))
+        continue;
+      Value g = tb.grads.lookup(arg);
+      outs.push_back(g ? g : tb.constant(t, 0.0));
+    }
+    for (auto param : module.getOps<ParamOp>()) {
+      if (!param.isTrainable() || !isa<FloatType>(param.getType().getElementType()))
+        continue;
+      Value g = tb.paramGrads.lookup(param.getSymName());
+      outs.push_back(g ? g : tb.constant(param.getType(), 0.0));
+    }
+    func::ReturnOp::create(b, loc, outs);
+    step.setFunctionType(b.getFunctionType(
+        step.getArgumentTypes().drop_back(adam ? 3 : 1),
+        ValueRange(outs).getTypes()));
+    body->eraseArguments(adam ? numModelArgs + 1 : numModelArgs + 1,
+                         adam ? 3 : 1);
+    step.setName("gradients");
+    return;
+  }
 
   // Optimizer updates, in place.
   for (auto [name, grad] : tb.paramGrads) {

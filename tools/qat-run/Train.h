@@ -9,6 +9,12 @@
 namespace mlir::qat {
 extern llvm::cl::SubCommand trainCommand;
 extern llvm::cl::SubCommand evalCommand;
+extern llvm::cl::SubCommand gradcheckCommand;
+
+/// The model path given to `qat-run gradcheck`.
+std::string getGradcheckModelPath();
+/// `qat-run gradcheck`: generated gradients vs finite differences.
+int runGradcheck(ModuleOp model);
 
 /// The model path given to the active subcommand.
 std::string getModelPathOfSubcommand();

@@ -220,7 +220,9 @@ int main(int argc, char **argv) {
 
   // Parse with a source manager so errors carry file:line:col.
   bool subcommand = trainCommand || evalCommand;
-  std::string path = subcommand ? getModelPathOfSubcommand() : modelFile;
+  std::string path = subcommand ? getModelPathOfSubcommand()
+                     : gradcheckCommand ? getGradcheckModelPath()
+                                        : modelFile;
   std::string err;
   auto file = openInputFile(path, &err);
   if (!file)
@@ -237,6 +239,8 @@ int main(int argc, char **argv) {
     return runTrain(*module);
   if (evalCommand)
     return runEval(*module);
+  if (gradcheckCommand)
+    return runGradcheck(*module);
 
   auto jit = JitModule::compile(std::move(module), {entryName.getValue()});
   if (!jit)

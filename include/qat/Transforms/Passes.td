@@ -144,7 +144,10 @@ def GenerateTrainStep : Pass<"qat-generate-train-step", "ModuleOp"> {
     Option<"freezeBn", "freeze-bn", "bool", /*default=*/"false",
            "Batch norms use and keep their running statistics">,
     Option<"freezeObservers", "freeze-observers", "bool", /*default=*/"false",
-           "Observers keep their state (qparams frozen)">
+           "Observers keep their state (qparams frozen)">,
+    Option<"gradientsOnly", "gradients-only", "bool", /*default=*/"false",
+           "Emit @gradients(inputs..., target) -> (loss, d inputs..., "
+           "d params...) instead of an optimizer step (for gradient checks)">
   ];
   let dependentDialects = ["::mlir::qat::QatDialect",
                            "::mlir::arith::ArithDialect",

@@ -1,0 +1,104 @@
+// Errors in the IR: reported at the op, checked with -verify-diagnostics.
+// RUN: qat-opt %s -split-input-file --qat-prepare -verify-diagnostics
+//
+// Errors in the pass options are reported at the module and fail the pass
+// whatever the IR: checked on the last split alone.
+// RUN: rm -rf %t && split-file %s %t
+// RUN: not qat-opt %t/options.mlir --qat-prepare=preset=foo 2>&1 | FileCheck %s --check-prefix=PRESET
+// RUN: not qat-opt %t/options.mlir --qat-prepare=override=foo:skip 2>&1 | FileCheck %s --check-prefix=SELECTOR
+// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:act.frobnicate=true' 2>&1 | FileCheck %s --check-prefix=KEY
+// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:act.skip' 2>&1 | FileCheck %s --check-prefix=ACT-SKIP
+// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:dtype=i4' 2>&1 | FileCheck %s --check-prefix=DTYPE
+// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:act.observer=median' 2>&1 | FileCheck %s --check-prefix=OBSERVER
+// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:weight.per-channel=maybe' 2>&1 | FileCheck %s --check-prefix=PER-CHANNEL
+// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:skip=maybe' 2>&1 | FileCheck %s --check-prefix=SKIP
+// RUN: not qat-opt %t/options.mlir --qat-prepare=override=kind=conv2d:skip 2>&1 | FileCheck %s --check-prefix=NO-OP
+// RUN: not qat-opt %t/options.mlir --qat-prepare=override=name=fc9:act.observer=minmax 2>&1 | FileCheck %s --check-prefix=NO-NAME
+// RUN: not qat-opt %t/options.mlir --qat-prepare=override=kind=linear 2>&1 | FileCheck %s --check-prefix=NOTHING
+
+// The dequant_stub's input (%y) never went through a quant_stub.
+func.func @dequant_without_quant(%x: tensor<2x4xf32>, %y: tensor<2x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
+  %q = qat.quant_stub %x : tensor<2x4xf32>
+  %r = qat.relu %q : tensor<2x4xf32>
+  %d = qat.dequant_stub %r : tensor<2x4xf32>
+  // expected-error @below {{'qat.dequant_stub' op has no matching quant_stub: its input is not in a quantized region}}
+  %d2 = qat.dequant_stub %y : tensor<2x4xf32>
+  return %d, %d2 : tensor<2x4xf32>, tensor<2x4xf32>
+}
+
+// -----
+
+// Twice dequantized: the second dequant_stub's input is float again.
+func.func @dequant_twice(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %q = qat.quant_stub %x : tensor<2x4xf32>
+  %d = qat.dequant_stub %q : tensor<2x4xf32>
+  // expected-error @below {{'qat.dequant_stub' op has no matching quant_stub: its input is not in a quantized region}}
+  %d2 = qat.dequant_stub %d : tensor<2x4xf32>
+  return %d2 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @quant_stub_in_region(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %q = qat.quant_stub %x : tensor<2x4xf32>
+  %r = qat.relu %q : tensor<2x4xf32>
+  // expected-error @below {{'qat.quant_stub' op is inside a quantized region: quant/dequant stubs must nest}}
+  %q2 = qat.quant_stub %r : tensor<2x4xf32>
+  %d = qat.dequant_stub %q2 : tensor<2x4xf32>
+  return %d : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @mixed_inputs(%x: tensor<2x4xf32>, %y: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %q = qat.quant_stub %x : tensor<2x4xf32>
+  // expected-error @below {{'qat.add' op mixes quantized and float inputs; put a qat.quant_stub on the float one}}
+  %a = qat.add %q, %y : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %d = qat.dequant_stub %a : tensor<2x4xf32>
+  return %d : tensor<2x4xf32>
+}
+
+// -----
+
+// A value that left the region (dequant_stub) meets one still inside.
+func.func @mixed_after_dequant(%x: tensor<2x4xf32>) -> tensor<4x4xf32> {
+  %q = qat.quant_stub %x : tensor<2x4xf32>
+  %d = qat.dequant_stub %q : tensor<2x4xf32>
+  // expected-error @below {{'qat.concat' op mixes quantized and float inputs; put a qat.quant_stub on the float one}}
+  %c = qat.concat %q, %d {axis = 0 : i64} : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<4x4xf32>
+  %r = qat.dequant_stub %c : tensor<4x4xf32>
+  return %r : tensor<4x4xf32>
+}
+
+// -----
+
+func.func @multi_block(%x: tensor<2xf32>, %c: i1) -> tensor<2xf32> {
+  // expected-error @above {{'func.func' op qat-prepare expects single-block functions}}
+  cf.cond_br %c, ^a, ^b
+^a:
+  return %x : tensor<2xf32>
+^b:
+  return %x : tensor<2xf32>
+}
+
+// -----
+
+//--- options.mlir
+qat.param @fc.weight = dense<0.25> : tensor<3x4xf32>
+func.func @options(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
+  %w = qat.load @fc.weight : tensor<3x4xf32>
+  %y = qat.linear %x, %w : (tensor<2x4xf32>, tensor<3x4xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// PRESET: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: unknown preset 'foo' (known: x86, qnnpack, onednn, tflite, vnni, neon)
+// SELECTOR: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override 'foo:skip': the selector must be name=NAME, kind=KIND or *
+// KEY: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override '*:act.frobnicate=true': unknown setting 'frobnicate' (known: skip, act./weight. dtype, per-channel, symmetric, observer, learnable, grad-scaling, reduce-range, narrow-range)
+// ACT-SKIP: error: qat-prepare: override '*:act.skip': unknown setting 'skip'
+// DTYPE: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override '*:dtype=i4': dtype must be i8 or ui8, got 'i4'
+// OBSERVER: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override '*:act.observer=median': observer must be minmax, moving_average, ema or none, got 'median'
+// PER-CHANNEL: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override '*:weight.per-channel=maybe': per-channel must be true or false, got 'maybe'
+// SKIP: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override '*:skip=maybe': skip must be true or false
+// NO-OP: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override 'kind=conv2d:skip' selects no op
+// NO-NAME: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override 'name=fc9:act.observer=minmax' selects no op
+// NOTHING: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override 'kind=linear' sets nothing
