@@ -478,8 +478,11 @@ def Qat_FakeQuantGradOp : Qat_Op<"fake_quant_grad", [Pure]> {
       by `g = 1 / sqrt(numel * qmax)` with `grad_scaling` (else 1):
       below the range `ds = dy * (qmin - zp) * g`, above it
       `ds = dy * (qmax - zp) * g`, inside `ds = dy * (x_fq - x) / s * g`;
-      `dzp = -dy * s * g` outside the range, 0 inside. Like PyTorch's
-      backward, a float zero point is rounded as `trunc(clamp(zp + 0.5))`.
+      `dzp = -dy * s * g` outside the range, 0 inside. As PyTorch's CPU
+      kernel (built with FP contraction), the learnable backward computes
+      `q = roundeven(fma(x, 1 / s, zp))` and `x_fq - x = fma(q - zp, s, -x)`;
+      its float zero point is rounded as `trunc(clamp(zp + 0.5))` per
+      tensor and half-to-even (then clamped) per channel.
 
     ```mlir
     %dx, %ds, %dz = qat.fake_quant_grad %x, %s, %zp, %dy {spec = #qat.qspec<
