@@ -2,6 +2,7 @@
 
 #include "qat/Transforms/Passes.h"
 #include "qat/Transforms/Presets.h"
+#include "qat/Runtime/QParams.h"
 
 #include "Qat/IR/QatOps.h"
 
@@ -35,6 +36,13 @@ struct Override {
   bool used = false;
 };
 
+/// The module-level symbols behind one fake-quant: observer state, or the
+/// trainable qparams of a learnable spec.
+struct QuantState {
+  std::string min, max;
+  std::string scale, zeroPoint;
+};
+
 /// What prepare decided for one op.
 struct OpConfig {
   bool skip = false;
@@ -65,7 +73,7 @@ static FailureOr<bool> parseBool(StringRef v) {
 
 /// Applies `key=value` to a spec config; returns an error message or "".
 static std::string applySetting(QuantSpecConfig &c, StringRef key,
-                                StringRef value) {
+                                StringRef value, bool isActivation) {
   if (key == "dtype") {
     if (value != "i8" && value != "ui8")
       return "dtype must be i8 or ui8, got '" + value.str() + "'";
@@ -74,17 +82,22 @@ static std::string applySetting(QuantSpecConfig &c, StringRef key,
   }
   if (key == "observer") {
     std::optional<ObserverKind> k = symbolizeObserverKind(value);
-    if (!k)
-      return "observer must be minmax, moving_average, ema or none, got '" +
-             value.str() + "'";
+    if (!k || *k == ObserverKind::none)
+      return "observer must be minmax, moving_average or ema, got '" +
+             value.str() + "' (observer none needs given qparams, as an "
+             "imported QDQ model has)";
     c.observer = *k;
     return "";
   }
   FailureOr<bool> b = parseBool(value);
   if (failed(b))
     return key.str() + " must be true or false, got '" + value.str() + "'";
-  if (key == "per-channel")
+  if (key == "per-channel") {
+    if (*b && isActivation)
+      return "activations are quantized per tensor; per-channel applies to "
+             "weights (weight.per-channel)";
     c.perChannel = *b;
+  }
   else if (key == "symmetric")
     c.symmetric = *b;
   else if (key == "learnable")
@@ -123,10 +136,11 @@ private:
   FailureOr<OpConfig> getConfig(Operation *op);
   std::string uniqueSymbol(StringRef base);
   /// Observer state (+inf/-inf) for a tensor quantized as `spec`.
-  std::string createState(StringRef base, RankedTensorType stateType);
+  QuantState createState(StringRef base, RankedTensorType valueType,
+                         QSpecAttr spec);
   /// Inserts observe + fake_quant on `v` at `b`'s insertion point.
   Value insertFakeQuant(OpBuilder &b, Location loc, Value v, QSpecAttr spec,
-                        StringRef stateName);
+                        const QuantState &state);
   static std::optional<StringRef> whyFloat(Operation *op);
   void checkOverflow(Operation *op, const OpConfig &config);
 
@@ -202,15 +216,17 @@ FailureOr<OpConfig> Preparer::getConfig(Operation *op) {
     c.skip |= o.skip;
     for (auto &[key, value] : o.settings) {
       StringRef k = key;
-      SmallVector<QuantSpecConfig *> targets;
+      SmallVector<std::pair<QuantSpecConfig *, bool>> targets;
       if (k.consume_front("act."))
-        targets = {&c.act};
+        targets = {{&c.act, true}};
       else if (k.consume_front("weight."))
-        targets = {&c.weight};
+        targets = {{&c.weight, false}};
+      else if (k == "per-channel")
+        targets = {{&c.weight, false}};
       else
-        targets = {&c.act, &c.weight};
-      for (QuantSpecConfig *t : targets) {
-        std::string err = applySetting(*t, k, value);
+        targets = {{&c.act, true}, {&c.weight, false}};
+      for (auto [t, isAct] : targets) {
+        std::string err = applySetting(*t, k, value, isAct);
         if (!err.empty())
           return module.emitError("qat-prepare: override '")
                  << o.text << "': " << err;
@@ -220,60 +236,61 @@ FailureOr<OpConfig> Preparer::getConfig(Operation *op) {
   return c;
 }
 
-std::string Preparer::createState(StringRef base, RankedTensorType stateType) {
+QuantState Preparer::createState(StringRef base, RankedTensorType valueType,
+                                QSpecAttr spec) {
   OpBuilder b(module.getBodyRegion());
   b.setInsertionPointToEnd(module.getBody());
   for (Operation &op : module.getOps())
     if (isa<ParamOp>(op))
       b.setInsertionPointAfter(&op);
+  int64_t channels =
+      spec.isPerChannel() ? valueType.getDimSize(*spec.getAxis()) : 1;
+  auto stateType = RankedTensorType::get({channels}, b.getF32Type());
+  Location loc = module.getLoc();
+  auto add = [&](StringRef suffix, float init, bool state) {
+    std::string name = uniqueSymbol((base + suffix).str());
+    symbols.insert(createParam(b, loc, name,
+                               DenseElementsAttr::get(stateType, init), state));
+    return name;
+  };
+  QuantState q;
+  if (spec.getLearnable()) {
+    // LSQ: scale and zero point are trainable parameters.
+    float zp0 = spec.getSymmetric()
+                    ? static_cast<float>(runtime::getSymmetricZeroPoint(
+                          {spec.getQmin(), spec.getQmax(), true,
+                           spec.isUnsigned()}))
+                    : static_cast<float>(spec.getQmin());
+    q.scale = add(".scale", 1.0f, false);
+    q.zeroPoint = add(".zero_point", zp0, false);
+    return q;
+  }
   float inf = std::numeric_limits<float>::infinity();
-  std::string minName = uniqueSymbol((base + ".min").str());
-  auto mn = createParam(b, module.getLoc(), minName,
-                        DenseElementsAttr::get(stateType, inf), true);
-  symbols.insert(mn);
-  auto mx = createParam(b, module.getLoc(), uniqueSymbol((base + ".max").str()),
-                        DenseElementsAttr::get(stateType, -inf), true);
-  symbols.insert(mx);
-  // The max state is always the min's name with .max.
-  return StringRef(minName).drop_back(4).str();
+  q.min = add(".min", inf, true);
+  q.max = add(".max", -inf, true);
+  return q;
 }
 
 Value Preparer::insertFakeQuant(OpBuilder &b, Location loc, Value v,
-                                QSpecAttr spec, StringRef stateName) {
+                                QSpecAttr spec, const QuantState &state) {
   auto type = cast<RankedTensorType>(v.getType());
   int64_t channels = spec.isPerChannel() ? type.getDimSize(*spec.getAxis()) : 1;
   auto stateType = RankedTensorType::get({channels}, b.getF32Type());
   auto zpType = RankedTensorType::get({channels}, b.getI32Type());
   if (spec.getLearnable()) {
-    // LSQ: scale and zero point are trainable parameters.
-    OpBuilder mb(module.getBodyRegion());
-    mb.setInsertionPointToStart(module.getBody());
-    auto s = createParam(mb, loc, uniqueSymbol((stateName + ".scale").str()),
-                         DenseElementsAttr::get(stateType, 1.0f), false);
-    symbols.insert(s);
-    float zp0 = spec.getSymmetric() ? 0.0f : static_cast<float>(spec.getQmin());
-    if (spec.getSymmetric() && spec.isUnsigned())
-      zp0 = spec.getQmin() == 0 && spec.getQmax() == 255
-                ? 128.0f
-                : static_cast<float>((spec.getQmin() + spec.getQmax()) / 2);
-    auto z = createParam(mb, loc, uniqueSymbol((stateName + ".zero_point").str()),
-                         DenseElementsAttr::get(stateType, zp0), false);
-    symbols.insert(z);
-    Value sv = LoadOp::create(b, loc, stateType, s.getSymName());
-    Value zv = LoadOp::create(b, loc, stateType, z.getSymName());
+    Value sv = LoadOp::create(b, loc, stateType, state.scale);
+    Value zv = LoadOp::create(b, loc, stateType, state.zeroPoint);
     return FakeQuantOp::create(b, loc, type, v, sv, zv, spec);
   }
-  std::string minName = (stateName + ".min").str();
-  std::string maxName = (stateName + ".max").str();
-  Value mn = LoadOp::create(b, loc, stateType, minName);
-  Value mx = LoadOp::create(b, loc, stateType, maxName);
+  Value mn = LoadOp::create(b, loc, stateType, state.min);
+  Value mx = LoadOp::create(b, loc, stateType, state.max);
   auto obs = ObserveOp::create(b, loc, TypeRange{stateType, zpType, stateType,
                                                  stateType},
                                v, mn, mx, spec,
                                training ? b.getUnitAttr() : UnitAttr());
   if (training) {
-    StoreOp::create(b, loc, obs.getNewMin(), minName);
-    StoreOp::create(b, loc, obs.getNewMax(), maxName);
+    StoreOp::create(b, loc, obs.getNewMin(), state.min);
+    StoreOp::create(b, loc, obs.getNewMax(), state.max);
   }
   return FakeQuantOp::create(b, loc, type, v, obs.getScale(),
                              obs.getZeroPoint(), spec);
@@ -286,11 +303,6 @@ std::optional<StringRef> Preparer::whyFloat(Operation *op) {
     return StringRef("softmax has no int8 kernel (exp/normalize in float)");
   if (isa<SubOp, DivOp>(op))
     return StringRef("no int8 kernel for element-wise sub/div");
-  if (auto bn = dyn_cast<BatchNormOp>(op)) {
-    Operation *def = bn.getInput().getDefiningOp();
-    if (!def || !def->hasAttr(kFused))
-      return StringRef("batch_norm not fused into a convolution");
-  }
   return std::nullopt;
 }
 
@@ -307,11 +319,16 @@ void Preparer::checkOverflow(Operation *op, const OpConfig &c) {
   int64_t actWidth = c.act.qmax - c.act.qmin;
   int64_t wMax = std::max(std::abs(c.weight.qmin), std::abs(c.weight.qmax));
   double worst = double(k) * double(actWidth) * double(wMax);
-  if (worst > double(std::numeric_limits<int32_t>::max()))
-    op->emitWarning() << "int32 accumulator may overflow: K = " << k
-                      << " products of up to " << actWidth << " * " << wMax
-                      << " reach " << static_cast<int64_t>(worst)
-                      << " > 2^31 - 1";
+  if (worst > double(std::numeric_limits<int32_t>::max())) {
+    std::string msg;
+    llvm::raw_string_ostream os(msg);
+    os << "int32 accumulator may overflow: K = " << k << " products of up to "
+       << actWidth << " * " << wMax << " reach " << static_cast<int64_t>(worst)
+       << " > 2^31 - 1";
+    op->emitWarning() << msg;
+    reportText += "  " + getOpName(op) + " (" + kindOf(op).str() +
+                  "): warning: " + msg + "\n";
+  }
 }
 
 LogicalResult Preparer::prepareFunction(func::FuncOp func) {
@@ -337,9 +354,9 @@ LogicalResult Preparer::prepareFunction(func::FuncOp func) {
     if (it != paramDerived.end())
       return it->second;
     Operation *def = v.getDefiningOp();
+    // Constants (no operands) count as parameters too.
     bool result = def && (isa<LoadOp>(def) ||
-                          (def->getNumOperands() > 0 &&
-                           llvm::all_of(def->getOperands(), isParamDerived)));
+                          llvm::all_of(def->getOperands(), isParamDerived));
     return paramDerived[v] = result;
   };
   auto isActivation = [&](Value v) {
@@ -354,17 +371,21 @@ LogicalResult Preparer::prepareFunction(func::FuncOp func) {
     quantized.insert(v);
   };
 
-  // Function inputs are configured like an op of kind and name "input".
-  FailureOr<OpConfig> inputConfig = getConfig(func);
-  if (failed(inputConfig))
-    return failure();
-  OpConfig defaults = *inputConfig;
   if (!hasStubs) {
+    // Function inputs are configured like an op of kind and name "input".
+    FailureOr<OpConfig> inputConfig = getConfig(func);
+    if (failed(inputConfig))
+      return failure();
     reportText += "  @" + func.getName().str() +
                   ": no quant/dequant stubs, the whole graph is quantized\n";
-    for (BlockArgument arg : body.getArguments())
-      if (isActivation(arg))
-        addPoint(arg, nullptr, defaults);
+    for (BlockArgument arg : body.getArguments()) {
+      // A loss target is not a model input.
+      bool feedsModel = llvm::any_of(arg.getUsers(), [](Operation *user) {
+        return !isa<CrossEntropyOp, MseOp>(user);
+      });
+      if (isActivation(arg) && feedsModel)
+        addPoint(arg, nullptr, *inputConfig);
+    }
   }
 
   SmallVector<std::pair<Operation *, OpConfig>> weightOps;
@@ -375,7 +396,7 @@ LogicalResult Preparer::prepareFunction(func::FuncOp func) {
     if (auto stub = dyn_cast<QuantStubOp>(op)) {
       if (quantized.contains(stub.getInput()))
         return stub.emitOpError("is inside a quantized region: quant/dequant "
-                                "stubs must nest");
+                                "stub pairs must not nest");
       FailureOr<OpConfig> config = getConfig(op);
       if (failed(config))
         return failure();
@@ -403,9 +424,21 @@ LogicalResult Preparer::prepareFunction(func::FuncOp func) {
       return op->emitOpError("mixes quantized and float inputs; put a "
                              "qat.quant_stub on the float one");
 
+    if (op->getNumResults() == 0 || !isActivation(op->getResult(0)))
+      return op->emitOpError("consumes quantized values but produces no "
+                             "float tensor; qat-prepare cannot place it");
+    // A fused group's output is configured by the group's first op.
+    Operation *head = getGroupHead(op);
     FailureOr<OpConfig> config = getConfig(op);
     if (failed(config))
       return failure();
+    if (head != op) {
+      FailureOr<OpConfig> headConfig = getConfig(head);
+      if (failed(headConfig))
+        return failure();
+      config->act = headConfig->act;
+      config->skip |= headConfig->skip;
+    }
     std::string name = getOpName(op);
     if (config->skip) {
       reportText += "  " + name + " (" + kindOf(op).str() +
@@ -466,14 +499,8 @@ LogicalResult Preparer::prepareFunction(func::FuncOp func) {
     OpBuilder b(op);
     Value w = op->getOperand(1);
     QSpecAttr spec = config.weight.toAttr(ctx, /*axis=*/0);
-    std::string state = getOpName(op) + ".weight_fq";
-    if (!spec.getLearnable())
-      state = createState(state, RankedTensorType::get(
-                                     {spec.isPerChannel()
-                                          ? cast<RankedTensorType>(w.getType())
-                                                .getDimSize(0)
-                                          : 1},
-                                     b.getF32Type()));
+    QuantState state = createState(getOpName(op) + ".weight_fq",
+                                   cast<RankedTensorType>(w.getType()), spec);
     op->setOperand(1, insertFakeQuant(b, op->getLoc(), w, spec, state));
     reportText += "  " + getOpName(op) + " (" + kindOf(op).str() +
                   "): int8, weight " +
@@ -481,7 +508,7 @@ LogicalResult Preparer::prepareFunction(func::FuncOp func) {
   }
 
   // Activations: one observer state per group of points.
-  DenseMap<void *, std::string> groupState;
+  DenseMap<void *, QuantState> groupState;
   for (auto &[v, producer] : points) {
     const OpConfig &config = pointConfig[v];
     QSpecAttr spec = config.act.toAttr(ctx, 0);
@@ -491,12 +518,14 @@ LogicalResult Preparer::prepareFunction(func::FuncOp func) {
                  : "input" +
                        std::to_string(cast<BlockArgument>(v).getArgNumber()) +
                        "_fq";
-    std::string &state = groupState[leader];
-    if (state.empty())
-      state = spec.getLearnable()
-                  ? base
-                  : createState(base, RankedTensorType::get(
-                                          {1}, Float32Type::get(ctx)));
+    auto it = groupState.find(leader);
+    if (it == groupState.end())
+      it = groupState
+               .insert({leader, createState(base, cast<RankedTensorType>(
+                                                      v.getType()),
+                                            spec)})
+               .first;
+    const QuantState &state = it->second;
     OpBuilder b(ctx);
     if (producer)
       b.setInsertionPointAfter(producer);
@@ -553,13 +582,14 @@ struct PreparePass : qat::impl::PrepareBase<PreparePass> {
       SmallVector<StringRef> parts;
       StringRef(text).split(parts, ':');
       StringRef sel = parts.front();
-      if (sel.consume_front("name="))
+      if (sel.consume_front("name=") && !sel.empty())
         o.name = sel.str();
-      else if (sel.consume_front("kind="))
+      else if (sel.consume_front("kind=") && !sel.empty())
         o.kind = sel.str();
       else if (sel != "*") {
         module.emitError("qat-prepare: override '")
-            << text << "': the selector must be name=NAME, kind=KIND or *";
+            << text << "': the selector must be name=NAME, kind=KIND or * "
+                       "(with a non-empty NAME/KIND)";
         return signalPassFailure();
       }
       for (StringRef part : ArrayRef(parts).drop_front()) {
@@ -577,9 +607,10 @@ struct PreparePass : qat::impl::PrepareBase<PreparePass> {
         // Validate now so that a typo fails even if the op is never seen.
         QuantSpecConfig probe;
         StringRef bare = key;
-        if (!bare.consume_front("act."))
+        bool isAct = bare.consume_front("act.");
+        if (!isAct)
           bare.consume_front("weight.");
-        std::string err = applySetting(probe, bare, value);
+        std::string err = applySetting(probe, bare, value, isAct);
         if (!err.empty()) {
           module.emitError("qat-prepare: override '") << text << "': " << err;
           return signalPassFailure();

@@ -25,15 +25,16 @@ QSpecAttr QuantSpecConfig::toAttr(MLIRContext *ctx, int64_t axis) const {
 void QuantSpecConfig::setDtype(bool isUnsignedType) {
   if (isUnsignedType == isUnsigned)
     return;
+  // Keep the range's kind: full, reduced (one bit less, PyTorch's
+  // reduce_range) or narrow.
+  bool reduced = qmax - qmin < 200;
   isUnsigned = isUnsignedType;
-  // Shift the range by 128, keeping its width (so reduce_range and narrow
-  // range carry over).
-  int64_t shift = isUnsigned ? 128 : -128;
-  qmin += shift;
-  qmax += shift;
-  if (narrowRange && isUnsigned) {
-    qmin = 1;
-    qmax = 255;
+  if (isUnsigned) {
+    qmin = narrowRange ? 1 : 0;
+    qmax = reduced ? 127 : 255;
+  } else {
+    qmin = reduced ? -64 : (narrowRange ? -127 : -128);
+    qmax = reduced ? 63 : 127;
   }
 }
 

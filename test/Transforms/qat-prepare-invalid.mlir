@@ -15,6 +15,9 @@
 // RUN: not qat-opt %t/options.mlir --qat-prepare=override=kind=conv2d:skip 2>&1 | FileCheck %s --check-prefix=NO-OP
 // RUN: not qat-opt %t/options.mlir --qat-prepare=override=name=fc9:act.observer=minmax 2>&1 | FileCheck %s --check-prefix=NO-NAME
 // RUN: not qat-opt %t/options.mlir --qat-prepare=override=kind=linear 2>&1 | FileCheck %s --check-prefix=NOTHING
+// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:act.per-channel=true' 2>&1 | FileCheck %s --check-prefix=ACT-PC
+// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:observer=none' 2>&1 | FileCheck %s --check-prefix=NONE
+// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=name=:skip' 2>&1 | FileCheck %s --check-prefix=EMPTY
 
 // The dequant_stub's input (%y) never went through a quant_stub.
 func.func @dequant_without_quant(%x: tensor<2x4xf32>, %y: tensor<2x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
@@ -42,7 +45,7 @@ func.func @dequant_twice(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
 func.func @quant_stub_in_region(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
   %q = qat.quant_stub %x : tensor<2x4xf32>
   %r = qat.relu %q : tensor<2x4xf32>
-  // expected-error @below {{'qat.quant_stub' op is inside a quantized region: quant/dequant stubs must nest}}
+  // expected-error @below {{'qat.quant_stub' op is inside a quantized region: quant/dequant stub pairs must not nest}}
   %q2 = qat.quant_stub %r : tensor<2x4xf32>
   %d = qat.dequant_stub %q2 : tensor<2x4xf32>
   return %d : tensor<2x4xf32>
@@ -96,9 +99,12 @@ func.func @options(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
 // KEY: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override '*:act.frobnicate=true': unknown setting 'frobnicate' (known: skip, act./weight. dtype, per-channel, symmetric, observer, learnable, grad-scaling, reduce-range, narrow-range)
 // ACT-SKIP: error: qat-prepare: override '*:act.skip': unknown setting 'skip'
 // DTYPE: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override '*:dtype=i4': dtype must be i8 or ui8, got 'i4'
-// OBSERVER: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override '*:act.observer=median': observer must be minmax, moving_average, ema or none, got 'median'
+// OBSERVER: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override '*:act.observer=median': observer must be minmax, moving_average or ema, got 'median' (observer none needs given qparams, as an imported QDQ model has)
 // PER-CHANNEL: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override '*:weight.per-channel=maybe': per-channel must be true or false, got 'maybe'
 // SKIP: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override '*:skip=maybe': skip must be true or false
 // NO-OP: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override 'kind=conv2d:skip' selects no op
 // NO-NAME: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override 'name=fc9:act.observer=minmax' selects no op
 // NOTHING: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override 'kind=linear' sets nothing
+// ACT-PC: error: qat-prepare: override '*:act.per-channel=true': activations are quantized per tensor; per-channel applies to weights (weight.per-channel)
+// NONE: error: qat-prepare: override '*:observer=none': observer must be minmax, moving_average or ema, got 'none'
+// EMPTY: error: qat-prepare: override 'name=:skip': the selector must be name=NAME, kind=KIND or * (with a non-empty NAME/KIND)

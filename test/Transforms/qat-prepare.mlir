@@ -410,7 +410,6 @@ qat.param @lin.weight = dense<0.25> : tensor<5x16xf32>
 // FUSED-NEXT: return %[[LQ]]
 //
 // REPORT: @fused: no quant/dequant stubs, the whole graph is quantized
-// REPORT-NEXT: bn (batch_norm): stays float on x86: batch_norm not fused into a convolution
 // REPORT-NEXT: conv (conv2d): int8, weight per-channel
 // REPORT-NEXT: lin (linear): int8, weight per-channel
 func.func @fused(%x: tensor<2x3x6x6xf32>) -> tensor<2x5xf32> {
@@ -421,7 +420,6 @@ func.func @fused(%x: tensor<2x3x6x6xf32>) -> tensor<2x5xf32> {
   %rm = qat.load @bn.running_mean : tensor<4xf32>
   %rv = qat.load @bn.running_var : tensor<4xf32>
   %c = qat.conv2d %x, %wc, %bc : (tensor<2x3x6x6xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<2x4x4x4xf32>
-  // expected-remark @below {{stays float on x86: batch_norm not fused into a convolution}}
   %n, %rm1, %rv1 = qat.batch_norm %c, %g, %be, %rm, %rv {training} : (tensor<2x4x4x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<2x4x4x4xf32>, tensor<4xf32>, tensor<4xf32>)
   qat.store %rm1, @bn.running_mean : tensor<4xf32>
   qat.store %rv1, @bn.running_var : tensor<4xf32>
@@ -442,7 +440,8 @@ qat.param state @bn.running_mean = dense<0.0> : tensor<4xf32>
 qat.param state @bn.running_var = dense<1.0> : tensor<4xf32>
 
 // Ops without int8 kernels stay float (reported); their inputs come from
-// quantized ops and their outputs get a fresh fake-quant. mul is quantized.
+// quantized ops and their outputs get a fresh fake-quant. mul and a
+// standalone batch_norm (PyTorch has quantized batch_norm) are quantized.
 // CHECK-LABEL: func.func @float_ops
 // CHECK: %[[D:.*]] = qat.sub
 // CHECK-NEXT: qat.load @sub_0.out_fq.min
@@ -458,7 +457,6 @@ qat.param state @bn.running_var = dense<1.0> : tensor<4xf32>
 // REPORT-NEXT: sub_0 (sub): stays float on x86: no int8 kernel for element-wise sub/div
 // REPORT-NEXT: div_0 (div): stays float on x86: no int8 kernel for element-wise sub/div
 // REPORT-NEXT: softmax_0 (softmax): stays float on x86: softmax has no int8 kernel (exp/normalize in float)
-// REPORT-NEXT: bn (batch_norm): stays float on x86: batch_norm not fused into a convolution
 // REPORT-NEXT: qat-prepare report
 func.func @float_ops(%x: tensor<2x4x3x3xf32>, %y: tensor<2x4x3x3xf32>) -> (tensor<2x4x3x3xf32>, tensor<2x4x3x3xf32>, tensor<2x4x3x3xf32>) {
   // expected-remark @below {{stays float on x86: no int8 kernel for element-wise sub/div}}
@@ -471,7 +469,6 @@ func.func @float_ops(%x: tensor<2x4x3x3xf32>, %y: tensor<2x4x3x3xf32>) -> (tenso
   %be = qat.load @bn.bias : tensor<4xf32>
   %rm = qat.load @bn.running_mean : tensor<4xf32>
   %rv = qat.load @bn.running_var : tensor<4xf32>
-  // expected-remark @below {{stays float on x86: batch_norm not fused into a convolution}}
   %n, %rm1, %rv1 = qat.batch_norm %x, %g, %be, %rm, %rv : (tensor<2x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<2x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>)
   %m = qat.mul %x, %y : (tensor<2x4x3x3xf32>, tensor<2x4x3x3xf32>) -> tensor<2x4x3x3xf32>
   return %s, %n, %m : tensor<2x4x3x3xf32>, tensor<2x4x3x3xf32>, tensor<2x4x3x3xf32>
