@@ -168,10 +168,15 @@ struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
       // dims: 0 n, 1 ch, 2 y, 3 x, 4 oo, 5 kh, 6 kw
       AffineMap wMap = map({g[1].floorDiv(cg) * og + g[4], g[1] % cg, g[5], g[6]});
       AffineMap outMap = map({g[0], g[1], g[2], g[3]});
+      // A shape-only operand gives the loop over oo its bound (linalg
+      // infers loop bounds from plain dims of the operands).
+      Value groupSpan = tensor::EmptyOp::create(rewriter, loc,
+                                                ArrayRef<int64_t>{og}, elt);
       Value dy = a.getGrad();
       auto gather = linalg::GenericOp::create(
-          rewriter, loc, TypeRange{dxpadType}, ValueRange{a.getWeight()},
-          ValueRange{init}, SmallVector<AffineMap>{wMap, outMap},
+          rewriter, loc, TypeRange{dxpadType},
+          ValueRange{a.getWeight(), groupSpan}, ValueRange{init},
+          SmallVector<AffineMap>{wMap, map({g[4]}), outMap},
           SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel,
                           IT::parallel, IT::reduction, IT::reduction,
                           IT::reduction},
@@ -196,7 +201,7 @@ struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
             Value zero = floatConst(b, l, elt, 0.0);
             Value contrib = arith::SelectOp::create(
                 b, l, valid, mulf(b, l, g, args[0]), zero);
-            linalg::YieldOp::create(b, l, addf(b, l, args[1], contrib));
+            linalg::YieldOp::create(b, l, addf(b, l, args[2], contrib));
           });
       Value dx = gather.getResult(0);
       if (hp != h || wp != w)
@@ -413,13 +418,15 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPool2dGradOp> {
                             rewriter.getIndexType())})
                         .getResult(0);
     int64_t kw = k[1];
+    Value windowShape = tensor::EmptyOp::create(rewriter, loc, k, elt);
     auto argmax = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{outType, idxType}, ValueRange{xpad},
-        ValueRange{maxInit, idxInit},
+        rewriter, loc, TypeRange{outType, idxType},
+        ValueRange{xpad, windowShape}, ValueRange{maxInit, idxInit},
         SmallVector<AffineMap>{
             map6({e[0], e[1], e[2] * s[0] + e[4] * dil[0],
                   e[3] * s[1] + e[5] * dil[1]}),
-            map6({e[0], e[1], e[2], e[3]}), map6({e[0], e[1], e[2], e[3]})},
+            map6({e[4], e[5]}), map6({e[0], e[1], e[2], e[3]}),
+            map6({e[0], e[1], e[2], e[3]})},
         SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel, IT::parallel,
                         IT::reduction, IT::reduction},
         [&](OpBuilder &b, Location l, ValueRange v) {
@@ -431,11 +438,11 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPool2dGradOp> {
           // Strictly greater: the first maximum wins (and NaN propagates
           // like PyTorch's `val > max || isnan(val)`).
           Value better = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UGT,
-                                               v[0], v[1]);
+                                               v[0], v[2]);
           linalg::YieldOp::create(
               b, l,
-              ValueRange{arith::SelectOp::create(b, l, better, v[0], v[1]),
-                         arith::SelectOp::create(b, l, better, pos, v[2])});
+              ValueRange{arith::SelectOp::create(b, l, better, v[0], v[2]),
+                         arith::SelectOp::create(b, l, better, pos, v[3])});
         });
     Value argIdx = argmax.getResult(1);
 
