@@ -1,19 +1,35 @@
 #!/usr/bin/env bash
-# The main job, end to end as far as the project goes today: build, then run
-# the example models under the JIT on real inputs and print their outputs.
+# The main job, end to end as far as the project goes today:
+#   build; run the tutorial model under the JIT; train the M1 MLP on
+#   Fashion-MNIST in float (3 epochs), fuse + prepare it for QAT (x86
+#   preset) and fine-tune it with fake-quant (2 epochs) -- the A1 recipe of
+#   ../shared/BENCHMARKS.md -- and report accuracy and time.
+# Convert to int8 and the AOT compile are the next milestones (issues 5, 6).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh qat-opt qat-run
 BIN="${QAT_BUILD_DIR:-build}/bin"
+OUT="${QAT_DEMO_DIR:-demo-out}"
+mkdir -p "$OUT"
 
 echo "== tutorial model: quant_stub -> Linear(10,20) -> ReLU -> dequant_stub =="
 "$BIN/qat-run" examples/tutorial.mlir --input examples/tutorial.input.npy
 
-for m in m1 c1; do
-  echo "== $m on the first 64 Fashion-MNIST test images (untrained weights) =="
-  start=$(date +%s.%N)
-  "$BIN/qat-run" "examples/$m.mlir" --data=fashion-mnist --print --print-limit=30
-  end=$(date +%s.%N)
-  awk -v m="$m" -v s="$start" -v e="$end" \
-    'BEGIN { printf "(%s: compile + run took %.2f s)\n", m, e - s }'
-done
+echo "== M1 (MLP 784-256-128-10), float training: 3 epochs, SGD lr 0.01 momentum 0.9, batch 64 =="
+rm -f "$OUT"/m1.*.jsonl
+"$BIN/qat-run" train examples/m1.mlir --epochs=3 --lr=0.01 --momentum=0.9 \
+  --seed=0 --metrics="$OUT/m1.float.jsonl" -o "$OUT/m1.float.mlir"
+
+echo "== fuse + prepare (preset x86: uint8 [0,127] activations, per-channel int8 weights) =="
+"$BIN/qat-opt" "$OUT/m1.float.mlir" --qat-fuse \
+  --qat-prepare="preset=x86 report=true" -o "$OUT/m1.prepared.mlir"
+
+echo "== QAT fine-tuning: 2 epochs (fresh optimizer, as PyTorch's recipe) =="
+"$BIN/qat-run" train "$OUT/m1.prepared.mlir" --epochs=2 --lr=0.01 \
+  --momentum=0.9 --seed=1 --reset-optimizer --metrics="$OUT/m1.qat.jsonl" \
+  -o "$OUT/m1.qat.mlir"
+
+echo "== report =="
+echo -n "float model, "; "$BIN/qat-run" eval "$OUT/m1.float.mlir"
+echo -n "QAT model (fake-quant, observers frozen), "; "$BIN/qat-run" eval "$OUT/m1.qat.mlir"
+echo "trained models and per-epoch metrics are in $OUT/"

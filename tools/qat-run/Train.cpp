@@ -98,6 +98,12 @@ static cl::opt<int64_t> maxEval("max-eval",
                                          "records"),
                                 cl::init(-1), cl::sub(qat::trainCommand),
                                 cl::sub(qat::evalCommand), cl::cat(trainCat));
+static cl::opt<bool> resetOptimizer(
+    "reset-optimizer",
+    cl::desc("Start with fresh optimizer state (momentum buffers, Adam "
+             "moments) instead of the state stored in the model, as a new "
+             "torch.optim optimizer does"),
+    cl::sub(qat::trainCommand), cl::cat(trainCat));
 static cl::opt<std::string> metrics("metrics",
                                     cl::desc("Append per-epoch metrics (JSONL)"),
                                     cl::sub(qat::trainCommand), cl::cat(trainCat));
@@ -295,6 +301,18 @@ int qat::runTrain(ModuleOp base) {
   if (!test)
     return fail(llvm::toString(test.takeError()));
 
+  if (resetOptimizer) {
+    SmallVector<ParamOp> stale;
+    for (auto p : base.getOps<ParamOp>()) {
+      StringRef name = p.getSymName();
+      if (p.getState() && (name.ends_with(".momentum_buffer") ||
+                           name.ends_with(".exp_avg") ||
+                           name.ends_with(".exp_avg_sq")))
+        stale.push_back(p);
+    }
+    for (ParamOp p : stale)
+      p.erase();
+  }
   OwningOpRef<ModuleOp> generated;
   std::unique_ptr<JitModule> jit;
   bool bnFrozen = freezeBnAfter == 0, obsFrozen = freezeObserversAfter == 0;
