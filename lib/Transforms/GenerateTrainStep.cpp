@@ -347,6 +347,8 @@ void GenerateTrainStepPass::runOnOperation() {
     Operation *clone = b.clone(op, map);
     forwardOps.push_back(clone);
     if (auto bn = dyn_cast<BatchNormOp>(clone)) {
+      // Frozen: normalize with (and keep) the running statistics.
+      bn.setTraining(!freezeBn);
       if (!freezeBn) {
         bn.setTraining(true);
         // Write the updated running statistics back.

@@ -35,20 +35,31 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
     Value init =
         biasInit(rewriter, loc, type, adaptor.getBias(), 1, adaptor.getInput());
     MLIRContext *ctx = rewriter.getContext();
-    AffineExpr m, n, k;
-    bindDims(ctx, m, n, k);
-    // y[m, n] += x[m, k] * w[n, k]: the PyTorch [out, in] weight is read
-    // transposed in place, no copy.
+    // y[m, n] += x[m, k] * wt[k, n] with the loops in (m, k, n) order and
+    // the PyTorch [out, in] weight transposed once: the innermost loop then
+    // runs over contiguous memory of y and wt with no loop-carried
+    // dependence, which LLVM vectorizes without reassociating the sum.
+    auto wType = cast<RankedTensorType>(adaptor.getWeight().getType());
+    auto wtType = RankedTensorType::get(
+        {wType.getDimSize(1), wType.getDimSize(0)}, wType.getElementType());
+    Value wt = linalg::TransposeOp::create(
+                   rewriter, loc, adaptor.getWeight(),
+                   tensor::EmptyOp::create(rewriter, loc, wtType.getShape(),
+                                           wtType.getElementType()),
+                   ArrayRef<int64_t>{1, 0})
+                   .getResult()[0];
+    AffineExpr m, k, n;
+    bindDims(ctx, m, k, n);
     SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {m, k}, ctx),
-                                   AffineMap::get(3, 0, {n, k}, ctx),
+                                   AffineMap::get(3, 0, {k, n}, ctx),
                                    AffineMap::get(3, 0, {m, n}, ctx)};
     SmallVector<utils::IteratorType> iters = {utils::IteratorType::parallel,
-                                              utils::IteratorType::parallel,
-                                              utils::IteratorType::reduction};
+                                              utils::IteratorType::reduction,
+                                              utils::IteratorType::parallel};
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{type},
-        ValueRange{adaptor.getInput(), adaptor.getWeight()}, ValueRange{init},
-        maps, iters, [](OpBuilder &b, Location l, ValueRange args) {
+        rewriter, loc, TypeRange{type}, ValueRange{adaptor.getInput(), wt},
+        ValueRange{init}, maps, iters,
+        [](OpBuilder &b, Location l, ValueRange args) {
           Value p = arith::MulFOp::create(b, l, args[0], args[1]);
           linalg::YieldOp::create(b, l,
                                   Value(arith::AddFOp::create(b, l, args[2], p)));
@@ -165,48 +176,28 @@ struct BatchNormLowering : OpConversionPattern<BatchNormOp> {
     Value var = adaptor.getRunningVar();
     Value newMean = mean, newVar = var;
     if (op.getTraining()) {
+      // Batch statistics in f64, then rounded once to the element type.
       SmallVector<int64_t> axes = {0};
       for (int64_t d = 2; d < rank; ++d)
         axes.push_back(d);
-      Value count = countAlong(rewriter, loc, x, axes, elt);
-      auto addf = [](OpBuilder &b, Location l, Value a, Value acc) -> Value {
-        return arith::AddFOp::create(b, l, a, acc);
+      Type f64 = rewriter.getF64Type();
+      Value count = countAlong(rewriter, loc, x, axes, f64);
+      auto [mean64, squares] = batchMeanAndSquares(rewriter, loc, x, count);
+      auto narrow = [&](OpBuilder &b, Location l, Value v) -> Value {
+        return v.getType() == elt ? v : arith::TruncFOp::create(b, l, elt, v);
       };
-      Value sum = buildReduction(rewriter, loc, x, axes,
-                                 filledTensor(rewriter, loc, chanType, {}, 0.0),
-                                 addf);
-      mean = buildElementwise(rewriter, loc, chanType, {sum}, {},
+      mean = buildElementwise(rewriter, loc, chanType, {mean64}, {},
                               [&](OpBuilder &b, Location l, ValueRange a) {
-                                return Value(
-                                    arith::DivFOp::create(b, l, a[0], count));
+                                return narrow(b, l, a[0]);
                               });
-      // Biased variance: mean((x - mean)^2), with mean broadcast on axis 1.
-      SmallVector<int64_t> bshape(rank, 1);
-      bshape[1] = chanType.getDimSize(0);
-      Value meanB = tensor::ExpandShapeOp::create(
-          rewriter, loc, RankedTensorType::get(bshape, elt), mean,
-          SmallVector<ReassociationIndices>{llvm::to_vector(
-              llvm::seq<int64_t>(0, rank))});
-      // expand [C] -> [1, C, 1, ...]: reassociation groups all axes.
-      Value sq = buildElementwise(rewriter, loc, type, {x, meanB}, x,
-                                  [](OpBuilder &b, Location l, ValueRange a) {
-                                    Value d = arith::SubFOp::create(b, l, a[0],
-                                                                    a[1]);
-                                    return Value(
-                                        arith::MulFOp::create(b, l, d, d));
-                                  });
-      Value sqSum = buildReduction(
-          rewriter, loc, sq, axes,
-          filledTensor(rewriter, loc, chanType, {}, 0.0), addf);
+      var = buildElementwise(
+          rewriter, loc, chanType, {squares}, {},
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            return narrow(b, l, arith::DivFOp::create(b, l, a[0], count));
+          });
       double m = op.getMomentum().convertToDouble();
       Value mom = floatConst(rewriter, loc, elt, m);
       Value keep = floatConst(rewriter, loc, elt, 1.0 - m);
-      Value one = floatConst(rewriter, loc, elt, 1.0);
-      var = buildElementwise(rewriter, loc, chanType, {sqSum}, {},
-                             [&](OpBuilder &b, Location l, ValueRange a) {
-                               return Value(
-                                   arith::DivFOp::create(b, l, a[0], count));
-                             });
       newMean = buildElementwise(
           rewriter, loc, chanType, {adaptor.getRunningMean(), mean}, {},
           [&](OpBuilder &b, Location l, ValueRange a) {
@@ -216,10 +207,11 @@ struct BatchNormLowering : OpConversionPattern<BatchNormOp> {
           });
       // The running variance uses the unbiased batch variance (PyTorch).
       newVar = buildElementwise(
-          rewriter, loc, chanType, {adaptor.getRunningVar(), sqSum}, {},
+          rewriter, loc, chanType, {adaptor.getRunningVar(), squares}, {},
           [&](OpBuilder &b, Location l, ValueRange a) {
+            Value one = floatConst(b, l, f64, 1.0);
             Value nm1 = arith::SubFOp::create(b, l, count, one);
-            Value unbiased = arith::DivFOp::create(b, l, a[1], nm1);
+            Value unbiased = narrow(b, l, arith::DivFOp::create(b, l, a[1], nm1));
             Value r = arith::MulFOp::create(b, l, keep, a[0]);
             Value s = arith::MulFOp::create(b, l, mom, unbiased);
             return Value(arith::AddFOp::create(b, l, r, s));

@@ -64,6 +64,20 @@ Value clampScalar(OpBuilder &b, Location loc, Value v, double lo, double hi);
 /// dynamic result extent is the element count over the static ones.
 Value reshapeTo(OpBuilder &b, Location loc, Value x, RankedTensorType type);
 
+/// Per-channel (axis 1) sum over every other axis of `term`, accumulated in
+/// f64 as PyTorch's CPU batch-norm kernels do (acc_type<float> is double):
+/// `full` operands are indexed like the input, `perChannel` ones by channel;
+/// `term` returns the f64 value to add. Returns a tensor<C x f64>.
+Value channelSumF64(
+    OpBuilder &b, Location loc, ValueRange full, ValueRange perChannel,
+    int64_t channels,
+    function_ref<Value(OpBuilder &, Location, ValueRange, ValueRange)> term);
+
+/// Batch statistics of `x` ([N, C, ...]) per channel, in f64: the mean and
+/// the sum of squared deviations from it.
+std::pair<Value, Value> batchMeanAndSquares(OpBuilder &b, Location loc,
+                                            Value x, Value count64);
+
 /// Number of elements of `value` along `axes`, as a float of `floatType`
 /// (reads dynamic extents at run time).
 Value countAlong(OpBuilder &b, Location loc, Value value,

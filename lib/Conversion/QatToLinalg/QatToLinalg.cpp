@@ -192,6 +192,61 @@ Value lowering::reshapeTo(OpBuilder &b, Location loc, Value x,
   return tensor::ExpandShapeOp::create(b, loc, type, flat, out, shape);
 }
 
+Value lowering::channelSumF64(
+    OpBuilder &b, Location loc, ValueRange full, ValueRange perChannel,
+    int64_t channels,
+    function_ref<Value(OpBuilder &, Location, ValueRange, ValueRange)> term) {
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = cast<RankedTensorType>(full.front().getType()).getRank();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  AffineMap chan = AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx);
+  SmallVector<AffineMap> maps(full.size(), id);
+  maps.append(perChannel.size(), chan);
+  maps.push_back(chan);
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::reduction);
+  iters[1] = utils::IteratorType::parallel;
+  auto f64 = b.getF64Type();
+  auto type = RankedTensorType::get({channels}, f64);
+  Value init = filledTensor(b, loc, type, {}, 0.0);
+  SmallVector<Value> inputs(full);
+  llvm::append_range(inputs, perChannel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, inputs, ValueRange{init}, maps, iters,
+             [&](OpBuilder &nb, Location l, ValueRange a) {
+               Value t = term(nb, l, a.take_front(full.size()),
+                              a.slice(full.size(), perChannel.size()));
+               linalg::YieldOp::create(
+                   nb, l, Value(arith::AddFOp::create(nb, l, a.back(), t)));
+             })
+      .getResult(0);
+}
+
+std::pair<Value, Value> lowering::batchMeanAndSquares(OpBuilder &b,
+                                                      Location loc, Value x,
+                                                      Value count64) {
+  int64_t channels = cast<RankedTensorType>(x.getType()).getDimSize(1);
+  auto f64 = b.getF64Type();
+  auto widen = [&](OpBuilder &nb, Location l, Value v) -> Value {
+    return v.getType() == f64 ? v : arith::ExtFOp::create(nb, l, f64, v);
+  };
+  Value sum = channelSumF64(b, loc, {x}, {}, channels,
+                            [&](OpBuilder &nb, Location l, ValueRange f,
+                                ValueRange) { return widen(nb, l, f[0]); });
+  auto type = RankedTensorType::get({channels}, f64);
+  Value mean = buildElementwise(b, loc, type, {sum}, {},
+                                [&](OpBuilder &nb, Location l, ValueRange a) {
+                                  return Value(arith::DivFOp::create(
+                                      nb, l, a[0], count64));
+                                });
+  Value squares = channelSumF64(
+      b, loc, {x}, {mean}, channels,
+      [&](OpBuilder &nb, Location l, ValueRange f, ValueRange c) -> Value {
+        Value d = arith::SubFOp::create(nb, l, widen(nb, l, f[0]), c[0]);
+        return arith::MulFOp::create(nb, l, d, d);
+      });
+  return {mean, squares};
+}
+
 Value lowering::countAlong(OpBuilder &b, Location loc, Value value,
                          ArrayRef<int64_t> axes, Type floatType) {
   auto t = cast<RankedTensorType>(value.getType());
@@ -245,17 +300,36 @@ struct ParamLowering : OpConversionPattern<ParamOp> {
   }
 };
 
-/// True if the function around `op` stores to `name` anywhere.
-static bool isStoredInFunction(Operation *op, FlatSymbolRefAttr name) {
-  auto func = op->getParentOfType<FunctionOpInterface>();
-  if (!func)
-    return true;
-  bool stored = false;
-  func->walk([&](StoreOp store) {
-    if (store.getNameAttr() == name)
-      stored = true;
-  });
-  return stored;
+/// True if a load of `name` must be snapshotted: a store to `name` in the
+/// same block comes after the load and before a use of the loaded value (or
+/// of a view of it). Otherwise the load can read the global in place, as
+/// the weights of a training step do (their update is stored last).
+static bool needsSnapshot(LoadOp load) {
+  Block *block = load->getBlock();
+  SmallVector<Operation *> stores;
+  for (Operation &op : *block)
+    if (auto store = dyn_cast<StoreOp>(op))
+      if (store.getNameAttr() == load.getNameAttr() &&
+          load->isBeforeInBlock(store))
+        stores.push_back(store);
+  if (stores.empty())
+    return false;
+  // Uses through ops that lower to views of the same memory.
+  SmallVector<Value> worklist = {load.getResult()};
+  while (!worklist.empty()) {
+    Value v = worklist.pop_back_val();
+    for (Operation *user : v.getUsers()) {
+      Operation *top = block->findAncestorOpInBlock(*user);
+      if (!top)
+        return true;
+      for (Operation *store : stores)
+        if (store->isBeforeInBlock(top))
+          return true;
+      if (isa<ReshapeOp, FlattenOp, QuantStubOp, DequantStubOp>(user))
+        worklist.push_back(user->getResult(0));
+    }
+  }
+  return false;
 }
 
 struct LoadLowering : OpConversionPattern<LoadOp> {
@@ -270,7 +344,7 @@ struct LoadLowering : OpConversionPattern<LoadOp> {
                                                op.getNameAttr().getValue());
     Value view = bufferization::ToTensorOp::create(
         rewriter, loc, type, global, /*restrict=*/true, /*writable=*/false);
-    if (isStoredInFunction(op, op.getNameAttr())) {
+    if (needsSnapshot(op)) {
       // Snapshot the value here: a later store must not change it.
       Value empty = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
                                             type.getElementType());

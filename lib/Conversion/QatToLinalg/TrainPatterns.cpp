@@ -92,15 +92,17 @@ struct LinearGradLowering : OpConversionPattern<LinearGradOp> {
     AffineExpr d0, d1, d2;
     bindDims(ctx, d0, d1, d2);
     auto m = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(3, 0, e, ctx); };
-    SmallVector<IT> ppr = {IT::parallel, IT::parallel, IT::reduction};
-    // dx[n, i] = sum_o dy[n, o] * w[o, i]
+    // Loops ordered (outer, reduction, contiguous): the innermost loop runs
+    // over contiguous rows with no loop-carried dependence (vectorizable).
+    SmallVector<IT> prp = {IT::parallel, IT::reduction, IT::parallel};
+    // dx[n, i] = sum_o dy[n, o] * w[o, i]; dims (n, o, i)
     Value dx = contract(rewriter, loc, op.getInputGrad().getType(), a.getGrad(),
-                        a.getWeight(), {m({d0, d2}), m({d2, d1}), m({d0, d1})},
-                        ppr);
-    // dw[o, i] = sum_n dy[n, o] * x[n, i]
+                        a.getWeight(), {m({d0, d1}), m({d1, d2}), m({d0, d2})},
+                        prp);
+    // dw[o, i] = sum_n dy[n, o] * x[n, i]; dims (o, n, i)
     Value dw = contract(rewriter, loc, op.getWeightGrad().getType(),
                         a.getGrad(), a.getInput(),
-                        {m({d2, d0}), m({d2, d1}), m({d0, d1})}, ppr);
+                        {m({d1, d0}), m({d1, d2}), m({d0, d2})}, prp);
     Value db = sumOver(rewriter, loc, a.getGrad(), {0}, op.getBiasGrad().getType());
     rewriter.replaceOp(op, {dx, dw, db});
     return success();
@@ -238,30 +240,36 @@ struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
     AffineMap chan = AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx);
     SmallVector<IT> par(rank, IT::parallel);
     Value count = countAlong(rewriter, loc, x, axes, elt);
+    // Sums in f64, as PyTorch's CPU kernels accumulate (acc_type<float> is
+    // double); with mostly-constant image data float sums drift visibly.
+    Type f64 = rewriter.getF64Type();
+    Value count64 = countAlong(rewriter, loc, x, axes, f64);
+    auto narrow = [&](OpBuilder &b, Location l, Value v) -> Value {
+      return v.getType() == elt ? v : arith::TruncFOp::create(b, l, elt, v);
+    };
+    auto widen = [&](OpBuilder &b, Location l, Value v) -> Value {
+      return v.getType() == f64 ? v : arith::ExtFOp::create(b, l, f64, v);
+    };
+    int64_t channels = chanType.getDimSize(0);
 
     Value mean = a.getRunningMean(), var = a.getRunningVar();
+    Value mean64;
     if (op.getTraining()) {
-      Value sum = sumOver(rewriter, loc, x, axes, chanType);
-      mean = buildElementwise(rewriter, loc, chanType, {sum}, {},
+      auto [m64, squares] = batchMeanAndSquares(rewriter, loc, x, count64);
+      mean64 = m64;
+      mean = buildElementwise(rewriter, loc, chanType, {m64}, {},
                               [&](OpBuilder &b, Location l, ValueRange v) {
-                                return Value(
-                                    arith::DivFOp::create(b, l, v[0], count));
+                                return narrow(b, l, v[0]);
                               });
-      Value sq = linalg::GenericOp::create(
-                     rewriter, loc, TypeRange{type}, ValueRange{x, mean},
-                     ValueRange{emptyTensor(rewriter, loc, type, x)},
-                     SmallVector<AffineMap>{id, chan, id}, par,
-                     [](OpBuilder &b, Location l, ValueRange v) {
-                       Value dd = subf(b, l, v[0], v[1]);
-                       linalg::YieldOp::create(b, l, mulf(b, l, dd, dd));
-                     })
-                     .getResult(0);
-      Value sqSum = sumOver(rewriter, loc, sq, axes, chanType);
-      var = buildElementwise(rewriter, loc, chanType, {sqSum}, {},
-                             [&](OpBuilder &b, Location l, ValueRange v) {
-                               return Value(
-                                   arith::DivFOp::create(b, l, v[0], count));
-                             });
+      var = buildElementwise(
+          rewriter, loc, chanType, {squares}, {},
+          [&](OpBuilder &b, Location l, ValueRange v) {
+            return narrow(b, l, arith::DivFOp::create(b, l, v[0], count64));
+          });
+    } else {
+      mean64 = buildElementwise(
+          rewriter, loc, RankedTensorType::get({channels}, f64), {mean}, {},
+          [&](OpBuilder &b, Location l, ValueRange v) { return widen(b, l, v[0]); });
     }
     Value invstd = buildElementwise(
         rewriter, loc, chanType, {var}, {},
@@ -271,18 +279,24 @@ struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
           return arith::DivFOp::create(
               b, l, one, math::SqrtOp::create(b, l, addf(b, l, v[0], e)));
         });
-    Value sumDy = sumOver(rewriter, loc, dy, axes, chanType);
+    Value sumDy = buildElementwise(
+        rewriter, loc, chanType,
+        {channelSumF64(rewriter, loc, {dy}, {}, channels,
+                       [&](OpBuilder &b, Location l, ValueRange f, ValueRange) {
+                         return widen(b, l, f[0]);
+                       })},
+        {}, [&](OpBuilder &b, Location l, ValueRange v) { return narrow(b, l, v[0]); });
     // dot = sum (x - mean) * dy
-    Value prod = linalg::GenericOp::create(
-                     rewriter, loc, TypeRange{type}, ValueRange{x, mean, dy},
-                     ValueRange{emptyTensor(rewriter, loc, type, x)},
-                     SmallVector<AffineMap>{id, chan, id, id}, par,
-                     [](OpBuilder &b, Location l, ValueRange v) {
-                       linalg::YieldOp::create(
-                           b, l, mulf(b, l, subf(b, l, v[0], v[1]), v[2]));
-                     })
-                     .getResult(0);
-    Value dot = sumOver(rewriter, loc, prod, axes, chanType);
+    Value dot = buildElementwise(
+        rewriter, loc, chanType,
+        {channelSumF64(rewriter, loc, {x, dy}, {mean64}, channels,
+                       [&](OpBuilder &b, Location l, ValueRange f,
+                           ValueRange c) -> Value {
+                         return arith::MulFOp::create(
+                             b, l, arith::SubFOp::create(b, l, widen(b, l, f[0]), c[0]),
+                             widen(b, l, f[1]));
+                       })},
+        {}, [&](OpBuilder &b, Location l, ValueRange v) { return narrow(b, l, v[0]); });
     // dgamma = dot * invstd, dbeta = sum dy.
     Value dGamma = buildElementwise(rewriter, loc, chanType, {dot, invstd}, {},
                                     [](OpBuilder &b, Location l, ValueRange v) {

@@ -70,17 +70,20 @@ func.func @resource_param() -> tensor<2xf32> {
 // Layers
 //===----------------------------------------------------------------------===//
 
-// y[m, n] = b[n] + sum_k x[m, k] * w[n, k]: the bias is broadcast into the
-// init, the [out, in] weight is read transposed by its indexing map.
-// CHECK-DAG: #[[MX:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// y[m, n] = b[n] + sum_k x[m, k] * wt[k, n]: the bias is broadcast into the
+// init, the [out, in] weight is transposed once and the loops run in
+// (m, k, n) order so the innermost one is contiguous and vectorizable.
+// CHECK-DAG: #[[MX:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-DAG: #[[MW:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
-// CHECK-DAG: #[[MY:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-DAG: #[[MY:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-LABEL: func.func @linear_bias
 // CHECK-SAME: (%[[X:.*]]: tensor<2x4xf32>, %[[W:.*]]: tensor<3x4xf32>, %[[B:.*]]: tensor<3xf32>)
 // CHECK: %[[E:.*]] = tensor.empty() : tensor<2x3xf32>
 // CHECK: %[[INIT:.*]] = linalg.broadcast ins(%[[B]] : tensor<3xf32>) outs(%[[E]] : tensor<2x3xf32>) dimensions = [0]
-// CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [#[[MX]], #[[MW]], #[[MY]]], iterator_types = ["parallel", "parallel", "reduction"]}
-// CHECK-SAME: ins(%[[X]], %[[W]] : tensor<2x4xf32>, tensor<3x4xf32>) outs(%[[INIT]] : tensor<2x3xf32>)
+// CHECK: %[[ET:.*]] = tensor.empty() : tensor<4x3xf32>
+// CHECK: %[[WT:.*]] = linalg.transpose ins(%[[W]] : tensor<3x4xf32>) outs(%[[ET]] : tensor<4x3xf32>) permutation = [1, 0]
+// CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [#[[MX]], #[[MW]], #[[MY]]], iterator_types = ["parallel", "reduction", "parallel"]}
+// CHECK-SAME: ins(%[[X]], %[[WT]] : tensor<2x4xf32>, tensor<4x3xf32>) outs(%[[INIT]] : tensor<2x3xf32>)
 // CHECK: ^bb0(%[[XI:.*]]: f32, %[[WI:.*]]: f32, %[[ACC:.*]]: f32):
 // CHECK: %[[P:.*]] = arith.mulf %[[XI]], %[[WI]] : f32
 // CHECK: %[[S:.*]] = arith.addf %[[ACC]], %[[P]] : f32
@@ -103,8 +106,9 @@ func.func @linear_bias(%x: tensor<2x4xf32>, %w: tensor<3x4xf32>, %b: tensor<3xf3
 // CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
 // CHECK: %[[INIT:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[E]] : tensor<?x3xf32>)
 // CHECK-NOT: linalg.broadcast
+// CHECK: %[[WT:.*]] = linalg.transpose ins(%[[W]] : tensor<3x4xf32>)
 // CHECK: %[[Y:.*]] = linalg.generic
-// CHECK-SAME: ins(%[[X]], %[[W]] : tensor<?x4xf32>, tensor<3x4xf32>) outs(%[[INIT]] : tensor<?x3xf32>)
+// CHECK-SAME: ins(%[[X]], %[[WT]] : tensor<?x4xf32>, tensor<4x3xf32>) outs(%[[INIT]] : tensor<?x3xf32>)
 // CHECK: return %[[Y]] : tensor<?x3xf32>
 func.func @linear_no_bias_dynamic(%x: tensor<?x4xf32>, %w: tensor<3x4xf32>) -> tensor<?x3xf32> {
   %y = qat.linear %x, %w : (tensor<?x4xf32>, tensor<3x4xf32>) -> tensor<?x3xf32>
@@ -244,37 +248,37 @@ func.func @batch_norm_eval(%x: tensor<8x4x3x3xf32>, %g: tensor<4xf32>, %b: tenso
 // -----
 
 // Training: batch mean and biased variance by reductions over N, H, W
-// (count 8 * 3 * 3 = 72); the running statistics are updated with momentum
+// (count 8 * 3 * 3 = 72), accumulated in f64 like PyTorch's CPU kernels and
+// rounded once to f32; the running statistics are updated with momentum
 // 0.25 and the unbiased variance; normalization uses the batch statistics.
 // CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 // CHECK-DAG: #[[CH:.*]] = affine_map<(d0, d1, d2, d3) -> (d1)>
 // CHECK-LABEL: func.func @batch_norm_training
 // CHECK-SAME: (%[[X:.*]]: tensor<8x4x3x3xf32>, %[[G:.*]]: tensor<4xf32>, %[[B:.*]]: tensor<4xf32>, %[[M:.*]]: tensor<4xf32>, %[[V:.*]]: tensor<4xf32>)
-// CHECK: %[[CNT:.*]] = arith.constant 7.200000e+01 : f32
-// CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[CH]]], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%[[X]] : tensor<8x4x3x3xf32>)
-// CHECK: arith.addf
-// CHECK: %[[MEAN:.*]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<4xf32>)
-// CHECK: arith.divf %{{.*}}, %[[CNT]] : f32
-// CHECK: %[[MEANB:.*]] = tensor.expand_shape %[[MEAN]] {{\[}}[0, 1, 2, 3]] output_shape [1, 4, 1, 1] : tensor<4xf32> into tensor<1x4x1x1xf32>
-// CHECK: %[[SQ:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[MEANB]] : tensor<8x4x3x3xf32>, tensor<1x4x1x1xf32>)
-// CHECK: %[[SQSUM:.*]] = linalg.generic {{.*}} iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%[[SQ]] : tensor<8x4x3x3xf32>)
+// CHECK: %[[CNT:.*]] = arith.constant 7.200000e+01 : f64
+// CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[CH]]], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%[[X]] : tensor<8x4x3x3xf32>) outs(%{{.*}} : tensor<4xf64>)
+// CHECK: arith.extf %{{.*}} : f32 to f64
+// CHECK: %[[MEAN64:.*]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<4xf64>)
+// CHECK: arith.divf %{{.*}}, %[[CNT]] : f64
+// CHECK: %[[SQSUM:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[CH]], #[[CH]]], {{.*}} ins(%[[X]], %[[MEAN64]] : tensor<8x4x3x3xf32>, tensor<4xf64>)
+// CHECK: %[[MEAN:.*]] = linalg.generic {{.*}} ins(%[[MEAN64]] : tensor<4xf64>) outs(%{{.*}} : tensor<4xf32>)
+// CHECK: arith.truncf
+// CHECK: %[[VAR:.*]] = linalg.generic {{.*}} ins(%[[SQSUM]] : tensor<4xf64>) outs(%{{.*}} : tensor<4xf32>)
 // CHECK-DAG: %[[MOM:.*]] = arith.constant 2.500000e-01 : f32
 // CHECK-DAG: %[[KEEP:.*]] = arith.constant 7.500000e-01 : f32
-// CHECK-DAG: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
-// CHECK: %[[VAR:.*]] = linalg.generic {{.*}} ins(%[[SQSUM]] : tensor<4xf32>)
-// CHECK: arith.divf %{{.*}}, %[[CNT]] : f32
 // CHECK: %[[NEWM:.*]] = linalg.generic {{.*}} ins(%[[M]], %[[MEAN]] : tensor<4xf32>, tensor<4xf32>)
 // CHECK: ^bb0(%[[RM:.*]]: f32, %[[BM:.*]]: f32, %{{.*}}: f32):
 // CHECK: %[[T0:.*]] = arith.mulf %[[KEEP]], %[[RM]] : f32
 // CHECK: %[[T1:.*]] = arith.mulf %[[MOM]], %[[BM]] : f32
 // CHECK: %[[T2:.*]] = arith.addf %[[T0]], %[[T1]] : f32
 // CHECK: linalg.yield %[[T2]]
-// CHECK: %[[NEWV:.*]] = linalg.generic {{.*}} ins(%[[V]], %[[SQSUM]] : tensor<4xf32>, tensor<4xf32>)
-// CHECK: ^bb0(%[[RV:.*]]: f32, %[[SS:.*]]: f32, %{{.*}}: f32):
-// CHECK: %[[NM1:.*]] = arith.subf %[[CNT]], %[[ONE]] : f32
-// CHECK: %[[UNB:.*]] = arith.divf %[[SS]], %[[NM1]] : f32
+// CHECK: %[[NEWV:.*]] = linalg.generic {{.*}} ins(%[[V]], %[[SQSUM]] : tensor<4xf32>, tensor<4xf64>)
+// CHECK: ^bb0(%[[RV:.*]]: f32, %[[SS:.*]]: f64, %{{.*}}: f32):
+// CHECK: %[[NM1:.*]] = arith.subf %[[CNT]], %{{.*}} : f64
+// CHECK: %[[UNB:.*]] = arith.divf %[[SS]], %[[NM1]] : f64
+// CHECK: %[[UNB32:.*]] = arith.truncf %[[UNB]] : f64 to f32
 // CHECK: %[[U0:.*]] = arith.mulf %[[KEEP]], %[[RV]] : f32
-// CHECK: %[[U1:.*]] = arith.mulf %[[MOM]], %[[UNB]] : f32
+// CHECK: %[[U1:.*]] = arith.mulf %[[MOM]], %[[UNB32]] : f32
 // CHECK: arith.addf %[[U0]], %[[U1]] : f32
 // CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[CH]], #[[CH]], #[[CH]], #[[CH]], #[[ID]]]
 // CHECK-SAME: ins(%[[X]], %[[MEAN]], %[[VAR]], %[[G]], %[[B]] :
@@ -297,8 +301,8 @@ func.func @batch_norm_training(%x: tensor<8x4x3x3xf32>, %g: tensor<4xf32>, %b: t
 // CHECK-SAME: (%[[X:.*]]: tensor<?x4xf32>,
 // CHECK: %[[N:.*]] = tensor.dim %[[X]], %{{.*}} : tensor<?x4xf32>
 // CHECK: %[[NI:.*]] = arith.index_cast %{{.*}} : index to i64
-// CHECK: %[[CNT:.*]] = arith.uitofp %[[NI]] : i64 to f32
-// CHECK: arith.divf %{{.*}}, %[[CNT]] : f32
+// CHECK: %[[CNT:.*]] = arith.uitofp %[[NI]] : i64 to f64
+// CHECK: arith.divf %{{.*}}, %[[CNT]] : f64
 // CHECK: %[[Y:.*]] = linalg.generic {{.*}} ins(%[[X]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} :
 // CHECK: math.rsqrt
 // CHECK: return %[[Y]], %{{.*}}, %{{.*}} : tensor<?x4xf32>, tensor<4xf32>, tensor<4xf32>
@@ -885,4 +889,23 @@ func.func @reshape_from_scalar(%x: tensor<f32>) -> tensor<1x1xf32> {
 func.func @reshape_to_scalar(%x: tensor<1x1xf32>) -> tensor<f32> {
   %y = qat.reshape %x : tensor<1x1xf32> -> tensor<f32>
   return %y : tensor<f32>
+}
+
+// -----
+
+// A training step reads a weight, uses it, then stores its update: every
+// use comes before the store, so the weight is read in place (no copy).
+qat.param @w = dense<1.0> : tensor<4xf32>
+
+// CHECK-LABEL: func.func @update_in_place
+// CHECK: %[[G:.*]] = memref.get_global @w : memref<4xf32>
+// CHECK: %[[W:.*]] = bufferization.to_tensor %[[G]] restrict
+// CHECK-NOT: linalg.copy
+// CHECK: linalg.generic {{.*}} ins(%[[W]], %{{.*}} : tensor<4xf32>, tensor<4xf32>)
+// CHECK: bufferization.materialize_in_destination
+func.func @update_in_place(%g: tensor<4xf32>) {
+  %w = qat.load @w : tensor<4xf32>
+  %n = qat.sub %w, %g : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  qat.store %n, @w : tensor<4xf32>
+  return
 }

@@ -1,0 +1,12 @@
+// RUN: qat-run gradcheck %s --atol=1e-7 --rtol=1e-5 | FileCheck %s
+// CHECK: d input 0: 35 elements, {{.*}}, 0 outside tolerance OK
+// CHECK-NOT: FAIL
+//
+// qat.softmax on the last axis of x [5, 7].
+// Generated gradients (qat-generate-train-step, gradients-only) against
+// central finite differences, float64; loss mse over the output.
+
+func.func @forward(%x: tensor<5x7xf64>) -> tensor<5x7xf64> {
+  %y = qat.softmax %x {axis = -1 : i64} : tensor<5x7xf64>
+  return %y : tensor<5x7xf64>
+}
