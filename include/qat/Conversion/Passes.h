@@ -17,8 +17,10 @@ namespace mlir::qat {
 #define GEN_PASS_DECL
 #include "qat/Conversion/Passes.h.inc"
 
-/// Patterns lowering qat model ops to linalg/tensor/arith/math.
-void populateQatToLinalgConversionPatterns(RewritePatternSet &patterns);
+/// Patterns lowering qat model ops to linalg/tensor/arith/math. With
+/// `im2col`, ungrouped static-shape convolutions become im2col + GEMM.
+void populateQatToLinalgConversionPatterns(RewritePatternSet &patterns,
+                                           bool im2col = true);
 
 #define GEN_PASS_REGISTRATION
 #include "qat/Conversion/Passes.h.inc"

@@ -23,6 +23,12 @@ def ConvertQatToLinalg : Pass<"convert-qat-to-linalg", "ModuleOp"> {
     ```
     becomes a `linalg.generic` computing `arith.maximumf(%in, 0.0)`.
   }];
+  let options = [
+    Option<"im2col", "im2col", "bool", /*default=*/"true",
+           "Lower ungrouped static-shape conv2d (and its gradient) as im2col "
+           "+ a GEMM whose innermost loop is contiguous, instead of the named "
+           "linalg convolution">
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",

@@ -70,7 +70,9 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
 };
 
 struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
-  using OpConversionPattern::OpConversionPattern;
+  Conv2dLowering(MLIRContext *ctx, bool im2col)
+      : OpConversionPattern(ctx), im2col(im2col) {}
+  bool im2col;
   LogicalResult
   matchAndRewrite(Conv2dOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -101,6 +103,47 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
     auto strides = rewriter.getI64TensorAttr(op.getStrides());
     auto dilations = rewriter.getI64TensorAttr(op.getDilation());
     auto g = static_cast<int64_t>(op.getGroups());
+    if (g == 1 && im2col && xType.hasStaticShape()) {
+      // out[n, f, p] = sum_k w[f, k] * col[n, k, p], loops (n, f, k, p):
+      // the innermost loop is contiguous in out and col.
+      MLIRContext *ctx = rewriter.getContext();
+      int64_t n = xType.getDimSize(0), o = wType.getDimSize(0);
+      int64_t k = wType.getDimSize(1) * wType.getDimSize(2) * wType.getDimSize(3);
+      int64_t oh = type.getDimSize(2), ow = type.getDimSize(3);
+      Value col = buildIm2col(rewriter, loc, x,
+                              {wType.getDimSize(2), wType.getDimSize(3)},
+                              op.getStrides(), op.getDilation(), {oh, ow});
+      Value w2 = tensor::CollapseShapeOp::create(
+          rewriter, loc, w, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+      Value init3 = tensor::CollapseShapeOp::create(
+          rewriter, loc, init,
+          SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+      AffineExpr d0, d1, d2, d3;
+      bindDims(ctx, d0, d1, d2, d3);
+      auto map = [&](ArrayRef<AffineExpr> r) {
+        return AffineMap::get(4, 0, r, ctx);
+      };
+      auto out3Type = RankedTensorType::get({n, o, oh * ow}, elt);
+      Value out3 =
+          linalg::GenericOp::create(
+              rewriter, loc, TypeRange{out3Type}, ValueRange{w2, col},
+              ValueRange{init3},
+              SmallVector<AffineMap>{map({d1, d2}), map({d0, d2, d3}),
+                                     map({d0, d1, d3})},
+              SmallVector<utils::IteratorType>{
+                  utils::IteratorType::parallel, utils::IteratorType::parallel,
+                  utils::IteratorType::reduction, utils::IteratorType::parallel},
+              [](OpBuilder &b, Location l, ValueRange a) {
+                Value p = arith::MulFOp::create(b, l, a[0], a[1]);
+                linalg::YieldOp::create(
+                    b, l, Value(arith::AddFOp::create(b, l, a[2], p)));
+              })
+              .getResult(0);
+      (void)k;
+      rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+          op, type, out3, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+      return success();
+    }
     if (g == 1) {
       auto conv = linalg::Conv2DNchwFchwOp::create(
           rewriter, loc, TypeRange{type}, ValueRange{x, w}, ValueRange{init},
@@ -244,7 +287,8 @@ struct BatchNormLowering : OpConversionPattern<BatchNormOp> {
 };
 } // namespace
 
-void lowering::populateLayerPatterns(RewritePatternSet &patterns) {
-  patterns.add<LinearLowering, Conv2dLowering, BatchNormLowering>(
-      patterns.getContext());
+void lowering::populateLayerPatterns(RewritePatternSet &patterns,
+                                     bool im2col) {
+  patterns.add<LinearLowering, BatchNormLowering>(patterns.getContext());
+  patterns.add<Conv2dLowering>(patterns.getContext(), im2col);
 }

@@ -10,12 +10,12 @@
 namespace mlir::qat::lowering {
 
 /// Pattern groups, one per source file.
-void populateLayerPatterns(RewritePatternSet &patterns);
+void populateLayerPatterns(RewritePatternSet &patterns, bool im2col);
 void populateElementwisePatterns(RewritePatternSet &patterns);
 void populatePoolAndShapePatterns(RewritePatternSet &patterns);
 void populateLossPatterns(RewritePatternSet &patterns);
 void populateQuantPatterns(RewritePatternSet &patterns);
-void populateTrainPatterns(RewritePatternSet &patterns);
+void populateTrainPatterns(RewritePatternSet &patterns, bool im2col);
 
 using BodyBuilder = function_ref<Value(OpBuilder &, Location, ValueRange)>;
 
@@ -77,6 +77,13 @@ Value channelSumF64(
 /// the sum of squared deviations from it.
 std::pair<Value, Value> batchMeanAndSquares(OpBuilder &b, Location loc,
                                             Value x, Value count64);
+
+/// im2col of a padded NCHW tensor: [N, C * KH * KW, OH * OW], where column
+/// (c, kh, kw) of output position (oh, ow) reads
+/// xpad[n, c, oh * s + kh * d, ow * s + kw * d].
+Value buildIm2col(OpBuilder &b, Location loc, Value xpad,
+                  ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                  ArrayRef<int64_t> dilation, ArrayRef<int64_t> outHW);
 
 /// Number of elements of `value` along `axes`, as a float of `floatType`
 /// (reads dynamic extents at run time).

@@ -247,6 +247,38 @@ std::pair<Value, Value> lowering::batchMeanAndSquares(OpBuilder &b,
   return {mean, squares};
 }
 
+Value lowering::buildIm2col(OpBuilder &b, Location loc, Value xpad,
+                            ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                            ArrayRef<int64_t> dilation,
+                            ArrayRef<int64_t> outHW) {
+  MLIRContext *ctx = b.getContext();
+  auto t = cast<RankedTensorType>(xpad.getType());
+  int64_t n = t.getDimSize(0), c = t.getDimSize(1);
+  Type elt = t.getElementType();
+  auto col6Type = RankedTensorType::get(
+      {n, c, kernel[0], kernel[1], outHW[0], outHW[1]}, elt);
+  SmallVector<AffineExpr> e(6);
+  bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+  // dims: n, c, kh, kw, oh, ow
+  AffineMap in = AffineMap::get(
+      6, 0,
+      {e[0], e[1], e[4] * strides[0] + e[2] * dilation[0],
+       e[5] * strides[1] + e[3] * dilation[1]},
+      ctx);
+  Value col6 =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{col6Type}, ValueRange{xpad},
+          ValueRange{tensor::EmptyOp::create(b, loc, col6Type.getShape(), elt)},
+          SmallVector<AffineMap>{in, AffineMap::getMultiDimIdentityMap(6, ctx)},
+          SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
+          [](OpBuilder &nb, Location l, ValueRange a) {
+            linalg::YieldOp::create(nb, l, a[0]);
+          })
+          .getResult(0);
+  SmallVector<ReassociationIndices> merge = {{0}, {1, 2, 3}, {4, 5}};
+  return tensor::CollapseShapeOp::create(b, loc, col6, merge);
+}
+
 Value lowering::countAlong(OpBuilder &b, Location loc, Value value,
                          ArrayRef<int64_t> axes, Type floatType) {
   auto t = cast<RankedTensorType>(value.getType());
@@ -373,20 +405,21 @@ struct StoreLowering : OpConversionPattern<StoreOp> {
 } // namespace
 
 void mlir::qat::populateQatToLinalgConversionPatterns(
-    RewritePatternSet &patterns) {
+    RewritePatternSet &patterns, bool im2col) {
   patterns.add<ParamLowering, LoadLowering, StoreLowering>(
       patterns.getContext());
-  populateLayerPatterns(patterns);
+  populateLayerPatterns(patterns, im2col);
   populateElementwisePatterns(patterns);
   populatePoolAndShapePatterns(patterns);
   populateLossPatterns(patterns);
   populateQuantPatterns(patterns);
-  populateTrainPatterns(patterns);
+  populateTrainPatterns(patterns, im2col);
 }
 
 namespace {
 struct ConvertQatToLinalgPass
     : qat::impl::ConvertQatToLinalgBase<ConvertQatToLinalgPass> {
+  using ConvertQatToLinalgBase::ConvertQatToLinalgBase;
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
@@ -397,7 +430,7 @@ struct ConvertQatToLinalgPass
                            func::FuncDialect>();
     target.addLegalOp<ModuleOp>();
     RewritePatternSet patterns(ctx);
-    populateQatToLinalgConversionPatterns(patterns);
+    populateQatToLinalgConversionPatterns(patterns, im2col);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

@@ -110,7 +110,9 @@ struct LinearGradLowering : OpConversionPattern<LinearGradOp> {
 };
 
 struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
-  using OpConversionPattern::OpConversionPattern;
+  Conv2dGradLowering(MLIRContext *ctx, bool im2col)
+      : OpConversionPattern(ctx), im2col(im2col) {}
+  bool im2col;
   LogicalResult
   matchAndRewrite(Conv2dGradOp op, OpAdaptor a,
                   ConversionPatternRewriter &rewriter) const override {
@@ -144,6 +146,82 @@ struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
                          RankedTensorType::get({n, c, hp, wp}, elt), xpad,
                          {0, 0, pads[0], pads[1]}, {0, 0, pads[2], pads[3]},
                          floatConst(rewriter, loc, elt, 0.0));
+    if (groups == 1 && im2col) {
+      // GEMMs on the im2col matrix, each with a contiguous innermost loop:
+      //   dW[f, k] = sum_{n, p} dy[n, f, p] * colT[n, p, k]   (f, n, p, k)
+      //   dcol[n, k, p] = sum_f w[f, k] * dy[n, f, p]          (n, k, f, p)
+      // then col2im as a gather over the windows reading each input.
+      int64_t kk = c * kh * kw, p = oh * ow;
+      Value col = buildIm2col(rewriter, loc, xpad, {kh, kw}, s, d, {oh, ow});
+      auto colTType = RankedTensorType::get({n, p, kk}, elt);
+      Value colT = linalg::TransposeOp::create(
+                       rewriter, loc, col,
+                       tensor::EmptyOp::create(rewriter, loc,
+                                               colTType.getShape(), elt),
+                       ArrayRef<int64_t>{0, 2, 1})
+                       .getResult()[0];
+      Value dy3 = tensor::CollapseShapeOp::create(
+          rewriter, loc, a.getGrad(),
+          SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+      Value w2 = tensor::CollapseShapeOp::create(
+          rewriter, loc, a.getWeight(),
+          SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+      AffineExpr d0, d1, d2, d3;
+      bindDims(ctx, d0, d1, d2, d3);
+      auto m4 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(4, 0, r, ctx); };
+      Value dw2 = contract(
+          rewriter, loc, RankedTensorType::get({o, kk}, elt), dy3, colT,
+          {m4({d1, d0, d2}), m4({d1, d2, d3}), m4({d0, d3})},
+          {IT::parallel, IT::reduction, IT::reduction, IT::parallel});
+      Value dw = tensor::ExpandShapeOp::create(
+          rewriter, loc, op.getWeightGrad().getType(), dw2,
+          SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+      Value dcol = contract(
+          rewriter, loc, RankedTensorType::get({n, kk, p}, elt), w2, dy3,
+          {m4({d2, d1}), m4({d0, d2, d3}), m4({d0, d1, d3})},
+          {IT::parallel, IT::parallel, IT::reduction, IT::parallel});
+      Value dcol6 = tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get({n, c, kh, kw, oh, ow}, elt),
+          dcol, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4, 5}});
+      // dxpad[n, c, y, x] = sum_{kh, kw} dcol6[n, c, kh, kw, oy, ox] where
+      // oy * s + kh * d == y (and likewise for x).
+      auto dxpadType = RankedTensorType::get({n, c, hp, wp}, elt);
+      SmallVector<AffineExpr> g6(6);
+      bindDimsList(ctx, MutableArrayRef<AffineExpr>(g6));
+      auto m6 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(6, 0, r, ctx); };
+      Value window = tensor::EmptyOp::create(rewriter, loc,
+                                             ArrayRef<int64_t>{kh, kw}, elt);
+      auto gather = linalg::GenericOp::create(
+          rewriter, loc, TypeRange{dxpadType}, ValueRange{window},
+          ValueRange{filledTensor(rewriter, loc, dxpadType, {}, 0.0)},
+          SmallVector<AffineMap>{m6({g6[4], g6[5]}),
+                                 m6({g6[0], g6[1], g6[2], g6[3]})},
+          SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel,
+                          IT::parallel, IT::reduction, IT::reduction},
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            auto index = [&](int64_t dim) {
+              return linalg::IndexOp::create(b, l, dim).getResult();
+            };
+            Value ky = index(4), kx = index(5);
+            auto [sy, vy] = windowSource(b, l, index(2), ky, s[0], d[0], oh);
+            auto [sx, vx] = windowSource(b, l, index(3), kx, s[1], d[1], ow);
+            Value v = tensor::ExtractOp::create(
+                b, l, dcol6, ValueRange{index(0), index(1), ky, kx, sy, sx});
+            Value valid = arith::AndIOp::create(b, l, vy, vx);
+            Value contrib = arith::SelectOp::create(
+                b, l, valid, v, floatConst(b, l, elt, 0.0));
+            linalg::YieldOp::create(b, l, addf(b, l, args[1], contrib));
+          });
+      Value dx = gather.getResult(0);
+      if (hp != h || wp != w)
+        dx = tensor::ExtractSliceOp::create(
+            rewriter, loc, xType, dx,
+            getAsIndexOpFoldResult(ctx, {0, 0, pads[0], pads[1]}),
+            getAsIndexOpFoldResult(ctx, {n, c, h, w}),
+            getAsIndexOpFoldResult(ctx, {1, 1, 1, 1}));
+      rewriter.replaceOp(op, {dx, dw, db});
+      return success();
+    }
     {
       SmallVector<AffineExpr> e(7);
       bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
@@ -858,8 +936,10 @@ struct AdamUpdateLowering : OpConversionPattern<AdamUpdateOp> {
 };
 } // namespace
 
-void lowering::populateTrainPatterns(RewritePatternSet &patterns) {
-  patterns.add<LinearGradLowering, Conv2dGradLowering, BatchNormGradLowering,
+void lowering::populateTrainPatterns(RewritePatternSet &patterns,
+                                     bool im2col) {
+  patterns.add<Conv2dGradLowering>(patterns.getContext(), im2col);
+  patterns.add<LinearGradLowering, BatchNormGradLowering,
                ClampGradLowering, SumToShapeLowering, MaxPoolGradLowering,
                AvgPoolGradLowering, SoftmaxGradLowering,
                CrossEntropyGradLowering, MseGradLowering, CorrectCountLowering,

@@ -1,4 +1,4 @@
-// RUN: qat-opt %s --convert-qat-to-linalg -split-input-file | FileCheck %s
+// RUN: qat-opt %s --convert-qat-to-linalg="im2col=false" -split-input-file | FileCheck %s
 
 // Every qat op (and the interesting attribute combinations) lowered to
 // linalg/tensor/arith/math on tensors and memref globals.
