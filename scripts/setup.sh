@@ -12,6 +12,8 @@ PKGS=(
   libgtest-dev python3 python3-numpy
   # data
   dataset-fashion-mnist zlib1g-dev
+  # qat-run train --plot
+  gnuplot-nox
 )
 
 SUDO=""

@@ -24,6 +24,10 @@ llvm_config.add_tool_substitutions(["qat-opt", "qat-run"], tool_dirs)
 llvm_config.with_environment("PATH", config.qat_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
+import shutil
+if shutil.which("gnuplot"):
+    config.available_features.add("gnuplot")
+
 if os.path.isdir(config.fashion_mnist_dir):
     config.available_features.add("fashion-mnist")
 

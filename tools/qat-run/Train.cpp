@@ -10,6 +10,7 @@
 
 #include "qat/JIT/JitModule.h"
 #include "qat/Runtime/Idx.h"
+#include "qat/Runtime/Npy.h"
 #include "qat/Runtime/Tensor.h"
 #include "qat/Transforms/Passes.h"
 #include "qat/Transforms/TrainStep.h"
@@ -23,6 +24,9 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "mlir/Parser/Parser.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -46,7 +50,9 @@ static cl::opt<std::string> model(cl::Positional, cl::desc("<model.mlir>"),
                                   cl::Required, cl::sub(qat::trainCommand),
                                   cl::sub(qat::evalCommand), cl::cat(trainCat));
 static cl::opt<std::string>
-    data("data", cl::desc("Dataset: fashion-mnist[:DIR]"),
+    data("data",
+         cl::desc("Dataset: fashion-mnist[:DIR], npy:FEATURES.npy,LABELS.npy "
+                  "or csv:FILE (features, then the integer label)"),
          cl::init("fashion-mnist"), cl::sub(qat::trainCommand),
          cl::sub(qat::evalCommand), cl::cat(trainCat));
 static cl::opt<std::string> evalSplit("split", cl::desc("eval: train or test"),
@@ -104,6 +110,18 @@ static cl::opt<bool> resetOptimizer(
              "moments) instead of the state stored in the model, as a new "
              "torch.optim optimizer does"),
     cl::sub(qat::trainCommand), cl::cat(trainCat));
+static cl::opt<std::string> testData(
+    "test-data",
+    cl::desc("Evaluation data for npy:/csv: datasets (fashion-mnist uses its "
+             "test split)"),
+    cl::sub(qat::trainCommand), cl::cat(trainCat));
+static cl::opt<bool> resume("resume",
+                            cl::desc("Continue from the -o model if it exists"),
+                            cl::sub(qat::trainCommand), cl::cat(trainCat));
+static cl::opt<std::string> plot("plot",
+                                 cl::desc("Draw loss and accuracy curves to "
+                                          "this PNG (needs gnuplot)"),
+                                 cl::sub(qat::trainCommand), cl::cat(trainCat));
 static cl::opt<std::string> metrics("metrics",
                                     cl::desc("Append per-epoch metrics (JSONL)"),
                                     cl::sub(qat::trainCommand), cl::cat(trainCat));
@@ -115,25 +133,195 @@ static int fail(const Twine &msg) {
   return 1;
 }
 
-static llvm::Expected<runtime::Dataset> loadData(StringRef split) {
-  auto [kind, dir] = StringRef(data).split(':');
-  if (kind != "fashion-mnist")
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "unknown dataset '" + kind +
-                                       "' (known: fashion-mnist)");
-  if (dir.empty())
-    dir = "/usr/share/datasets/fashion-mnist";
-  return runtime::loadFashionMnist(dir, split);
+namespace {
+/// Records as float features [N, D] and int32 labels [N].
+struct Data {
+  Tensor features;
+  Tensor labels;
+  std::string name;
+};
+} // namespace
+
+static llvm::Error dataError(const Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
 }
 
-/// Copies records `order[first, first + batch)` (images scaled to [0, 1])
-/// into `x` and their labels into `y`; records past the end are zeros.
-static void fillBatch(const runtime::Dataset &ds, ArrayRef<int64_t> order,
-                      int64_t first, Tensor &x, Tensor &y) {
+/// Flattens records to [N, D] floats; uint8 data (images) is scaled to
+/// [0, 1], the Fashion-MNIST convention.
+static llvm::Expected<Tensor> toFeatures(const Tensor &t, StringRef what) {
+  if (t.shape.empty())
+    return dataError(what + ": expected records along axis 0, got a scalar");
+  int64_t n = t.shape[0];
+  int64_t d = n ? t.getNumElements() / n : 0;
+  Tensor f = Tensor::zeros(DType::F32, {n, d});
+  float *out = f.data<float>();
+  for (int64_t i = 0, e = t.getNumElements(); i < e; ++i) {
+    switch (t.dtype) {
+    case DType::U8:
+      out[i] = t.data<uint8_t>()[i] / 255.0f;
+      break;
+    case DType::F32:
+      out[i] = t.data<float>()[i];
+      break;
+    case DType::F64:
+      out[i] = static_cast<float>(t.data<double>()[i]);
+      break;
+    default:
+      return dataError(what + ": features must be u8, f32 or f64, got " +
+                       runtime::getDTypeName(t.dtype));
+    }
+  }
+  return f;
+}
+
+static llvm::Expected<Tensor> toLabels(const Tensor &t, StringRef what) {
+  if (t.shape.size() != 1)
+    return dataError(what + ": labels must be one integer per record, got "
+                            "shape " +
+                     runtime::formatShape(t.shape));
+  Tensor l = Tensor::zeros(DType::I32, t.shape);
+  for (int64_t i = 0; i < t.shape[0]; ++i) {
+    int64_t v;
+    switch (t.dtype) {
+    case DType::U8:
+      v = t.data<uint8_t>()[i];
+      break;
+    case DType::I32:
+      v = t.data<int32_t>()[i];
+      break;
+    case DType::I64:
+      v = t.data<int64_t>()[i];
+      break;
+    default:
+      return dataError(what + ": labels must be u8, i32 or i64, got " +
+                       runtime::getDTypeName(t.dtype));
+    }
+    l.data<int32_t>()[i] = static_cast<int32_t>(v);
+  }
+  return l;
+}
+
+/// CSV: one record per line, features then the integer label.
+static llvm::Expected<Data> loadCsv(StringRef path) {
+  auto buf = llvm::MemoryBuffer::getFile(path);
+  if (!buf)
+    return dataError(path + ": cannot open: " + buf.getError().message());
+  SmallVector<StringRef> lines;
+  (*buf)->getBuffer().split(lines, '\n', -1, /*KeepEmpty=*/false);
+  std::vector<float> feats;
+  std::vector<int32_t> labels;
+  int64_t width = -1;
+  for (auto [i, line] : llvm::enumerate(lines)) {
+    line = line.trim();
+    if (line.empty())
+      continue;
+    SmallVector<StringRef> cells;
+    line.split(cells, ',');
+    if (width < 0)
+      width = cells.size();
+    if (static_cast<int64_t>(cells.size()) != width || width < 2)
+      return dataError(path + ":" + Twine(i + 1) + ": record " + Twine(i) +
+                       " has " + Twine(cells.size()) + " fields, expected " +
+                       Twine(std::max<int64_t>(width, 2)));
+    for (auto [j, cell] : llvm::enumerate(cells)) {
+      double v;
+      if (cell.trim().getAsDouble(v))
+        return dataError(path + ":" + Twine(i + 1) + ": record " + Twine(i) +
+                         ", field " + Twine(j + 1) + ": '" + cell.trim() +
+                         "' is not a number");
+      if (j + 1 == cells.size()) {
+        if (v != std::floor(v))
+          return dataError(path + ":" + Twine(i + 1) + ": record " +
+                           Twine(i) + ": label " + cell.trim() +
+                           " is not an integer");
+        labels.push_back(static_cast<int32_t>(v));
+      } else {
+        feats.push_back(static_cast<float>(v));
+      }
+    }
+  }
+  int64_t n = labels.size();
+  Data d{Tensor::zeros(DType::F32, {n, width - 1}),
+         Tensor::zeros(DType::I32, {n}), path.str()};
+  std::copy(feats.begin(), feats.end(), d.features.data<float>());
+  std::copy(labels.begin(), labels.end(), d.labels.data<int32_t>());
+  return d;
+}
+
+/// `fashion-mnist[:DIR]` (split train/test), `npy:FEATURES,LABELS` or
+/// `csv:FILE`.
+static llvm::Expected<Data> loadSpec(StringRef spec, StringRef split) {
+  auto [kind, rest] = spec.split(':');
+  if (kind == "fashion-mnist") {
+    StringRef dir = rest.empty() ? "/usr/share/datasets/fashion-mnist" : rest;
+    auto ds = runtime::loadFashionMnist(dir, split);
+    if (!ds)
+      return ds.takeError();
+    auto f = toFeatures(ds->images, dir);
+    if (!f)
+      return f.takeError();
+    auto l = toLabels(ds->labels, dir);
+    if (!l)
+      return l.takeError();
+    return Data{std::move(*f), std::move(*l), ("fashion-mnist " + split).str()};
+  }
+  if (kind == "npy") {
+    auto [fpath, lpath] = rest.split(',');
+    if (fpath.empty() || lpath.empty())
+      return dataError("--data=npy:FEATURES.npy,LABELS.npy needs both files");
+    auto ft = runtime::readNpy(fpath);
+    if (!ft)
+      return ft.takeError();
+    auto lt = runtime::readNpy(lpath);
+    if (!lt)
+      return lt.takeError();
+    auto f = toFeatures(*ft, fpath);
+    if (!f)
+      return f.takeError();
+    auto l = toLabels(*lt, lpath);
+    if (!l)
+      return l.takeError();
+    if (f->shape[0] != l->shape[0])
+      return dataError(fpath + " has " + Twine(f->shape[0]) + " records but " +
+                       lpath + " has " + Twine(l->shape[0]) + " labels");
+    return Data{std::move(*f), std::move(*l), rest.str()};
+  }
+  if (kind == "csv")
+    return loadCsv(rest);
+  return dataError("unknown dataset '" + spec +
+                   "' (known: fashion-mnist[:DIR], npy:FEATURES,LABELS, "
+                   "csv:FILE)");
+}
+
+/// Checks records against the model: features per record and label range.
+static llvm::Error checkData(const Data &d, const TensorSpec &input,
+                             int64_t classes) {
+  int64_t perRecord = 1;
+  for (int64_t e : ArrayRef<int64_t>(input.shape).drop_front())
+    perRecord *= e;
+  if (d.features.shape[1] != perRecord)
+    return dataError(d.name + ": records have " + Twine(d.features.shape[1]) +
+                     " features but the model's " + input.name + " (" +
+                     input.typeStr + ") takes " + Twine(perRecord) +
+                     " per record");
+  for (int64_t i = 0; i < d.labels.shape[0]; ++i) {
+    int32_t v = d.labels.data<int32_t>()[i];
+    if (v < 0 || v >= classes)
+      return dataError(d.name + ": record " + Twine(i) + ": label " +
+                       Twine(v) + " is out of range [0, " + Twine(classes) +
+                       ")");
+  }
+  return llvm::Error::success();
+}
+
+/// Copies records `order[first, first + batch)` into `x` and their labels
+/// into `y`; records past the end are zeros.
+static void fillBatch(const Data &ds, ArrayRef<int64_t> order, int64_t first,
+                      Tensor &x, Tensor &y) {
   int64_t batch = x.shape[0];
   int64_t perRecord = x.getNumElements() / batch;
-  const uint8_t *pixels = ds.images.data<uint8_t>();
-  const uint8_t *labels = ds.labels.data<uint8_t>();
+  const float *feats = ds.features.data<float>();
+  const int32_t *labels = ds.labels.data<int32_t>();
   float *xp = x.data<float>();
   int32_t *yp = y.data<int32_t>();
   for (int64_t i = 0; i < batch; ++i) {
@@ -144,8 +332,8 @@ static void fillBatch(const runtime::Dataset &ds, ArrayRef<int64_t> order,
       continue;
     }
     int64_t r = order[k];
-    for (int64_t j = 0; j < perRecord; ++j)
-      xp[i * perRecord + j] = pixels[r * perRecord + j] / 255.0f;
+    std::copy(feats + r * perRecord, feats + (r + 1) * perRecord,
+              xp + i * perRecord);
     yp[i] = labels[r];
   }
 }
@@ -161,7 +349,7 @@ struct EvalResult {
 /// Runs `entry` (logits) over the split; loss and accuracy on the host in
 /// double over the real records only (the last batch is zero-padded).
 static llvm::Expected<EvalResult> evaluate(JitModule &jit, StringRef entry,
-                                           const runtime::Dataset &ds,
+                                           const Data &ds,
                                            int64_t limit) {
   const EntrySpec *spec = jit.getEntry(entry);
   int64_t n = ds.labels.shape[0];
@@ -280,6 +468,55 @@ static LogicalResult writeModel(ModuleOp generated, StringRef path) {
   return success();
 }
 
+namespace {
+struct EpochRecord {
+  int epoch;
+  double trainLoss, trainAccuracy, testLoss, testAccuracy;
+};
+} // namespace
+
+/// Loss and accuracy curves through gnuplot (Debian's gnuplot-nox).
+static LogicalResult plotCurves(ArrayRef<EpochRecord> history, StringRef png) {
+  auto gnuplot = llvm::sys::findProgramByName("gnuplot");
+  if (!gnuplot) {
+    fail("--plot needs gnuplot (apt-get install gnuplot-nox)");
+    return failure();
+  }
+  SmallString<128> dataPath, scriptPath;
+  if (llvm::sys::fs::createTemporaryFile("qat-curves", "dat", dataPath) ||
+      llvm::sys::fs::createTemporaryFile("qat-curves", "gp", scriptPath)) {
+    fail("--plot: cannot create temporary files");
+    return failure();
+  }
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream d(dataPath, ec);
+    for (const EpochRecord &r : history)
+      d << r.epoch << " " << r.trainLoss << " " << r.testLoss << " "
+        << 100 * r.trainAccuracy << " " << 100 * r.testAccuracy << "\n";
+    llvm::raw_fd_ostream g(scriptPath, ec);
+    g << "set terminal png size 1000,400\nset output '" << png << "'\n"
+      << "set multiplot layout 1,2\nset xlabel 'epoch'\nset grid\n"
+      << "set title 'loss'\nplot '" << dataPath
+      << "' using 1:2 with linespoints title 'train', '' using 1:3 with "
+         "linespoints title 'test'\n"
+      << "set title 'accuracy (%)'\nplot '" << dataPath
+      << "' using 1:4 with linespoints title 'train', '' using 1:5 with "
+         "linespoints title 'test'\nunset multiplot\n";
+  }
+  std::string err;
+  int rc = llvm::sys::ExecuteAndWait(*gnuplot, {*gnuplot, scriptPath},
+                                     std::nullopt, {}, 0, 0, &err);
+  llvm::sys::fs::remove(dataPath);
+  llvm::sys::fs::remove(scriptPath);
+  if (rc != 0) {
+    fail("--plot: gnuplot failed: " + (err.empty() ? "exit code " + std::to_string(rc) : err));
+    return failure();
+  }
+  llvm::errs() << "wrote " << png << "\n";
+  return success();
+}
+
 static double learningRate(int epoch) {
   if (lrSchedule == "step")
     return lr * std::pow(lrGamma.getValue(), epoch / std::max(1, lrStep.getValue()));
@@ -294,12 +531,28 @@ int qat::runTrain(ModuleOp base) {
                 "' (known: constant, step, cosine)");
   if (epochs < 1)
     return fail("--epochs must be at least 1");
-  auto train = loadData("train");
+  // --resume continues from the model written by an earlier run.
+  OwningOpRef<ModuleOp> resumed;
+  if (resume && !output.empty() && llvm::sys::fs::exists(output)) {
+    resumed = parseSourceFile<ModuleOp>(output, base.getContext());
+    if (!resumed)
+      return fail("--resume: cannot read " + output);
+    base = *resumed;
+    llvm::errs() << "resuming from " << output << "\n";
+  }
+  auto train = loadSpec(data, "train");
   if (!train)
     return fail(llvm::toString(train.takeError()));
-  auto test = loadData("test");
-  if (!test)
-    return fail(llvm::toString(test.takeError()));
+  std::optional<Data> test;
+  StringRef testSpec = testData.empty() && StringRef(data).starts_with("fashion-mnist")
+                           ? StringRef(data)
+                           : StringRef(testData);
+  if (!testSpec.empty()) {
+    auto t = loadSpec(testSpec, "test");
+    if (!t)
+      return fail(llvm::toString(t.takeError()));
+    test = std::move(*t);
+  }
 
   if (resetOptimizer) {
     SmallVector<ParamOp> stale;
@@ -321,6 +574,12 @@ int qat::runTrain(ModuleOp base) {
   const EntrySpec *step = jit->getEntry("train_step");
   if (step->inputs.size() < 3 || step->inputs[1].dtype != DType::I32)
     return fail("@train_step must take images, labels and the learning rate");
+  int64_t classes = jit->getEntry("eval_step")->outputs[0].shape.back();
+  if (llvm::Error e = checkData(*train, step->inputs[0], classes))
+    return fail(llvm::toString(std::move(e)));
+  if (test)
+    if (llvm::Error e = checkData(*test, step->inputs[0], classes))
+      return fail(llvm::toString(std::move(e)));
   Tensor x = Tensor::zeros(DType::F32, step->inputs[0].shape);
   int64_t batch = x.shape[0];
   Tensor y = Tensor::zeros(DType::I32, {batch});
@@ -345,6 +604,7 @@ int qat::runTrain(ModuleOp base) {
       return fail(metrics + ": " + ec.message());
   }
   int64_t adamStep = 0;
+  std::vector<EpochRecord> history;
   for (int epoch = 0; epoch < epochs; ++epoch) {
     bool wantBn = freezeBnAfter >= 0 && epoch >= freezeBnAfter;
     bool wantObs = freezeObserversAfter >= 0 && epoch >= freezeObserversAfter;
@@ -417,18 +677,26 @@ int qat::runTrain(ModuleOp base) {
     double secs = std::chrono::duration<double>(
                       std::chrono::steady_clock::now() - start)
                       .count();
-    auto ev = evaluate(*jit, "eval_step", *test, maxEval);
-    if (!ev)
-      return fail(llvm::toString(ev.takeError()));
+    EvalResult evr;
+    evr.loss = evr.accuracy = NAN;
+    if (test) {
+      auto ev = evaluate(*jit, "eval_step", *test, maxEval);
+      if (!ev)
+        return fail(llvm::toString(ev.takeError()));
+      evr = *ev;
+    }
+    auto *ev = &evr;
     double trainLoss = lossSum / steps;
     double trainAcc = double(correct) / (steps * batch);
     llvm::outs() << "epoch " << epoch + 1 << ": train loss "
                  << llvm::format("%.4f", trainLoss) << " acc "
-                 << llvm::format("%.2f%%", 100 * trainAcc) << ", test loss "
-                 << llvm::format("%.4f", ev->loss) << " acc "
-                 << llvm::format("%.2f%%", 100 * ev->accuracy) << " ("
-                 << ev->count << " images), " << llvm::format("%.2f", secs)
-                 << " s\n";
+                 << llvm::format("%.2f%%", 100 * trainAcc);
+    if (test)
+      llvm::outs() << ", test loss " << llvm::format("%.4f", ev->loss)
+                   << " acc " << llvm::format("%.2f%%", 100 * ev->accuracy)
+                   << " (" << ev->count << " records)";
+    llvm::outs() << ", " << llvm::format("%.2f", secs) << " s\n";
+    history.push_back({epoch + 1, trainLoss, trainAcc, ev->loss, ev->accuracy});
     if (metricsOut)
       *metricsOut << "{\"epoch\": " << epoch + 1 << ", \"lr\": " << rate
                   << ", \"train_loss\": " << trainLoss
@@ -437,6 +705,9 @@ int qat::runTrain(ModuleOp base) {
                   << ", \"test_accuracy\": " << ev->accuracy
                   << ", \"seconds\": " << secs << "}\n";
   }
+  if (!plot.empty())
+    if (failed(plotCurves(history, plot)))
+      return 1;
   if (!output.empty()) {
     if (failed(readBackParams(*generated, *jit)) ||
         failed(writeModel(*generated, output)))
@@ -447,7 +718,7 @@ int qat::runTrain(ModuleOp base) {
 }
 
 int qat::runEval(ModuleOp module) {
-  auto ds = loadData(evalSplit);
+  auto ds = loadSpec(data, evalSplit);
   if (!ds)
     return fail(llvm::toString(ds.takeError()));
   if (failed(createEvalFunction(module, "forward", "eval_step")))
@@ -456,11 +727,15 @@ int qat::runEval(ModuleOp module) {
                                 {"eval_step"});
   if (!jit)
     return fail(llvm::toString(jit.takeError()));
+  int64_t classes = (*jit)->getEntry("eval_step")->outputs[0].shape.back();
+  if (llvm::Error e =
+          checkData(*ds, (*jit)->getEntry("eval_step")->inputs[0], classes))
+    return fail(llvm::toString(std::move(e)));
   auto ev = evaluate(**jit, "eval_step", *ds, maxEval);
   if (!ev)
     return fail(llvm::toString(ev.takeError()));
   llvm::outs() << evalSplit << ": loss " << llvm::format("%.4f", ev->loss)
                << ", accuracy " << llvm::format("%.2f%%", 100 * ev->accuracy)
-               << " (" << ev->count << " images)\n";
+               << " (" << ev->count << " records)\n";
   return 0;
 }
