@@ -44,7 +44,8 @@ def Qat_Dialect : Dialect {
     /// storage classes are complete).
     void registerAttributes();
   }];
-  let dependentDialects = ["::mlir::func::FuncDialect"];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::quant::QuantDialect"];
 }
 
 class Qat_Op<string mnemonic, list<Trait> traits = []>

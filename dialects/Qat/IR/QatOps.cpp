@@ -432,6 +432,8 @@ LogicalResult GlobalAvgPoolOp::verify() {
 
 LogicalResult FlattenOp::verify() {
   auto x = getInput().getType();
+  if (x.getElementType() != getType().getElementType())
+    return emitOpError("input and result element types differ");
   int64_t rank = x.getRank();
   if (rank == 0)
     return emitOpError("input must have rank >= 1");
@@ -462,6 +464,8 @@ LogicalResult FlattenOp::verify() {
 LogicalResult ReshapeOp::verify() {
   auto x = getInput().getType();
   auto y = getType();
+  if (x.getElementType() != y.getElementType())
+    return emitOpError("input and result element types differ");
   if (x.hasStaticShape() && y.hasStaticShape() &&
       x.getNumElements() != y.getNumElements())
     return emitOpError("cannot reshape ")
@@ -609,6 +613,86 @@ LogicalResult SumToShapeOp::verify() {
     return emitOpError("result shape ")
            << shapeStr(y.getShape()) << " does not broadcast to the input shape "
            << shapeStr(x.getShape());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Integer ops
+//===----------------------------------------------------------------------===//
+
+static quant::UniformQuantizedType getPerTensor(Type t) {
+  return dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(t));
+}
+
+LogicalResult QuantizeOp::verify() {
+  auto q = getPerTensor(getType());
+  if (!q)
+    return emitOpError("result must have a per-tensor !quant.uniform element "
+                       "type, got ")
+           << getType().getElementType();
+  if (!getInput().getType().getElementType().isF32() ||
+      !q.getExpressedType().isF32())
+    return emitOpError("quantizes f32 only");
+  if (getInput().getType().getShape() != getType().getShape())
+    return emitOpError("input and result shapes differ");
+  return success();
+}
+
+LogicalResult DequantizeOp::verify() {
+  auto q = getPerTensor(getInput().getType());
+  if (!q)
+    return emitOpError("input must have a per-tensor !quant.uniform element "
+                       "type, got ")
+           << getInput().getType().getElementType();
+  if (!getType().getElementType().isF32())
+    return emitOpError("dequantizes to f32 only");
+  if (getInput().getType().getShape() != getType().getShape())
+    return emitOpError("input and result shapes differ");
+  return success();
+}
+
+LogicalResult QLinearOp::verify() {
+  auto x = getInput().getType();
+  auto w = getWeight().getType();
+  auto y = getType();
+  auto qx = getPerTensor(x);
+  auto qy = getPerTensor(y);
+  if (!qx || !qy)
+    return emitOpError("input and result need per-tensor !quant.uniform types");
+  if (qx.getStorageTypeIntegralWidth() != 8 ||
+      qy.getStorageTypeIntegralWidth() != 8)
+    return emitOpError("input and result must be 8-bit");
+  if (x.getRank() != 2 || w.getRank() != 2 || y.getRank() != 2)
+    return emitOpError("operands must be [N, K], [C, K] and [N, C]");
+  if (x.getDimSize(1) != w.getDimSize(1) || w.getDimSize(0) != y.getDimSize(1) ||
+      x.getDimSize(0) != y.getDimSize(0))
+    return emitOpError("shapes do not match: x ")
+           << shapeStr(x.getShape()) << ", w " << shapeStr(w.getShape())
+           << ", y " << shapeStr(y.getShape());
+  Type we = w.getElementType();
+  if (auto pt = dyn_cast<quant::UniformQuantizedType>(we)) {
+    if (pt.getZeroPoint() != 0 || !pt.isSigned())
+      return emitOpError("weights must be signed and symmetric (zero point 0)");
+  } else if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(we)) {
+    if (pa.getQuantizedDimension() != 0 ||
+        static_cast<int64_t>(pa.getScales().size()) != w.getDimSize(0))
+      return emitOpError("per-channel weights must be quantized along axis 0 "
+                         "with one scale per output channel");
+    if (!pa.isSigned() || llvm::any_of(pa.getZeroPoints(),
+                                       [](int64_t z) { return z != 0; }))
+      return emitOpError("weights must be signed and symmetric (zero point 0)");
+  } else {
+    return emitOpError("weights need a !quant.uniform element type");
+  }
+  if (failed(checkShape(*this, "bias", getBias().getType(), {w.getDimSize(0)})))
+    return failure();
+  int64_t lo = static_cast<int64_t>(getClampMin());
+  int64_t hi = static_cast<int64_t>(getClampMax());
+  if (lo > hi || lo < qy.getStorageTypeMin() || hi > qy.getStorageTypeMax())
+    return emitOpError("clamp range [")
+           << lo << ", " << hi << "] must be ordered and inside the result's "
+           << "storage range [" << qy.getStorageTypeMin() << ", "
+           << qy.getStorageTypeMax() << "]";
   return success();
 }
 

@@ -10,6 +10,7 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 
 #include "Qat/IR/QatAttrs.h"
 #include "Qat/IR/QatDialect.h"

@@ -353,10 +353,10 @@ def Qat_FlattenOp : Qat_Op<"flatten", [Pure]> {
         : tensor<1x64x5x5xf32> -> tensor<1x1600xf32>
     ```
   }];
-  let arguments = (ins Qat_FloatTensor:$input,
+  let arguments = (ins AnyRankedTensor:$input,
                        DefaultValuedAttr<I64Attr, "1">:$start_dim,
                        DefaultValuedAttr<I64Attr, "-1">:$end_dim);
-  let results = (outs Qat_FloatTensor:$result);
+  let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
 }
@@ -365,13 +365,14 @@ def Qat_ReshapeOp : Qat_Op<"reshape", [Pure]> {
   let summary = "reshape to the result type, same number of elements";
   let description = [{
     Row-major reshape (torch.reshape, ONNX Reshape with a constant shape).
+    Like `flatten`, it also reshapes quantized tensors of the int8 graph.
 
     ```mlir
     %y = qat.reshape %x : tensor<2x8xf32> -> tensor<4x4xf32>
     ```
   }];
-  let arguments = (ins Qat_FloatTensor:$input);
-  let results = (outs Qat_FloatTensor:$result);
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
 }
@@ -586,5 +587,6 @@ def Qat_DequantStubOp : Qat_Op<"dequant_stub", [Pure, SameOperandsAndResultType]
 }
 
 include "Qat/IR/QatTrainOps.td"
+include "Qat/IR/QatIntOps.td"
 
 #endif // QAT_DIALECT_QATOPS_TD

@@ -16,6 +16,10 @@ void populatePoolAndShapePatterns(RewritePatternSet &patterns);
 void populateLossPatterns(RewritePatternSet &patterns);
 void populateQuantPatterns(RewritePatternSet &patterns);
 void populateTrainPatterns(RewritePatternSet &patterns, bool im2col);
+void populateIntPatterns(RewritePatternSet &patterns,
+                         const TypeConverter &converter);
+/// Quantized tensors become tensors of their storage type.
+void addQuantTypeConversions(TypeConverter &converter);
 
 using BodyBuilder = function_ref<Value(OpBuilder &, Location, ValueRange)>;
 

@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include <limits>
@@ -38,6 +39,13 @@ static Value padForWindow(OpBuilder &b, Location loc, Value x,
   auto padType = RankedTensorType::get(shape, t.getElementType());
   return padConstant(b, loc, padType, x, lo, hi,
                      floatConst(b, loc, t.getElementType(), padValue));
+}
+
+/// Quantized tensors (the int8 graph) are reshaped as their storage.
+static RankedTensorType toStorageType(RankedTensorType t) {
+  if (auto q = dyn_cast<quant::QuantizedType>(t.getElementType()))
+    return t.clone(q.getStorageType());
+  return t;
 }
 
 static LogicalResult requireStaticSpatial(Operation *op, RankedTensorType t,
@@ -244,7 +252,7 @@ struct FlattenLowering : OpConversionPattern<FlattenOp> {
     for (int64_t d = end + 1; d < rank; ++d)
       reassoc.push_back({d});
     rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
-        op, op.getType(), adaptor.getInput(), reassoc);
+        op, toStorageType(op.getType()), adaptor.getInput(), reassoc);
     return success();
   }
 };
@@ -255,7 +263,7 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
   matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     rewriter.replaceOp(op, reshapeTo(rewriter, op.getLoc(), adaptor.getInput(),
-                                     op.getType()));
+                                     toStorageType(op.getType())));
     return success();
   }
 };

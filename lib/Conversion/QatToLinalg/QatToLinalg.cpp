@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
@@ -429,8 +430,12 @@ struct ConvertQatToLinalgPass
                            memref::MemRefDialect, tensor::TensorDialect,
                            func::FuncDialect>();
     target.addLegalOp<ModuleOp>();
+    target.addIllegalDialect<quant::QuantDialect>();
+    TypeConverter converter;
+    addQuantTypeConversions(converter);
     RewritePatternSet patterns(ctx);
     populateQatToLinalgConversionPatterns(patterns, im2col);
+    populateIntPatterns(patterns, converter);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

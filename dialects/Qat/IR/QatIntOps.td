@@ -1,0 +1,77 @@
+//===- QatIntOps.td - the integer (converted) graph --------*- tablegen -*-===//
+//
+// Ops of the int8 graph --qat-convert produces. Values carry upstream
+// `!quant.uniform` element types (the ecosystem's convention); every op's
+// integer semantics is NUMERICS.md's, with one scalar C++ reference
+// (qat/Runtime/IntReference.h) that every lowering reproduces bit-exactly.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QAT_DIALECT_QATINTOPS_TD
+#define QAT_DIALECT_QATINTOPS_TD
+
+include "mlir/Dialect/Quant/IR/QuantBase.td"
+
+def Qat_QuantTensor : RankedTensorOf<[quant_QuantizedType]>;
+
+def Qat_QuantizeOp : Qat_Op<"quantize", [Pure]> {
+  let summary = "float to a per-tensor uniform quantized type";
+  let description = [{
+    `q = clamp(roundeven(x * (1 / s)) + zp, qmin, qmax)` with `1 / s` in
+    float32 (NUMERICS.md), `s`, `zp` and the storage range from the result
+    type. Unlike upstream `quant.qcast` lowered by `lower-quant-ops`, this
+    rounds half to even instead of truncating.
+
+    ```mlir
+    %q = qat.quantize %x : tensor<64x784xf32> -> tensor<64x784x!quant.uniform<u8:f32, 0.0078125:0>>
+    ```
+  }];
+  let arguments = (ins Qat_FloatTensor:$input);
+  let results = (outs Qat_QuantTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Qat_DequantizeOp : Qat_Op<"dequantize", [Pure]> {
+  let summary = "per-tensor uniform quantized type to float: (q - zp) * s";
+  let description = [{
+    ```mlir
+    %y = qat.dequantize %q : tensor<64x10x!quant.uniform<u8:f32, 0.25:12>> -> tensor<64x10xf32>
+    ```
+  }];
+  let arguments = (ins Qat_QuantTensor:$input);
+  let results = (outs Qat_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Qat_QLinearOp : Qat_Op<"qlinear", [Pure]> {
+  let summary = "int8 fully connected layer with requantization";
+  let description = [{
+    NUMERICS.md's integer inference, all qparams read from the types:
+    `acc[n, c] = sum_k (q_x[n, k] - zp_x) * q_w[c, k] + bias[c]` in int32
+    (the zero-point term is a per-channel constant, `zp_x * sum_k q_w`),
+    `M[c] = float(s_x) * float(s_w[c]) / float(s_y)` in float32 in that
+    order, `q_y = clamp(roundeven(float(acc) * M[c]) + zp_y, clamp_min,
+    clamp_max)`, no FMA contraction. `clamp_min`/`clamp_max` are the output
+    storage range narrowed by a fused ReLU/ReLU6. Weights are symmetric
+    (zero point 0) per tensor or per output channel (axis 0).
+
+    ```mlir
+    %y = qat.qlinear %x, %w, %b {clamp_min = 3 : i64, clamp_max = 255 : i64}
+        : (tensor<64x784x!quant.uniform<u8:f32, 0.0078:3>>,
+           tensor<256x784x!quant.uniform<i8:f32:0, {0.01, ...}>>, tensor<256xi32>)
+        -> tensor<64x256x!quant.uniform<u8:f32, 0.05:3>>
+    ```
+  }];
+  let arguments = (ins Qat_QuantTensor:$input, Qat_QuantTensor:$weight,
+                       RankedTensorOf<[I32]>:$bias, I64Attr:$clamp_min,
+                       I64Attr:$clamp_max);
+  let results = (outs Qat_QuantTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight `,` $bias attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // QAT_DIALECT_QATINTOPS_TD

@@ -1,0 +1,41 @@
+//===- IntReference.h - the reference semantics of the int8 graph -*- C++ -*-===//
+//
+// NUMERICS.md promise 2: the int8 graph has ONE reference semantics, this
+// scalar implementation. Every lowering of the integer ops (generic, x86,
+// ARM) must reproduce it bit-exactly on every element; tests compare them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QAT_RUNTIME_INTREFERENCE_H
+#define QAT_RUNTIME_INTREFERENCE_H
+
+#include <cstdint>
+
+namespace mlir::qat::runtime {
+
+/// q = clamp(nearbyint(x * (1.0f / s)) + zp, qmin, qmax), in float32; NaN
+/// quantizes to qmin.
+int32_t quantizeValue(float x, float scale, int32_t zeroPoint, int64_t qmin,
+                      int64_t qmax);
+
+/// (q - zp) * s in float32.
+float dequantizeValue(int32_t q, float scale, int32_t zeroPoint);
+
+/// M = float(s_x) * float(s_w) / float(s_y), in that order, in float32.
+float requantMultiplier(float sx, float sw, float sy);
+
+/// clamp(nearbyint(float(acc) * m) + zp, lo, hi), in float32, then to int.
+int32_t requantize(int32_t acc, float m, int32_t zeroPoint, int64_t lo,
+                   int64_t hi);
+
+/// qlinear: y[n, c] = requantize(sum_k (x[n, k] - zpX) * w[c, k] + bias[c],
+/// M[c], zpY, lo, hi). Integer values are passed widened to int32; `scalesW`
+/// has one scale per output channel (per-tensor: all equal).
+void qlinearReference(const int32_t *x, int64_t n, int64_t k, int32_t zpX,
+                      float scaleX, const int32_t *w, const float *scalesW,
+                      int64_t channels, const int32_t *bias, float scaleY,
+                      int32_t zpY, int64_t lo, int64_t hi, int32_t *y);
+
+} // namespace mlir::qat::runtime
+
+#endif // QAT_RUNTIME_INTREFERENCE_H
