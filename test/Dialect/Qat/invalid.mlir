@@ -1059,7 +1059,7 @@ func.func @flatten_result_rank(%x: tensor<2x3x4xf32>) -> tensor<24xf32> {
 // -----
 
 func.func @flatten_mixed_floats(%x: tensor<2x3x4xf32>) -> tensor<2x12xf16> {
-  // expected-error @+1 {{'qat.flatten' op mixes float element types 'f32' and 'f16'}}
+  // expected-error @+1 {{'qat.flatten' op input and result element types differ}}
   %y = qat.flatten %x : tensor<2x3x4xf32> -> tensor<2x12xf16>
   return %y : tensor<2x12xf16>
 }
@@ -1083,7 +1083,7 @@ func.func @reshape_two_dynamic(%x: tensor<?x8xf32>) -> tensor<?x?xf32> {
 // -----
 
 func.func @reshape_mixed_floats(%x: tensor<2x8xf32>) -> tensor<16xf16> {
-  // expected-error @+1 {{'qat.reshape' op mixes float element types 'f32' and 'f16'}}
+  // expected-error @+1 {{'qat.reshape' op input and result element types differ}}
   %y = qat.reshape %x : tensor<2x8xf32> -> tensor<16xf16>
   return %y : tensor<16xf16>
 }
@@ -1367,4 +1367,36 @@ func.func @fake_quant_f16(%x: tensor<4xf16>, %s: tensor<1xf32>, %z: tensor<1xi32
   // expected-error @+1 {{'qat.fake_quant' op input must be f32 (the numerics contract is float32), got 'f16'}}
   %y = qat.fake_quant %x, %s, %z {spec = #qat.qspec<dtype = i8, qmin = -128, qmax = 127>} : (tensor<4xf16>, tensor<1xf32>, tensor<1xi32>) -> tensor<4xf16>
   return %y : tensor<4xf16>
+}
+
+// -----
+
+func.func @quantize_per_axis(%x: tensor<2x3xf32>) -> tensor<2x3x!quant.uniform<i8:f32:1, {0.1, 0.2, 0.3}>> {
+  // expected-error @+1 {{'qat.quantize' op result must have a per-tensor !quant.uniform element type}}
+  %q = qat.quantize %x : tensor<2x3xf32> -> tensor<2x3x!quant.uniform<i8:f32:1, {0.1, 0.2, 0.3}>>
+  return %q : tensor<2x3x!quant.uniform<i8:f32:1, {0.1, 0.2, 0.3}>>
+}
+
+// -----
+
+func.func @qlinear_affine_weight(%x: tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, %w: tensor<4x3x!quant.uniform<i8:f32, 0.1:2>>, %b: tensor<4xi32>) -> tensor<2x4x!quant.uniform<u8:f32, 0.1:3>> {
+  // expected-error @+1 {{'qat.qlinear' op weights must be signed and symmetric (zero point 0)}}
+  %y = qat.qlinear %x, %w, %b {clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, tensor<4x3x!quant.uniform<i8:f32, 0.1:2>>, tensor<4xi32>) -> tensor<2x4x!quant.uniform<u8:f32, 0.1:3>>
+  return %y : tensor<2x4x!quant.uniform<u8:f32, 0.1:3>>
+}
+
+// -----
+
+func.func @qlinear_clamp(%x: tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, %w: tensor<4x3x!quant.uniform<i8:f32, 0.1>>, %b: tensor<4xi32>) -> tensor<2x4x!quant.uniform<u8:f32, 0.1:3>> {
+  // expected-error @+1 {{'qat.qlinear' op clamp range [0, 300] must be ordered and inside the result's storage range [0, 255]}}
+  %y = qat.qlinear %x, %w, %b {clamp_min = 0 : i64, clamp_max = 300 : i64} : (tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, tensor<4x3x!quant.uniform<i8:f32, 0.1>>, tensor<4xi32>) -> tensor<2x4x!quant.uniform<u8:f32, 0.1:3>>
+  return %y : tensor<2x4x!quant.uniform<u8:f32, 0.1:3>>
+}
+
+// -----
+
+func.func @qlinear_shapes(%x: tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, %w: tensor<4x5x!quant.uniform<i8:f32, 0.1>>, %b: tensor<4xi32>) -> tensor<2x4x!quant.uniform<u8:f32, 0.1:3>> {
+  // expected-error @+1 {{'qat.qlinear' op shapes do not match: x [2, 3], w [4, 5], y [2, 4]}}
+  %y = qat.qlinear %x, %w, %b {clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, tensor<4x5x!quant.uniform<i8:f32, 0.1>>, tensor<4xi32>) -> tensor<2x4x!quant.uniform<u8:f32, 0.1:3>>
+  return %y : tensor<2x4x!quant.uniform<u8:f32, 0.1:3>>
 }
