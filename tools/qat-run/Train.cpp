@@ -16,6 +16,7 @@
 #include "qat/Transforms/TrainStep.h"
 
 #include "Qat/IR/QatOps.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
@@ -44,19 +45,30 @@ cl::SubCommand qat::trainCommand("train", "Fine-tune a model (float or "
                                           "prepared) with the generated "
                                           "training step");
 cl::SubCommand qat::evalCommand("eval", "Report test loss and accuracy");
+cl::SubCommand qat::compareCommand(
+    "compare", "Compare two models' outputs (e.g. fake-quant vs int8) element "
+               "by element on a dataset");
 
 static cl::OptionCategory trainCat("qat-run train/eval options");
 static cl::opt<std::string> model(cl::Positional, cl::desc("<model.mlir>"),
                                   cl::Required, cl::sub(qat::trainCommand),
-                                  cl::sub(qat::evalCommand), cl::cat(trainCat));
+                                  cl::sub(qat::evalCommand),
+                                  cl::sub(qat::compareCommand), cl::cat(trainCat));
+static cl::opt<std::string> otherModel(cl::Positional,
+                                       cl::desc("<other-model.mlir>"),
+                                       cl::Required,
+                                       cl::sub(qat::compareCommand),
+                                       cl::cat(trainCat));
 static cl::opt<std::string>
     data("data",
          cl::desc("Dataset: fashion-mnist[:DIR], npy:FEATURES.npy,LABELS.npy "
                   "or csv:FILE (features, then the integer label)"),
          cl::init("fashion-mnist"), cl::sub(qat::trainCommand),
-         cl::sub(qat::evalCommand), cl::cat(trainCat));
+         cl::sub(qat::evalCommand), cl::sub(qat::compareCommand),
+         cl::cat(trainCat));
 static cl::opt<std::string> evalSplit("split", cl::desc("eval: train or test"),
                                       cl::init("test"), cl::sub(qat::evalCommand),
+                                      cl::sub(qat::compareCommand),
                                       cl::cat(trainCat));
 static cl::opt<std::string> output("o", cl::desc("Write the trained model here"),
                                    cl::sub(qat::trainCommand), cl::cat(trainCat));
@@ -103,7 +115,8 @@ static cl::opt<int64_t> maxEval("max-eval",
                                 cl::desc("Evaluate on at most this many "
                                          "records"),
                                 cl::init(-1), cl::sub(qat::trainCommand),
-                                cl::sub(qat::evalCommand), cl::cat(trainCat));
+                                cl::sub(qat::evalCommand),
+                                cl::sub(qat::compareCommand), cl::cat(trainCat));
 static cl::opt<bool> resetOptimizer(
     "reset-optimizer",
     cl::desc("Start with fresh optimizer state (momentum buffers, Adam "
@@ -737,5 +750,96 @@ int qat::runEval(ModuleOp module) {
   llvm::outs() << evalSplit << ": loss " << llvm::format("%.4f", ev->loss)
                << ", accuracy " << llvm::format("%.2f%%", 100 * ev->accuracy)
                << " (" << ev->count << " records)\n";
+  return 0;
+}
+
+/// The output scale of a model whose @forward ends in qat.dequantize (the
+/// int8 graph), for reporting differences in quantization steps.
+static std::optional<double> outputScale(ModuleOp module) {
+  auto f = module.lookupSymbol<func::FuncOp>("forward");
+  if (!f)
+    return std::nullopt;
+  std::optional<double> scale;
+  f.walk([&](func::ReturnOp ret) {
+    if (auto d = ret.getOperand(0).getDefiningOp<DequantizeOp>())
+      if (auto q = dyn_cast<quant::UniformQuantizedType>(
+              d.getInput().getType().getElementType()))
+        scale = q.getScale();
+  });
+  return scale;
+}
+
+int qat::runCompare(ModuleOp a) {
+  OwningOpRef<ModuleOp> b = parseSourceFile<ModuleOp>(otherModel, a.getContext());
+  if (!b)
+    return 1;
+  auto ds = loadSpec(data, evalSplit);
+  if (!ds)
+    return fail(llvm::toString(ds.takeError()));
+  std::optional<double> step = outputScale(*b);
+  if (!step)
+    step = outputScale(a);
+  std::unique_ptr<JitModule> jits[2];
+  ModuleOp mods[2] = {a, *b};
+  for (int i = 0; i < 2; ++i) {
+    if (failed(createEvalFunction(mods[i], "forward", "eval_step")))
+      return 1;
+    auto jit = JitModule::compile(OwningOpRef<ModuleOp>(mods[i].clone()),
+                                  {"eval_step"});
+    if (!jit)
+      return fail(llvm::toString(jit.takeError()));
+    jits[i] = std::move(*jit);
+  }
+  const EntrySpec *ea = jits[0]->getEntry("eval_step");
+  const EntrySpec *eb = jits[1]->getEntry("eval_step");
+  if (ea->inputs[0].shape != eb->inputs[0].shape ||
+      ea->outputs[0].shape != eb->outputs[0].shape)
+    return fail("the models' @forward signatures differ: " +
+                ea->inputs[0].typeStr + " -> " + ea->outputs[0].typeStr +
+                " vs " + eb->inputs[0].typeStr + " -> " + eb->outputs[0].typeStr);
+  int64_t n = ds->labels.shape[0];
+  if (maxEval >= 0)
+    n = std::min(n, maxEval.getValue());
+  SmallVector<int64_t> order = llvm::to_vector(llvm::seq<int64_t>(0, n));
+  Tensor x = Tensor::zeros(DType::F32, ea->inputs[0].shape);
+  int64_t batch = x.shape[0];
+  Tensor y = Tensor::zeros(DType::I32, {batch});
+  int64_t elements = 0, different = 0, agree = 0, records = 0;
+  double maxDiff = 0;
+  for (int64_t first = 0; first < n; first += batch) {
+    fillBatch(*ds, order, first, x, y);
+    auto oa = jits[0]->run("eval_step", {&x});
+    auto ob = jits[1]->run("eval_step", {&x});
+    if (!oa || !ob)
+      return fail(llvm::toString(oa ? ob.takeError() : oa.takeError()));
+    const Tensor &ta = (*oa)[0], &tb = (*ob)[0];
+    int64_t classes = ta.shape.back();
+    for (int64_t i = 0; i < batch && first + i < n; ++i) {
+      const float *ra = ta.data<float>() + i * classes;
+      const float *rb = tb.data<float>() + i * classes;
+      int64_t aa = 0, ab = 0;
+      for (int64_t c = 0; c < classes; ++c) {
+        ++elements;
+        double d = std::fabs(double(ra[c]) - double(rb[c]));
+        different += ra[c] != rb[c];
+        maxDiff = std::max(maxDiff, d);
+        if (ra[c] > ra[aa])
+          aa = c;
+        if (rb[c] > rb[ab])
+          ab = c;
+      }
+      agree += aa == ab;
+      ++records;
+    }
+  }
+  llvm::outs() << "compared " << elements << " output elements of " << records
+               << " records: " << different << " differ, largest difference "
+               << llvm::format("%.6g", maxDiff);
+  if (step)
+    llvm::outs() << " (" << llvm::format("%.3g", maxDiff / *step)
+                 << " quantization steps of " << llvm::format("%.6g", *step)
+                 << ")";
+  llvm::outs() << ", argmax agreement " << agree << "/" << records << " ("
+               << llvm::format("%.3f%%", 100.0 * agree / records) << ")\n";
   return 0;
 }

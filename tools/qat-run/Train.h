@@ -10,6 +10,9 @@ namespace mlir::qat {
 extern llvm::cl::SubCommand trainCommand;
 extern llvm::cl::SubCommand evalCommand;
 extern llvm::cl::SubCommand gradcheckCommand;
+extern llvm::cl::SubCommand compareCommand;
+/// `qat-run compare A B`: element-by-element agreement of two models.
+int runCompare(ModuleOp model);
 
 /// The model path given to `qat-run gradcheck`.
 std::string getGradcheckModelPath();

@@ -219,7 +219,7 @@ int main(int argc, char **argv) {
   context.loadAllAvailableDialects();
 
   // Parse with a source manager so errors carry file:line:col.
-  bool subcommand = trainCommand || evalCommand;
+  bool subcommand = trainCommand || evalCommand || compareCommand;
   std::string path = subcommand ? getModelPathOfSubcommand()
                      : gradcheckCommand ? getGradcheckModelPath()
                                         : modelFile;
@@ -241,6 +241,8 @@ int main(int argc, char **argv) {
     return runEval(*module);
   if (gradcheckCommand)
     return runGradcheck(*module);
+  if (compareCommand)
+    return runCompare(*module);
 
   auto jit = JitModule::compile(std::move(module), {entryName.getValue()});
   if (!jit)

@@ -154,4 +154,36 @@ def GenerateTrainStep : Pass<"qat-generate-train-step", "ModuleOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def Convert : Pass<"qat-convert", "ModuleOp"> {
+  let summary = "Convert a trained fake-quant model to the int8 graph";
+  let description = [{
+    PyTorch's `convert`: freezes every observer (its qparams are computed
+    with the one qparams function, so they are bit for bit the ones training
+    used), quantizes weights to int8 parameters (`<op>.weight_q`) and biases
+    to int32 at scale `s_x * s_w[c]` (`<op>.bias_q`), fuses a following
+    ReLU/ReLU6 into the output clamp, and rewrites `@forward` on
+    `!quant.uniform` types: `qat.quantize` where float values enter,
+    `qat.qlinear` for linear layers, `qat.dequantize` where they leave.
+    Parameters that only the fake-quant graph used are removed.
+
+    Checks that the int32 accumulator cannot overflow
+    (`K * max|q_x - zp_x| * max|q_w| <= 2^31 - 1`) and reports the op
+    otherwise.
+
+    Supported today: linear (+ReLU/ReLU6), flatten, reshape and the stubs;
+    other ops are reported with their location.
+
+    ```mlir
+    %xq = qat.quantize %x : tensor<64x784xf32> -> tensor<64x784x!quant.uniform<u8:f32, 0.0078:0>>
+    %y = qat.qlinear %xq, %w, %b {clamp_min = 0 : i64, clamp_max = 127 : i64} : ...
+    ```
+  }];
+  let options = [
+    Option<"entry", "entry", "std::string", /*default=*/"\"forward\"",
+           "The model function to convert">
+  ];
+  let dependentDialects = ["::mlir::qat::QatDialect",
+                           "::mlir::quant::QuantDialect"];
+}
+
 #endif // QAT_TRANSFORMS_PASSES_TD
