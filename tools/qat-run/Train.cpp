@@ -761,7 +761,10 @@ static std::optional<double> outputScale(ModuleOp module) {
     return std::nullopt;
   std::optional<double> scale;
   f.walk([&](func::ReturnOp ret) {
-    if (auto d = ret.getOperand(0).getDefiningOp<DequantizeOp>())
+    Value v = ret.getOperand(0);
+    if (auto stub = v.getDefiningOp<DequantStubOp>())
+      v = stub.getInput();
+    if (auto d = v.getDefiningOp<DequantizeOp>())
       if (auto q = dyn_cast<quant::UniformQuantizedType>(
               d.getInput().getType().getElementType()))
         scale = q.getScale();
