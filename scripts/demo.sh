@@ -4,7 +4,9 @@
 #   Fashion-MNIST in float (3 epochs), fuse + prepare it for QAT (x86
 #   preset) and fine-tune it with fake-quant (2 epochs) -- the A1 recipe of
 #   ../shared/BENCHMARKS.md -- and report accuracy and time.
-# Convert to int8 and the AOT compile are the next milestones (issues 5, 6).
+#   Then convert it to the int8 graph, run that under the JIT, and compare
+#   it with the fake-quant model element by element.
+# The AOT compile (qat-compile) is the next milestone (issue 6).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh qat-opt qat-run
@@ -29,7 +31,12 @@ echo "== QAT fine-tuning: 2 epochs (fresh optimizer, as PyTorch's recipe) =="
   --momentum=0.9 --seed=1 --reset-optimizer --metrics="$OUT/m1.qat.jsonl" \
   -o "$OUT/m1.qat.mlir"
 
+echo "== convert to int8 =="
+"$BIN/qat-opt" "$OUT/m1.qat.mlir" --qat-convert -o "$OUT/m1.int8.mlir"
+
 echo "== report =="
 echo -n "float model, "; "$BIN/qat-run" eval "$OUT/m1.float.mlir"
 echo -n "QAT model (fake-quant, observers frozen), "; "$BIN/qat-run" eval "$OUT/m1.qat.mlir"
-echo "trained models and per-epoch metrics are in $OUT/"
+echo -n "int8 model, "; "$BIN/qat-run" eval "$OUT/m1.int8.mlir"
+echo -n "fake-quant vs int8: "; "$BIN/qat-run" compare "$OUT/m1.qat.mlir" "$OUT/m1.int8.mlir"
+echo "models and per-epoch metrics are in $OUT/"
