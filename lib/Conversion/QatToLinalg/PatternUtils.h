@@ -89,6 +89,15 @@ Value buildIm2col(OpBuilder &b, Location loc, Value xpad,
                   ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
                   ArrayRef<int64_t> dilation, ArrayRef<int64_t> outHW);
 
+/// The divisor of every avg_pool2d output position ([OH, OW] constant),
+/// PyTorch's: the window clipped to the padded input, or with
+/// `countIncludePad = false` to the input itself. Pads are
+/// [top, left, bottom, right].
+Value avgPoolDivisor(OpBuilder &b, Location loc, Type elt,
+                     ArrayRef<int64_t> inHW, ArrayRef<int64_t> outHW,
+                     ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                     ArrayRef<int64_t> pads, bool countIncludePad);
+
 /// Number of elements of `value` along `axes`, as a float of `floatType`
 /// (reads dynamic extents at run time).
 Value countAlong(OpBuilder &b, Location loc, Value value,

@@ -107,30 +107,11 @@ struct AvgPoolLowering : OpConversionPattern<AvgPool2dOp> {
         rewriter, loc, TypeRange{type}, ValueRange{x, window}, ValueRange{init},
         rewriter.getI64TensorAttr(strides), rewriter.getI64TensorAttr({1, 1}));
 
-    // The divisor depends only on the output position; PyTorch counts the
-    // window clipped to the explicitly padded input (count_include_pad) or
-    // to the input itself. Shapes are static, so it is a constant.
-    int64_t oh = type.getDimSize(2), ow = type.getDimSize(3);
-    int64_t h = inType.getDimSize(2), w = inType.getDimSize(3);
-    bool includePad = op.getCountIncludePad();
-    Type elt = type.getElementType();
-    SmallVector<Attribute> divisor;
-    for (int64_t i = 0; i < oh; ++i)
-      for (int64_t j = 0; j < ow; ++j) {
-        auto extent = [&](int64_t o, int64_t axis, int64_t in) {
-          int64_t start = o * strides[axis] - pads[axis];
-          int64_t end = std::min(start + kernel[axis], in + pads[axis + 2]);
-          int64_t size = end - start;
-          if (!includePad)
-            size = std::min(end, in) - std::max<int64_t>(start, 0);
-          return size;
-        };
-        divisor.push_back(rewriter.getFloatAttr(
-            elt, static_cast<double>(extent(i, 0, h) * extent(j, 1, w))));
-      }
-    auto divType = RankedTensorType::get({oh, ow}, elt);
-    Value div = arith::ConstantOp::create(
-        rewriter, loc, DenseElementsAttr::get(divType, divisor));
+    Value div = avgPoolDivisor(
+        rewriter, loc, type.getElementType(),
+        {inType.getDimSize(2), inType.getDimSize(3)},
+        {type.getDimSize(2), type.getDimSize(3)}, kernel, strides, pads,
+        op.getCountIncludePad());
     MLIRContext *ctx = rewriter.getContext();
     AffineMap id = AffineMap::getMultiDimIdentityMap(4, ctx);
     AffineMap hw = AffineMap::get(

@@ -280,6 +280,31 @@ Value lowering::buildIm2col(OpBuilder &b, Location loc, Value xpad,
   return tensor::CollapseShapeOp::create(b, loc, col6, merge);
 }
 
+Value lowering::avgPoolDivisor(OpBuilder &b, Location loc, Type elt,
+                               ArrayRef<int64_t> inHW, ArrayRef<int64_t> outHW,
+                               ArrayRef<int64_t> kernel,
+                               ArrayRef<int64_t> strides,
+                               ArrayRef<int64_t> pads, bool countIncludePad) {
+  // PyTorch counts the window clipped to the explicitly padded input
+  // (count_include_pad) or to the input itself.
+  auto extent = [&](int64_t o, int64_t axis) {
+    int64_t in = inHW[axis];
+    int64_t start = o * strides[axis] - pads[axis];
+    int64_t end = std::min(start + kernel[axis], in + pads[axis + 2]);
+    if (!countIncludePad)
+      return std::min(end, in) - std::max<int64_t>(start, 0);
+    return end - start;
+  };
+  SmallVector<Attribute> divisor;
+  for (int64_t i = 0; i < outHW[0]; ++i)
+    for (int64_t j = 0; j < outHW[1]; ++j)
+      divisor.push_back(
+          b.getFloatAttr(elt, double(extent(i, 0) * extent(j, 1))));
+  auto type = RankedTensorType::get({outHW[0], outHW[1]}, elt);
+  return arith::ConstantOp::create(b, loc,
+                                   DenseElementsAttr::get(type, divisor));
+}
+
 Value lowering::countAlong(OpBuilder &b, Location loc, Value value,
                          ArrayRef<int64_t> axes, Type floatType) {
   auto t = cast<RankedTensorType>(value.getType());

@@ -457,13 +457,6 @@ struct SumToShapeLowering : OpConversionPattern<SumToShapeOp> {
   }
 };
 
-/// PyTorch-compatible window output size / divisor helpers for the pools.
-struct PoolGeometry {
-  SmallVector<int64_t, 2> kernel, strides, dilation;
-  SmallVector<int64_t, 4> pads;
-  int64_t h, w, oh, ow;
-};
-
 struct MaxPoolGradLowering : OpConversionPattern<MaxPool2dGradOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -595,24 +588,8 @@ struct AvgPoolGradLowering : OpConversionPattern<AvgPool2dGradOp> {
     int64_t n = xType.getDimSize(0), c = xType.getDimSize(1);
     int64_t h = xType.getDimSize(2), w = xType.getDimSize(3);
     int64_t oh = dyType.getDimSize(2), ow = dyType.getDimSize(3);
-    bool includePad = op.getCountIncludePad();
-    // The forward's divisor per output position (see AvgPoolLowering).
-    SmallVector<Attribute> divisor;
-    for (int64_t i = 0; i < oh; ++i)
-      for (int64_t j = 0; j < ow; ++j) {
-        auto extent = [&](int64_t o, int64_t axis, int64_t in) {
-          int64_t start = o * s[axis] - pads[axis];
-          int64_t end = std::min(start + k[axis], in + pads[axis + 2]);
-          if (!includePad)
-            return std::min(end, in) - std::max<int64_t>(start, 0);
-          return end - start;
-        };
-        divisor.push_back(rewriter.getFloatAttr(
-            elt, double(extent(i, 0, h) * extent(j, 1, w))));
-      }
-    Value div = arith::ConstantOp::create(
-        rewriter, loc,
-        DenseElementsAttr::get(RankedTensorType::get({oh, ow}, elt), divisor));
+    Value div = avgPoolDivisor(rewriter, loc, elt, {h, w}, {oh, ow}, k, s,
+                               pads, op.getCountIncludePad());
     SmallVector<AffineExpr> e(6);
     bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
     auto map6 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(6, 0, r, ctx); };
