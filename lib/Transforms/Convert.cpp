@@ -108,12 +108,10 @@ FailureOr<Frozen> Converter::freeze(FakeQuantOp fq) {
   if (failed(scales))
     return failure();
   f.scales = *scales;
-  if (auto zl = fq.getZeroPoint().getDefiningOp<LoadOp>()) {
-    auto param = symbols.lookup<ParamOp>(zl.getName());
+  if (fq.getZeroPoint().getDefiningOp<LoadOp>()) {
     auto values = paramValues(fq.getZeroPoint(), fq);
     if (failed(values))
       return failure();
-    (void)zl;
     // PyTorch's forward rounding of a learnable zero point.
     for (float v : *values)
       f.zeroPoints.push_back(static_cast<int32_t>(
