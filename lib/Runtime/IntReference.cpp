@@ -52,3 +52,31 @@ void mlir::qat::runtime::qlinearReference(
           requantize(static_cast<int32_t>(acc), m, zpY, lo, hi);
     }
 }
+
+void mlir::qat::runtime::qconv2dReference(
+    const int32_t *x, int64_t n, int64_t c, int64_t h, int64_t w, int32_t zpX,
+    float scaleX, const int32_t *wt, int64_t o, int64_t kh, int64_t kw,
+    const float *scalesW, const int32_t *bias, const int64_t strides[2],
+    const int64_t pads[4], const int64_t dilation[2], int64_t oh, int64_t ow,
+    float scaleY, int32_t zpY, int64_t lo, int64_t hi, int32_t *y) {
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t f = 0; f < o; ++f)
+      for (int64_t i = 0; i < oh; ++i)
+        for (int64_t j = 0; j < ow; ++j) {
+          uint32_t acc = static_cast<uint32_t>(bias[f]);
+          for (int64_t ch = 0; ch < c; ++ch)
+            for (int64_t p = 0; p < kh; ++p)
+              for (int64_t q = 0; q < kw; ++q) {
+                int64_t yy = i * strides[0] + p * dilation[0] - pads[0];
+                int64_t xx = j * strides[1] + q * dilation[1] - pads[1];
+                int32_t v = (yy < 0 || yy >= h || xx < 0 || xx >= w)
+                                ? zpX
+                                : x[((b * c + ch) * h + yy) * w + xx];
+                acc += static_cast<uint32_t>(
+                    (v - zpX) * wt[((f * c + ch) * kh + p) * kw + q]);
+              }
+          float m = requantMultiplier(scaleX, scalesW[f], scaleY);
+          y[((b * o + f) * oh + i) * ow + j] =
+              requantize(static_cast<int32_t>(acc), m, zpY, lo, hi);
+        }
+}

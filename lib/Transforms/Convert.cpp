@@ -40,6 +40,8 @@ private:
   FailureOr<Frozen> freeze(FakeQuantOp fq);
   FailureOr<SmallVector<float>> paramValues(Value v, Operation *user);
   Type quantType(const Frozen &f, int64_t axis);
+  LogicalResult convertLayer(OpBuilder &b, Operation *layer,
+                             DenseMap<Value, Value> &quantized);
   std::string uniqueSymbol(StringRef base);
   ParamOp addParam(StringRef name, DenseElementsAttr value);
 
@@ -138,6 +140,190 @@ Type Converter::quantType(const Frozen &f, int64_t axis) {
                                                  f.spec.getQmax());
 }
 
+/// Users of `v` that compute with it (observers only watch).
+static SmallVector<Operation *> realUsers(Value v) {
+  SmallVector<Operation *> users;
+  for (Operation *u : v.getUsers())
+    if (!isa<ObserveOp>(u))
+      users.push_back(u);
+  return users;
+}
+
+/// linear or conv2d (plain, or PyTorch's ConvBn QAT group, whose batch norm
+/// is folded here as torch.ao.nn.intrinsic's fuse_conv_bn_weights does),
+/// with an optional fused ReLU/ReLU6, to qat.qlinear / qat.qconv2d.
+LogicalResult Converter::convertLayer(OpBuilder &b, Operation *layer,
+                                      DenseMap<Value, Value> &quantized) {
+  Location loc = layer->getLoc();
+  Value xq = quantized.lookup(layer->getOperand(0));
+  auto wfq = layer->getOperand(1).getDefiningOp<FakeQuantOp>();
+  if (!xq || !wfq)
+    return layer->emitOpError("qat-convert: input and weight must be "
+                              "fake-quantized (run --qat-prepare)");
+  auto conv = dyn_cast<Conv2dOp>(layer);
+  if (conv && conv.getGroups() != 1)
+    return layer->emitOpError("qat-convert: grouped convolutions are not "
+                              "supported yet");
+  auto wType = cast<RankedTensorType>(layer->getOperand(1).getType());
+  int64_t c = wType.getDimSize(0);
+  int64_t k = wType.getNumElements() / c;
+
+  // Walk the fused chain to the output fake_quant.
+  Operation *act = nullptr;
+  BatchNormOp bn;
+  Value convBias;
+  Value out = layer->getResult(0);
+  SmallVector<Operation *> users = realUsers(out);
+  auto mulW = wfq.getInput().getDefiningOp<MulOp>();
+  bool convBn = mulW && mulW->hasAttr("qat.bn_folded_weight");
+  if (convBn) {
+    // conv -> div(sf) -> [add(bias)] -> batch_norm
+    if (users.size() != 1 || !isa<DivOp>(users[0]))
+      return layer->emitOpError("qat-convert: unexpected ConvBn pattern");
+    out = users[0]->getResult(0);
+    users = realUsers(out);
+    if (users.size() == 1 && isa<AddOp>(users[0])) {
+      if (auto r = users[0]->getOperand(1).getDefiningOp<ReshapeOp>())
+        convBias = r.getInput();
+      out = users[0]->getResult(0);
+      users = realUsers(out);
+    }
+    if (users.size() != 1 || !isa<BatchNormOp>(users[0]))
+      return layer->emitOpError("qat-convert: unexpected ConvBn pattern");
+    bn = cast<BatchNormOp>(users[0]);
+    out = bn.getResult();
+    users = realUsers(out);
+  }
+  if (users.size() == 1 && isa<ReluOp, Relu6Op>(users.front())) {
+    act = users.front();
+    out = act->getResult(0);
+    users = realUsers(out);
+  }
+  auto ofq = users.size() == 1 ? dyn_cast<FakeQuantOp>(users.front())
+                               : FakeQuantOp();
+  if (!ofq)
+    return layer->emitOpError("qat-convert: the output must be fake-quantized "
+                              "(directly or after a fused ReLU)");
+  FailureOr<Frozen> fw = freeze(wfq);
+  FailureOr<Frozen> fo = freeze(ofq);
+  if (failed(fw) || failed(fo))
+    return failure();
+  if (!fw->spec.getSymmetric() || fw->spec.isUnsigned())
+    return wfq.emitOpError("qat-convert: weights must be signed symmetric");
+
+  // Float weights and bias (folded with the batch norm if any).
+  SmallVector<float> wValues, bValues(c, 0.0f);
+  if (convBn) {
+    auto w = paramValues(mulW.getLhs(), layer);
+    auto g = paramValues(bn.getWeight(), layer);
+    auto beta = paramValues(bn.getBias(), layer);
+    auto rm = paramValues(bn.getRunningMean(), layer);
+    auto rv = paramValues(bn.getRunningVar(), layer);
+    if (failed(w) || failed(g) || failed(beta) || failed(rm) || failed(rv))
+      return failure();
+    float eps = static_cast<float>(bn.getEps().convertToDouble());
+    SmallVector<float> cb(c, 0.0f);
+    if (convBias) {
+      auto cbv = paramValues(convBias, layer);
+      if (failed(cbv))
+        return failure();
+      cb = *cbv;
+    }
+    wValues.resize(c * k);
+    for (int64_t i = 0; i < c; ++i) {
+      // As the training graph: sf = gamma / sqrt(var + eps), w * sf.
+      float sf = (*g)[i] / std::sqrt((*rv)[i] + eps);
+      for (int64_t j = 0; j < k; ++j)
+        wValues[i * k + j] = (*w)[i * k + j] * sf;
+      float rsqrt = 1.0f / std::sqrt((*rv)[i] + eps);
+      bValues[i] = (cb[i] - (*rm)[i]) * rsqrt * (*g)[i] + (*beta)[i];
+    }
+  } else {
+    auto w = paramValues(wfq.getInput(), layer);
+    if (failed(w))
+      return failure();
+    wValues = *w;
+    if (Value bias = layer->getOperand(2 < layer->getNumOperands() ? 2 : 0);
+        layer->getNumOperands() > 2) {
+      auto bv = paramValues(bias, layer);
+      if (failed(bv))
+        return failure();
+      bValues = *bv;
+    }
+  }
+
+  auto qx = cast<quant::UniformQuantizedType>(
+      cast<RankedTensorType>(xq.getType()).getElementType());
+  SmallVector<int8_t> wq(c * k);
+  int64_t wmax = 0;
+  for (int64_t i = 0; i < c; ++i) {
+    float sc = fw->scales[fw->scales.size() == 1 ? 0 : i];
+    for (int64_t j = 0; j < k; ++j) {
+      int32_t q = runtime::quantizeValue(wValues[i * k + j], sc, 0,
+                                         fw->spec.getQmin(), fw->spec.getQmax());
+      wq[i * k + j] = static_cast<int8_t>(q);
+      wmax = std::max<int64_t>(wmax, std::abs(q));
+    }
+  }
+  float sx = static_cast<float>(qx.getScale());
+  SmallVector<int32_t> bq(c);
+  for (int64_t i = 0; i < c; ++i) {
+    float denom = sx * fw->scales[fw->scales.size() == 1 ? 0 : i];
+    bq[i] = static_cast<int32_t>(std::nearbyint(bValues[i] / denom));
+  }
+  // NUMERICS.md: the int32 accumulator must not overflow.
+  int64_t xWidth = std::max<int64_t>(qx.getZeroPoint() - qx.getStorageTypeMin(),
+                                     qx.getStorageTypeMax() - qx.getZeroPoint());
+  double worst = double(k) * double(xWidth) * double(wmax);
+  if (worst > double(std::numeric_limits<int32_t>::max()))
+    return layer->emitOpError("int32 accumulator may overflow: K = ")
+           << k << " products of up to " << xWidth << " * " << wmax
+           << " reach " << static_cast<int64_t>(worst) << " > 2^31 - 1";
+
+  std::string base = conv ? "conv" : "linear";
+  Value wLoadV = convBn ? mulW.getLhs() : wfq.getInput();
+  if (auto load = wLoadV.getDefiningOp<LoadOp>()) {
+    StringRef nm = load.getName();
+    base = nm.ends_with(".weight") ? nm.drop_back(7).str() : nm.str();
+  }
+  auto i8 = IntegerType::get(b.getContext(), 8);
+  auto wParam = addParam(base + ".weight_q",
+                         DenseElementsAttr::get(
+                             RankedTensorType::get(wType.getShape(), i8),
+                             ArrayRef(wq)));
+  auto bParam = addParam(
+      base + ".bias_q",
+      DenseElementsAttr::get(RankedTensorType::get({c}, b.getI32Type()),
+                             ArrayRef(bq)));
+  Value wl = LoadOp::create(b, loc, wParam.getType(), wParam.getSymName());
+  auto wqType = RankedTensorType::get(wType.getShape(), quantType(*fw, 0));
+  Value wcast = quant::StorageCastOp::create(b, loc, wqType, wl);
+  Value bl = LoadOp::create(b, loc, bParam.getType(), bParam.getSymName());
+  Type qy = quantType(*fo, 0);
+  auto qyT = cast<quant::UniformQuantizedType>(qy);
+  int64_t lo = qyT.getStorageTypeMin(), hi = qyT.getStorageTypeMax();
+  if (act) {
+    lo = std::max<int64_t>(lo, qyT.getZeroPoint());
+    if (isa<Relu6Op>(act))
+      hi = std::min<int64_t>(
+          hi, runtime::quantizeValue(6.0f, static_cast<float>(qyT.getScale()),
+                                     qyT.getZeroPoint(), lo, hi));
+  }
+  auto resultType = RankedTensorType::get(ofq.getType().getShape(), qy);
+  Value y;
+  if (conv)
+    y = QConv2dOp::create(b, loc, resultType, xq, wcast, bl,
+                          conv.getStridesAttr(),
+                          b.getDenseI64ArrayAttr(conv.getPads()),
+                          conv.getDilationAttr(), b.getI64IntegerAttr(lo),
+                          b.getI64IntegerAttr(hi));
+  else
+    y = QLinearOp::create(b, loc, resultType, xq, wcast, bl,
+                          b.getI64IntegerAttr(lo), b.getI64IntegerAttr(hi));
+  quantized[ofq.getResult()] = y;
+  return success();
+}
+
 LogicalResult Converter::run(func::FuncOp func) {
   Block &body = func.getBody().front();
   // Quantized value of each float value that a fake_quant quantized.
@@ -155,7 +341,8 @@ LogicalResult Converter::run(func::FuncOp func) {
       continue;
     if (auto fq = dyn_cast<FakeQuantOp>(op)) {
       // Weights are handled by their layer.
-      if (fq.getInput().getDefiningOp<LoadOp>())
+      Operation *def = fq.getInput().getDefiningOp();
+      if (def && (isa<LoadOp>(def) || def->hasAttr("qat.bn_folded_weight")))
         continue;
       if (quantized.count(fq.getResult()))
         continue;
@@ -170,114 +357,22 @@ LogicalResult Converter::run(func::FuncOp func) {
       quantized[fq.getResult()] = q;
       continue;
     }
-    if (auto lin = dyn_cast<LinearOp>(op)) {
-      Value xq = quantized.lookup(lin.getInput());
-      auto wfq = lin.getWeight().getDefiningOp<FakeQuantOp>();
-      if (!xq || !wfq)
-        return lin.emitOpError("qat-convert: input and weight must be "
-                               "fake-quantized (run --qat-prepare)");
-      // The output fake_quant, possibly after a fused ReLU/ReLU6.
-      // (Observers read the same raw value; they are not uses that matter.)
-      auto realUsers = [](Value v) {
-        SmallVector<Operation *> users;
-        for (Operation *u : v.getUsers())
-          if (!isa<ObserveOp>(u))
-            users.push_back(u);
-        return users;
-      };
-      Operation *act = nullptr;
-      Value out = lin.getResult();
-      SmallVector<Operation *> users = realUsers(out);
-      if (users.size() == 1 && isa<ReluOp, Relu6Op>(users.front())) {
-        act = users.front();
-        out = act->getResult(0);
-        users = realUsers(out);
-      }
-      auto ofq = users.size() == 1 ? dyn_cast<FakeQuantOp>(users.front())
-                                   : FakeQuantOp();
-      if (!ofq)
-        return lin.emitOpError("qat-convert: the output must be fake-quantized "
-                               "(directly or after a fused ReLU)");
-      FailureOr<Frozen> fw = freeze(wfq);
-      FailureOr<Frozen> fo = freeze(ofq);
-      if (failed(fw) || failed(fo))
+    if (isa<LinearOp, Conv2dOp>(op)) {
+      if (failed(convertLayer(b, op, quantized)))
         return failure();
-      if (!fw->spec.getSymmetric() || fw->spec.isUnsigned())
-        return wfq.emitOpError("qat-convert: weights must be signed symmetric");
-      auto qx = cast<quant::UniformQuantizedType>(
-          cast<RankedTensorType>(xq.getType()).getElementType());
-      auto wValues = paramValues(wfq.getInput(), lin);
-      if (failed(wValues))
-        return failure();
-      auto wType = lin.getWeight().getType();
-      int64_t c = wType.getDimSize(0), k = wType.getDimSize(1);
-      // Weights to int8 with the reference quantize; bias to int32 at
-      // s_x * s_w[c].
-      SmallVector<int8_t> wq(c * k);
-      int64_t wmax = 0;
-      for (int64_t i = 0; i < c; ++i) {
-        float s = fw->scales[fw->scales.size() == 1 ? 0 : i];
-        for (int64_t j = 0; j < k; ++j) {
-          int32_t q = runtime::quantizeValue((*wValues)[i * k + j], s, 0,
-                                             fw->spec.getQmin(),
-                                             fw->spec.getQmax());
-          wq[i * k + j] = static_cast<int8_t>(q);
-          wmax = std::max<int64_t>(wmax, std::abs(q));
-        }
-      }
-      float sx = static_cast<float>(qx.getScale());
-      SmallVector<int32_t> bq(c, 0);
-      if (Value bias = lin.getBias()) {
-        auto bValues = paramValues(bias, lin);
-        if (failed(bValues))
-          return failure();
-        for (int64_t i = 0; i < c; ++i) {
-          float denom = sx * fw->scales[fw->scales.size() == 1 ? 0 : i];
-          bq[i] = static_cast<int32_t>(std::nearbyint((*bValues)[i] / denom));
-        }
-      }
-      // NUMERICS.md: the int32 accumulator must not overflow.
-      int64_t xWidth = std::max<int64_t>(qx.getZeroPoint() - qx.getStorageTypeMin(),
-                                         qx.getStorageTypeMax() - qx.getZeroPoint());
-      double worst = double(k) * double(xWidth) * double(wmax);
-      if (worst > double(std::numeric_limits<int32_t>::max()))
-        return lin.emitOpError("int32 accumulator may overflow: K = ")
-               << k << " products of up to " << xWidth << " * " << wmax
-               << " reach " << static_cast<int64_t>(worst) << " > 2^31 - 1";
-      std::string base = "linear";
-      if (auto load = wfq.getInput().getDefiningOp<LoadOp>()) {
-        StringRef n = load.getName();
-        base = n.ends_with(".weight") ? n.drop_back(7).str() : n.str();
-      }
-      auto i8 = IntegerType::get(b.getContext(), 8);
-      auto wParam = addParam(base + ".weight_q",
-                             DenseElementsAttr::get(
-                                 RankedTensorType::get({c, k}, i8), ArrayRef(wq)));
-      auto bParam = addParam(
-          base + ".bias_q",
-          DenseElementsAttr::get(RankedTensorType::get({c}, b.getI32Type()),
-                                 ArrayRef(bq)));
-      Value wl = LoadOp::create(b, lin.getLoc(), wParam.getType(),
-                                wParam.getSymName());
-      auto wqType = RankedTensorType::get({c, k}, quantType(*fw, 0));
-      Value wcast = quant::StorageCastOp::create(b, lin.getLoc(), wqType, wl);
-      Value bl = LoadOp::create(b, lin.getLoc(), bParam.getType(),
-                                bParam.getSymName());
-      Type qy = quantType(*fo, 0);
-      auto qyT = cast<quant::UniformQuantizedType>(qy);
-      int64_t lo = qyT.getStorageTypeMin(), hi = qyT.getStorageTypeMax();
-      if (act) {
-        lo = std::max<int64_t>(lo, qyT.getZeroPoint());
-        if (isa<Relu6Op>(act))
-          hi = std::min<int64_t>(
-              hi, runtime::quantizeValue(6.0f, static_cast<float>(qyT.getScale()),
-                                         qyT.getZeroPoint(), lo, hi));
-      }
-      Value y = QLinearOp::create(
-          b, lin.getLoc(),
-          RankedTensorType::get(ofq.getType().getShape(), qy), xq, wcast, bl,
-          b.getI64IntegerAttr(lo), b.getI64IntegerAttr(hi));
-      quantized[ofq.getResult()] = y;
+      continue;
+    }
+    if (auto pool = dyn_cast<MaxPool2dOp>(op)) {
+      Value q = quantized.lookup(pool.getInput());
+      if (!q)
+        continue;
+      auto qt = pool.getType().clone(
+          cast<RankedTensorType>(q.getType()).getElementType());
+      Value r = MaxPool2dOp::create(
+          b, pool.getLoc(), qt, q, pool.getKernelSizeAttr(),
+          pool.getStridesAttr(), pool.getPaddingAttr(), pool.getDilationAttr(),
+          pool.getCeilModeAttr());
+      quantized[pool.getResult()] = r;
       continue;
     }
     if (isa<FlattenOp, ReshapeOp, QuantStubOp>(op)) {
@@ -297,7 +392,11 @@ LogicalResult Converter::run(func::FuncOp func) {
       quantized[op->getResult(0)] = r;
       continue;
     }
-    if (isa<ReluOp, Relu6Op, DequantStubOp, func::ReturnOp>(op)) {
+    if (isa<ReluOp, Relu6Op, DequantStubOp, func::ReturnOp, BatchNormOp,
+            DivOp, AddOp, MulOp, ReshapeOp, BnScaleFactorOp>(op) &&
+        (isa<ReluOp, Relu6Op, DequantStubOp, func::ReturnOp>(op) ||
+         op->hasAttr("qat.fused") || op->hasAttr("qat.bn_folded_weight") ||
+         isa<BatchNormOp>(op))) {
       // Fused activations were consumed by their layer; float uses of
       // quantized values get a dequantize.
       for (OpOperand &use : op->getOpOperands()) {
@@ -314,7 +413,8 @@ LogicalResult Converter::run(func::FuncOp func) {
     });
     if (touchesQuantized)
       return op->emitOpError("is not supported by qat-convert yet (supported: "
-                             "linear, relu, relu6, flatten, reshape, stubs)");
+                             "linear, conv2d (+batch_norm), relu, relu6, "
+                             "max_pool2d, flatten, reshape, stubs)");
   }
   // The float graph is dead now: return values were rewired above.
   bool changed = true;

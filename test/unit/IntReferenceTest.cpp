@@ -149,3 +149,127 @@ INSTANTIATE_TEST_SUITE_P(
                       QLinearCase{2, 33, 1, false, false, -7, 100},
                       QLinearCase{5, 2000, 4, true, true, 0, 200}));
 } // namespace
+
+namespace {
+struct QConvCase {
+  int64_t n, c, h, w, o, kh, kw;
+  int64_t stride, pad, dil;
+  bool unsignedX, perChannel;
+};
+
+class QConv2dVsReference : public ::testing::TestWithParam<QConvCase> {};
+
+TEST_P(QConv2dVsReference, BitExact) {
+  QConvCase p = GetParam();
+  std::mt19937 rng(static_cast<unsigned>(p.c * 100 + p.o * 10 + p.kh));
+  std::uniform_int_distribution<int> w8(-128, 127), bias(-3000, 3000);
+  std::uniform_real_distribution<float> xs(-2.0f, 2.0f);
+  int64_t oh = (p.h + 2 * p.pad - p.dil * (p.kh - 1) - 1) / p.stride + 1;
+  int64_t ow = (p.w + 2 * p.pad - p.dil * (p.kw - 1) - 1) / p.stride + 1;
+  float sx = 0.017f, sy = 0.09f;
+  int32_t zpX = p.unsignedX ? 100 : 5, zpY = p.unsignedX ? 20 : -11;
+  std::vector<float> sw(p.o);
+  for (int64_t i = 0; i < p.o; ++i)
+    sw[i] = p.perChannel ? 0.002f * static_cast<float>(i + 2) : 0.0033f;
+  std::vector<int32_t> w(p.o * p.c * p.kh * p.kw), b(p.o);
+  for (auto &v : w)
+    v = w8(rng);
+  for (auto &v : b)
+    v = bias(rng);
+  auto lit = [](const std::vector<int32_t> &v) {
+    std::string s = "[";
+    for (size_t i = 0; i < v.size(); ++i)
+      s += (i ? ", " : "") + std::to_string(v[i]);
+    return s + "]";
+  };
+  auto shape = [](std::initializer_list<int64_t> d, const std::string &e) {
+    std::string s = "tensor<";
+    for (int64_t v : d)
+      s += std::to_string(v) + "x";
+    return s + e + ">";
+  };
+  std::string xt = p.unsignedX ? "u8" : "i8";
+  std::string qx = "!quant.uniform<" + xt + ":f32, " + fmt(sx) + ":" + std::to_string(zpX) + ">";
+  std::string qy = "!quant.uniform<" + xt + ":f32, " + fmt(sy) + ":" + std::to_string(zpY) + ">";
+  std::string qw;
+  if (p.perChannel) {
+    qw = "!quant.uniform<i8:f32:0, {";
+    for (int64_t i = 0; i < p.o; ++i)
+      qw += (i ? ", " : "") + fmt(sw[i]);
+    qw += "}>";
+  } else {
+    qw = "!quant.uniform<i8:f32, " + fmt(sw[0]) + ">";
+  }
+  std::string xT = shape({p.n, p.c, p.h, p.w}, "f32"), xQ = shape({p.n, p.c, p.h, p.w}, qx);
+  std::string wI = shape({p.o, p.c, p.kh, p.kw}, "i8"), wQ = shape({p.o, p.c, p.kh, p.kw}, qw);
+  std::string yQ = shape({p.n, p.o, oh, ow}, qy), yT = shape({p.n, p.o, oh, ow}, "f32");
+  std::string bT = "tensor<" + std::to_string(p.o) + "xi32>";
+  std::string attrs = "{strides = array<i64: " + std::to_string(p.stride) + ", " +
+                      std::to_string(p.stride) + ">, padding = array<i64: " +
+                      std::to_string(p.pad) + ", " + std::to_string(p.pad) +
+                      ">, dilation = array<i64: " + std::to_string(p.dil) + ", " +
+                      std::to_string(p.dil) + ">, clamp_min = " +
+                      std::to_string(p.unsignedX ? 0 : -128) +
+                      " : i64, clamp_max = " + std::to_string(p.unsignedX ? 255 : 127) +
+                      " : i64}";
+  std::string src =
+      "qat.param @w = dense<" + lit(w) + "> : " + wI + "\n" +
+      "qat.param @b = dense<" + lit(b) + "> : " + bT + "\n" +
+      "func.func @forward(%x: " + xT + ") -> " + yT + " {\n" +
+      "  %xq = qat.quantize %x : " + xT + " -> " + xQ + "\n" +
+      "  %w = qat.load @w : " + wI + "\n" +
+      "  %wf = qat.reshape %w : " + wI + " -> " + wI + "\n" +
+      "  %wq = quant.scast %wf : " + wI + " to " + wQ + "\n" +
+      "  %b = qat.load @b : " + bT + "\n" +
+      "  %y = qat.qconv2d %xq, %wq, %b " + attrs + " : (" + xQ + ", " + wQ + ", " +
+      bT + ") -> " + yQ + "\n" +
+      "  %d = qat.dequantize %y : " + yQ + " -> " + yT + "\n" +
+      "  return %d : " + yT + "\n}\n";
+  // dense<[flat]> needs the nested form for rank > 1: use a splat-free
+  // reshape trick instead: declare the weight flat.
+  std::string flatW = "tensor<" + std::to_string(w.size()) + "xi8>";
+  size_t at = src.find("qat.param @w = dense<");
+  src.replace(at, src.find('\n', at) - at,
+              "qat.param @w = dense<" + lit(w) + "> : " + flatW);
+  at = src.find("  %w = qat.load @w : " + wI);
+  src.replace(at, src.find('\n', at) - at, "  %w = qat.load @w : " + flatW);
+  at = src.find("  %wf = qat.reshape %w : " + wI + " -> " + wI);
+  src.replace(at, src.find('\n', at) - at,
+              "  %wf = qat.reshape %w : " + flatW + " -> " + wI);
+
+  DialectRegistry registry;
+  registerQatDialects(registry);
+  MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(src, &ctx);
+  ASSERT_TRUE(module) << src;
+  auto jit = JitModule::compile(std::move(module), {"forward"});
+  ASSERT_TRUE(static_cast<bool>(jit)) << llvm::toString(jit.takeError());
+  Tensor x = Tensor::zeros(DType::F32, {p.n, p.c, p.h, p.w});
+  for (int64_t i = 0; i < x.getNumElements(); ++i)
+    x.data<float>()[i] = xs(rng);
+  auto out = (*jit)->run({&x});
+  ASSERT_TRUE(static_cast<bool>(out)) << llvm::toString(out.takeError());
+  int64_t qmin = p.unsignedX ? 0 : -128, qmax = p.unsignedX ? 255 : 127;
+  std::vector<int32_t> xq(x.getNumElements()), y(p.n * p.o * oh * ow);
+  for (int64_t i = 0; i < x.getNumElements(); ++i)
+    xq[i] = runtime::quantizeValue(x.data<float>()[i], sx, zpX, qmin, qmax);
+  int64_t strides[2] = {p.stride, p.stride};
+  int64_t pads[4] = {p.pad, p.pad, p.pad, p.pad};
+  int64_t dil[2] = {p.dil, p.dil};
+  runtime::qconv2dReference(xq.data(), p.n, p.c, p.h, p.w, zpX, sx, w.data(),
+                            p.o, p.kh, p.kw, sw.data(), b.data(), strides, pads,
+                            dil, oh, ow, sy, zpY, qmin, qmax, y.data());
+  int64_t differ = 0;
+  for (size_t i = 0; i < y.size(); ++i)
+    differ += (*out)[0].data<float>()[i] != runtime::dequantizeValue(y[i], sy, zpY);
+  EXPECT_EQ(differ, 0) << "of " << y.size() << " outputs";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, QConv2dVsReference,
+    ::testing::Values(QConvCase{2, 3, 7, 6, 4, 3, 3, 1, 0, 1, true, true},
+                      QConvCase{1, 2, 9, 9, 5, 3, 3, 2, 1, 1, true, false},
+                      QConvCase{2, 1, 8, 7, 3, 3, 2, 1, 2, 2, false, true},
+                      QConvCase{1, 5, 5, 5, 1, 1, 1, 1, 0, 1, false, false}));
+} // namespace

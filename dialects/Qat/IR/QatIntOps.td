@@ -74,4 +74,33 @@ def Qat_QLinearOp : Qat_Op<"qlinear", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Qat_QConv2dOp : Qat_Op<"qconv2d", [Pure]> {
+  let summary = "int8 2-D convolution (NCHW/OIHW) with requantization";
+  let description = [{
+    `qat.qlinear`'s semantics over convolution windows: padded input
+    positions hold the input zero point (real 0), `acc[n, o, y, x] =
+    sum_{c, kh, kw} (q_x - zp_x) * q_w + bias[o]` in int32, then the same
+    float32 requant and clamp. Weights are symmetric, per tensor or per
+    output channel (axis 0). `groups` must be 1 for now.
+
+    ```mlir
+    %y = qat.qconv2d %x, %w, %b {clamp_min = 0 : i64, clamp_max = 127 : i64}
+        : (tensor<64x1x28x28x!quant.uniform<u8<0:127>:f32, 0.0079>>,
+           tensor<32x1x3x3x!quant.uniform<i8:f32:0, {...}>>, tensor<32xi32>)
+        -> tensor<64x32x26x26x!quant.uniform<u8<0:127>:f32, 0.05>>
+    ```
+  }];
+  let arguments = (ins Qat_QuantTensor:$input, Qat_QuantTensor:$weight,
+                       RankedTensorOf<[I32]>:$bias,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilation,
+                       I64Attr:$clamp_min, I64Attr:$clamp_max);
+  let results = (outs Qat_QuantTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight `,` $bias attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // QAT_DIALECT_QATINTOPS_TD

@@ -407,6 +407,8 @@ SmallVector<int64_t, 4> MaxPool2dOp::getPads() {
   return normalizePads(getPadding());
 }
 LogicalResult MaxPool2dOp::verify() {
+  if (getInput().getType().getElementType() != getType().getElementType())
+    return emitOpError("input and result element types differ");
   return verifyPool(*this, getDilation(), getCeilMode());
 }
 
@@ -417,6 +419,8 @@ SmallVector<int64_t, 4> AvgPool2dOp::getPads() {
   return normalizePads(getPadding());
 }
 LogicalResult AvgPool2dOp::verify() {
+  if (!isa<FloatType>(getType().getElementType()))
+    return emitOpError("result must be a float tensor");
   return verifyPool(*this, {1, 1}, getCeilMode());
 }
 
@@ -684,6 +688,53 @@ LogicalResult QLinearOp::verify() {
   } else {
     return emitOpError("weights need a !quant.uniform element type");
   }
+  if (failed(checkShape(*this, "bias", getBias().getType(), {w.getDimSize(0)})))
+    return failure();
+  int64_t lo = static_cast<int64_t>(getClampMin());
+  int64_t hi = static_cast<int64_t>(getClampMax());
+  if (lo > hi || lo < qy.getStorageTypeMin() || hi > qy.getStorageTypeMax())
+    return emitOpError("clamp range [")
+           << lo << ", " << hi << "] must be ordered and inside the result's "
+           << "storage range [" << qy.getStorageTypeMin() << ", "
+           << qy.getStorageTypeMax() << "]";
+  return success();
+}
+
+LogicalResult QConv2dOp::verify() {
+  auto x = getInput().getType();
+  auto w = getWeight().getType();
+  auto y = getType();
+  auto qx = getPerTensor(x);
+  auto qy = getPerTensor(y);
+  if (!qx || !qy)
+    return emitOpError("input and result need per-tensor !quant.uniform types");
+  if (x.getRank() != 4 || w.getRank() != 4 || y.getRank() != 4)
+    return emitOpError("operands must be NCHW, OIHW and NCHW");
+  if (!x.hasStaticShape() || !w.hasStaticShape() || !y.hasStaticShape())
+    return emitOpError("needs static shapes");
+  if (x.getDimSize(1) != w.getDimSize(1))
+    return emitOpError("input channels (")
+           << x.getDimSize(1) << ") do not match the weight's ("
+           << w.getDimSize(1) << "); groups must be 1";
+  if (failed(checkWindowAttrs(*this, std::nullopt, getStrides(), getPadding(),
+                              getDilation())))
+    return failure();
+  SmallVector<int64_t> kernel = {w.getDimSize(2), w.getDimSize(3)};
+  if (failed(checkWindowResult(*this, x, y, w.getDimSize(0), kernel,
+                               getStrides(), normalizePads(getPadding()),
+                               getDilation(), false)))
+    return failure();
+  Type we = w.getElementType();
+  bool symmetric = false;
+  if (auto pt = dyn_cast<quant::UniformQuantizedType>(we))
+    symmetric = pt.isSigned() && pt.getZeroPoint() == 0;
+  else if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(we))
+    symmetric = pa.isSigned() && pa.getQuantizedDimension() == 0 &&
+                static_cast<int64_t>(pa.getScales().size()) == w.getDimSize(0) &&
+                llvm::all_of(pa.getZeroPoints(), [](int64_t z) { return z == 0; });
+  if (!symmetric)
+    return emitOpError("weights must be signed symmetric, per tensor or per "
+                       "output channel");
   if (failed(checkShape(*this, "bias", getBias().getType(), {w.getDimSize(0)})))
     return failure();
   int64_t lo = static_cast<int64_t>(getClampMin());

@@ -280,7 +280,7 @@ def Qat_ConcatOp : Qat_Op<"concat", [Pure]> {
 }
 
 class Qat_Pool2dOp<string mnemonic> : Qat_Op<mnemonic, [Pure]> {
-  let results = (outs Qat_FloatTensor:$result);
+  let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
   let extraClassDeclaration = [{
@@ -295,14 +295,15 @@ def Qat_MaxPool2dOp : Qat_Pool2dOp<"max_pool2d"> {
   let summary = "2-D max pooling over NCHW (nn.MaxPool2d)";
   let description = [{
     `strides` defaults to `kernel_size` as in PyTorch; padded positions never
-    win; `ceil_mode` rounds the output size up.
+    win; `ceil_mode` rounds the output size up. In the int8 graph it pools
+    quantized values directly (they keep their qparams).
 
     ```mlir
     %y = qat.max_pool2d %x {kernel_size = array<i64: 2, 2>}
         : tensor<1x32x26x26xf32> -> tensor<1x32x13x13xf32>
     ```
   }];
-  let arguments = (ins Qat_FloatTensor:$input,
+  let arguments = (ins AnyRankedTensor:$input,
                        DenseI64ArrayAttr:$kernel_size,
                        OptionalAttr<DenseI64ArrayAttr>:$strides,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,

@@ -36,6 +36,17 @@ void qlinearReference(const int32_t *x, int64_t n, int64_t k, int32_t zpX,
                       int64_t channels, const int32_t *bias, float scaleY,
                       int32_t zpY, int64_t lo, int64_t hi, int32_t *y);
 
+/// qconv2d (NCHW input, OIHW weight, groups 1): padded positions hold zpX;
+/// acc = sum_{c, kh, kw} (x - zpX) * w + bias[o], then requantize as
+/// qlinear. `pads` is [top, left, bottom, right].
+void qconv2dReference(const int32_t *x, int64_t n, int64_t c, int64_t h,
+                      int64_t w, int32_t zpX, float scaleX, const int32_t *wt,
+                      int64_t o, int64_t kh, int64_t kw, const float *scalesW,
+                      const int32_t *bias, const int64_t strides[2],
+                      const int64_t pads[4], const int64_t dilation[2],
+                      int64_t oh, int64_t ow, float scaleY, int32_t zpY,
+                      int64_t lo, int64_t hi, int32_t *y);
+
 } // namespace mlir::qat::runtime
 
 #endif // QAT_RUNTIME_INTREFERENCE_H

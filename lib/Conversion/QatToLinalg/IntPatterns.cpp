@@ -210,6 +210,211 @@ struct QLinearLowering : OpConversionPattern<QLinearOp> {
   }
 };
 
+/// Per-channel requant multipliers of a (q)linear/(q)conv from its types.
+static Value multipliers(OpBuilder &b, Location loc, Type xType, Type wType,
+                         Type yType, int64_t channels) {
+  auto qx = perTensor(xType), qy = perTensor(yType);
+  Type wElt = getElementTypeOrSelf(wType);
+  SmallVector<float> mult;
+  for (int64_t c = 0; c < channels; ++c) {
+    double sw;
+    if (auto pt = dyn_cast<quant::UniformQuantizedType>(wElt))
+      sw = pt.getScale();
+    else
+      sw = cast<quant::UniformQuantizedPerAxisType>(wElt).getScales()[c];
+    mult.push_back(runtime::requantMultiplier(static_cast<float>(qx.getScale()),
+                                              static_cast<float>(sw),
+                                              static_cast<float>(qy.getScale())));
+  }
+  return arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get({channels}, b.getF32Type()),
+                             ArrayRef(mult)));
+}
+
+/// im2col + integer GEMM: acc[n, o, p] = sum_k w[o, k] * col[n, k, p] with
+/// loops (n, o, k, p) (integer sums vectorize in any order), then
+/// acc + bias - zp_x * sum_k w, requantized.
+struct QConv2dLowering : OpConversionPattern<QConv2dOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(QConv2dOp op, OpAdaptor a,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto qx = perTensor(op.getInput().getType());
+    auto qy = perTensor(op.getType());
+    auto xT = op.getInput().getType();
+    auto wT = op.getWeight().getType();
+    auto yT = op.getType();
+    int64_t n = xT.getDimSize(0), c = xT.getDimSize(1);
+    int64_t o = wT.getDimSize(0), kh = wT.getDimSize(2), kw = wT.getDimSize(3);
+    int64_t oh = yT.getDimSize(2), ow = yT.getDimSize(3);
+    SmallVector<int64_t, 4> pads = normalizePads(op.getPadding());
+    Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
+    Type f32 = rewriter.getF32Type();
+    // Pad with the zero point (the real value 0).
+    Value x = a.getInput();
+    if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
+      auto padT = RankedTensorType::get(
+          {n, c, xT.getDimSize(2) + pads[0] + pads[2],
+           xT.getDimSize(3) + pads[1] + pads[3]},
+          i8);
+      Value zp = arith::ConstantOp::create(
+          rewriter, loc, rewriter.getIntegerAttr(i8, qx.getZeroPoint()));
+      x = padConstant(rewriter, loc, padT, x, {0, 0, pads[0], pads[1]},
+                      {0, 0, pads[2], pads[3]}, zp);
+    }
+    int64_t k = c * kh * kw, p = oh * ow;
+    Value col = buildIm2col(rewriter, loc, x, {kh, kw}, op.getStrides(),
+                            op.getDilation(), {oh, ow});
+    Value w2 = tensor::CollapseShapeOp::create(
+        rewriter, loc, a.getWeight(),
+        SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+    auto zeros = [&](ArrayRef<int64_t> shape) {
+      return linalg::FillOp::create(
+                 rewriter, loc,
+                 ValueRange{arith::ConstantOp::create(
+                     rewriter, loc, rewriter.getI32IntegerAttr(0))},
+                 ValueRange{tensor::EmptyOp::create(rewriter, loc, shape, i32)})
+          .getResult(0);
+    };
+    bool xSigned = qx.isSigned();
+    AffineExpr d0, d1, d2, d3;
+    bindDims(ctx, d0, d1, d2, d3);
+    auto m4 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(4, 0, r, ctx); };
+    Value acc =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{RankedTensorType::get({n, o, p}, i32)},
+            ValueRange{w2, col}, ValueRange{zeros({n, o, p})},
+            SmallVector<AffineMap>{m4({d1, d2}), m4({d0, d2, d3}),
+                                   m4({d0, d1, d3})},
+            SmallVector<IT>{IT::parallel, IT::parallel, IT::reduction,
+                            IT::parallel},
+            [&](OpBuilder &b, Location l, ValueRange v) {
+              Value prod = arith::MulIOp::create(b, l, widen(b, l, v[0], true),
+                                                 widen(b, l, v[1], xSigned));
+              linalg::YieldOp::create(
+                  b, l, Value(arith::AddIOp::create(b, l, v[2], prod)));
+            })
+            .getResult(0);
+    AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
+    Value sumW =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{RankedTensorType::get({o}, i32)},
+            ValueRange{w2}, ValueRange{zeros({o})},
+            SmallVector<AffineMap>{id2, AffineMap::get(2, 0, {d0}, ctx)},
+            SmallVector<IT>{IT::parallel, IT::reduction},
+            [&](OpBuilder &b, Location l, ValueRange v) {
+              linalg::YieldOp::create(
+                  b, l,
+                  Value(arith::AddIOp::create(b, l, v[1], widen(b, l, v[0], true))));
+            })
+            .getResult(0);
+    Value mult = multipliers(rewriter, loc, xT, wT, yT, o);
+    int64_t zpX = qx.getZeroPoint(), zpY = qy.getZeroPoint();
+    int64_t lo = static_cast<int64_t>(op.getClampMin());
+    int64_t hi = static_cast<int64_t>(op.getClampMax());
+    AffineExpr e0, e1, e2;
+    bindDims(ctx, e0, e1, e2);
+    AffineMap id3 = AffineMap::getMultiDimIdentityMap(3, ctx);
+    AffineMap ch3 = AffineMap::get(3, 0, {e1}, ctx);
+    auto y3T = RankedTensorType::get({n, o, p}, i8);
+    Value y3 =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{y3T},
+            ValueRange{acc, a.getBias(), sumW, mult},
+            ValueRange{tensor::EmptyOp::create(rewriter, loc, y3T.getShape(), i8)},
+            SmallVector<AffineMap>{id3, ch3, ch3, ch3, id3},
+            SmallVector<IT>(3, IT::parallel),
+            [&](OpBuilder &b, Location l, ValueRange v) {
+              Value zpxC = arith::ConstantOp::create(b, l, b.getI32IntegerAttr(zpX));
+              Value comp = arith::SubIOp::create(
+                  b, l, v[1], arith::MulIOp::create(b, l, zpxC, v[2]));
+              Value total = arith::AddIOp::create(b, l, v[0], comp);
+              Value fl = arith::SIToFPOp::create(b, l, f32, total);
+              Value r = arith::AddFOp::create(
+                  b, l,
+                  math::RoundEvenOp::create(b, l, arith::MulFOp::create(b, l, fl, v[3])),
+                  floatConst(b, l, f32, double(zpY)));
+              linalg::YieldOp::create(b, l, clampToStorage(b, l, r, lo, hi, i8));
+            })
+            .getResult(0);
+    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+        op, RankedTensorType::get(yT.getShape(), i8), y3,
+        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+    return success();
+  }
+};
+
+/// max_pool2d on quantized values: the same window over storage values,
+/// compared signed or unsigned per the type; padding never wins.
+struct QMaxPoolLowering : OpConversionPattern<MaxPool2dOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MaxPool2dOp op, OpAdaptor a,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto q = dyn_cast<quant::UniformQuantizedType>(
+        op.getType().getElementType());
+    if (!q)
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto xT = op.getInput().getType();
+    auto yT = op.getType();
+    Type i8 = rewriter.getI8Type();
+    ArrayRef<int64_t> k = op.getKernelSize();
+    SmallVector<int64_t, 2> s = op.getStridesOrDefault();
+    ArrayRef<int64_t> dil = op.getDilation();
+    SmallVector<int64_t, 4> pads = op.getPads();
+    int64_t h = xT.getDimSize(2), w = xT.getDimSize(3);
+    int64_t oh = yT.getDimSize(2), ow = yT.getDimSize(3);
+    int64_t hiH = std::max<int64_t>(
+        pads[2], (oh - 1) * s[0] + dil[0] * (k[0] - 1) + 1 - h - pads[0]);
+    int64_t hiW = std::max<int64_t>(
+        pads[3], (ow - 1) * s[1] + dil[1] * (k[1] - 1) + 1 - w - pads[1]);
+    int64_t minStorage = q.getStorageTypeMin();
+    Value x = a.getInput();
+    if (pads[0] || pads[1] || hiH || hiW)
+      x = padConstant(
+          rewriter, loc,
+          RankedTensorType::get({xT.getDimSize(0), xT.getDimSize(1),
+                                 h + pads[0] + hiH, w + pads[1] + hiW},
+                                i8),
+          x, {0, 0, pads[0], pads[1]}, {0, 0, hiH, hiW},
+          arith::ConstantOp::create(rewriter, loc,
+                                    rewriter.getIntegerAttr(i8, minStorage)));
+    SmallVector<AffineExpr> e(6);
+    bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+    auto m6 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(6, 0, r, ctx); };
+    auto outT = RankedTensorType::get(yT.getShape(), i8);
+    Value init = linalg::FillOp::create(
+                     rewriter, loc,
+                     ValueRange{arith::ConstantOp::create(
+                         rewriter, loc, rewriter.getIntegerAttr(i8, minStorage))},
+                     ValueRange{tensor::EmptyOp::create(rewriter, loc,
+                                                        outT.getShape(), i8)})
+                     .getResult(0);
+    Value window = tensor::EmptyOp::create(rewriter, loc, k, i8);
+    bool isSigned = q.isSigned();
+    auto pool = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{outT}, ValueRange{x, window}, ValueRange{init},
+        SmallVector<AffineMap>{
+            m6({e[0], e[1], e[2] * s[0] + e[4] * dil[0],
+                e[3] * s[1] + e[5] * dil[1]}),
+            m6({e[4], e[5]}), m6({e[0], e[1], e[2], e[3]})},
+        SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel, IT::parallel,
+                        IT::reduction, IT::reduction},
+        [&](OpBuilder &b, Location l, ValueRange v) {
+          Value m = isSigned ? Value(arith::MaxSIOp::create(b, l, v[0], v[2]))
+                             : Value(arith::MaxUIOp::create(b, l, v[0], v[2]));
+          linalg::YieldOp::create(b, l, m);
+        });
+    rewriter.replaceOp(op, pool.getResult(0));
+    return success();
+  }
+};
+
 /// quant.scast between storage and quantized types is a no-op on storage.
 struct StorageCastLowering : OpConversionPattern<quant::StorageCastOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -228,5 +433,9 @@ struct StorageCastLowering : OpConversionPattern<quant::StorageCastOp> {
 void lowering::populateIntPatterns(RewritePatternSet &patterns,
                                    const TypeConverter &converter) {
   patterns.add<QuantizeLowering, DequantizeLowering, QLinearLowering,
-               StorageCastLowering>(converter, patterns.getContext());
+               QConv2dLowering, StorageCastLowering>(converter,
+                                                     patterns.getContext());
+  // Before the float max-pool pattern.
+  patterns.add<QMaxPoolLowering>(converter, patterns.getContext(),
+                                 /*benefit=*/2);
 }
