@@ -909,7 +909,7 @@ func.func @max_pool_channels(%x: tensor<1x2x4x4xf32>) -> tensor<1x3x2x2xf32> {
 // -----
 
 func.func @max_pool_mixed_floats(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf16> {
-  // expected-error @+1 {{'qat.max_pool2d' op mixes float element types 'f32' and 'f16'}}
+  // expected-error @+1 {{'qat.max_pool2d' op input and result element types differ}}
   %y = qat.max_pool2d %x {kernel_size = array<i64: 2, 2>} : tensor<1x2x4x4xf32> -> tensor<1x2x2x2xf16>
   return %y : tensor<1x2x2x2xf16>
 }
