@@ -36,7 +36,9 @@ echo "== convert to int8 =="
 
 echo "== report =="
 echo -n "float model, "; "$BIN/qat-run" eval "$OUT/m1.float.mlir"
-echo -n "QAT model (fake-quant, observers frozen), "; "$BIN/qat-run" eval "$OUT/m1.qat.mlir"
-echo -n "int8 model, "; "$BIN/qat-run" eval "$OUT/m1.int8.mlir"
-echo -n "fake-quant vs int8: "; "$BIN/qat-run" compare "$OUT/m1.qat.mlir" "$OUT/m1.int8.mlir"
+echo -n "QAT model, float fake-quant simulation: "; "$BIN/qat-run" eval "$OUT/m1.qat.mlir" --float-fake-quant
+echo -n "QAT model (eval = integer semantics): "; "$BIN/qat-run" eval "$OUT/m1.qat.mlir"
+echo -n "int8 model: "; "$BIN/qat-run" eval "$OUT/m1.int8.mlir"
+echo -n "fake-quant model vs int8: "; "$BIN/qat-run" compare "$OUT/m1.qat.mlir" "$OUT/m1.int8.mlir"
+echo -n "float fake-quant simulation vs int8: "; "$BIN/qat-run" compare "$OUT/m1.qat.mlir" "$OUT/m1.int8.mlir" --float-fake-quant
 echo "models and per-epoch metrics are in $OUT/"

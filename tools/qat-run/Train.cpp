@@ -135,6 +135,12 @@ static cl::opt<std::string> plot("plot",
                                  cl::desc("Draw loss and accuracy curves to "
                                           "this PNG (needs gnuplot)"),
                                  cl::sub(qat::trainCommand), cl::cat(trainCat));
+static cl::opt<bool> floatFakeQuant(
+    "float-fake-quant",
+    cl::desc("Evaluate fake-quant models with the float simulation (the "
+             "training forward with frozen observers) instead of their "
+             "integer semantics"),
+    cl::sub(qat::evalCommand), cl::sub(qat::compareCommand), cl::cat(trainCat));
 static cl::opt<std::string> metrics("metrics",
                                     cl::desc("Append per-epoch metrics (JSONL)"),
                                     cl::sub(qat::trainCommand), cl::cat(trainCat));
@@ -730,10 +736,40 @@ int qat::runTrain(ModuleOp base) {
   return 0;
 }
 
-int qat::runEval(ModuleOp module) {
+/// True if `module`'s @forward fake-quantizes (a prepared model).
+static bool isFakeQuantModel(ModuleOp module) {
+  bool found = false;
+  module.walk([&](FakeQuantOp) { found = true; });
+  return found;
+}
+
+/// The module to evaluate for `module`: NUMERICS.md promise 3 -- a
+/// fake-quant model in evaluation mode has the integer semantics, so it is
+/// evaluated through --qat-convert (unless --float-fake-quant asks for the
+/// float simulation). `note` says which semantics was used.
+static FailureOr<OwningOpRef<ModuleOp>> evaluationModule(ModuleOp module,
+                                                         std::string &note) {
+  OwningOpRef<ModuleOp> m = module.clone();
+  note.clear();
+  if (floatFakeQuant || !isFakeQuantModel(module))
+    return m;
+  PassManager pm(module.getContext());
+  pm.addPass(createConvert());
+  if (failed(pm.run(*m)))
+    return failure();
+  note = " [integer semantics, via qat-convert]";
+  return m;
+}
+
+int qat::runEval(ModuleOp input) {
   auto ds = loadSpec(data, evalSplit);
   if (!ds)
     return fail(llvm::toString(ds.takeError()));
+  std::string note;
+  auto evalModule = evaluationModule(input, note);
+  if (failed(evalModule))
+    return 1;
+  ModuleOp module = **evalModule;
   if (failed(createEvalFunction(module, "forward", "eval_step")))
     return 1;
   auto jit = JitModule::compile(OwningOpRef<ModuleOp>(module.clone()),
@@ -749,7 +785,7 @@ int qat::runEval(ModuleOp module) {
     return fail(llvm::toString(ev.takeError()));
   llvm::outs() << evalSplit << ": loss " << llvm::format("%.4f", ev->loss)
                << ", accuracy " << llvm::format("%.2f%%", 100 * ev->accuracy)
-               << " (" << ev->count << " records)\n";
+               << " (" << ev->count << " records)" << note << "\n";
   return 0;
 }
 
@@ -783,7 +819,12 @@ int qat::runCompare(ModuleOp a) {
   if (!step)
     step = outputScale(a);
   std::unique_ptr<JitModule> jits[2];
-  ModuleOp mods[2] = {a, *b};
+  std::string notes[2];
+  auto ea0 = evaluationModule(a, notes[0]);
+  auto eb0 = evaluationModule(*b, notes[1]);
+  if (failed(ea0) || failed(eb0))
+    return 1;
+  ModuleOp mods[2] = {**ea0, **eb0};
   for (int i = 0; i < 2; ++i) {
     if (failed(createEvalFunction(mods[i], "forward", "eval_step")))
       return 1;
@@ -843,6 +884,7 @@ int qat::runCompare(ModuleOp a) {
                  << " quantization steps of " << llvm::format("%.6g", *step)
                  << ")";
   llvm::outs() << ", argmax agreement " << agree << "/" << records << " ("
-               << llvm::format("%.3f%%", 100.0 * agree / records) << ")\n";
+               << llvm::format("%.3f%%", 100.0 * agree / records) << ")"
+               << notes[0] << "\n";
   return 0;
 }
