@@ -265,7 +265,7 @@ struct QConv2dLowering : OpConversionPattern<QConv2dOp> {
       x = padConstant(rewriter, loc, padT, x, {0, 0, pads[0], pads[1]},
                       {0, 0, pads[2], pads[3]}, zp);
     }
-    int64_t k = c * kh * kw, p = oh * ow;
+    int64_t p = oh * ow;
     Value col = buildIm2col(rewriter, loc, x, {kh, kw}, op.getStrides(),
                             op.getDilation(), {oh, ow});
     Value w2 = tensor::CollapseShapeOp::create(
