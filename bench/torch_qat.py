@@ -14,10 +14,16 @@ dropped (as `qat-run train`). SGD lr 0.01 momentum 0.9. One thread.
   accuracy  (A1/A2) float FLOAT_EPOCHS epochs, then fuse + prepare_qat (new
             optimizer) and QAT_EPOCHS epochs; reports float, fake-quant
             (eval mode, observers disabled) and int8 (convert) test accuracy.
+  agreement the accuracy recipe, then the fake-quant model (eval mode,
+            observers disabled) vs its converted int8 model on the test set
+            (all 10k unless --max-eval): output elements compared / different,
+            largest difference in quantization steps (the int8 model's output
+            scale), argmax agreement -- the figures `qat-run compare` prints.
 
 Run with Debian's python (/usr/bin/python3), pinned:
   taskset -c 0 /usr/bin/python3 bench/torch_qat.py epoch --model m1 --qconfig x86
   taskset -c 0 /usr/bin/python3 bench/torch_qat.py accuracy --model m1
+  taskset -c 0 /usr/bin/python3 bench/torch_qat.py agreement --model m1
 Quick smoke run: add --max-steps 50 --max-eval 1000.
 The last stdout line is a JSON object (for the bench scripts).
 """
@@ -256,8 +262,9 @@ def cmd_epoch(args, xtr, ytr):
     print(json.dumps(out))
 
 
-def cmd_accuracy(args, xtr, ytr):
-    xte, yte = load("test")
+def qat_recipe(args, xtr, ytr, xte, yte):
+    """A1/A2: float epochs, then fuse + prepare_qat (fresh optimizer) and QAT
+    epochs. Returns (float accuracy, prepared QAT model)."""
     torch.manual_seed(args.seed)
     gen = torch.Generator().manual_seed(args.seed)
     model = build(args.model)
@@ -275,10 +282,19 @@ def cmd_accuracy(args, xtr, ytr):
         acc = fq_accuracy(qat, xte, yte, args.max_eval)
         print("QAT epoch %d: loss %.4f, fake-quant test acc %.2f%%, %.1f s"
               % (e + 1, loss, 100 * acc, sec), flush=True)
+    return float_acc, qat
+
+
+def convert(qat, qconfig):
+    torch.backends.quantized.engine = ENGINE[qconfig]
+    return tq.convert(copy.deepcopy(qat).eval())
+
+
+def cmd_accuracy(args, xtr, ytr):
+    xte, yte = load("test")
+    float_acc, qat = qat_recipe(args, xtr, ytr, xte, yte)
     fq_acc = fq_accuracy(qat, xte, yte, args.max_eval)
-    torch.backends.quantized.engine = ENGINE[args.qconfig]
-    q = copy.deepcopy(qat).eval()
-    q = tq.convert(q)
+    q = convert(qat, args.qconfig)
     int8_acc = accuracy(q, xte, yte, args.max_eval)
     print("%s %s qconfig (engine %s): float %.2f%%, fake-quant %.2f%%, int8 %.2f%%"
           % (args.model.upper(), args.qconfig, ENGINE[args.qconfig],
@@ -288,9 +304,57 @@ def cmd_accuracy(args, xtr, ytr):
                       "fake_quant": fq_acc, "int8": int8_acc}))
 
 
+@torch.no_grad()
+def outputs(model, x):
+    model.eval()
+    return torch.cat([model(x[i:i + 1000]) for i in range(0, x.shape[0], 1000)]).numpy()
+
+
+def cmd_agreement(args, xtr, ytr):
+    """Fake-quant (eval, observers frozen) vs convert, element by element,
+    with the statistics of `qat-run compare`."""
+    xte, yte = load("test")
+    float_acc, qat = qat_recipe(args, xtr, ytr, xte, yte)
+    q = convert(qat, args.qconfig)
+    if args.max_eval:
+        xte, yte = xte[:args.max_eval], yte[:args.max_eval]
+    qat.apply(tq.disable_observer)
+    fq = outputs(qat, xte)
+    # Output scale: the quantized tensor entering the int8 model's DeQuantStub.
+    scales = []
+    hook = q.dequant.register_forward_pre_hook(
+        lambda m, inp: scales.append(float(inp[0].q_scale())))
+    i8 = outputs(q, xte)
+    hook.remove()
+    step = scales[0]
+    assert all(s == step for s in scales)
+    diff = np.abs(fq.astype(np.float64) - i8.astype(np.float64))
+    # First maximum, as qat-run compare (torch/numpy argmax return the first).
+    af, ai = fq.argmax(1), i8.argmax(1)
+    y = yte.numpy()
+    r = {"what": "agreement", "model": args.model, "qconfig": args.qconfig,
+         "engine": ENGINE[args.qconfig], "records": int(fq.shape[0]),
+         "elements": int(fq.size), "different": int((fq != i8).sum()),
+         "max_diff": float(diff.max()), "step": step,
+         "max_steps_diff": float(diff.max() / step),
+         "argmax_agree": int((af == ai).sum()),
+         "float_acc": float_acc, "fake_quant_acc": float((af == y).mean()),
+         "int8_acc": float((ai == y).mean())}
+    r["argmax_agree_pct"] = 100.0 * r["argmax_agree"] / r["records"]
+    print("%s %s qconfig (engine %s), fake-quant (eval, observers disabled) vs convert: "
+          "compared %d output elements of %d records: %d differ, largest difference %.6g "
+          "(%.3g quantization steps of %.6g), argmax agreement %d/%d (%.3f%%); "
+          "accuracy fake-quant %.2f%%, int8 %.2f%%"
+          % (args.model.upper(), args.qconfig, r["engine"], r["elements"], r["records"],
+             r["different"], r["max_diff"], r["max_steps_diff"], step, r["argmax_agree"],
+             r["records"], r["argmax_agree_pct"], 100 * r["fake_quant_acc"],
+             100 * r["int8_acc"]))
+    print(json.dumps(r))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("what", choices=["epoch", "accuracy"])
+    p.add_argument("what", choices=["epoch", "accuracy", "agreement"])
     p.add_argument("--model", choices=["m1", "c1"], default="m1")
     p.add_argument("--qconfig", choices=["x86", "qnnpack", "onednn"], default="x86")
     p.add_argument("--threads", type=int, default=1)
@@ -305,7 +369,7 @@ def main():
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     xtr, ytr = load("train")
-    (cmd_epoch if args.what == "epoch" else cmd_accuracy)(args, xtr, ytr)
+    {"epoch": cmd_epoch, "accuracy": cmd_accuracy, "agreement": cmd_agreement}[args.what](args, xtr, ytr)
 
 
 if __name__ == "__main__":
