@@ -74,6 +74,10 @@ ENGINE = {"x86": "onednn", "onednn": "onednn", "qnnpack": "qnnpack",
           "fbgemm": "onednn"}
 
 
+def engine(args):
+    return args.engine or ENGINE[args.qconfig]
+
+
 # ---------------------------------------------------------------------------
 # Reading qat.param values from the example .mlir files
 # ---------------------------------------------------------------------------
@@ -285,8 +289,8 @@ def qat_recipe(args, xtr, ytr, xte, yte):
     return float_acc, qat
 
 
-def convert(qat, qconfig):
-    torch.backends.quantized.engine = ENGINE[qconfig]
+def convert(qat, args):
+    torch.backends.quantized.engine = engine(args)
     return tq.convert(copy.deepcopy(qat).eval())
 
 
@@ -294,13 +298,13 @@ def cmd_accuracy(args, xtr, ytr):
     xte, yte = load("test")
     float_acc, qat = qat_recipe(args, xtr, ytr, xte, yte)
     fq_acc = fq_accuracy(qat, xte, yte, args.max_eval)
-    q = convert(qat, args.qconfig)
+    q = convert(qat, args)
     int8_acc = accuracy(q, xte, yte, args.max_eval)
     print("%s %s qconfig (engine %s): float %.2f%%, fake-quant %.2f%%, int8 %.2f%%"
-          % (args.model.upper(), args.qconfig, ENGINE[args.qconfig],
+          % (args.model.upper(), args.qconfig, engine(args),
              100 * float_acc, 100 * fq_acc, 100 * int8_acc))
     print(json.dumps({"what": "accuracy", "model": args.model, "qconfig": args.qconfig,
-                      "engine": ENGINE[args.qconfig], "float": float_acc,
+                      "engine": engine(args), "float": float_acc,
                       "fake_quant": fq_acc, "int8": int8_acc}))
 
 
@@ -315,7 +319,7 @@ def cmd_agreement(args, xtr, ytr):
     with the statistics of `qat-run compare`."""
     xte, yte = load("test")
     float_acc, qat = qat_recipe(args, xtr, ytr, xte, yte)
-    q = convert(qat, args.qconfig)
+    q = convert(qat, args)
     if args.max_eval:
         xte, yte = xte[:args.max_eval], yte[:args.max_eval]
     qat.apply(tq.disable_observer)
@@ -333,7 +337,7 @@ def cmd_agreement(args, xtr, ytr):
     af, ai = fq.argmax(1), i8.argmax(1)
     y = yte.numpy()
     r = {"what": "agreement", "model": args.model, "qconfig": args.qconfig,
-         "engine": ENGINE[args.qconfig], "records": int(fq.shape[0]),
+         "engine": engine(args), "records": int(fq.shape[0]),
          "elements": int(fq.size), "different": int((fq != i8).sum()),
          "max_diff": float(diff.max()), "step": step,
          "max_steps_diff": float(diff.max() / step),
@@ -357,6 +361,8 @@ def main():
     p.add_argument("what", choices=["epoch", "accuracy", "agreement"])
     p.add_argument("--model", choices=["m1", "c1"], default="m1")
     p.add_argument("--qconfig", choices=["x86", "qnnpack", "onednn"], default="x86")
+    p.add_argument("--engine", choices=["onednn", "qnnpack"], default=None,
+                   help="int8 engine for convert (default: onednn, qnnpack for --qconfig qnnpack)")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--repeat", type=int, default=1, help="epoch: timed epochs (fresh model each)")
     p.add_argument("--seed", type=int, default=0)

@@ -273,3 +273,57 @@ INSTANTIATE_TEST_SUITE_P(
                       QConvCase{2, 1, 8, 7, 3, 3, 2, 1, 2, 2, false, true},
                       QConvCase{1, 5, 5, 5, 1, 1, 1, 1, 0, 1, false, false}));
 } // namespace
+
+namespace {
+// Max-pooling quantized values: the maximum of the stored integers over the
+// window (padding never wins), compared unsigned for u8 and signed for i8.
+TEST(QMaxPoolVsReference, BitExact) {
+  for (bool isUnsigned : {true, false}) {
+    std::string xt = isUnsigned ? "u8" : "i8";
+    int32_t zp = isUnsigned ? 130 : -20;
+    float s = 0.031f;
+    std::string q = "!quant.uniform<" + xt + ":f32, " + fmt(s) + ":" +
+                    std::to_string(zp) + ">";
+    std::string src =
+        "func.func @forward(%x: tensor<2x3x7x6xf32>) -> tensor<2x3x4x3xf32> {\n"
+        "  %q = qat.quantize %x : tensor<2x3x7x6xf32> -> tensor<2x3x7x6x" + q + ">\n"
+        "  %p = qat.max_pool2d %q {kernel_size = array<i64: 3, 3>, strides = array<i64: 2, 2>, padding = array<i64: 1, 1>} : tensor<2x3x7x6x" + q + "> -> tensor<2x3x4x3x" + q + ">\n"
+        "  %d = qat.dequantize %p : tensor<2x3x4x3x" + q + "> -> tensor<2x3x4x3xf32>\n"
+        "  return %d : tensor<2x3x4x3xf32>\n}\n";
+    DialectRegistry registry;
+    registerQatDialects(registry);
+    MLIRContext ctx(registry);
+    ctx.loadAllAvailableDialects();
+    OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(src, &ctx);
+    ASSERT_TRUE(module) << src;
+    auto jit = JitModule::compile(std::move(module), {"forward"});
+    ASSERT_TRUE(static_cast<bool>(jit)) << llvm::toString(jit.takeError());
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> xs(-5.0f, 5.0f);
+    Tensor x = Tensor::zeros(DType::F32, {2, 3, 7, 6});
+    for (int64_t i = 0; i < x.getNumElements(); ++i)
+      x.data<float>()[i] = xs(rng);
+    auto out = (*jit)->run({&x});
+    ASSERT_TRUE(static_cast<bool>(out)) << llvm::toString(out.takeError());
+    int64_t qmin = isUnsigned ? 0 : -128, qmax = isUnsigned ? 255 : 127;
+    int64_t differ = 0;
+    for (int64_t nc = 0; nc < 6; ++nc)
+      for (int64_t i = 0; i < 4; ++i)
+        for (int64_t j = 0; j < 3; ++j) {
+          int32_t best = INT32_MIN;
+          for (int64_t p = 0; p < 3; ++p)
+            for (int64_t r = 0; r < 3; ++r) {
+              int64_t y = i * 2 + p - 1, xx = j * 2 + r - 1;
+              if (y < 0 || y >= 7 || xx < 0 || xx >= 6)
+                continue;
+              best = std::max(best, runtime::quantizeValue(
+                                        x.data<float>()[(nc * 7 + y) * 6 + xx],
+                                        s, zp, qmin, qmax));
+            }
+          differ += (*out)[0].data<float>()[(nc * 4 + i) * 3 + j] !=
+                    runtime::dequantizeValue(best, s, zp);
+        }
+    EXPECT_EQ(differ, 0) << (isUnsigned ? "u8" : "i8");
+  }
+}
+} // namespace
