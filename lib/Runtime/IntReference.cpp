@@ -80,3 +80,16 @@ void mlir::qat::runtime::qconv2dReference(
               requantize(static_cast<int32_t>(acc), m, zpY, lo, hi);
         }
 }
+
+int32_t mlir::qat::runtime::qaddValue(int32_t a, float scaleA, int32_t zpA,
+                                      int32_t b, float scaleB, int32_t zpB,
+                                      float scaleY, int32_t zpY, int64_t lo,
+                                      int64_t hi) {
+  float ma = scaleA / scaleY, mb = scaleB / scaleY;
+  float pa = static_cast<float>(a - zpA) * ma;
+  float pb = static_cast<float>(b - zpB) * mb;
+  float sum = pa + pb;
+  float q = std::nearbyint(sum) + static_cast<float>(zpY);
+  q = std::fmin(std::fmax(q, static_cast<float>(lo)), static_cast<float>(hi));
+  return static_cast<int32_t>(q);
+}

@@ -362,6 +362,45 @@ LogicalResult Converter::run(func::FuncOp func) {
         return failure();
       continue;
     }
+    if (auto add = dyn_cast<AddOp>(op)) {
+      Value qa = quantized.lookup(add.getLhs());
+      Value qb = quantized.lookup(add.getRhs());
+      if (qa && qb) {
+        if (add.getLhs().getType() != add.getRhs().getType())
+          return add.emitOpError("qat-convert: broadcasting adds are not "
+                                 "supported yet");
+        Operation *act = nullptr;
+        Value out = add.getResult();
+        SmallVector<Operation *> users = realUsers(out);
+        if (users.size() == 1 && isa<ReluOp, Relu6Op>(users.front())) {
+          act = users.front();
+          out = act->getResult(0);
+          users = realUsers(out);
+        }
+        auto ofq = users.size() == 1 ? dyn_cast<FakeQuantOp>(users.front())
+                                     : FakeQuantOp();
+        if (!ofq)
+          return add.emitOpError("qat-convert: the output must be "
+                                 "fake-quantized");
+        FailureOr<Frozen> fo = freeze(ofq);
+        if (failed(fo))
+          return failure();
+        auto qy = cast<quant::UniformQuantizedType>(quantType(*fo, 0));
+        int64_t lo = qy.getStorageTypeMin(), hi = qy.getStorageTypeMax();
+        if (act) {
+          lo = std::max<int64_t>(lo, qy.getZeroPoint());
+          if (isa<Relu6Op>(act))
+            hi = std::min<int64_t>(
+                hi, runtime::quantizeValue(6.0f, static_cast<float>(qy.getScale()),
+                                           qy.getZeroPoint(), lo, hi));
+        }
+        Value y = QAddOp::create(
+            b, add.getLoc(), RankedTensorType::get(add.getType().getShape(), qy),
+            qa, qb, b.getI64IntegerAttr(lo), b.getI64IntegerAttr(hi));
+        quantized[ofq.getResult()] = y;
+        continue;
+      }
+    }
     if (auto pool = dyn_cast<MaxPool2dOp>(op)) {
       Value q = quantized.lookup(pool.getInput());
       if (!q)
@@ -413,8 +452,8 @@ LogicalResult Converter::run(func::FuncOp func) {
     });
     if (touchesQuantized)
       return op->emitOpError("is not supported by qat-convert yet (supported: "
-                             "linear, conv2d (+batch_norm), relu, relu6, "
-                             "max_pool2d, flatten, reshape, stubs)");
+                             "linear, conv2d (+batch_norm), add, relu, "
+                             "relu6, max_pool2d, flatten, reshape, stubs)");
   }
   // The float graph is dead now: return values were rewired above.
   bool changed = true;

@@ -327,3 +327,55 @@ TEST(QMaxPoolVsReference, BitExact) {
   }
 }
 } // namespace
+
+namespace {
+TEST(QAddVsReference, BitExact) {
+  for (bool isUnsigned : {true, false}) {
+    std::string t = isUnsigned ? "u8" : "i8";
+    float sa = 0.037f, sb = 0.011f, sy = 0.045f;
+    int32_t za = isUnsigned ? 120 : 3, zb = isUnsigned ? 7 : -50,
+            zy = isUnsigned ? 64 : -1;
+    auto q = [&](float s, int32_t z) {
+      return "!quant.uniform<" + t + ":f32, " + fmt(s) + ":" + std::to_string(z) + ">";
+    };
+    int64_t lo = isUnsigned ? 64 : -1, hi = isUnsigned ? 255 : 127;
+    std::string A = "tensor<5x13x" + q(sa, za) + ">", B = "tensor<5x13x" + q(sb, zb) + ">",
+                Y = "tensor<5x13x" + q(sy, zy) + ">";
+    std::string src =
+        "func.func @forward(%a: tensor<5x13xf32>, %b: tensor<5x13xf32>) -> tensor<5x13xf32> {\n"
+        "  %qa = qat.quantize %a : tensor<5x13xf32> -> " + A + "\n"
+        "  %qb = qat.quantize %b : tensor<5x13xf32> -> " + B + "\n"
+        "  %y = qat.qadd %qa, %qb {clamp_min = " + std::to_string(lo) +
+        " : i64, clamp_max = " + std::to_string(hi) + " : i64} : (" + A + ", " + B +
+        ") -> " + Y + "\n"
+        "  %d = qat.dequantize %y : " + Y + " -> tensor<5x13xf32>\n"
+        "  return %d : tensor<5x13xf32>\n}\n";
+    DialectRegistry registry;
+    registerQatDialects(registry);
+    MLIRContext ctx(registry);
+    ctx.loadAllAvailableDialects();
+    OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(src, &ctx);
+    ASSERT_TRUE(module) << src;
+    auto jit = JitModule::compile(std::move(module), {"forward"});
+    ASSERT_TRUE(static_cast<bool>(jit)) << llvm::toString(jit.takeError());
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<float> xs(-6.0f, 6.0f);
+    Tensor a = Tensor::zeros(DType::F32, {5, 13}), b = Tensor::zeros(DType::F32, {5, 13});
+    for (int64_t i = 0; i < 65; ++i) {
+      a.data<float>()[i] = xs(rng);
+      b.data<float>()[i] = xs(rng);
+    }
+    auto out = (*jit)->run({&a, &b});
+    ASSERT_TRUE(static_cast<bool>(out)) << llvm::toString(out.takeError());
+    int64_t qmin = isUnsigned ? 0 : -128, qmax = isUnsigned ? 255 : 127;
+    int64_t differ = 0;
+    for (int64_t i = 0; i < 65; ++i) {
+      int32_t qa = runtime::quantizeValue(a.data<float>()[i], sa, za, qmin, qmax);
+      int32_t qb = runtime::quantizeValue(b.data<float>()[i], sb, zb, qmin, qmax);
+      int32_t y = runtime::qaddValue(qa, sa, za, qb, sb, zb, sy, zy, lo, hi);
+      differ += (*out)[0].data<float>()[i] != runtime::dequantizeValue(y, sy, zy);
+    }
+    EXPECT_EQ(differ, 0) << t;
+  }
+}
+} // namespace

@@ -103,4 +103,31 @@ def Qat_QConv2dOp : Qat_Op<"qconv2d", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Qat_QAddOp : Qat_Op<"qadd", [Pure]> {
+  let summary = "int8 element-wise sum with requantization of both inputs";
+  let description = [{
+    `q_y = clamp(roundeven(float(q_a - zp_a) * M_a + float(q_b - zp_b) *
+    M_b) + zp_y, clamp_min, clamp_max)` with `M_a = float(s_a) /
+    float(s_y)`, `M_b = float(s_b) / float(s_y)` in float32, the two
+    products summed in float32 without FMA (the XNNPACK/PT2E style of
+    NUMERICS.md's requant). Operands and result have the same shape;
+    `clamp_min`/`clamp_max` narrow the result's storage range for a fused
+    ReLU.
+
+    ```mlir
+    %y = qat.qadd %a, %b {clamp_min = 0 : i64, clamp_max = 255 : i64}
+        : (tensor<4x8x!quant.uniform<u8:f32, 0.1:3>>,
+           tensor<4x8x!quant.uniform<u8:f32, 0.2:0>>)
+        -> tensor<4x8x!quant.uniform<u8:f32, 0.25:5>>
+    ```
+  }];
+  let arguments = (ins Qat_QuantTensor:$lhs, Qat_QuantTensor:$rhs,
+                       I64Attr:$clamp_min, I64Attr:$clamp_max);
+  let results = (outs Qat_QuantTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // QAT_DIALECT_QATINTOPS_TD

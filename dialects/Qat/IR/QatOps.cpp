@@ -700,6 +700,26 @@ LogicalResult QLinearOp::verify() {
   return success();
 }
 
+LogicalResult QAddOp::verify() {
+  auto qa = getPerTensor(getLhs().getType());
+  auto qb = getPerTensor(getRhs().getType());
+  auto qy = getPerTensor(getType());
+  if (!qa || !qb || !qy)
+    return emitOpError("operands and result need per-tensor !quant.uniform "
+                       "types");
+  if (getLhs().getType().getShape() != getType().getShape() ||
+      getRhs().getType().getShape() != getType().getShape())
+    return emitOpError("operands and result must have the same shape");
+  int64_t lo = static_cast<int64_t>(getClampMin());
+  int64_t hi = static_cast<int64_t>(getClampMax());
+  if (lo > hi || lo < qy.getStorageTypeMin() || hi > qy.getStorageTypeMax())
+    return emitOpError("clamp range [")
+           << lo << ", " << hi << "] must be ordered and inside the result's "
+           << "storage range [" << qy.getStorageTypeMin() << ", "
+           << qy.getStorageTypeMax() << "]";
+  return success();
+}
+
 LogicalResult QConv2dOp::verify() {
   auto x = getInput().getType();
   auto w = getWeight().getType();

@@ -36,6 +36,12 @@ void qlinearReference(const int32_t *x, int64_t n, int64_t k, int32_t zpX,
                       int64_t channels, const int32_t *bias, float scaleY,
                       int32_t zpY, int64_t lo, int64_t hi, int32_t *y);
 
+/// qadd of two values: clamp(nearbyint(float(a - zpA) * (sA / sY) +
+/// float(b - zpB) * (sB / sY)) + zpY, lo, hi), all in float32.
+int32_t qaddValue(int32_t a, float scaleA, int32_t zpA, int32_t b,
+                  float scaleB, int32_t zpB, float scaleY, int32_t zpY,
+                  int64_t lo, int64_t hi);
+
 /// qconv2d (NCHW input, OIHW weight, groups 1): padded positions hold zpX;
 /// acc = sum_{c, kh, kw} (x - zpX) * w + bias[o], then requantize as
 /// qlinear. `pads` is [top, left, bottom, right].

@@ -415,6 +415,47 @@ struct QMaxPoolLowering : OpConversionPattern<MaxPool2dOp> {
   }
 };
 
+/// qadd: both inputs requantized to the output scale in float32.
+struct QAddLowering : OpConversionPattern<QAddOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(QAddOp op, OpAdaptor a,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto qa = perTensor(op.getLhs().getType());
+    auto qb = perTensor(op.getRhs().getType());
+    auto qy = perTensor(op.getType());
+    float sy = static_cast<float>(qy.getScale());
+    float ma = static_cast<float>(qa.getScale()) / sy;
+    float mb = static_cast<float>(qb.getScale()) / sy;
+    int64_t lo = static_cast<int64_t>(op.getClampMin());
+    int64_t hi = static_cast<int64_t>(op.getClampMax());
+    auto type = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    Value r = buildElementwise(
+        rewriter, op.getLoc(), type, {a.getLhs(), a.getRhs()}, a.getLhs(),
+        [&](OpBuilder &b, Location l, ValueRange v) -> Value {
+          Type f32 = b.getF32Type();
+          auto centered = [&](Value x, quant::UniformQuantizedType q, float m) {
+            Value c = arith::SubIOp::create(
+                b, l, widen(b, l, x, q.isSigned()),
+                arith::ConstantOp::create(b, l,
+                                          b.getI32IntegerAttr(q.getZeroPoint())));
+            return arith::MulFOp::create(b, l,
+                                         arith::SIToFPOp::create(b, l, f32, c),
+                                         floatConst(b, l, f32, m));
+          };
+          Value sum = arith::AddFOp::create(b, l, centered(v[0], qa, ma),
+                                            centered(v[1], qb, mb));
+          Value q = arith::AddFOp::create(
+              b, l, math::RoundEvenOp::create(b, l, sum),
+              floatConst(b, l, f32, double(qy.getZeroPoint())));
+          return clampToStorage(b, l, q, lo, hi, type.getElementType());
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 /// quant.scast between storage and quantized types is a no-op on storage.
 struct StorageCastLowering : OpConversionPattern<quant::StorageCastOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -433,7 +474,7 @@ struct StorageCastLowering : OpConversionPattern<quant::StorageCastOp> {
 void lowering::populateIntPatterns(RewritePatternSet &patterns,
                                    const TypeConverter &converter) {
   patterns.add<QuantizeLowering, DequantizeLowering, QLinearLowering,
-               QConv2dLowering, StorageCastLowering>(converter,
+               QConv2dLowering, QAddLowering, StorageCastLowering>(converter,
                                                      patterns.getContext());
   // Before the float max-pool pattern.
   patterns.add<QMaxPoolLowering>(converter, patterns.getContext(),

@@ -1400,3 +1400,19 @@ func.func @qlinear_shapes(%x: tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, %w: ten
   %y = qat.qlinear %x, %w, %b {clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, tensor<4x5x!quant.uniform<i8:f32, 0.1>>, tensor<4xi32>) -> tensor<2x4x!quant.uniform<u8:f32, 0.1:3>>
   return %y : tensor<2x4x!quant.uniform<u8:f32, 0.1:3>>
 }
+
+// -----
+
+func.func @qadd_shapes(%a: tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, %b: tensor<3x2x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 0.1:3>> {
+  // expected-error @+1 {{'qat.qadd' op operands and result must have the same shape}}
+  %y = qat.qadd %a, %b {clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, tensor<3x2x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>
+  return %y : tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>
+}
+
+// -----
+
+func.func @qconv_groups(%x: tensor<1x4x5x5x!quant.uniform<u8:f32, 0.1:3>>, %w: tensor<4x1x3x3x!quant.uniform<i8:f32, 0.1>>, %b: tensor<4xi32>) -> tensor<1x4x3x3x!quant.uniform<u8:f32, 0.1:3>> {
+  // expected-error @+1 {{'qat.qconv2d' op input channels (4) do not match the weight's (1); groups must be 1}}
+  %y = qat.qconv2d %x, %w, %b {clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<1x4x5x5x!quant.uniform<u8:f32, 0.1:3>>, tensor<4x1x3x3x!quant.uniform<i8:f32, 0.1>>, tensor<4xi32>) -> tensor<1x4x3x3x!quant.uniform<u8:f32, 0.1:3>>
+  return %y : tensor<1x4x3x3x!quant.uniform<u8:f32, 0.1:3>>
+}
