@@ -628,6 +628,20 @@ static quant::UniformQuantizedType getPerTensor(Type t) {
   return dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(t));
 }
 
+/// The output clamp of an integer op lies inside the result's storage range.
+static LogicalResult checkClampRange(Operation *op, uint64_t clampMin,
+                                     uint64_t clampMax,
+                                     quant::UniformQuantizedType qy) {
+  auto lo = static_cast<int64_t>(clampMin);
+  auto hi = static_cast<int64_t>(clampMax);
+  if (lo > hi || lo < qy.getStorageTypeMin() || hi > qy.getStorageTypeMax())
+    return op->emitOpError("clamp range [")
+           << lo << ", " << hi << "] must be ordered and inside the result's "
+           << "storage range [" << qy.getStorageTypeMin() << ", "
+           << qy.getStorageTypeMax() << "]";
+  return success();
+}
+
 LogicalResult QuantizeOp::verify() {
   auto q = getPerTensor(getType());
   if (!q)
@@ -690,14 +704,7 @@ LogicalResult QLinearOp::verify() {
   }
   if (failed(checkShape(*this, "bias", getBias().getType(), {w.getDimSize(0)})))
     return failure();
-  int64_t lo = static_cast<int64_t>(getClampMin());
-  int64_t hi = static_cast<int64_t>(getClampMax());
-  if (lo > hi || lo < qy.getStorageTypeMin() || hi > qy.getStorageTypeMax())
-    return emitOpError("clamp range [")
-           << lo << ", " << hi << "] must be ordered and inside the result's "
-           << "storage range [" << qy.getStorageTypeMin() << ", "
-           << qy.getStorageTypeMax() << "]";
-  return success();
+  return checkClampRange(*this, getClampMin(), getClampMax(), qy);
 }
 
 LogicalResult QAddOp::verify() {
@@ -710,14 +717,7 @@ LogicalResult QAddOp::verify() {
   if (getLhs().getType().getShape() != getType().getShape() ||
       getRhs().getType().getShape() != getType().getShape())
     return emitOpError("operands and result must have the same shape");
-  int64_t lo = static_cast<int64_t>(getClampMin());
-  int64_t hi = static_cast<int64_t>(getClampMax());
-  if (lo > hi || lo < qy.getStorageTypeMin() || hi > qy.getStorageTypeMax())
-    return emitOpError("clamp range [")
-           << lo << ", " << hi << "] must be ordered and inside the result's "
-           << "storage range [" << qy.getStorageTypeMin() << ", "
-           << qy.getStorageTypeMax() << "]";
-  return success();
+  return checkClampRange(*this, getClampMin(), getClampMax(), qy);
 }
 
 LogicalResult QConv2dOp::verify() {
@@ -757,14 +757,7 @@ LogicalResult QConv2dOp::verify() {
                        "output channel");
   if (failed(checkShape(*this, "bias", getBias().getType(), {w.getDimSize(0)})))
     return failure();
-  int64_t lo = static_cast<int64_t>(getClampMin());
-  int64_t hi = static_cast<int64_t>(getClampMax());
-  if (lo > hi || lo < qy.getStorageTypeMin() || hi > qy.getStorageTypeMax())
-    return emitOpError("clamp range [")
-           << lo << ", " << hi << "] must be ordered and inside the result's "
-           << "storage range [" << qy.getStorageTypeMin() << ", "
-           << qy.getStorageTypeMax() << "]";
-  return success();
+  return checkClampRange(*this, getClampMin(), getClampMax(), qy);
 }
 
 #define GET_OP_CLASSES

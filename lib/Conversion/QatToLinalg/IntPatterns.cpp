@@ -44,6 +44,24 @@ static Value clampToStorage(OpBuilder &b, Location l, Value v, int64_t lo,
   return arith::TruncIOp::create(b, l, storage, i);
 }
 
+/// The requant epilogue of qlinear/qconv2d on (sum_k x * w, bias, sum_k w,
+/// M): acc = sum + bias - zp_x * sum_k w (int32, wrapping like the
+/// reference), then clamp(roundeven(float(acc) * M) + zp_y, lo, hi).
+static Value requantEpilogue(OpBuilder &b, Location l, ValueRange v,
+                             int64_t zpX, int64_t zpY, int64_t lo, int64_t hi,
+                             Type storage) {
+  Type f32 = b.getF32Type();
+  Value zpxC = arith::ConstantOp::create(b, l, b.getI32IntegerAttr(zpX));
+  Value comp =
+      arith::SubIOp::create(b, l, v[1], arith::MulIOp::create(b, l, zpxC, v[2]));
+  Value total = arith::AddIOp::create(b, l, v[0], comp);
+  Value f = arith::SIToFPOp::create(b, l, f32, total);
+  Value r = arith::AddFOp::create(
+      b, l, math::RoundEvenOp::create(b, l, arith::MulFOp::create(b, l, f, v[3])),
+      floatConst(b, l, f32, double(zpY)));
+  return clampToStorage(b, l, r, lo, hi, storage);
+}
+
 void lowering::addQuantTypeConversions(TypeConverter &converter) {
   converter.addConversion([](Type t) { return t; });
   converter.addConversion([](RankedTensorType t) -> Type {
@@ -192,17 +210,10 @@ struct QLinearLowering : OpConversionPattern<QLinearOp> {
             SmallVector<AffineMap>{id2, chan, chan, chan, id2},
             SmallVector<IT>{IT::parallel, IT::parallel},
             [&](OpBuilder &b, Location l, ValueRange v) {
-              Value zpxC = arith::ConstantOp::create(b, l, b.getI32IntegerAttr(zpX));
-              Value comp = arith::SubIOp::create(
-                  b, l, v[1], arith::MulIOp::create(b, l, zpxC, v[2]));
-              Value total = arith::AddIOp::create(b, l, v[0], comp);
-              Value f = arith::SIToFPOp::create(b, l, f32, total);
-              Value r = arith::AddFOp::create(
-                  b, l,
-                  math::RoundEvenOp::create(b, l, arith::MulFOp::create(b, l, f, v[3])),
-                  floatConst(b, l, f32, double(zpY)));
               linalg::YieldOp::create(
-                  b, l, clampToStorage(b, l, r, lo, hi, outType.getElementType()));
+                  b, l,
+                  requantEpilogue(b, l, v, zpX, zpY, lo, hi,
+                                  outType.getElementType()));
             })
             .getResult(0);
     rewriter.replaceOp(op, y);
@@ -252,7 +263,6 @@ struct QConv2dLowering : OpConversionPattern<QConv2dOp> {
     int64_t oh = yT.getDimSize(2), ow = yT.getDimSize(3);
     SmallVector<int64_t, 4> pads = normalizePads(op.getPadding());
     Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
-    Type f32 = rewriter.getF32Type();
     // Pad with the zero point (the real value 0).
     Value x = a.getInput();
     if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
@@ -328,16 +338,10 @@ struct QConv2dLowering : OpConversionPattern<QConv2dOp> {
             SmallVector<AffineMap>{id3, ch3, ch3, ch3, id3},
             SmallVector<IT>(3, IT::parallel),
             [&](OpBuilder &b, Location l, ValueRange v) {
-              Value zpxC = arith::ConstantOp::create(b, l, b.getI32IntegerAttr(zpX));
-              Value comp = arith::SubIOp::create(
-                  b, l, v[1], arith::MulIOp::create(b, l, zpxC, v[2]));
-              Value total = arith::AddIOp::create(b, l, v[0], comp);
-              Value fl = arith::SIToFPOp::create(b, l, f32, total);
-              Value r = arith::AddFOp::create(
+              linalg::YieldOp::create(
                   b, l,
-                  math::RoundEvenOp::create(b, l, arith::MulFOp::create(b, l, fl, v[3])),
-                  floatConst(b, l, f32, double(zpY)));
-              linalg::YieldOp::create(b, l, clampToStorage(b, l, r, lo, hi, i8));
+                  requantEpilogue(b, l, v, zpX, zpY, lo, hi,
+                                  i8));
             })
             .getResult(0);
     rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
