@@ -450,10 +450,19 @@ LogicalResult Converter::run(func::FuncOp func) {
     bool touchesQuantized = llvm::any_of(op->getOperands(), [&](Value v) {
       return quantized.count(v) != 0;
     });
+    if (touchesQuantized && isa<SoftmaxOp, SubOp, DivOp>(op)) {
+      // Ops the legality report names stay float: dequantize their inputs;
+      // the fake_quant prepare put on their output becomes a quantize.
+      for (OpOperand &use : op->getOpOperands())
+        if (Value q = quantized.lookup(use.get()))
+          use.set(DequantizeOp::create(b, op->getLoc(), f32Of(q.getType()), q));
+      continue;
+    }
     if (touchesQuantized)
       return op->emitOpError("is not supported by qat-convert yet (supported: "
                              "linear, conv2d (+batch_norm), add, relu, "
-                             "relu6, max_pool2d, flatten, reshape, stubs)");
+                             "relu6, max_pool2d, flatten, reshape, stubs; "
+                             "softmax, sub and div stay float)");
   }
   // The float graph is dead now: return values were rewired above.
   bool changed = true;

@@ -172,8 +172,9 @@ def Convert : Pass<"qat-convert", "ModuleOp"> {
 
     Supported today: linear and conv2d (+ReLU/ReLU6; conv2d + batch_norm
     folded as PyTorch's fuse_conv_bn_weights), add (+ReLU), max_pool2d,
-    flatten, reshape and the stubs; other ops are reported with their
-    location.
+    flatten, reshape and the stubs. The ops the legality report names
+    (softmax, sub, div) stay float between an explicit `qat.dequantize` and
+    `qat.quantize`; other ops are reported with their location.
 
     ```mlir
     %xq = qat.quantize %x : tensor<64x784xf32> -> tensor<64x784x!quant.uniform<u8:f32, 0.0078:0>>
