@@ -401,6 +401,24 @@ LogicalResult Converter::run(func::FuncOp func) {
         continue;
       }
     }
+    if (auto cat = dyn_cast<ConcatOp>(op)) {
+      SmallVector<Value> qs;
+      for (Value in : cat.getInputs())
+        if (Value q = quantized.lookup(in))
+          qs.push_back(q);
+      if (qs.size() == cat.getInputs().size()) {
+        Type elt = cast<RankedTensorType>(qs.front().getType()).getElementType();
+        if (llvm::any_of(qs, [&](Value q) {
+              return cast<RankedTensorType>(q.getType()).getElementType() != elt;
+            }))
+          return cat.emitOpError("qat-convert: concat inputs must share "
+                                 "their qparams (run --qat-prepare)");
+        Value r = ConcatOp::create(b, cat.getLoc(), cat.getType().clone(elt), qs,
+                                   cat.getAxisAttr());
+        quantized[cat.getResult()] = r;
+        continue;
+      }
+    }
     if (auto pool = dyn_cast<MaxPool2dOp>(op)) {
       Value q = quantized.lookup(pool.getInput());
       if (!q)
@@ -460,8 +478,9 @@ LogicalResult Converter::run(func::FuncOp func) {
     }
     if (touchesQuantized)
       return op->emitOpError("is not supported by qat-convert yet (supported: "
-                             "linear, conv2d (+batch_norm), add, relu, "
-                             "relu6, max_pool2d, flatten, reshape, stubs; "
+                             "linear, conv2d (+batch_norm), add, concat, "
+                             "relu, relu6, max_pool2d, flatten, reshape, "
+                             "stubs; "
                              "softmax, sub and div stay float)");
   }
   // The float graph is dead now: return values were rewired above.

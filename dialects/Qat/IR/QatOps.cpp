@@ -338,6 +338,10 @@ LogicalResult ConcatOp::verify() {
   if (getInputs().empty())
     return emitOpError("needs at least one input");
   auto first = cast<RankedTensorType>(getInputs().front().getType());
+  for (Value in : getInputs())
+    if (cast<RankedTensorType>(in.getType()).getElementType() !=
+        getType().getElementType())
+      return emitOpError("inputs and result must have one element type");
   int64_t rank = first.getRank();
   FailureOr<int64_t> axis = normalizeAxis(*this, "axis", static_cast<int64_t>(getAxis()), rank);
   if (failed(axis))

@@ -267,14 +267,16 @@ def Qat_MulOp : Qat_BinaryOp<"mul", [Commutative]> {
 
 def Qat_ConcatOp : Qat_Op<"concat", [Pure]> {
   let summary = "concatenation along an axis (torch.cat)";
+  // In the int8 graph it concatenates quantized tensors that share their
+  // qparams (prepare gives concat inputs one observer).
   let description = [{
     ```mlir
     %y = qat.concat %a, %b {axis = 1 : i64}
         : (tensor<1x8x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x12x4x4xf32>
     ```
   }];
-  let arguments = (ins Variadic<Qat_FloatTensor>:$inputs, I64Attr:$axis);
-  let results = (outs Qat_FloatTensor:$result);
+  let arguments = (ins Variadic<AnyRankedTensor>:$inputs, I64Attr:$axis);
+  let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$inputs attr-dict `:` functional-type($inputs, results)";
   let hasVerifier = 1;
 }

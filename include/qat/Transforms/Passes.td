@@ -171,8 +171,8 @@ def Convert : Pass<"qat-convert", "ModuleOp"> {
     otherwise.
 
     Supported today: linear and conv2d (+ReLU/ReLU6; conv2d + batch_norm
-    folded as PyTorch's fuse_conv_bn_weights), add (+ReLU), max_pool2d,
-    flatten, reshape and the stubs. The ops the legality report names
+    folded as PyTorch's fuse_conv_bn_weights), add (+ReLU), concat (its
+    inputs share qparams), max_pool2d, flatten, reshape and the stubs. The ops the legality report names
     (softmax, sub, div) stay float between an explicit `qat.dequantize` and
     `qat.quantize`; other ops are reported with their location.
 

@@ -170,7 +170,7 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
   matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType type = op.getType();
+    RankedTensorType type = toStorageType(op.getType());
     int64_t rank = type.getRank();
     int64_t axis = getNormalizedAxis(op.getAxis(), rank);
     ValueRange inputs = adaptor.getInputs();

@@ -769,7 +769,7 @@ func.func @concat_result_shape(%a: tensor<1x8xf32>, %b: tensor<1x4xf32>) -> tens
 // -----
 
 func.func @concat_mixed_floats(%a: tensor<1x8xf32>, %b: tensor<1x4xf16>) -> tensor<1x12xf32> {
-  // expected-error @+1 {{'qat.concat' op mixes float element types 'f32' and 'f16'}}
+  // expected-error @+1 {{'qat.concat' op inputs and result must have one element type}}
   %y = qat.concat %a, %b {axis = 1 : i64} : (tensor<1x8xf32>, tensor<1x4xf16>) -> tensor<1x12xf32>
   return %y : tensor<1x12xf32>
 }
