@@ -364,30 +364,19 @@ struct QMaxPoolLowering : OpConversionPattern<MaxPool2dOp> {
       return failure();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    auto xT = op.getInput().getType();
     auto yT = op.getType();
     Type i8 = rewriter.getI8Type();
     ArrayRef<int64_t> k = op.getKernelSize();
     SmallVector<int64_t, 2> s = op.getStridesOrDefault();
     ArrayRef<int64_t> dil = op.getDilation();
     SmallVector<int64_t, 4> pads = op.getPads();
-    int64_t h = xT.getDimSize(2), w = xT.getDimSize(3);
-    int64_t oh = yT.getDimSize(2), ow = yT.getDimSize(3);
-    int64_t hiH = std::max<int64_t>(
-        pads[2], (oh - 1) * s[0] + dil[0] * (k[0] - 1) + 1 - h - pads[0]);
-    int64_t hiW = std::max<int64_t>(
-        pads[3], (ow - 1) * s[1] + dil[1] * (k[1] - 1) + 1 - w - pads[1]);
     int64_t minStorage = q.getStorageTypeMin();
-    Value x = a.getInput();
-    if (pads[0] || pads[1] || hiH || hiW)
-      x = padConstant(
-          rewriter, loc,
-          RankedTensorType::get({xT.getDimSize(0), xT.getDimSize(1),
-                                 h + pads[0] + hiH, w + pads[1] + hiW},
-                                i8),
-          x, {0, 0, pads[0], pads[1]}, {0, 0, hiH, hiW},
-          arith::ConstantOp::create(rewriter, loc,
-                                    rewriter.getIntegerAttr(i8, minStorage)));
+    // Padding holds the smallest storage value: it never wins.
+    Value x = padForWindow(
+        rewriter, loc, a.getInput(), {yT.getDimSize(2), yT.getDimSize(3)}, k,
+        s, pads, dil,
+        arith::ConstantOp::create(rewriter, loc,
+                                  rewriter.getIntegerAttr(i8, minStorage)));
     SmallVector<AffineExpr> e(6);
     bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
     auto m6 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(6, 0, r, ctx); };

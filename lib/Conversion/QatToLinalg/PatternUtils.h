@@ -89,6 +89,14 @@ Value buildIm2col(OpBuilder &b, Location loc, Value xpad,
                   ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
                   ArrayRef<int64_t> dilation, ArrayRef<int64_t> outHW);
 
+/// Pads the spatial axes of an NCHW tensor with `padValue` by the window's
+/// padding ([top, left, bottom, right]) plus the extra high padding that
+/// ceil_mode needs so that the last of the `outHW` windows fits.
+Value padForWindow(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> outHW,
+                   ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                   ArrayRef<int64_t> pads, ArrayRef<int64_t> dilation,
+                   Value padValue);
+
 /// The divisor of every avg_pool2d output position ([OH, OW] constant),
 /// PyTorch's: the window clipped to the padded input, or with
 /// `countIncludePad = false` to the input itself. Pads are

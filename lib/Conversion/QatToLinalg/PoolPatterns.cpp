@@ -14,33 +14,6 @@ using namespace mlir;
 using namespace mlir::qat;
 using namespace mlir::qat::lowering;
 
-/// Pads the spatial axes of an NCHW tensor by the window's padding plus
-/// the extra high padding that ceil_mode needs for its last window.
-static Value padForWindow(OpBuilder &b, Location loc, Value x,
-                          RankedTensorType outType, ArrayRef<int64_t> kernel,
-                          ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
-                          ArrayRef<int64_t> dilation, double padValue,
-                          SmallVectorImpl<int64_t> &hiOut) {
-  auto t = cast<RankedTensorType>(x.getType());
-  SmallVector<int64_t> lo = {0, 0, pads[0], pads[1]};
-  SmallVector<int64_t> hi = {0, 0, pads[2], pads[3]};
-  SmallVector<int64_t> shape(t.getShape());
-  for (int i = 0; i < 2; ++i) {
-    int64_t in = t.getDimSize(2 + i);
-    int64_t out = outType.getDimSize(2 + i);
-    int64_t needed = (out - 1) * strides[i] + dilation[i] * (kernel[i] - 1) + 1;
-    hi[2 + i] = std::max(hi[2 + i], needed - in - lo[2 + i]);
-    shape[2 + i] = in + lo[2 + i] + hi[2 + i];
-  }
-  hiOut.assign(hi.begin(), hi.end());
-  if (llvm::all_of(lo, [](int64_t v) { return v == 0; }) &&
-      llvm::all_of(hi, [](int64_t v) { return v == 0; }))
-    return x;
-  auto padType = RankedTensorType::get(shape, t.getElementType());
-  return padConstant(b, loc, padType, x, lo, hi,
-                     floatConst(b, loc, t.getElementType(), padValue));
-}
-
 /// Quantized tensors (the int8 graph) are reshaped as their storage.
 static RankedTensorType toStorageType(RankedTensorType t) {
   if (auto q = dyn_cast<quant::QuantizedType>(t.getElementType()))
@@ -67,11 +40,12 @@ struct MaxPoolLowering : OpConversionPattern<MaxPool2dOp> {
     if (failed(requireStaticSpatial(op, inType, rewriter)))
       return failure();
     SmallVector<int64_t, 2> strides = op.getStridesOrDefault();
-    SmallVector<int64_t> hi;
     double ninf = -std::numeric_limits<double>::infinity();
-    Value x = padForWindow(rewriter, loc, adaptor.getInput(), type,
-                           op.getKernelSize(), strides, op.getPads(),
-                           op.getDilation(), ninf, hi);
+    Value x = padForWindow(
+        rewriter, loc, adaptor.getInput(),
+        {type.getDimSize(2), type.getDimSize(3)}, op.getKernelSize(), strides,
+        op.getPads(), op.getDilation(),
+        floatConst(rewriter, loc, type.getElementType(), ninf));
     Value window = tensor::EmptyOp::create(rewriter, loc, op.getKernelSize(),
                                            type.getElementType());
     Value init = filledTensor(rewriter, loc, type, adaptor.getInput(), ninf);
@@ -97,9 +71,10 @@ struct AvgPoolLowering : OpConversionPattern<AvgPool2dOp> {
     SmallVector<int64_t, 2> strides = op.getStridesOrDefault();
     SmallVector<int64_t, 4> pads = op.getPads();
     ArrayRef<int64_t> kernel = op.getKernelSize();
-    SmallVector<int64_t> hi;
-    Value x = padForWindow(rewriter, loc, adaptor.getInput(), type, kernel,
-                           strides, pads, {1, 1}, 0.0, hi);
+    Value x = padForWindow(rewriter, loc, adaptor.getInput(),
+                           {type.getDimSize(2), type.getDimSize(3)}, kernel,
+                           strides, pads, {1, 1},
+                           floatConst(rewriter, loc, type.getElementType(), 0.0));
     Value window = tensor::EmptyOp::create(rewriter, loc, kernel,
                                            type.getElementType());
     Value init = filledTensor(rewriter, loc, type, adaptor.getInput(), 0.0);

@@ -280,6 +280,28 @@ Value lowering::buildIm2col(OpBuilder &b, Location loc, Value xpad,
   return tensor::CollapseShapeOp::create(b, loc, col6, merge);
 }
 
+Value lowering::padForWindow(OpBuilder &b, Location loc, Value x,
+                             ArrayRef<int64_t> outHW, ArrayRef<int64_t> kernel,
+                             ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                             ArrayRef<int64_t> dilation, Value padValue) {
+  auto t = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> lo = {0, 0, pads[0], pads[1]};
+  SmallVector<int64_t> hi = {0, 0, pads[2], pads[3]};
+  SmallVector<int64_t> shape(t.getShape());
+  for (int i = 0; i < 2; ++i) {
+    int64_t in = t.getDimSize(2 + i);
+    int64_t needed =
+        (outHW[i] - 1) * strides[i] + dilation[i] * (kernel[i] - 1) + 1;
+    hi[2 + i] = std::max(hi[2 + i], needed - in - lo[2 + i]);
+    shape[2 + i] = in + lo[2 + i] + hi[2 + i];
+  }
+  if (llvm::all_of(lo, [](int64_t v) { return v == 0; }) &&
+      llvm::all_of(hi, [](int64_t v) { return v == 0; }))
+    return x;
+  auto padType = RankedTensorType::get(shape, t.getElementType());
+  return padConstant(b, loc, padType, x, lo, hi, padValue);
+}
+
 Value lowering::avgPoolDivisor(OpBuilder &b, Location loc, Type elt,
                                ArrayRef<int64_t> inHW, ArrayRef<int64_t> outHW,
                                ArrayRef<int64_t> kernel,

@@ -476,16 +476,9 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPool2dGradOp> {
     int64_t n = xType.getDimSize(0), c = xType.getDimSize(1);
     int64_t h = xType.getDimSize(2), w = xType.getDimSize(3);
     int64_t oh = dyType.getDimSize(2), ow = dyType.getDimSize(3);
-    // Pad with -inf so that padding never wins; extra high padding covers
-    // ceil_mode's last windows.
-    int64_t hiH = std::max<int64_t>(
-        pads[2], (oh - 1) * s[0] + dil[0] * (k[0] - 1) + 1 - h - pads[0]);
-    int64_t hiW = std::max<int64_t>(
-        pads[3], (ow - 1) * s[1] + dil[1] * (k[1] - 1) + 1 - w - pads[1]);
-    int64_t hp = h + pads[0] + hiH, wp = w + pads[1] + hiW;
-    Value xpad = padConstant(
-        rewriter, loc, RankedTensorType::get({n, c, hp, wp}, elt), a.getInput(),
-        {0, 0, pads[0], pads[1]}, {0, 0, hiH, hiW},
+    // Pad with -inf so that padding never wins.
+    Value xpad = padForWindow(
+        rewriter, loc, a.getInput(), {oh, ow}, k, s, pads, dil,
         floatConst(rewriter, loc, elt, -std::numeric_limits<double>::infinity()));
 
     // argmax (first maximum, row-major in the window) of every window.
