@@ -62,6 +62,57 @@ static Value requantEpilogue(OpBuilder &b, Location l, ValueRange v,
   return clampToStorage(b, l, r, lo, hi, storage);
 }
 
+/// Per-channel requant multipliers of a (q)linear/(q)conv from its types.
+static Value multipliers(OpBuilder &b, Location loc, Type xType, Type wType,
+                         Type yType, int64_t channels) {
+  auto qx = perTensor(xType), qy = perTensor(yType);
+  Type wElt = getElementTypeOrSelf(wType);
+  SmallVector<float> mult;
+  for (int64_t c = 0; c < channels; ++c) {
+    double sw;
+    if (auto pt = dyn_cast<quant::UniformQuantizedType>(wElt))
+      sw = pt.getScale();
+    else
+      sw = cast<quant::UniformQuantizedPerAxisType>(wElt).getScales()[c];
+    mult.push_back(runtime::requantMultiplier(static_cast<float>(qx.getScale()),
+                                              static_cast<float>(sw),
+                                              static_cast<float>(qy.getScale())));
+  }
+  return arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get({channels}, b.getF32Type()),
+                             ArrayRef(mult)));
+}
+
+/// A zero-filled i32 tensor.
+static Value zerosI32(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
+  Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
+  Value empty = tensor::EmptyOp::create(b, loc, shape, b.getI32Type());
+  return linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{empty})
+      .getResult(0);
+}
+
+/// sum_k w[c, k] of [C, K] signed int8 weights, in i32: the zero-point
+/// compensation `zp_x * sum_k w` of the requant epilogue.
+static Value sumRowsI32(OpBuilder &b, Location loc, Value w2) {
+  MLIRContext *ctx = b.getContext();
+  int64_t c = cast<RankedTensorType>(w2.getType()).getDimSize(0);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{RankedTensorType::get({c}, b.getI32Type())},
+             ValueRange{w2}, ValueRange{zerosI32(b, loc, {c})},
+             SmallVector<AffineMap>{
+                 AffineMap::getMultiDimIdentityMap(2, ctx),
+                 AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx)},
+             SmallVector<IT>{IT::parallel, IT::reduction},
+             [&](OpBuilder &nb, Location l, ValueRange v) {
+               linalg::YieldOp::create(
+                   nb, l,
+                   Value(arith::AddIOp::create(nb, l, v[1],
+                                               widen(nb, l, v[0], true))));
+             })
+      .getResult(0);
+}
+
 void lowering::addQuantTypeConversions(TypeConverter &converter) {
   converter.addConversion([](Type t) { return t; });
   converter.addConversion([](RankedTensorType t) -> Type {
@@ -134,22 +185,9 @@ struct QLinearLowering : OpConversionPattern<QLinearOp> {
     auto qy = perTensor(op.getType());
     auto wType = op.getWeight().getType();
     int64_t n = op.getType().getDimSize(0), c = wType.getDimSize(0);
-    Type wElt = wType.getElementType();
-    SmallVector<float> scalesW;
-    if (auto pt = dyn_cast<quant::UniformQuantizedType>(wElt))
-      scalesW.assign(c, static_cast<float>(pt.getScale()));
-    else
-      for (double s : cast<quant::UniformQuantizedPerAxisType>(wElt).getScales())
-        scalesW.push_back(static_cast<float>(s));
-    SmallVector<float> mult;
-    for (float sw : scalesW)
-      mult.push_back(runtime::requantMultiplier(
-          static_cast<float>(qx.getScale()), sw,
-          static_cast<float>(qy.getScale())));
-    Type f32 = rewriter.getF32Type(), i32 = rewriter.getI32Type();
-    Value multT = arith::ConstantOp::create(
-        rewriter, loc,
-        DenseElementsAttr::get(RankedTensorType::get({c}, f32), ArrayRef(mult)));
+    Value multT = multipliers(rewriter, loc, op.getInput().getType(), wType,
+                              op.getType(), c);
+    Type i32 = rewriter.getI32Type();
     bool xSigned = qx.isSigned();
     int64_t zpX = qx.getZeroPoint(), zpY = qy.getZeroPoint();
     int64_t lo = static_cast<int64_t>(op.getClampMin());
@@ -158,36 +196,15 @@ struct QLinearLowering : OpConversionPattern<QLinearOp> {
     AffineExpr d0, d1, d2;
     bindDims(ctx, d0, d1, d2);
     auto m3 = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(3, 0, e, ctx); };
-    // sum_k w[c, k]
     auto accType = RankedTensorType::get({n, c}, i32);
-    auto chanType = RankedTensorType::get({c}, i32);
-    auto zeroI32 = [&](RankedTensorType t) {
-      return linalg::FillOp::create(
-                 rewriter, loc,
-                 ValueRange{arith::ConstantOp::create(
-                     rewriter, loc, rewriter.getI32IntegerAttr(0))},
-                 ValueRange{tensor::EmptyOp::create(rewriter, loc, t.getShape(),
-                                                    i32)})
-          .getResult(0);
-    };
     AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
-    Value sumW =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{chanType}, ValueRange{a.getWeight()},
-            ValueRange{zeroI32(chanType)},
-            SmallVector<AffineMap>{id2, AffineMap::get(2, 0, {d0}, ctx)},
-            SmallVector<IT>{IT::parallel, IT::reduction},
-            [&](OpBuilder &b, Location l, ValueRange v) {
-              linalg::YieldOp::create(
-                  b, l,
-                  Value(arith::AddIOp::create(b, l, v[1], widen(b, l, v[0], true))));
-            })
-            .getResult(0);
+    Value sumW = sumRowsI32(rewriter, loc, a.getWeight());
     // sum_k x[n, k] * w[c, k], loops (n, c, k): integer sums vectorize.
     Value acc =
         linalg::GenericOp::create(
             rewriter, loc, TypeRange{accType},
-            ValueRange{a.getInput(), a.getWeight()}, ValueRange{zeroI32(accType)},
+            ValueRange{a.getInput(), a.getWeight()},
+            ValueRange{zerosI32(rewriter, loc, accType.getShape())},
             SmallVector<AffineMap>{m3({d0, d2}), m3({d1, d2}), m3({d0, d1})},
             SmallVector<IT>{IT::parallel, IT::parallel, IT::reduction},
             [&](OpBuilder &b, Location l, ValueRange v) {
@@ -220,28 +237,6 @@ struct QLinearLowering : OpConversionPattern<QLinearOp> {
     return success();
   }
 };
-
-/// Per-channel requant multipliers of a (q)linear/(q)conv from its types.
-static Value multipliers(OpBuilder &b, Location loc, Type xType, Type wType,
-                         Type yType, int64_t channels) {
-  auto qx = perTensor(xType), qy = perTensor(yType);
-  Type wElt = getElementTypeOrSelf(wType);
-  SmallVector<float> mult;
-  for (int64_t c = 0; c < channels; ++c) {
-    double sw;
-    if (auto pt = dyn_cast<quant::UniformQuantizedType>(wElt))
-      sw = pt.getScale();
-    else
-      sw = cast<quant::UniformQuantizedPerAxisType>(wElt).getScales()[c];
-    mult.push_back(runtime::requantMultiplier(static_cast<float>(qx.getScale()),
-                                              static_cast<float>(sw),
-                                              static_cast<float>(qy.getScale())));
-  }
-  return arith::ConstantOp::create(
-      b, loc,
-      DenseElementsAttr::get(RankedTensorType::get({channels}, b.getF32Type()),
-                             ArrayRef(mult)));
-}
 
 /// im2col + integer GEMM: acc[n, o, p] = sum_k w[o, k] * col[n, k, p] with
 /// loops (n, o, k, p) (integer sums vectorize in any order), then
@@ -281,14 +276,6 @@ struct QConv2dLowering : OpConversionPattern<QConv2dOp> {
     Value w2 = tensor::CollapseShapeOp::create(
         rewriter, loc, a.getWeight(),
         SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
-    auto zeros = [&](ArrayRef<int64_t> shape) {
-      return linalg::FillOp::create(
-                 rewriter, loc,
-                 ValueRange{arith::ConstantOp::create(
-                     rewriter, loc, rewriter.getI32IntegerAttr(0))},
-                 ValueRange{tensor::EmptyOp::create(rewriter, loc, shape, i32)})
-          .getResult(0);
-    };
     bool xSigned = qx.isSigned();
     AffineExpr d0, d1, d2, d3;
     bindDims(ctx, d0, d1, d2, d3);
@@ -296,7 +283,7 @@ struct QConv2dLowering : OpConversionPattern<QConv2dOp> {
     Value acc =
         linalg::GenericOp::create(
             rewriter, loc, TypeRange{RankedTensorType::get({n, o, p}, i32)},
-            ValueRange{w2, col}, ValueRange{zeros({n, o, p})},
+            ValueRange{w2, col}, ValueRange{zerosI32(rewriter, loc, {n, o, p})},
             SmallVector<AffineMap>{m4({d1, d2}), m4({d0, d2, d3}),
                                    m4({d0, d1, d3})},
             SmallVector<IT>{IT::parallel, IT::parallel, IT::reduction,
@@ -308,19 +295,7 @@ struct QConv2dLowering : OpConversionPattern<QConv2dOp> {
                   b, l, Value(arith::AddIOp::create(b, l, v[2], prod)));
             })
             .getResult(0);
-    AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
-    Value sumW =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{RankedTensorType::get({o}, i32)},
-            ValueRange{w2}, ValueRange{zeros({o})},
-            SmallVector<AffineMap>{id2, AffineMap::get(2, 0, {d0}, ctx)},
-            SmallVector<IT>{IT::parallel, IT::reduction},
-            [&](OpBuilder &b, Location l, ValueRange v) {
-              linalg::YieldOp::create(
-                  b, l,
-                  Value(arith::AddIOp::create(b, l, v[1], widen(b, l, v[0], true))));
-            })
-            .getResult(0);
+    Value sumW = sumRowsI32(rewriter, loc, w2);
     Value mult = multipliers(rewriter, loc, xT, wT, yT, o);
     int64_t zpX = qx.getZeroPoint(), zpY = qy.getZeroPoint();
     int64_t lo = static_cast<int64_t>(op.getClampMin());
