@@ -149,6 +149,34 @@ static SmallVector<Operation *> realUsers(Value v) {
   return users;
 }
 
+/// The fake_quant of `out`, directly or after a fused ReLU/ReLU6 (returned
+/// in `act`), or null.
+static FakeQuantOp findOutputFakeQuant(Value out, Operation *&act) {
+  act = nullptr;
+  SmallVector<Operation *> users = realUsers(out);
+  if (users.size() == 1 && isa<ReluOp, Relu6Op>(users.front())) {
+    act = users.front();
+    users = realUsers(act->getResult(0));
+  }
+  return users.size() == 1 ? dyn_cast<FakeQuantOp>(users.front())
+                           : FakeQuantOp();
+}
+
+/// The output clamp of an integer op: the storage range of `qy`, narrowed
+/// by a fused ReLU (from the zero point) or ReLU6 (up to quantized 6).
+static std::pair<int64_t, int64_t>
+getOutputClamp(quant::UniformQuantizedType qy, Operation *act) {
+  int64_t lo = qy.getStorageTypeMin(), hi = qy.getStorageTypeMax();
+  if (act) {
+    lo = std::max<int64_t>(lo, qy.getZeroPoint());
+    if (isa<Relu6Op>(act))
+      hi = std::min<int64_t>(
+          hi, runtime::quantizeValue(6.0f, static_cast<float>(qy.getScale()),
+                                     qy.getZeroPoint(), lo, hi));
+  }
+  return {lo, hi};
+}
+
 /// linear or conv2d (plain, or PyTorch's ConvBn QAT group, whose batch norm
 /// is folded here as torch.ao.nn.intrinsic's fuse_conv_bn_weights does),
 /// with an optional fused ReLU/ReLU6, to qat.qlinear / qat.qconv2d.
@@ -192,15 +220,8 @@ LogicalResult Converter::convertLayer(OpBuilder &b, Operation *layer,
       return layer->emitOpError("qat-convert: unexpected ConvBn pattern");
     bn = cast<BatchNormOp>(users[0]);
     out = bn.getResult();
-    users = realUsers(out);
   }
-  if (users.size() == 1 && isa<ReluOp, Relu6Op>(users.front())) {
-    act = users.front();
-    out = act->getResult(0);
-    users = realUsers(out);
-  }
-  auto ofq = users.size() == 1 ? dyn_cast<FakeQuantOp>(users.front())
-                               : FakeQuantOp();
+  FakeQuantOp ofq = findOutputFakeQuant(out, act);
   if (!ofq)
     return layer->emitOpError("qat-convert: the output must be fake-quantized "
                               "(directly or after a fused ReLU)");
@@ -243,9 +264,8 @@ LogicalResult Converter::convertLayer(OpBuilder &b, Operation *layer,
     if (failed(w))
       return failure();
     wValues = *w;
-    if (Value bias = layer->getOperand(2 < layer->getNumOperands() ? 2 : 0);
-        layer->getNumOperands() > 2) {
-      auto bv = paramValues(bias, layer);
+    if (layer->getNumOperands() > 2) { // the optional bias
+      auto bv = paramValues(layer->getOperand(2), layer);
       if (failed(bv))
         return failure();
       bValues = *bv;
@@ -300,15 +320,8 @@ LogicalResult Converter::convertLayer(OpBuilder &b, Operation *layer,
   Value wcast = quant::StorageCastOp::create(b, loc, wqType, wl);
   Value bl = LoadOp::create(b, loc, bParam.getType(), bParam.getSymName());
   Type qy = quantType(*fo, 0);
-  auto qyT = cast<quant::UniformQuantizedType>(qy);
-  int64_t lo = qyT.getStorageTypeMin(), hi = qyT.getStorageTypeMax();
-  if (act) {
-    lo = std::max<int64_t>(lo, qyT.getZeroPoint());
-    if (isa<Relu6Op>(act))
-      hi = std::min<int64_t>(
-          hi, runtime::quantizeValue(6.0f, static_cast<float>(qyT.getScale()),
-                                     qyT.getZeroPoint(), lo, hi));
-  }
+  auto [lo, hi] =
+      getOutputClamp(cast<quant::UniformQuantizedType>(qy), act);
   auto resultType = RankedTensorType::get(ofq.getType().getShape(), qy);
   Value y;
   if (conv)
@@ -370,15 +383,7 @@ LogicalResult Converter::run(func::FuncOp func) {
           return add.emitOpError("qat-convert: broadcasting adds are not "
                                  "supported yet");
         Operation *act = nullptr;
-        Value out = add.getResult();
-        SmallVector<Operation *> users = realUsers(out);
-        if (users.size() == 1 && isa<ReluOp, Relu6Op>(users.front())) {
-          act = users.front();
-          out = act->getResult(0);
-          users = realUsers(out);
-        }
-        auto ofq = users.size() == 1 ? dyn_cast<FakeQuantOp>(users.front())
-                                     : FakeQuantOp();
+        FakeQuantOp ofq = findOutputFakeQuant(add.getResult(), act);
         if (!ofq)
           return add.emitOpError("qat-convert: the output must be "
                                  "fake-quantized");
@@ -386,14 +391,7 @@ LogicalResult Converter::run(func::FuncOp func) {
         if (failed(fo))
           return failure();
         auto qy = cast<quant::UniformQuantizedType>(quantType(*fo, 0));
-        int64_t lo = qy.getStorageTypeMin(), hi = qy.getStorageTypeMax();
-        if (act) {
-          lo = std::max<int64_t>(lo, qy.getZeroPoint());
-          if (isa<Relu6Op>(act))
-            hi = std::min<int64_t>(
-                hi, runtime::quantizeValue(6.0f, static_cast<float>(qy.getScale()),
-                                           qy.getZeroPoint(), lo, hi));
-        }
+        auto [lo, hi] = getOutputClamp(qy, act);
         Value y = QAddOp::create(
             b, add.getLoc(), RankedTensorType::get(add.getType().getShape(), qy),
             qa, qb, b.getI64IntegerAttr(lo), b.getI64IntegerAttr(hi));
