@@ -220,24 +220,11 @@ struct BatchNormLowering : OpConversionPattern<BatchNormOp> {
     Value newMean = mean, newVar = var;
     if (op.getTraining()) {
       // Batch statistics in f64, then rounded once to the element type.
-      SmallVector<int64_t> axes = {0};
-      for (int64_t d = 2; d < rank; ++d)
-        axes.push_back(d);
+      BatchStats stats = computeBatchStats(rewriter, loc, x);
+      mean = stats.mean;
+      var = stats.var;
+      Value count = stats.count64, squares = stats.squares64;
       Type f64 = rewriter.getF64Type();
-      Value count = countAlong(rewriter, loc, x, axes, f64);
-      auto [mean64, squares] = batchMeanAndSquares(rewriter, loc, x, count);
-      auto narrow = [&](OpBuilder &b, Location l, Value v) -> Value {
-        return v.getType() == elt ? v : arith::TruncFOp::create(b, l, elt, v);
-      };
-      mean = buildElementwise(rewriter, loc, chanType, {mean64}, {},
-                              [&](OpBuilder &b, Location l, ValueRange a) {
-                                return narrow(b, l, a[0]);
-                              });
-      var = buildElementwise(
-          rewriter, loc, chanType, {squares}, {},
-          [&](OpBuilder &b, Location l, ValueRange a) {
-            return narrow(b, l, arith::DivFOp::create(b, l, a[0], count));
-          });
       double m = op.getMomentum().convertToDouble();
       Value mom = floatConst(rewriter, loc, elt, m);
       Value keep = floatConst(rewriter, loc, elt, 1.0 - m);
@@ -254,7 +241,8 @@ struct BatchNormLowering : OpConversionPattern<BatchNormOp> {
           [&](OpBuilder &b, Location l, ValueRange a) {
             Value one = floatConst(b, l, f64, 1.0);
             Value nm1 = arith::SubFOp::create(b, l, count, one);
-            Value unbiased = narrow(b, l, arith::DivFOp::create(b, l, a[1], nm1));
+            Value unbiased =
+                castFloat(b, l, arith::DivFOp::create(b, l, a[1], nm1), elt);
             Value r = arith::MulFOp::create(b, l, keep, a[0]);
             Value s = arith::MulFOp::create(b, l, mom, unbiased);
             return Value(arith::AddFOp::create(b, l, r, s));

@@ -77,10 +77,19 @@ Value channelSumF64(
     int64_t channels,
     function_ref<Value(OpBuilder &, Location, ValueRange, ValueRange)> term);
 
-/// Batch statistics of `x` ([N, C, ...]) per channel, in f64: the mean and
-/// the sum of squared deviations from it.
-std::pair<Value, Value> batchMeanAndSquares(OpBuilder &b, Location loc,
-                                            Value x, Value count64);
+/// A float scalar converted to `type` (extended or truncated), or as is.
+Value castFloat(OpBuilder &b, Location loc, Value v, Type type);
+
+/// Per-channel (axis 1) batch statistics of `x` ([N, C, ...]), accumulated
+/// in f64 and rounded once to the element type.
+struct BatchStats {
+  Value count64;   ///< N * H * W ..., f64 scalar.
+  Value mean64;    ///< tensor<C x f64>
+  Value squares64; ///< sum of squared deviations from the mean, f64
+  Value mean;      ///< tensor<C x elt>
+  Value var;       ///< biased variance, tensor<C x elt>
+};
+BatchStats computeBatchStats(OpBuilder &b, Location loc, Value x);
 
 /// im2col of a padded NCHW tensor: [N, C * KH * KW, OH * OW], where column
 /// (c, kh, kw) of output position (oh, ow) reads

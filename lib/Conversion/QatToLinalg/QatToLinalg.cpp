@@ -222,30 +222,54 @@ Value lowering::channelSumF64(
       .getResult(0);
 }
 
-std::pair<Value, Value> lowering::batchMeanAndSquares(OpBuilder &b,
-                                                      Location loc, Value x,
-                                                      Value count64) {
-  int64_t channels = cast<RankedTensorType>(x.getType()).getDimSize(1);
+Value lowering::castFloat(OpBuilder &b, Location loc, Value v, Type type) {
+  auto from = cast<FloatType>(v.getType());
+  auto to = cast<FloatType>(type);
+  if (from == to)
+    return v;
+  if (from.getWidth() < to.getWidth())
+    return arith::ExtFOp::create(b, loc, to, v);
+  return arith::TruncFOp::create(b, loc, to, v);
+}
+
+BatchStats lowering::computeBatchStats(OpBuilder &b, Location loc, Value x) {
+  auto t = cast<RankedTensorType>(x.getType());
+  int64_t rank = t.getRank(), channels = t.getDimSize(1);
+  Type elt = t.getElementType();
   auto f64 = b.getF64Type();
-  auto widen = [&](OpBuilder &nb, Location l, Value v) -> Value {
-    return v.getType() == f64 ? v : arith::ExtFOp::create(nb, l, f64, v);
-  };
+  SmallVector<int64_t> axes = {0};
+  for (int64_t d = 2; d < rank; ++d)
+    axes.push_back(d);
+  BatchStats s;
+  s.count64 = countAlong(b, loc, x, axes, f64);
   Value sum = channelSumF64(b, loc, {x}, {}, channels,
                             [&](OpBuilder &nb, Location l, ValueRange f,
-                                ValueRange) { return widen(nb, l, f[0]); });
-  auto type = RankedTensorType::get({channels}, f64);
-  Value mean = buildElementwise(b, loc, type, {sum}, {},
-                                [&](OpBuilder &nb, Location l, ValueRange a) {
-                                  return Value(arith::DivFOp::create(
-                                      nb, l, a[0], count64));
-                                });
-  Value squares = channelSumF64(
-      b, loc, {x}, {mean}, channels,
+                                ValueRange) { return castFloat(nb, l, f[0], f64); });
+  auto type64 = RankedTensorType::get({channels}, f64);
+  s.mean64 = buildElementwise(b, loc, type64, {sum}, {},
+                              [&](OpBuilder &nb, Location l, ValueRange a) {
+                                return Value(arith::DivFOp::create(
+                                    nb, l, a[0], s.count64));
+                              });
+  s.squares64 = channelSumF64(
+      b, loc, {x}, {s.mean64}, channels,
       [&](OpBuilder &nb, Location l, ValueRange f, ValueRange c) -> Value {
-        Value d = arith::SubFOp::create(nb, l, widen(nb, l, f[0]), c[0]);
+        Value d =
+            arith::SubFOp::create(nb, l, castFloat(nb, l, f[0], f64), c[0]);
         return arith::MulFOp::create(nb, l, d, d);
       });
-  return {mean, squares};
+  auto chanType = RankedTensorType::get({channels}, elt);
+  s.mean = buildElementwise(b, loc, chanType, {s.mean64}, {},
+                            [&](OpBuilder &nb, Location l, ValueRange a) {
+                              return castFloat(nb, l, a[0], elt);
+                            });
+  s.var = buildElementwise(
+      b, loc, chanType, {s.squares64}, {},
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        return castFloat(nb, l, arith::DivFOp::create(nb, l, a[0], s.count64),
+                         elt);
+      });
+  return s;
 }
 
 Value lowering::buildIm2col(OpBuilder &b, Location loc, Value xpad,

@@ -321,33 +321,20 @@ struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
     // Sums in f64, as PyTorch's CPU kernels accumulate (acc_type<float> is
     // double); with mostly-constant image data float sums drift visibly.
     Type f64 = rewriter.getF64Type();
-    Value count64 = countAlong(rewriter, loc, x, axes, f64);
-    auto narrow = [&](OpBuilder &b, Location l, Value v) -> Value {
-      return v.getType() == elt ? v : arith::TruncFOp::create(b, l, elt, v);
-    };
-    auto widen = [&](OpBuilder &b, Location l, Value v) -> Value {
-      return v.getType() == f64 ? v : arith::ExtFOp::create(b, l, f64, v);
-    };
     int64_t channels = chanType.getDimSize(0);
-
     Value mean = a.getRunningMean(), var = a.getRunningVar();
     Value mean64;
     if (op.getTraining()) {
-      auto [m64, squares] = batchMeanAndSquares(rewriter, loc, x, count64);
-      mean64 = m64;
-      mean = buildElementwise(rewriter, loc, chanType, {m64}, {},
-                              [&](OpBuilder &b, Location l, ValueRange v) {
-                                return narrow(b, l, v[0]);
-                              });
-      var = buildElementwise(
-          rewriter, loc, chanType, {squares}, {},
-          [&](OpBuilder &b, Location l, ValueRange v) {
-            return narrow(b, l, arith::DivFOp::create(b, l, v[0], count64));
-          });
+      BatchStats stats = computeBatchStats(rewriter, loc, x);
+      mean64 = stats.mean64;
+      mean = stats.mean;
+      var = stats.var;
     } else {
       mean64 = buildElementwise(
           rewriter, loc, RankedTensorType::get({channels}, f64), {mean}, {},
-          [&](OpBuilder &b, Location l, ValueRange v) { return widen(b, l, v[0]); });
+          [&](OpBuilder &b, Location l, ValueRange v) {
+            return castFloat(b, l, v[0], f64);
+          });
     }
     Value invstd = buildElementwise(
         rewriter, loc, chanType, {var}, {},
@@ -361,9 +348,11 @@ struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
         rewriter, loc, chanType,
         {channelSumF64(rewriter, loc, {dy}, {}, channels,
                        [&](OpBuilder &b, Location l, ValueRange f, ValueRange) {
-                         return widen(b, l, f[0]);
+                         return castFloat(b, l, f[0], f64);
                        })},
-        {}, [&](OpBuilder &b, Location l, ValueRange v) { return narrow(b, l, v[0]); });
+        {}, [&](OpBuilder &b, Location l, ValueRange v) {
+          return castFloat(b, l, v[0], elt);
+        });
     // dot = sum (x - mean) * dy
     Value dot = buildElementwise(
         rewriter, loc, chanType,
@@ -371,10 +360,14 @@ struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
                        [&](OpBuilder &b, Location l, ValueRange f,
                            ValueRange c) -> Value {
                          return arith::MulFOp::create(
-                             b, l, arith::SubFOp::create(b, l, widen(b, l, f[0]), c[0]),
-                             widen(b, l, f[1]));
+                             b, l,
+                             arith::SubFOp::create(
+                                 b, l, castFloat(b, l, f[0], f64), c[0]),
+                             castFloat(b, l, f[1], f64));
                        })},
-        {}, [&](OpBuilder &b, Location l, ValueRange v) { return narrow(b, l, v[0]); });
+        {}, [&](OpBuilder &b, Location l, ValueRange v) {
+          return castFloat(b, l, v[0], elt);
+        });
     // dgamma = dot * invstd, dbeta = sum dy.
     Value dGamma = buildElementwise(rewriter, loc, chanType, {dot, invstd}, {},
                                     [](OpBuilder &b, Location l, ValueRange v) {
