@@ -42,29 +42,14 @@ private:
   Type quantType(const Frozen &f, int64_t axis);
   LogicalResult convertLayer(OpBuilder &b, Operation *layer,
                              DenseMap<Value, Value> &quantized);
-  std::string uniqueSymbol(StringRef base);
-  ParamOp addParam(StringRef name, DenseElementsAttr value);
+  ParamOp addParam(StringRef name, DenseElementsAttr value) {
+    return createModuleParam(module, symbols, name, value, /*state=*/false);
+  }
 
   ModuleOp module;
   SymbolTable symbols;
 };
 } // namespace
-
-std::string Converter::uniqueSymbol(StringRef base) {
-  std::string name = base.str();
-  for (unsigned i = 1; symbols.lookup(name); ++i)
-    name = (base + "_" + Twine(i)).str();
-  return name;
-}
-
-ParamOp Converter::addParam(StringRef name, DenseElementsAttr value) {
-  OpBuilder b(module.getBodyRegion());
-  b.setInsertionPointToStart(module.getBody());
-  auto p = ParamOp::create(b, module.getLoc(), b.getStringAttr(uniqueSymbol(name)),
-                           value, UnitAttr());
-  symbols.insert(p);
-  return p;
-}
 
 /// The float32 values of a tensor loaded from a parameter (the trained
 /// value written into the model).

@@ -252,21 +252,16 @@ FailureOr<func::FuncOp> mlir::qat::createEvalFunction(ModuleOp module,
   return eval;
 }
 
-/// Creates `qat.param state @name` of zeros like `like`, unless it exists.
-static std::string getOrCreateState(ModuleOp module, StringRef name,
-                                    RankedTensorType type) {
-  if (module.lookupSymbol(name))
+/// Creates `qat.param state @name` of zeros of `type`, unless it exists.
+static std::string getOrCreateState(ModuleOp module, SymbolTable &symbols,
+                                    StringRef name, RankedTensorType type) {
+  if (symbols.lookup(name))
     return name.str();
-  OpBuilder mb(module.getBodyRegion());
-  mb.setInsertionPointToEnd(module.getBody());
-  for (Operation &op : module.getOps())
-    if (isa<ParamOp>(op))
-      mb.setInsertionPointAfter(&op);
-  ParamOp::create(mb, module.getLoc(), mb.getStringAttr(name),
-                  DenseElementsAttr::get(type, mb.getFloatAttr(
-                                                   type.getElementType(), 0.0)),
-                  mb.getUnitAttr());
-  return name.str();
+  auto zeros = DenseElementsAttr::get(
+      type, FloatAttr::get(type.getElementType(), 0.0));
+  return createModuleParam(module, symbols, name, zeros, /*state=*/true)
+      .getSymName()
+      .str();
 }
 
 void GenerateTrainStepPass::runOnOperation() {
@@ -437,6 +432,7 @@ void GenerateTrainStepPass::runOnOperation() {
   }
 
   // Optimizer updates, in place.
+  SymbolTable symbols(module);
   for (auto [name, grad] : tb.paramGrads) {
     auto type = cast<RankedTensorType>(grad.getType());
     Value p = LoadOp::create(b, loc, type, name);
@@ -444,7 +440,8 @@ void GenerateTrainStepPass::runOnOperation() {
       Value buf;
       std::string bufName;
       if (momentum != 0.0) {
-        bufName = getOrCreateState(module, (name + ".momentum_buffer").str(),
+        bufName = getOrCreateState(module, symbols,
+                                   (name + ".momentum_buffer").str(),
                                    type);
         buf = LoadOp::create(b, loc, type, bufName);
       } else {
@@ -460,8 +457,10 @@ void GenerateTrainStepPass::runOnOperation() {
         StoreOp::create(b, loc, upd.getNewMomentumBuffer(), bufName);
       continue;
     }
-    std::string m = getOrCreateState(module, (name + ".exp_avg").str(), type);
-    std::string v = getOrCreateState(module, (name + ".exp_avg_sq").str(), type);
+    std::string m =
+        getOrCreateState(module, symbols, (name + ".exp_avg").str(), type);
+    std::string v =
+        getOrCreateState(module, symbols, (name + ".exp_avg_sq").str(), type);
     auto upd = AdamUpdateOp::create(
         b, loc, TypeRange{type, type, type}, p, grad,
         LoadOp::create(b, loc, type, m), LoadOp::create(b, loc, type, v), lr,

@@ -51,12 +51,6 @@ struct OpConfig {
 };
 } // namespace
 
-static ParamOp createParam(OpBuilder &b, Location loc, StringRef name,
-                           DenseElementsAttr init, bool state) {
-  return ParamOp::create(b, loc, b.getStringAttr(name), init,
-                         state ? b.getUnitAttr() : UnitAttr());
-}
-
 static StringRef kindOf(Operation *op) {
   if (isa<FunctionOpInterface>(op))
     return "input";
@@ -134,7 +128,6 @@ private:
   LogicalResult prepareFunction(func::FuncOp func);
   std::string getOpName(Operation *op);
   FailureOr<OpConfig> getConfig(Operation *op);
-  std::string uniqueSymbol(StringRef base);
   /// Observer state (+inf/-inf) for a tensor quantized as `spec`.
   QuantState createState(StringRef base, RankedTensorType valueType,
                          QSpecAttr spec);
@@ -155,13 +148,6 @@ private:
   std::string reportText;
 };
 } // namespace
-
-std::string Preparer::uniqueSymbol(StringRef base) {
-  std::string name = base.str();
-  for (unsigned i = 1; symbols.lookup(name); ++i)
-    name = (base + "_" + Twine(i)).str();
-  return name;
-}
 
 /// The user-visible name of an op: its location name, else the prefix of
 /// its weight parameter (`fc1` for `@fc1.weight`), else `<kind>_<n>`.
@@ -238,20 +224,15 @@ FailureOr<OpConfig> Preparer::getConfig(Operation *op) {
 
 QuantState Preparer::createState(StringRef base, RankedTensorType valueType,
                                 QSpecAttr spec) {
-  OpBuilder b(module.getBodyRegion());
-  b.setInsertionPointToEnd(module.getBody());
-  for (Operation &op : module.getOps())
-    if (isa<ParamOp>(op))
-      b.setInsertionPointAfter(&op);
   int64_t channels =
       spec.isPerChannel() ? valueType.getDimSize(*spec.getAxis()) : 1;
-  auto stateType = RankedTensorType::get({channels}, b.getF32Type());
-  Location loc = module.getLoc();
+  auto stateType =
+      RankedTensorType::get({channels}, Float32Type::get(module.getContext()));
   auto add = [&](StringRef suffix, float init, bool state) {
-    std::string name = uniqueSymbol((base + suffix).str());
-    symbols.insert(createParam(b, loc, name,
-                               DenseElementsAttr::get(stateType, init), state));
-    return name;
+    return createModuleParam(module, symbols, (base + suffix).str(),
+                             DenseElementsAttr::get(stateType, init), state)
+        .getSymName()
+        .str();
   };
   QuantState q;
   if (spec.getLearnable()) {

@@ -138,6 +138,23 @@ static LogicalResult checkWindowResult(Operation *op, RankedTensorType in,
   return checkShape(op, "result", out, expected);
 }
 
+ParamOp mlir::qat::createModuleParam(ModuleOp module, SymbolTable &symbols,
+                                    StringRef name, ElementsAttr init,
+                                    bool state) {
+  std::string unique = name.str();
+  for (unsigned i = 1; symbols.lookup(unique); ++i)
+    unique = (name + "_" + Twine(i)).str();
+  OpBuilder b(module.getBodyRegion());
+  b.setInsertionPointToStart(module.getBody());
+  for (Operation &op : module.getOps())
+    if (isa<ParamOp>(op))
+      b.setInsertionPointAfter(&op);
+  auto param = ParamOp::create(b, module.getLoc(), b.getStringAttr(unique),
+                               init, state ? b.getUnitAttr() : UnitAttr());
+  symbols.insert(param);
+  return param;
+}
+
 //===----------------------------------------------------------------------===//
 // ParamOp, LoadOp, StoreOp
 //===----------------------------------------------------------------------===//

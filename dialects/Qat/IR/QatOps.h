@@ -32,6 +32,12 @@ int64_t getWindowOutputSize(int64_t in, int64_t kernel, int64_t stride,
 /// 4-element form.
 SmallVector<int64_t, 4> normalizePads(ArrayRef<int64_t> pads);
 
+/// Adds `qat.param [state] @name = init` after the module's last parameter,
+/// suffixing the name (`_1`, `_2`, ...) if `symbols` already has it, and
+/// registers it in `symbols`.
+ParamOp createModuleParam(ModuleOp module, SymbolTable &symbols, StringRef name,
+                          ElementsAttr init, bool state);
+
 /// Maps a verified, possibly negative axis attribute into [0, rank). I64Attr
 /// getters return uint64_t: pass them through here, never compare with 0.
 inline int64_t getNormalizedAxis(uint64_t axis, int64_t rank) {
