@@ -81,6 +81,57 @@ static std::pair<Value, Value> windowSource(OpBuilder &b, Location l, Value p,
   return {safe, valid};
 }
 
+/// Window index of a gather: the batch and channel of the input element,
+/// the window offset (ky, kx) and the source output position (sy, sx).
+struct WindowIndex {
+  Value n, c, ky, kx, sy, sx;
+};
+
+/// out[n, c, y, x] = sum over the window offsets (ky, kx) of `term` for the
+/// output position (sy, sx) whose window reads input (y + padLo[0],
+/// x + padLo[1]) at that offset (0 where there is none): the gather form of
+/// a scatter from a windowed op's outputs back to its input.
+static Value buildWindowGather(
+    OpBuilder &b, Location loc, RankedTensorType outType,
+    ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+    ArrayRef<int64_t> dilation, ArrayRef<int64_t> padLo,
+    ArrayRef<int64_t> outHW,
+    function_ref<Value(OpBuilder &, Location, const WindowIndex &)> term) {
+  MLIRContext *ctx = b.getContext();
+  Type elt = outType.getElementType();
+  SmallVector<AffineExpr> e(6);
+  bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+  auto map6 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(6, 0, r, ctx); };
+  // A shape-only operand gives the window loops their bounds.
+  Value window = tensor::EmptyOp::create(b, loc, kernel, elt);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{outType}, ValueRange{window},
+             ValueRange{filledTensor(b, loc, outType, {}, 0.0)},
+             SmallVector<AffineMap>{map6({e[4], e[5]}),
+                                    map6({e[0], e[1], e[2], e[3]})},
+             SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel,
+                             IT::parallel, IT::reduction, IT::reduction},
+             [&](OpBuilder &nb, Location l, ValueRange v) {
+               auto index = [&](int64_t d) {
+                 return linalg::IndexOp::create(nb, l, d).getResult();
+               };
+               Value py = arith::AddIOp::create(nb, l, index(2), idx(nb, l, padLo[0]));
+               Value px = arith::AddIOp::create(nb, l, index(3), idx(nb, l, padLo[1]));
+               WindowIndex w{index(0), index(1), index(4), index(5), {}, {}};
+               auto [sy, vy] = windowSource(nb, l, py, w.ky, strides[0],
+                                            dilation[0], outHW[0]);
+               auto [sx, vx] = windowSource(nb, l, px, w.kx, strides[1],
+                                            dilation[1], outHW[1]);
+               w.sy = sy;
+               w.sx = sx;
+               Value valid = arith::AndIOp::create(nb, l, vy, vx);
+               Value contrib = arith::SelectOp::create(
+                   nb, l, valid, term(nb, l, w), floatConst(nb, l, elt, 0.0));
+               linalg::YieldOp::create(nb, l, addf(nb, l, v[1], contrib));
+             })
+      .getResult(0);
+}
+
 namespace {
 struct LinearGradLowering : OpConversionPattern<LinearGradOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -185,34 +236,13 @@ struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
           dcol, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4, 5}});
       // dxpad[n, c, y, x] = sum_{kh, kw} dcol6[n, c, kh, kw, oy, ox] where
       // oy * s + kh * d == y (and likewise for x).
-      auto dxpadType = RankedTensorType::get({n, c, hp, wp}, elt);
-      SmallVector<AffineExpr> g6(6);
-      bindDimsList(ctx, MutableArrayRef<AffineExpr>(g6));
-      auto m6 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(6, 0, r, ctx); };
-      Value window = tensor::EmptyOp::create(rewriter, loc,
-                                             ArrayRef<int64_t>{kh, kw}, elt);
-      auto gather = linalg::GenericOp::create(
-          rewriter, loc, TypeRange{dxpadType}, ValueRange{window},
-          ValueRange{filledTensor(rewriter, loc, dxpadType, {}, 0.0)},
-          SmallVector<AffineMap>{m6({g6[4], g6[5]}),
-                                 m6({g6[0], g6[1], g6[2], g6[3]})},
-          SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel,
-                          IT::parallel, IT::reduction, IT::reduction},
-          [&](OpBuilder &b, Location l, ValueRange args) {
-            auto index = [&](int64_t dim) {
-              return linalg::IndexOp::create(b, l, dim).getResult();
-            };
-            Value ky = index(4), kx = index(5);
-            auto [sy, vy] = windowSource(b, l, index(2), ky, s[0], d[0], oh);
-            auto [sx, vx] = windowSource(b, l, index(3), kx, s[1], d[1], ow);
-            Value v = tensor::ExtractOp::create(
-                b, l, dcol6, ValueRange{index(0), index(1), ky, kx, sy, sx});
-            Value valid = arith::AndIOp::create(b, l, vy, vx);
-            Value contrib = arith::SelectOp::create(
-                b, l, valid, v, floatConst(b, l, elt, 0.0));
-            linalg::YieldOp::create(b, l, addf(b, l, args[1], contrib));
+      Value dx = buildWindowGather(
+          rewriter, loc, RankedTensorType::get({n, c, hp, wp}, elt), {kh, kw},
+          s, d, {0, 0}, {oh, ow},
+          [&](OpBuilder &b, Location l, const WindowIndex &w) -> Value {
+            return tensor::ExtractOp::create(
+                b, l, dcol6, ValueRange{w.n, w.c, w.ky, w.kx, w.sy, w.sx});
           });
-      Value dx = gather.getResult(0);
       if (hp != h || wp != w)
         dx = tensor::ExtractSliceOp::create(
             rewriter, loc, xType, dx,
@@ -519,39 +549,23 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPool2dGradOp> {
 
     // dx[n, c, y, x] = sum over windows (ky, kx) reading (y, x) of dy where
     // that window's argmax is (ky, kx).
-    auto dxType = RankedTensorType::get({n, c, h, w}, elt);
-    Value init = filledTensor(rewriter, loc, dxType, {}, 0.0);
     Value dy = a.getGrad();
-    Value window = tensor::EmptyOp::create(rewriter, loc, k, elt);
-    auto gather = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{dxType}, ValueRange{window}, ValueRange{init},
-        SmallVector<AffineMap>{map6({e[4], e[5]}), map6({e[0], e[1], e[2], e[3]})},
-        SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel, IT::parallel,
-                        IT::reduction, IT::reduction},
-        [&](OpBuilder &b, Location l, ValueRange v) {
-          auto index = [&](int64_t d) {
-            return linalg::IndexOp::create(b, l, d).getResult();
-          };
-          Value py = arith::AddIOp::create(b, l, index(2), idx(b, l, pads[0]));
-          Value px = arith::AddIOp::create(b, l, index(3), idx(b, l, pads[1]));
-          auto [sy, vy] = windowSource(b, l, py, index(4), s[0], dil[0], oh);
-          auto [sx, vx] = windowSource(b, l, px, index(5), s[1], dil[1], ow);
+    Value dx = buildWindowGather(
+        rewriter, loc, RankedTensorType::get({n, c, h, w}, elt), k, s, dil,
+        {pads[0], pads[1]}, {oh, ow},
+        [&](OpBuilder &b, Location l, const WindowIndex &w) -> Value {
           Value which = tensor::ExtractOp::create(
-              b, l, argIdx, ValueRange{index(0), index(1), sy, sx});
+              b, l, argIdx, ValueRange{w.n, w.c, w.sy, w.sx});
           Value pos = arith::AddIOp::create(
-              b, l, arith::MulIOp::create(b, l, index(4), idx(b, l, kw)),
-              index(5));
+              b, l, arith::MulIOp::create(b, l, w.ky, idx(b, l, kw)), w.kx);
           Value chosen =
               arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, which, pos);
-          Value valid = arith::AndIOp::create(
-              b, l, chosen, arith::AndIOp::create(b, l, vy, vx));
-          Value g = tensor::ExtractOp::create(
-              b, l, dy, ValueRange{index(0), index(1), sy, sx});
-          Value contrib = arith::SelectOp::create(b, l, valid, g,
-                                                  floatConst(b, l, elt, 0.0));
-          linalg::YieldOp::create(b, l, addf(b, l, v[1], contrib));
+          Value g = tensor::ExtractOp::create(b, l, dy,
+                                              ValueRange{w.n, w.c, w.sy, w.sx});
+          return arith::SelectOp::create(b, l, chosen, g,
+                                         floatConst(b, l, elt, 0.0));
         });
-    rewriter.replaceOp(op, gather.getResult(0));
+    rewriter.replaceOp(op, dx);
     return success();
   }
 };
@@ -562,7 +576,6 @@ struct AvgPoolGradLowering : OpConversionPattern<AvgPool2dGradOp> {
   matchAndRewrite(AvgPool2dGradOp op, OpAdaptor a,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
     auto xType = cast<RankedTensorType>(op.getInput().getType());
     auto dyType = cast<RankedTensorType>(op.getGrad().getType());
     Type elt = xType.getElementType();
@@ -576,36 +589,17 @@ struct AvgPoolGradLowering : OpConversionPattern<AvgPool2dGradOp> {
     int64_t oh = dyType.getDimSize(2), ow = dyType.getDimSize(3);
     Value div = avgPoolDivisor(rewriter, loc, elt, {h, w}, {oh, ow}, k, s,
                                pads, op.getCountIncludePad());
-    SmallVector<AffineExpr> e(6);
-    bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
-    auto map6 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(6, 0, r, ctx); };
-    auto dxType = RankedTensorType::get({n, c, h, w}, elt);
-    Value init = filledTensor(rewriter, loc, dxType, {}, 0.0);
     Value dy = a.getGrad();
-    Value window = tensor::EmptyOp::create(rewriter, loc, k, elt);
-    auto gather = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{dxType}, ValueRange{window}, ValueRange{init},
-        SmallVector<AffineMap>{map6({e[4], e[5]}), map6({e[0], e[1], e[2], e[3]})},
-        SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel, IT::parallel,
-                        IT::reduction, IT::reduction},
-        [&](OpBuilder &b, Location l, ValueRange v) {
-          auto index = [&](int64_t d) {
-            return linalg::IndexOp::create(b, l, d).getResult();
-          };
-          Value py = arith::AddIOp::create(b, l, index(2), idx(b, l, pads[0]));
-          Value px = arith::AddIOp::create(b, l, index(3), idx(b, l, pads[1]));
-          auto [sy, vy] = windowSource(b, l, py, index(4), s[0], 1, oh);
-          auto [sx, vx] = windowSource(b, l, px, index(5), s[1], 1, ow);
-          Value g = tensor::ExtractOp::create(
-              b, l, dy, ValueRange{index(0), index(1), sy, sx});
-          Value dv = tensor::ExtractOp::create(b, l, div, ValueRange{sy, sx});
-          Value valid = arith::AndIOp::create(b, l, vy, vx);
-          Value contrib = arith::SelectOp::create(
-              b, l, valid, arith::DivFOp::create(b, l, g, dv),
-              floatConst(b, l, elt, 0.0));
-          linalg::YieldOp::create(b, l, addf(b, l, v[1], contrib));
+    Value dx = buildWindowGather(
+        rewriter, loc, RankedTensorType::get({n, c, h, w}, elt), k, s, {1, 1},
+        {pads[0], pads[1]}, {oh, ow},
+        [&](OpBuilder &b, Location l, const WindowIndex &w) -> Value {
+          Value g = tensor::ExtractOp::create(b, l, dy,
+                                              ValueRange{w.n, w.c, w.sy, w.sx});
+          Value dv = tensor::ExtractOp::create(b, l, div, ValueRange{w.sy, w.sx});
+          return arith::DivFOp::create(b, l, g, dv);
         });
-    rewriter.replaceOp(op, gather.getResult(0));
+    rewriter.replaceOp(op, dx);
     return success();
   }
 };
