@@ -188,7 +188,7 @@ LogicalResult Converter::convertLayer(OpBuilder &b, Operation *layer,
   Value out = layer->getResult(0);
   SmallVector<Operation *> users = realUsers(out);
   auto mulW = wfq.getInput().getDefiningOp<MulOp>();
-  bool convBn = mulW && mulW->hasAttr("qat.bn_folded_weight");
+  bool convBn = mulW && mulW->hasAttr(kBnFoldedWeightAttrName);
   if (convBn) {
     // conv -> div(sf) -> [add(bias)] -> batch_norm
     if (users.size() != 1 || !isa<DivOp>(users[0]))
@@ -340,7 +340,7 @@ LogicalResult Converter::run(func::FuncOp func) {
     if (auto fq = dyn_cast<FakeQuantOp>(op)) {
       // Weights are handled by their layer.
       Operation *def = fq.getInput().getDefiningOp();
-      if (def && (isa<LoadOp>(def) || def->hasAttr("qat.bn_folded_weight")))
+      if (def && (isa<LoadOp>(def) || def->hasAttr(kBnFoldedWeightAttrName)))
         continue;
       if (quantized.count(fq.getResult()))
         continue;
@@ -435,7 +435,7 @@ LogicalResult Converter::run(func::FuncOp func) {
     if (isa<ReluOp, Relu6Op, DequantStubOp, func::ReturnOp, BatchNormOp,
             DivOp, AddOp, MulOp, ReshapeOp, BnScaleFactorOp>(op) &&
         (isa<ReluOp, Relu6Op, DequantStubOp, func::ReturnOp>(op) ||
-         op->hasAttr("qat.fused") || op->hasAttr("qat.bn_folded_weight") ||
+         op->hasAttr(kFusedAttrName) || op->hasAttr(kBnFoldedWeightAttrName) ||
          isa<BatchNormOp>(op))) {
       // Fused activations were consumed by their layer; float uses of
       // quantized values get a dequantize.

@@ -14,8 +14,6 @@ namespace mlir::qat {
 using namespace mlir;
 using namespace mlir::qat;
 
-static constexpr StringLiteral kFused = "qat.fused";
-static constexpr StringLiteral kFoldedWeight = "qat.bn_folded_weight";
 
 /// The single user of `v`, if it is an activation that can be fused.
 static Operation *getFusableActivation(Value v) {
@@ -40,7 +38,7 @@ static Value reshapeTo(OpBuilder &b, Location loc, Value v,
   auto t = cast<RankedTensorType>(v.getType());
   auto type = RankedTensorType::get(shape, t.getElementType());
   auto op = ReshapeOp::create(b, loc, type, v);
-  op->setAttr(kFused, b.getUnitAttr());
+  op->setAttr(kFusedAttrName, b.getUnitAttr());
   return op;
 }
 
@@ -62,25 +60,25 @@ static void foldConvBatchNorm(Conv2dOp conv, BatchNormOp bn, bool freezeBn) {
   auto sf = BnScaleFactorOp::create(b, loc, bn.getWeight().getType(),
                                     bn.getWeight(), bn.getRunningVar(),
                                     bn.getEpsAttr());
-  sf->setAttr(kFused, unit);
+  sf->setAttr(kFusedAttrName, unit);
   Value sfW = reshapeTo(b, loc, sf, {o, 1, 1, 1});
   auto scaled = MulOp::create(b, loc, wType, conv.getWeight(), sfW);
-  scaled->setAttr(kFused, unit);
-  scaled->setAttr(kFoldedWeight, unit);
+  scaled->setAttr(kFusedAttrName, unit);
+  scaled->setAttr(kBnFoldedWeightAttrName, unit);
 
   auto newConv = Conv2dOp::create(
       b, loc, conv.getType(), conv.getInput(), scaled, /*bias=*/Value(),
       conv.getStridesAttr(), conv.getPaddingAttr(), conv.getDilationAttr(),
       conv.getGroupsAttr());
-  newConv->setAttr(kFused, unit);
+  newConv->setAttr(kFusedAttrName, unit);
   Value sfOut = reshapeTo(b, loc, sf, {1, o, 1, 1});
   auto unscaled = DivOp::create(b, loc, conv.getType(), newConv, sfOut);
-  unscaled->setAttr(kFused, unit);
+  unscaled->setAttr(kFusedAttrName, unit);
   Value out = unscaled;
   if (Value bias = conv.getBias()) {
     auto add = AddOp::create(b, loc, conv.getType(), out,
                              reshapeTo(b, loc, bias, {1, o, 1, 1}));
-    add->setAttr(kFused, unit);
+    add->setAttr(kFusedAttrName, unit);
     out = add;
   }
   conv.getResult().replaceAllUsesWith(out);
@@ -96,7 +94,7 @@ struct FusePass : qat::impl::FuseBase<FusePass> {
   void runOnOperation() override {
     SmallVector<std::pair<Conv2dOp, BatchNormOp>> convBn;
     getOperation().walk([&](Conv2dOp conv) {
-      if (conv->hasAttr(kFused))
+      if (conv->hasAttr(kFusedAttrName))
         return;
       if (BatchNormOp bn = getFusableBatchNorm(conv))
         convBn.push_back({conv, bn});
@@ -109,7 +107,7 @@ struct FusePass : qat::impl::FuseBase<FusePass> {
       if (!isa<LinearOp, Conv2dOp, AddOp, BatchNormOp>(op))
         return;
       if (getFusableActivation(op->getResult(0)))
-        op->setAttr(kFused, UnitAttr::get(op->getContext()));
+        op->setAttr(kFusedAttrName, UnitAttr::get(op->getContext()));
     });
   }
 };

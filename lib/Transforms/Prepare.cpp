@@ -23,7 +23,6 @@ namespace mlir::qat {
 using namespace mlir;
 using namespace mlir::qat;
 
-static constexpr StringLiteral kFused = "qat.fused";
 
 namespace {
 /// One --qat-prepare override: a selector and the settings it applies.
@@ -163,7 +162,7 @@ std::string Preparer::getOpName(Operation *op) {
   if (name.empty() && isa<LinearOp, Conv2dOp, BatchNormOp>(op)) {
     Value w = op->getOperand(1);
     if (auto mul = w.getDefiningOp<MulOp>())
-      if (mul->hasAttr("qat.bn_folded_weight"))
+      if (mul->hasAttr(kBnFoldedWeightAttrName))
         w = mul.getLhs();
     if (auto load = w.getDefiningOp<LoadOp>()) {
       StringRef sym = load.getName();
@@ -180,7 +179,7 @@ std::string Preparer::getOpName(Operation *op) {
 static Operation *getGroupHead(Operation *op) {
   while (op->getNumOperands() > 0) {
     Operation *def = op->getOperand(0).getDefiningOp();
-    if (!def || !def->hasAttr(kFused))
+    if (!def || !def->hasAttr(kFusedAttrName))
       break;
     op = def;
   }
@@ -432,7 +431,7 @@ LogicalResult Preparer::prepareFunction(func::FuncOp func) {
           addPoint(r, op, *config);
       continue;
     }
-    if (op->hasAttr(kFused)) {
+    if (op->hasAttr(kFusedAttrName)) {
       // Inside a fused group: the group's last op is quantized.
       if (isa<LinearOp, Conv2dOp>(op)) {
         weightOps.push_back({op, *config});
@@ -448,7 +447,7 @@ LogicalResult Preparer::prepareFunction(func::FuncOp func) {
                     "\n";
       if (report)
         op->emitRemark() << "stays float on " << preset.target << ": " << *why;
-      if (!op->hasAttr(kFused))
+      if (!op->hasAttr(kFusedAttrName))
         addPoint(op->getResult(0), op, *config);
       continue;
     }

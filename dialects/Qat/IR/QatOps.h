@@ -32,6 +32,13 @@ int64_t getWindowOutputSize(int64_t in, int64_t kernel, int64_t stride,
 /// 4-element form.
 SmallVector<int64_t, 4> normalizePads(ArrayRef<int64_t> pads);
 
+/// Discardable attributes of --qat-fuse: an op inside a fused group (its
+/// output is not quantized on its own), and the BN-scaled weight of a
+/// ConvBn group (the value its weight fake-quant sees).
+inline constexpr llvm::StringLiteral kFusedAttrName = "qat.fused";
+inline constexpr llvm::StringLiteral kBnFoldedWeightAttrName =
+    "qat.bn_folded_weight";
+
 /// Adds `qat.param [state] @name = init` after the module's last parameter,
 /// suffixing the name (`_1`, `_2`, ...) if `symbols` already has it, and
 /// registers it in `symbols`.
