@@ -19,11 +19,18 @@ struct QatToLLVMPipelineOptions
       *this, "fuse-elementwise",
       llvm::cl::desc("Fuse element-wise linalg ops before bufferization"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> barePtrCallConv{
+      *this, "bare-ptr-call-conv",
+      llvm::cl::desc("Pass static-shape memrefs across function boundaries as "
+                     "bare pointers (the C ABI of qat-compile's objects) "
+                     "instead of C-interface descriptor wrappers"),
+      llvm::cl::init(false)};
 };
 
 /// qat (float model ops on tensors) -> linalg on tensors -> bufferized
 /// loops with destination-passing entry functions -> LLVM dialect, with a
-/// C-interface wrapper (`_mlir_ciface_<name>`) for each public function.
+/// C-interface wrapper (`_mlir_ciface_<name>`) for each public function,
+/// or with `bare-ptr-call-conv`, plain `void f(const T *in..., T *out...)`.
 void buildQatToLLVMPipeline(OpPassManager &pm,
                             const QatToLLVMPipelineOptions &options);
 

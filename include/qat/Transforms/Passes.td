@@ -154,6 +154,44 @@ def GenerateTrainStep : Pass<"qat-generate-train-step", "ModuleOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def AotEntries : Pass<"qat-aot-entries", "ModuleOp"> {
+  let summary = "Export an inference function as the C entry points of an AOT object";
+  let description = [{
+    Prepares a converted (or float) model for ahead-of-time compilation
+    (`qat-compile`): the function `entry` becomes the public
+    `<prefix>_<entry>` (float in, float out), and when every argument
+    enters through `qat.quantize` and every result leaves through
+    `qat.dequantize`, a second public function `<prefix>_<entry>_q` takes
+    and returns the quantized storage values (uint8 or int8) directly, with
+    each boundary's scale, zero point, storage type and range recorded as
+    `qat.scale`, `qat.zero_point`, `qat.storage`, `qat.qmin`, `qat.qmax`
+    argument and result attributes (the C header prints them). Inputs are marked read only
+    (`bufferization.writable = false`). Every other function and parameter is dropped or made private,
+    so two models link into one program.
+
+    An AOT object has no mutable global state: an entry that writes state
+    (`qat.store`, observers, batch-norm in training mode) or still
+    simulates quantization (`qat.fake_quant`; convert it first) is
+    rejected with the op's location.
+
+    ```mlir
+    // qat-opt --qat-aot-entries="prefix=m1"
+    func.func @m1_forward(%x: tensor<1x784xf32>) -> tensor<1x10xf32>
+    func.func @m1_forward_q(%x: tensor<1x784xi8> {qat.qmax = 127 : i64,
+        qat.qmin = 0 : i64, qat.scale = 0.0078 : f64, qat.storage = "uint8",
+        qat.zero_point = 0 : i64}) -> (tensor<1x10xi8> {...})
+    ```
+  }];
+  let options = [
+    Option<"entry", "entry", "std::string", /*default=*/"\"forward\"",
+           "The model function to export">,
+    Option<"prefix", "prefix", "std::string", /*default=*/"\"qat\"",
+           "Prefix of the exported symbols (a C identifier)">
+  ];
+  let dependentDialects = ["::mlir::qat::QatDialect",
+                           "::mlir::quant::QuantDialect"];
+}
+
 def Convert : Pass<"qat-convert", "ModuleOp"> {
   let summary = "Convert a trained fake-quant model to the int8 graph";
   let description = [{
