@@ -97,7 +97,8 @@ static llvm::Expected<EntrySpec> entrySpecFor(ModuleOp module,
 }
 
 llvm::Expected<std::unique_ptr<JitModule>>
-JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries) {
+JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
+                   StringRef x86Isa) {
   static bool targetsInitialized = [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
@@ -123,7 +124,9 @@ JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries) 
       return success();
     });
     PassManager pm(ctx);
-    buildQatToLLVMPipeline(pm, QatToLLVMPipelineOptions());
+    QatToLLVMPipelineOptions options;
+    options.x86Isa = x86Isa.str();
+    buildQatToLLVMPipeline(pm, options);
     if (failed(pm.run(*module)))
       return makeError("lowering to LLVM failed:\n" + diagText);
   }

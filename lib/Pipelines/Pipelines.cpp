@@ -19,6 +19,11 @@ using namespace mlir;
 
 void qat::buildQatToLLVMPipeline(OpPassManager &pm,
                                  const QatToLLVMPipelineOptions &options) {
+  if (options.x86Isa != "generic") {
+    LowerX86Options x86;
+    x86.isa = options.x86Isa;
+    pm.addPass(createLowerX86(x86));
+  }
   pm.addPass(createConvertQatToLinalg());
   pm.addPass(createCanonicalizerPass());
   if (options.fuseElementwise)
@@ -41,6 +46,7 @@ void qat::buildQatToLLVMPipeline(OpPassManager &pm,
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
 
+  pm.addPass(qat::createStridedCopyToLoops());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
@@ -49,6 +55,8 @@ void qat::buildQatToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createLowerAffinePass());
   if (!options.barePtrCallConv)
     pm.addPass(qat::createEmitCInterface());
+  pm.addPass(createConvertQatDotToLLVM());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());

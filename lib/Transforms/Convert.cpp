@@ -42,6 +42,8 @@ private:
   Type quantType(const Frozen &f, int64_t axis);
   LogicalResult convertLayer(OpBuilder &b, Operation *layer,
                              DenseMap<Value, Value> &quantized);
+  FailureOr<std::tuple<FakeQuantOp, Type, IntegerAttr, IntegerAttr>>
+  requantOutput(OpBuilder &b, Operation *op);
   ParamOp addParam(StringRef name, DenseElementsAttr value) {
     return createModuleParam(module, symbols, name, value, /*state=*/false);
   }
@@ -162,6 +164,27 @@ getOutputClamp(quant::UniformQuantizedType qy, Operation *act) {
   return {lo, hi};
 }
 
+/// The output of a requantizing op with no weights (add, mul, pools): the
+/// fake_quant that gives its qparams, the quantized result type and the
+/// clamp of a fused ReLU/ReLU6.
+FailureOr<std::tuple<FakeQuantOp, Type, IntegerAttr, IntegerAttr>>
+Converter::requantOutput(OpBuilder &b, Operation *op) {
+  Operation *act = nullptr;
+  FakeQuantOp ofq = findOutputFakeQuant(op->getResult(0), act);
+  if (!ofq)
+    return op->emitOpError("qat-convert: the output must be fake-quantized");
+  FailureOr<Frozen> fo = freeze(ofq);
+  if (failed(fo))
+    return failure();
+  if (fo->spec.isPerChannel())
+    return ofq.emitOpError("qat-convert: activations must be per tensor");
+  auto qy = cast<quant::UniformQuantizedType>(quantType(*fo, 0));
+  auto [lo, hi] = getOutputClamp(qy, act);
+  auto type = cast<RankedTensorType>(op->getResult(0).getType()).clone(qy);
+  return std::make_tuple(ofq, Type(type), b.getI64IntegerAttr(lo),
+                         b.getI64IntegerAttr(hi));
+}
+
 /// linear or conv2d (plain, or PyTorch's ConvBn QAT group, whose batch norm
 /// is folded here as torch.ao.nn.intrinsic's fuse_conv_bn_weights does),
 /// with an optional fused ReLU/ReLU6, to qat.qlinear / qat.qconv2d.
@@ -174,9 +197,6 @@ LogicalResult Converter::convertLayer(OpBuilder &b, Operation *layer,
     return layer->emitOpError("qat-convert: input and weight must be "
                               "fake-quantized (run --qat-prepare)");
   auto conv = dyn_cast<Conv2dOp>(layer);
-  if (conv && conv.getGroups() != 1)
-    return layer->emitOpError("qat-convert: grouped convolutions are not "
-                              "supported yet");
   auto wType = cast<RankedTensorType>(layer->getOperand(1).getType());
   int64_t c = wType.getDimSize(0);
   int64_t k = wType.getNumElements() / c;
@@ -310,11 +330,10 @@ LogicalResult Converter::convertLayer(OpBuilder &b, Operation *layer,
   auto resultType = RankedTensorType::get(ofq.getType().getShape(), qy);
   Value y;
   if (conv)
-    y = QConv2dOp::create(b, loc, resultType, xq, wcast, bl,
-                          conv.getStridesAttr(),
-                          b.getDenseI64ArrayAttr(conv.getPads()),
-                          conv.getDilationAttr(), b.getI64IntegerAttr(lo),
-                          b.getI64IntegerAttr(hi));
+    y = QConv2dOp::create(
+        b, loc, resultType, xq, wcast, bl, conv.getStridesAttr(),
+        b.getDenseI64ArrayAttr(conv.getPads()), conv.getDilationAttr(),
+        conv.getGroupsAttr(), b.getI64IntegerAttr(lo), b.getI64IntegerAttr(hi));
   else
     y = QLinearOp::create(b, loc, resultType, xq, wcast, bl,
                           b.getI64IntegerAttr(lo), b.getI64IntegerAttr(hi));
@@ -360,26 +379,52 @@ LogicalResult Converter::run(func::FuncOp func) {
         return failure();
       continue;
     }
-    if (auto add = dyn_cast<AddOp>(op)) {
-      Value qa = quantized.lookup(add.getLhs());
-      Value qb = quantized.lookup(add.getRhs());
+    if (isa<AddOp, MulOp>(op)) {
+      Value qa = quantized.lookup(op->getOperand(0));
+      Value qb = quantized.lookup(op->getOperand(1));
       if (qa && qb) {
-        if (add.getLhs().getType() != add.getRhs().getType())
-          return add.emitOpError("qat-convert: broadcasting adds are not "
-                                 "supported yet");
-        Operation *act = nullptr;
-        FakeQuantOp ofq = findOutputFakeQuant(add.getResult(), act);
-        if (!ofq)
-          return add.emitOpError("qat-convert: the output must be "
-                                 "fake-quantized");
-        FailureOr<Frozen> fo = freeze(ofq);
-        if (failed(fo))
+        // Both operands broadcast NumPy style, as in the float op.
+        FailureOr<std::tuple<FakeQuantOp, Type, IntegerAttr, IntegerAttr>> out =
+            requantOutput(b, op);
+        if (failed(out))
           return failure();
-        auto qy = cast<quant::UniformQuantizedType>(quantType(*fo, 0));
-        auto [lo, hi] = getOutputClamp(qy, act);
-        Value y = QAddOp::create(
-            b, add.getLoc(), RankedTensorType::get(add.getType().getShape(), qy),
-            qa, qb, b.getI64IntegerAttr(lo), b.getI64IntegerAttr(hi));
+        auto [ofq, yType, lo, hi] = *out;
+        Value y =
+            isa<AddOp>(op)
+                ? Value(QAddOp::create(b, op->getLoc(), yType, qa, qb, lo, hi))
+                : Value(QMulOp::create(b, op->getLoc(), yType, qa, qb, lo, hi));
+        quantized[ofq.getResult()] = y;
+        continue;
+      }
+      if ((qa || qb) && !op->hasAttr(kFusedAttrName) &&
+          !op->hasAttr(kBnFoldedWeightAttrName))
+        return op->emitOpError("qat-convert: both operands must be quantized "
+                               "activations (an operand computed from "
+                               "parameters alone is not fake-quantized by "
+                               "--qat-prepare)");
+    }
+    if (isa<AvgPool2dOp, GlobalAvgPoolOp>(op)) {
+      if (Value q = quantized.lookup(op->getOperand(0))) {
+        FailureOr<std::tuple<FakeQuantOp, Type, IntegerAttr, IntegerAttr>> out =
+            requantOutput(b, op);
+        if (failed(out))
+          return failure();
+        auto [ofq, yType, lo, hi] = *out;
+        Value y;
+        if (auto pool = dyn_cast<AvgPool2dOp>(op)) {
+          y = QAvgPool2dOp::create(
+              b, op->getLoc(), yType, q, pool.getKernelSizeAttr(),
+              pool.getStridesAttr(), pool.getPaddingAttr(),
+              pool.getCeilModeAttr(), pool.getCountIncludePadAttr(), lo, hi);
+        } else {
+          // The mean over [H, W] is one window of that size.
+          auto xt = cast<RankedTensorType>(q.getType());
+          y = QAvgPool2dOp::create(
+              b, op->getLoc(), yType, q,
+              b.getDenseI64ArrayAttr({xt.getDimSize(2), xt.getDimSize(3)}),
+              /*strides=*/nullptr, b.getDenseI64ArrayAttr({0, 0, 0, 0}),
+              /*ceil_mode=*/nullptr, b.getBoolAttr(true), lo, hi);
+        }
         quantized[ofq.getResult()] = y;
         continue;
       }
@@ -461,9 +506,9 @@ LogicalResult Converter::run(func::FuncOp func) {
     }
     if (touchesQuantized)
       return op->emitOpError("is not supported by qat-convert yet (supported: "
-                             "linear, conv2d (+batch_norm), add, concat, "
-                             "relu, relu6, max_pool2d, flatten, reshape, "
-                             "stubs; "
+                             "linear, conv2d (+batch_norm, groups), add, mul, "
+                             "concat, relu, relu6, max_pool2d, avg_pool2d, "
+                             "global_avg_pool, flatten, reshape, stubs; "
                              "softmax, sub and div stay float)");
   }
   // The float graph is dead now: return values were rewired above.

@@ -30,23 +30,44 @@ func.func @forward(%x: tensor<1x140000xf32>) -> tensor<1x1xf32> {
 
 // -----
 
-// Grouped convolutions do not convert yet.
+// A product with a parameter: prepare does not fake-quantize values computed
+// from parameters alone, so there is no integer operand to multiply by.
 qat.param @x.min = dense<0.0> : tensor<1xf32>
 qat.param @x.max = dense<1.0> : tensor<1xf32>
-qat.param @w.min = dense<-0.5> : tensor<4xf32>
-qat.param @w.max = dense<0.5> : tensor<4xf32>
-qat.param @conv.weight = dense<0.25> : tensor<4x1x3x3xf32>
-func.func @forward(%x: tensor<1x4x5x5xf32>) -> tensor<1x4x3x3xf32> {
+qat.param @y.min = dense<0.0> : tensor<1xf32>
+qat.param @y.max = dense<1.0> : tensor<1xf32>
+qat.param @scale = dense<0.5> : tensor<1x2x1x1xf32>
+func.func @forward(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
   %xmn = qat.load @x.min : tensor<1xf32>
   %xmx = qat.load @x.max : tensor<1xf32>
-  %xs, %xz, %a, %b = qat.observe %x, %xmn, %xmx {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>} : (tensor<1x4x5x5xf32>, tensor<1xf32>, tensor<1xf32>) -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
-  %xq = qat.fake_quant %x, %xs, %xz {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>} : (tensor<1x4x5x5xf32>, tensor<1xf32>, tensor<1xi32>) -> tensor<1x4x5x5xf32>
-  %w = qat.load @conv.weight : tensor<4x1x3x3xf32>
-  %wmn = qat.load @w.min : tensor<4xf32>
-  %wmx = qat.load @w.max : tensor<4xf32>
-  %ws, %wz, %c, %d = qat.observe %w, %wmn, %wmx {spec = #qat.qspec<dtype = i8, qmin = -128, qmax = 127, symmetric = true, axis = 0>} : (tensor<4x1x3x3xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi32>, tensor<4xf32>, tensor<4xf32>)
-  %wq = qat.fake_quant %w, %ws, %wz {spec = #qat.qspec<dtype = i8, qmin = -128, qmax = 127, symmetric = true, axis = 0>} : (tensor<4x1x3x3xf32>, tensor<4xf32>, tensor<4xi32>) -> tensor<4x1x3x3xf32>
-  // expected-error @+1 {{'qat.conv2d' op qat-convert: grouped convolutions are not supported yet}}
-  %y = qat.conv2d %xq, %wq {groups = 4 : i64} : (tensor<1x4x5x5xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x3x3xf32>
-  return %y : tensor<1x4x3x3xf32>
+  %xs, %xz, %xa, %xb = qat.observe %x, %xmn, %xmx {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>} : (tensor<1x2x4x4xf32>, tensor<1xf32>, tensor<1xf32>) -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
+  %xq = qat.fake_quant %x, %xs, %xz {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>} : (tensor<1x2x4x4xf32>, tensor<1xf32>, tensor<1xi32>) -> tensor<1x2x4x4xf32>
+  %s = qat.load @scale : tensor<1x2x1x1xf32>
+  // expected-error @+1 {{'qat.mul' op qat-convert: both operands must be quantized activations (an operand computed from parameters alone is not fake-quantized by --qat-prepare)}}
+  %m = qat.mul %xq, %s : (tensor<1x2x4x4xf32>, tensor<1x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %ymn = qat.load @y.min : tensor<1xf32>
+  %ymx = qat.load @y.max : tensor<1xf32>
+  %ys, %yz, %ya, %yb = qat.observe %m, %ymn, %ymx {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>} : (tensor<1x2x4x4xf32>, tensor<1xf32>, tensor<1xf32>) -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
+  %yq = qat.fake_quant %m, %ys, %yz {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>} : (tensor<1x2x4x4xf32>, tensor<1xf32>, tensor<1xi32>) -> tensor<1x2x4x4xf32>
+  return %yq : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// An average pool whose output has no fake_quant has no output qparams.
+qat.param @x.min = dense<0.0> : tensor<1xf32>
+qat.param @x.max = dense<1.0> : tensor<1xf32>
+qat.param @y.min = dense<0.0> : tensor<1xf32>
+qat.param @y.max = dense<1.0> : tensor<1xf32>
+func.func @forward(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x1x1xf32> {
+  %xmn = qat.load @x.min : tensor<1xf32>
+  %xmx = qat.load @x.max : tensor<1xf32>
+  %xs, %xz, %xa, %xb = qat.observe %x, %xmn, %xmx {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>} : (tensor<1x2x4x4xf32>, tensor<1xf32>, tensor<1xf32>) -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
+  %xq = qat.fake_quant %x, %xs, %xz {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>} : (tensor<1x2x4x4xf32>, tensor<1xf32>, tensor<1xi32>) -> tensor<1x2x4x4xf32>
+  // expected-error @+1 {{'qat.global_avg_pool' op qat-convert: the output must be fake-quantized}}
+  %g = qat.global_avg_pool %xq : tensor<1x2x4x4xf32> -> tensor<1x2x1x1xf32>
+  %r = qat.relu %g : tensor<1x2x1x1xf32>
+  %e = qat.relu %g : tensor<1x2x1x1xf32>
+  %s = qat.add %r, %e : (tensor<1x2x1x1xf32>, tensor<1x2x1x1xf32>) -> tensor<1x2x1x1xf32>
+  return %s : tensor<1x2x1x1xf32>
 }

@@ -155,6 +155,7 @@ struct QConvCase {
   int64_t n, c, h, w, o, kh, kw;
   int64_t stride, pad, dil;
   bool unsignedX, perChannel;
+  int64_t groups = 1;
 };
 
 class QConv2dVsReference : public ::testing::TestWithParam<QConvCase> {};
@@ -171,7 +172,8 @@ TEST_P(QConv2dVsReference, BitExact) {
   std::vector<float> sw(p.o);
   for (int64_t i = 0; i < p.o; ++i)
     sw[i] = p.perChannel ? 0.002f * static_cast<float>(i + 2) : 0.0033f;
-  std::vector<int32_t> w(p.o * p.c * p.kh * p.kw), b(p.o);
+  int64_t cg = p.c / p.groups;
+  std::vector<int32_t> w(p.o * cg * p.kh * p.kw), b(p.o);
   for (auto &v : w)
     v = w8(rng);
   for (auto &v : b)
@@ -201,17 +203,20 @@ TEST_P(QConv2dVsReference, BitExact) {
     qw = "!quant.uniform<i8:f32, " + fmt(sw[0]) + ">";
   }
   std::string xT = shape({p.n, p.c, p.h, p.w}, "f32"), xQ = shape({p.n, p.c, p.h, p.w}, qx);
-  std::string wI = shape({p.o, p.c, p.kh, p.kw}, "i8"), wQ = shape({p.o, p.c, p.kh, p.kw}, qw);
+  std::string wI = shape({p.o, cg, p.kh, p.kw}, "i8"),
+              wQ = shape({p.o, cg, p.kh, p.kw}, qw);
   std::string yQ = shape({p.n, p.o, oh, ow}, qy), yT = shape({p.n, p.o, oh, ow}, "f32");
   std::string bT = "tensor<" + std::to_string(p.o) + "xi32>";
-  std::string attrs = "{strides = array<i64: " + std::to_string(p.stride) + ", " +
-                      std::to_string(p.stride) + ">, padding = array<i64: " +
-                      std::to_string(p.pad) + ", " + std::to_string(p.pad) +
-                      ">, dilation = array<i64: " + std::to_string(p.dil) + ", " +
-                      std::to_string(p.dil) + ">, clamp_min = " +
-                      std::to_string(p.unsignedX ? 0 : -128) +
-                      " : i64, clamp_max = " + std::to_string(p.unsignedX ? 255 : 127) +
-                      " : i64}";
+  std::string attrs =
+      "{strides = array<i64: " + std::to_string(p.stride) + ", " +
+      std::to_string(p.stride) +
+      ">, padding = array<i64: " + std::to_string(p.pad) + ", " +
+      std::to_string(p.pad) +
+      ">, dilation = array<i64: " + std::to_string(p.dil) + ", " +
+      std::to_string(p.dil) + ">, groups = " + std::to_string(p.groups) +
+      " : i64, clamp_min = " + std::to_string(p.unsignedX ? 0 : -128) +
+      " : i64, clamp_max = " + std::to_string(p.unsignedX ? 255 : 127) +
+      " : i64}";
   std::string src =
       "qat.param @w = dense<" + lit(w) + "> : " + wI + "\n" +
       "qat.param @b = dense<" + lit(b) + "> : " + bT + "\n" +
@@ -259,7 +264,8 @@ TEST_P(QConv2dVsReference, BitExact) {
   int64_t dil[2] = {p.dil, p.dil};
   runtime::qconv2dReference(xq.data(), p.n, p.c, p.h, p.w, zpX, sx, w.data(),
                             p.o, p.kh, p.kw, sw.data(), b.data(), strides, pads,
-                            dil, oh, ow, sy, zpY, qmin, qmax, y.data());
+                            dil, p.groups, oh, ow, sy, zpY, qmin, qmax,
+                            y.data());
   int64_t differ = 0;
   for (size_t i = 0; i < y.size(); ++i)
     differ += (*out)[0].data<float>()[i] != runtime::dequantizeValue(y[i], sy, zpY);
@@ -271,7 +277,17 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(QConvCase{2, 3, 7, 6, 4, 3, 3, 1, 0, 1, true, true},
                       QConvCase{1, 2, 9, 9, 5, 3, 3, 2, 1, 1, true, false},
                       QConvCase{2, 1, 8, 7, 3, 3, 2, 1, 2, 2, false, true},
-                      QConvCase{1, 5, 5, 5, 1, 1, 1, 1, 0, 1, false, false}));
+                      QConvCase{1, 5, 5, 5, 1, 1, 1, 1, 0, 1, false, false},
+                      // Grouped: 2 groups of 3 input and 2 output channels.
+                      QConvCase{2, 6, 7, 5, 4, 3, 3, 1, 1, 1, true, true, 2},
+                      // 3 groups of 2 input channels, one output each.
+                      QConvCase{1, 6, 5, 6, 3, 3, 1, 2, 1, 1, false, false, 3},
+                      // Depthwise (groups = C = O).
+                      QConvCase{2, 5, 9, 7, 5, 3, 3, 1, 1, 1, true, true, 5},
+                      // Depthwise, channel multiplier 2, stride and dilation.
+                      QConvCase{1, 3, 11, 10, 6, 3, 3, 2, 2, 2, false, true, 3},
+                      // Depthwise, non-square kernel, per-tensor weights.
+                      QConvCase{3, 4, 6, 8, 4, 2, 3, 1, 0, 1, true, false, 4}));
 } // namespace
 
 namespace {
@@ -377,5 +393,238 @@ TEST(QAddVsReference, BitExact) {
     }
     EXPECT_EQ(differ, 0) << t;
   }
+}
+} // namespace
+
+namespace {
+/// Compiles `src` (@forward) and runs it on `inputs`; the first result.
+Tensor compileAndRun(const std::string &src,
+                     std::vector<const Tensor *> inputs) {
+  DialectRegistry registry;
+  registerQatDialects(registry);
+  MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(src, &ctx);
+  EXPECT_TRUE(module) << src;
+  if (!module)
+    return Tensor::zeros(DType::F32, {0});
+  auto jit = JitModule::compile(std::move(module), {"forward"});
+  EXPECT_TRUE(static_cast<bool>(jit)) << llvm::toString(jit.takeError());
+  if (!jit)
+    return Tensor::zeros(DType::F32, {0});
+  auto out = (*jit)->run(inputs);
+  EXPECT_TRUE(static_cast<bool>(out)) << llvm::toString(out.takeError());
+  if (!out)
+    return Tensor::zeros(DType::F32, {0});
+  return std::move((*out)[0]);
+}
+
+std::string tensorType(const std::vector<int64_t> &shape,
+                       const std::string &elt) {
+  std::string s = "tensor<";
+  for (int64_t d : shape)
+    s += std::to_string(d) + "x";
+  return s + elt + ">";
+}
+
+std::string uniform(bool isUnsigned, float scale, int32_t zp) {
+  return std::string("!quant.uniform<") + (isUnsigned ? "u8" : "i8") +
+         ":f32, " + fmt(scale) + ":" + std::to_string(zp) + ">";
+}
+
+/// The flat index into `in` (trailing-aligned, extents of 1 broadcast) of
+/// the element at flat index `i` of a tensor of shape `out`.
+int64_t broadcastIndex(int64_t i, const std::vector<int64_t> &out,
+                       const std::vector<int64_t> &in) {
+  int64_t index = 0, stride = 1;
+  for (int64_t d = static_cast<int64_t>(out.size()) - 1,
+               e = static_cast<int64_t>(in.size()) - 1;
+       d >= 0; --d, --e) {
+    int64_t coord = i % out[d];
+    i /= out[d];
+    if (e < 0)
+      continue;
+    index += (in[e] == 1 ? 0 : coord) * stride;
+    stride *= in[e];
+  }
+  return index;
+}
+
+struct BinaryCase {
+  std::string op; // "qadd" or "qmul"
+  std::vector<int64_t> a, b, y;
+  bool isUnsigned;
+};
+
+class QBinaryVsReference : public ::testing::TestWithParam<BinaryCase> {};
+
+// qadd/qmul with NumPy broadcasting: every output element equals the scalar
+// reference applied to the broadcast operands.
+TEST_P(QBinaryVsReference, BitExact) {
+  BinaryCase p = GetParam();
+  bool isMul = p.op == "qmul";
+  float sa = 0.037f, sb = isMul ? 0.0213f : 0.011f,
+        sy = isMul ? 0.061f : 0.045f;
+  int32_t za = p.isUnsigned ? 120 : 3, zb = p.isUnsigned ? 7 : -50,
+          zy = p.isUnsigned ? 64 : -1;
+  int64_t lo = p.isUnsigned ? 64 : -1, hi = p.isUnsigned ? 250 : 127;
+  std::string A = tensorType(p.a, uniform(p.isUnsigned, sa, za)),
+              B = tensorType(p.b, uniform(p.isUnsigned, sb, zb)),
+              Y = tensorType(p.y, uniform(p.isUnsigned, sy, zy));
+  std::string Af = tensorType(p.a, "f32"), Bf = tensorType(p.b, "f32"),
+              Yf = tensorType(p.y, "f32");
+  std::string src = "func.func @forward(%a: " + Af + ", %b: " + Bf + ") -> " +
+                    Yf +
+                    " {\n"
+                    "  %qa = qat.quantize %a : " +
+                    Af + " -> " + A +
+                    "\n"
+                    "  %qb = qat.quantize %b : " +
+                    Bf + " -> " + B +
+                    "\n"
+                    "  %y = qat." +
+                    p.op + " %qa, %qb {clamp_min = " + std::to_string(lo) +
+                    " : i64, clamp_max = " + std::to_string(hi) +
+                    " : i64} : (" + A + ", " + B + ") -> " + Y +
+                    "\n"
+                    "  %d = qat.dequantize %y : " +
+                    Y + " -> " + Yf +
+                    "\n"
+                    "  return %d : " +
+                    Yf + "\n}\n";
+  std::mt19937 rng(static_cast<unsigned>(p.y.size() * 31 + p.a.size()));
+  std::uniform_real_distribution<float> xs(-6.0f, 6.0f);
+  Tensor a = Tensor::zeros(DType::F32, p.a), b = Tensor::zeros(DType::F32, p.b);
+  for (int64_t i = 0; i < a.getNumElements(); ++i)
+    a.data<float>()[i] = xs(rng);
+  for (int64_t i = 0; i < b.getNumElements(); ++i)
+    b.data<float>()[i] = xs(rng);
+  // Exact ties of the requant (the product 2.5 steps of the output scale).
+  a.data<float>()[0] = 5.0f * sa;
+  b.data<float>()[0] = 0.5f * sb;
+  Tensor out = compileAndRun(src, {&a, &b});
+  ASSERT_EQ(out.getNumElements(),
+            Tensor::zeros(DType::F32, p.y).getNumElements());
+  int64_t qmin = p.isUnsigned ? 0 : -128, qmax = p.isUnsigned ? 255 : 127;
+  int64_t differ = 0;
+  for (int64_t i = 0; i < out.getNumElements(); ++i) {
+    int32_t qa = runtime::quantizeValue(
+        a.data<float>()[broadcastIndex(i, p.y, p.a)], sa, za, qmin, qmax);
+    int32_t qb = runtime::quantizeValue(
+        b.data<float>()[broadcastIndex(i, p.y, p.b)], sb, zb, qmin, qmax);
+    int32_t y =
+        isMul ? runtime::qmulValue(qa, sa, za, qb, sb, zb, sy, zy, lo, hi)
+              : runtime::qaddValue(qa, sa, za, qb, sb, zb, sy, zy, lo, hi);
+    differ += out.data<float>()[i] != runtime::dequantizeValue(y, sy, zy);
+  }
+  EXPECT_EQ(differ, 0) << p.op << " of " << out.getNumElements();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, QBinaryVsReference,
+    ::testing::Values(
+        BinaryCase{"qmul", {5, 13}, {5, 13}, {5, 13}, true},
+        BinaryCase{"qmul", {3, 7}, {3, 7}, {3, 7}, false},
+        // Per-channel scaling of a feature map (squeeze-excitation style).
+        BinaryCase{"qmul", {2, 3, 5, 7}, {2, 3, 1, 1}, {2, 3, 5, 7}, true},
+        BinaryCase{"qadd", {2, 3, 5, 7}, {1, 3, 1, 1}, {2, 3, 5, 7}, true},
+        BinaryCase{"qadd", {1, 3, 1, 1}, {2, 3, 5, 7}, {2, 3, 5, 7}, false},
+        // Both operands broadcast, and ranks differ.
+        BinaryCase{"qadd", {3, 1, 5}, {4, 1}, {3, 4, 5}, true},
+        BinaryCase{"qmul", {3, 1, 5}, {4, 1}, {3, 4, 5}, false}));
+} // namespace
+
+namespace {
+struct AvgPoolCase {
+  int64_t n, c, h, w;
+  int64_t kh, kw, stride, pad;
+  bool ceilMode, countIncludePad, isUnsigned;
+};
+
+class QAvgPool2dVsReference : public ::testing::TestWithParam<AvgPoolCase> {};
+
+TEST_P(QAvgPool2dVsReference, BitExact) {
+  AvgPoolCase p = GetParam();
+  int64_t kernel[2] = {p.kh, p.kw}, strides[2] = {p.stride, p.stride};
+  int64_t pads[4] = {p.pad, p.pad, p.pad, p.pad};
+  auto outSize = [&](int64_t in, int64_t k) {
+    int64_t span = in + 2 * p.pad - k;
+    int64_t o =
+        (p.ceilMode ? (span + p.stride - 1) / p.stride : span / p.stride) + 1;
+    if (p.ceilMode && (o - 1) * p.stride >= in + p.pad)
+      --o;
+    return o;
+  };
+  int64_t oh = outSize(p.h, p.kh), ow = outSize(p.w, p.kw);
+  float sx = 0.043f, sy = 0.0271f;
+  int32_t zx = p.isUnsigned ? 131 : -9, zy = p.isUnsigned ? 17 : 6;
+  int64_t qmin = p.isUnsigned ? 0 : -128, qmax = p.isUnsigned ? 255 : 127;
+  std::vector<int64_t> xs = {p.n, p.c, p.h, p.w}, ys = {p.n, p.c, oh, ow};
+  std::string X = tensorType(xs, uniform(p.isUnsigned, sx, zx)),
+              Y = tensorType(ys, uniform(p.isUnsigned, sy, zy));
+  std::string Xf = tensorType(xs, "f32"), Yf = tensorType(ys, "f32");
+  std::string attrs =
+      "{kernel_size = array<i64: " + std::to_string(p.kh) + ", " +
+      std::to_string(p.kw) +
+      ">, strides = array<i64: " + std::to_string(p.stride) + ", " +
+      std::to_string(p.stride) +
+      ">, padding = array<i64: " + std::to_string(p.pad) + ", " +
+      std::to_string(p.pad) + ">" + (p.ceilMode ? ", ceil_mode" : "") +
+      ", count_include_pad = " + (p.countIncludePad ? "true" : "false") +
+      ", clamp_min = " + std::to_string(qmin) +
+      " : i64, clamp_max = " + std::to_string(qmax) + " : i64}";
+  std::string src = "func.func @forward(%x: " + Xf + ") -> " + Yf +
+                    " {\n"
+                    "  %q = qat.quantize %x : " +
+                    Xf + " -> " + X +
+                    "\n"
+                    "  %p = qat.qavg_pool2d %q " +
+                    attrs + " : " + X + " -> " + Y +
+                    "\n"
+                    "  %d = qat.dequantize %p : " +
+                    Y + " -> " + Yf +
+                    "\n"
+                    "  return %d : " +
+                    Yf + "\n}\n";
+  std::mt19937 rng(static_cast<unsigned>(p.h * 100 + p.w * 10 + p.kh));
+  std::uniform_real_distribution<float> dist(-6.0f, 6.0f);
+  Tensor x = Tensor::zeros(DType::F32, xs);
+  for (int64_t i = 0; i < x.getNumElements(); ++i)
+    x.data<float>()[i] = dist(rng);
+  Tensor out = compileAndRun(src, {&x});
+  std::vector<int32_t> xq(x.getNumElements()), y(p.n * p.c * oh * ow);
+  ASSERT_EQ(out.getNumElements(), static_cast<int64_t>(y.size()));
+  for (int64_t i = 0; i < x.getNumElements(); ++i)
+    xq[i] = runtime::quantizeValue(x.data<float>()[i], sx, zx, qmin, qmax);
+  runtime::qavgPool2dReference(xq.data(), p.n, p.c, p.h, p.w, zx, sx, kernel,
+                               strides, pads, p.countIncludePad, oh, ow, sy, zy,
+                               qmin, qmax, y.data());
+  int64_t differ = 0;
+  for (size_t i = 0; i < y.size(); ++i)
+    differ += out.data<float>()[i] != runtime::dequantizeValue(y[i], sy, zy);
+  EXPECT_EQ(differ, 0) << "of " << y.size() << " outputs";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, QAvgPool2dVsReference,
+    ::testing::Values(AvgPoolCase{2, 3, 6, 6, 2, 2, 2, 0, false, true, true},
+                      AvgPoolCase{1, 4, 7, 5, 3, 3, 2, 1, false, true, false},
+                      AvgPoolCase{2, 2, 7, 6, 3, 3, 2, 1, false, false, true},
+                      // ceil_mode: the last window hangs over the input.
+                      AvgPoolCase{1, 3, 7, 7, 2, 2, 2, 0, true, true, true},
+                      AvgPoolCase{2, 3, 8, 5, 3, 2, 2, 1, true, false, false},
+                      // A global average pool is one window of [H, W].
+                      AvgPoolCase{3, 5, 7, 9, 7, 9, 1, 0, false, true, true}));
+
+// The divisor follows PyTorch's avg_pool2d (counted by hand for a 5-wide
+// axis, kernel 3, stride 2, padding 1, ceil_mode giving 3 windows).
+TEST(AvgPoolExtent, PyTorchDivisor) {
+  // Windows [-1, 2), [1, 4), [3, 6): the last is clipped at in + padHi = 6.
+  EXPECT_EQ(runtime::avgPoolExtent(0, 5, 3, 2, 1, 1, true), 3);
+  EXPECT_EQ(runtime::avgPoolExtent(2, 5, 3, 2, 1, 1, true), 3);
+  EXPECT_EQ(runtime::avgPoolExtent(0, 5, 3, 2, 1, 1, false), 2);
+  EXPECT_EQ(runtime::avgPoolExtent(2, 5, 3, 2, 1, 1, false), 2);
+  // Without padding, ceil_mode's overhang [4, 6) of an extent 5 counts 1.
+  EXPECT_EQ(runtime::avgPoolExtent(2, 5, 2, 2, 0, 0, true), 1);
 }
 } // namespace

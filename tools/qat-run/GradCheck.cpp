@@ -104,7 +104,7 @@ int qat::runGradcheck(ModuleOp base) {
                         p.getType().getElementType().isF64() ? DType::F64
                                                              : DType::F32,
                         p.getType().getNumElements()});
-  auto jit = JitModule::compile(std::move(module), {"gradients"});
+  auto jit = JitModule::compile(std::move(module), {"gradients"}, x86Isa);
   if (!jit)
     return fail(llvm::toString(jit.takeError()));
   const EntrySpec *entry = (*jit)->getEntry("gradients");

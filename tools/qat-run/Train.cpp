@@ -427,7 +427,7 @@ buildTrainModule(ModuleOp base, bool freezeBn, bool freezeObservers,
   if (failed(pm.run(*generated)))
     return failure();
   auto compiled = JitModule::compile(OwningOpRef<ModuleOp>(generated->clone()),
-                                     {"train_step", "eval_step"});
+                                     {"train_step", "eval_step"}, x86Isa);
   if (!compiled) {
     fail(llvm::toString(compiled.takeError()));
     return failure();
@@ -773,7 +773,7 @@ int qat::runEval(ModuleOp input) {
   if (failed(createEvalFunction(module, "forward", "eval_step")))
     return 1;
   auto jit = JitModule::compile(OwningOpRef<ModuleOp>(module.clone()),
-                                {"eval_step"});
+                                {"eval_step"}, x86Isa);
   if (!jit)
     return fail(llvm::toString(jit.takeError()));
   int64_t classes = (*jit)->getEntry("eval_step")->outputs[0].shape.back();
@@ -829,7 +829,7 @@ int qat::runCompare(ModuleOp a) {
     if (failed(createEvalFunction(mods[i], "forward", "eval_step")))
       return 1;
     auto jit = JitModule::compile(OwningOpRef<ModuleOp>(mods[i].clone()),
-                                  {"eval_step"});
+                                  {"eval_step"}, x86Isa);
     if (!jit)
       return fail(llvm::toString(jit.takeError()));
     jits[i] = std::move(*jit);

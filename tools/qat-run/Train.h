@@ -11,6 +11,8 @@ extern llvm::cl::SubCommand trainCommand;
 extern llvm::cl::SubCommand evalCommand;
 extern llvm::cl::SubCommand gradcheckCommand;
 extern llvm::cl::SubCommand compareCommand;
+/// --isa: the int8 kernels every subcommand compiles with.
+extern llvm::cl::opt<std::string> x86Isa;
 /// `qat-run compare A B`: element-by-element agreement of two models.
 int runCompare(ModuleOp model);
 

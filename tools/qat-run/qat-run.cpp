@@ -37,6 +37,11 @@ using runtime::Tensor;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory runCat("qat-run options");
+cl::opt<std::string> qat::x86Isa(
+    "isa",
+    cl::desc("Kernels for int8 layers: host (the best this CPU has), "
+             "avx512vnni, avxvnni, avx2, or generic"),
+    cl::init("host"), cl::sub(cl::SubCommand::getAll()));
 static cl::opt<std::string> modelFile(cl::Positional, cl::desc("<model.mlir>"),
                                       cl::Required, cl::cat(runCat));
 static cl::opt<std::string> entryName("entry",
@@ -244,7 +249,7 @@ int main(int argc, char **argv) {
   if (compareCommand)
     return runCompare(*module);
 
-  auto jit = JitModule::compile(std::move(module), {entryName.getValue()});
+  auto jit = JitModule::compile(std::move(module), {entryName.getValue()}, x86Isa);
   if (!jit)
     return fail(modelFile + ": " + llvm::toString(jit.takeError()));
   ArrayRef<TensorSpec> specs = (*jit)->getInputs();

@@ -81,7 +81,13 @@ def Qat_QConv2dOp : Qat_Op<"qconv2d", [Pure]> {
     positions hold the input zero point (real 0), `acc[n, o, y, x] =
     sum_{c, kh, kw} (q_x - zp_x) * q_w + bias[o]` in int32, then the same
     float32 requant and clamp. Weights are symmetric, per tensor or per
-    output channel (axis 0). `groups` must be 1 for now.
+    output channel (axis 0).
+
+    `groups` splits the channels as `qat.conv2d` does (PyTorch's
+    nn.Conv2d): the weight is `[O, C / groups, KH, KW]`, and output channel
+    `o` of group `g = o / (O / groups)` sums over the input channels
+    `g * (C / groups) + c` only. `groups = C` with `O = C * multiplier` is a
+    depthwise convolution. The requant of output channel `o` is unchanged.
 
     ```mlir
     %y = qat.qconv2d %x, %w, %b {clamp_min = 0 : i64, clamp_max = 127 : i64}
@@ -95,6 +101,7 @@ def Qat_QConv2dOp : Qat_Op<"qconv2d", [Pure]> {
                        DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilation,
+                       DefaultValuedAttr<I64Attr, "1">:$groups,
                        I64Attr:$clamp_min, I64Attr:$clamp_max);
   let results = (outs Qat_QuantTensor:$result);
   let assemblyFormat = [{
@@ -110,9 +117,10 @@ def Qat_QAddOp : Qat_Op<"qadd", [Pure]> {
     M_b) + zp_y, clamp_min, clamp_max)` with `M_a = float(s_a) /
     float(s_y)`, `M_b = float(s_b) / float(s_y)` in float32, the two
     products summed in float32 without FMA (the XNNPACK/PT2E style of
-    NUMERICS.md's requant). Operands and result have the same shape;
-    `clamp_min`/`clamp_max` narrow the result's storage range for a fused
-    ReLU.
+    NUMERICS.md's requant). The operands broadcast NumPy style
+    (trailing-aligned; an extent of 1 repeats, e.g. `[N, C, H, W] + [1, C,
+    1, 1]`) to the result's shape; `clamp_min`/`clamp_max` narrow the
+    result's storage range for a fused ReLU.
 
     ```mlir
     %y = qat.qadd %a, %b {clamp_min = 0 : i64, clamp_max = 255 : i64}
@@ -128,6 +136,73 @@ def Qat_QAddOp : Qat_Op<"qadd", [Pure]> {
     $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+}
+
+def Qat_QMulOp : Qat_Op<"qmul", [Pure]> {
+  let summary = "int8 element-wise product with requantization";
+  let description = [{
+    PyTorch's quantized mul with NUMERICS.md's requant: `acc = (q_a - zp_a)
+    * (q_b - zp_b)` in int32 (exact: at most 2^16 in magnitude), `M =
+    float(s_a) * float(s_b) / float(s_y)` in float32 in that order, `q_y =
+    clamp(roundeven(float(acc) * M) + zp_y, clamp_min, clamp_max)`, no FMA
+    contraction. The operands broadcast NumPy style to the result's shape,
+    as in `qat.qadd`; `clamp_min`/`clamp_max` narrow the result's storage
+    range for a fused ReLU.
+
+    ```mlir
+    %y = qat.qmul %a, %s {clamp_min = 0 : i64, clamp_max = 255 : i64}
+        : (tensor<4x8x5x5x!quant.uniform<u8:f32, 0.1:3>>,
+           tensor<4x8x1x1x!quant.uniform<u8:f32, 0.02:0>>)
+        -> tensor<4x8x5x5x!quant.uniform<u8:f32, 0.05:1>>
+    ```
+  }];
+  let arguments = (ins Qat_QuantTensor:$lhs, Qat_QuantTensor:$rhs,
+                       I64Attr:$clamp_min, I64Attr:$clamp_max);
+  let results = (outs Qat_QuantTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Qat_QAvgPool2dOp : Qat_Op<"qavg_pool2d", [Pure]> {
+  let summary = "int8 2-D average pooling (NCHW) with requantization";
+  let description = [{
+    `qat.avg_pool2d`'s windows (`strides` defaults to `kernel_size`,
+    `padding` is `[h, w]` or `[top, left, bottom, right]`, `ceil_mode`,
+    `count_include_pad`) over quantized values, with output qparams of its
+    own: `acc = sum_window (q_x - zp_x)` in int32 (padded positions hold
+    the real 0), `count` = PyTorch's divisor of that output position (the
+    window clipped to the padded input, or to the input itself when
+    `count_include_pad` is false), `M = float(s_x) / float(s_y) /
+    float(count)` in float32 in that order (PyTorch's quantized avg_pool2d
+    order), `q_y = clamp(roundeven(float(acc) * M) + zp_y, clamp_min,
+    clamp_max)`, no FMA contraction. `--qat-convert` turns
+    `qat.global_avg_pool` into it too (one `[H, W]` window).
+
+    ```mlir
+    %y = qat.qavg_pool2d %x {kernel_size = array<i64: 2, 2>,
+                             clamp_min = 0 : i64, clamp_max = 255 : i64}
+        : tensor<4x8x6x6x!quant.uniform<u8:f32, 0.1:3>>
+        -> tensor<4x8x3x3x!quant.uniform<u8:f32, 0.08:2>>
+    ```
+  }];
+  let arguments = (ins Qat_QuantTensor:$input,
+                       DenseI64ArrayAttr:$kernel_size,
+                       OptionalAttr<DenseI64ArrayAttr>:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
+                       UnitAttr:$ceil_mode,
+                       DefaultValuedAttr<BoolAttr, "true">:$count_include_pad,
+                       I64Attr:$clamp_min, I64Attr:$clamp_max);
+  let results = (outs Qat_QuantTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Strides; PyTorch's default is the kernel size.
+    ::llvm::SmallVector<int64_t, 2> getStridesOrDefault();
+    /// Padding as [top, left, bottom, right].
+    ::llvm::SmallVector<int64_t, 4> getPads();
+  }];
 }
 
 #endif // QAT_DIALECT_QATINTOPS_TD

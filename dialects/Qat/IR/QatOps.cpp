@@ -728,16 +728,64 @@ LogicalResult QLinearOp::verify() {
   return checkClampRange(*this, getClampMin(), getClampMax(), qy);
 }
 
+/// qadd/qmul: per-tensor quantized operands that broadcast to the result.
+static LogicalResult verifyQBinary(Operation *op, uint64_t clampMin,
+                                   uint64_t clampMax) {
+  auto lhs = cast<ShapedType>(op->getOperand(0).getType());
+  auto rhs = cast<ShapedType>(op->getOperand(1).getType());
+  auto res = cast<ShapedType>(op->getResult(0).getType());
+  auto qy = getPerTensor(res);
+  if (!getPerTensor(lhs) || !getPerTensor(rhs) || !qy)
+    return op->emitOpError("operands and result need per-tensor "
+                           "!quant.uniform types");
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(lhs.getShape(), rhs.getShape(),
+                                          shape))
+    return op->emitOpError()
+           << "operand shapes " << shapeStr(lhs.getShape()) << " and "
+           << shapeStr(rhs.getShape()) << " are not broadcast-compatible";
+  if (failed(checkShape(op, "result", res, shape)))
+    return failure();
+  return checkClampRange(op, clampMin, clampMax, qy);
+}
+
 LogicalResult QAddOp::verify() {
-  auto qa = getPerTensor(getLhs().getType());
-  auto qb = getPerTensor(getRhs().getType());
+  return verifyQBinary(*this, getClampMin(), getClampMax());
+}
+
+LogicalResult QMulOp::verify() {
+  return verifyQBinary(*this, getClampMin(), getClampMax());
+}
+
+SmallVector<int64_t, 2> QAvgPool2dOp::getStridesOrDefault() {
+  return poolStrides(*this);
+}
+SmallVector<int64_t, 4> QAvgPool2dOp::getPads() {
+  return normalizePads(getPadding());
+}
+LogicalResult QAvgPool2dOp::verify() {
+  auto x = getInput().getType();
+  auto qx = getPerTensor(x);
   auto qy = getPerTensor(getType());
-  if (!qa || !qb || !qy)
-    return emitOpError("operands and result need per-tensor !quant.uniform "
-                       "types");
-  if (getLhs().getType().getShape() != getType().getShape() ||
-      getRhs().getType().getShape() != getType().getShape())
-    return emitOpError("operands and result must have the same shape");
+  if (!qx || !qy)
+    return emitOpError("input and result need per-tensor !quant.uniform types");
+  if (x.getRank() != 4)
+    return emitOpError("input must have rank 4 (NCHW), got ") << x.getRank();
+  if (!x.hasStaticShape() || !getType().hasStaticShape())
+    return emitOpError("needs static shapes");
+  SmallVector<int64_t, 2> strides = getStridesOrDefault();
+  if (failed(checkWindowAttrs(*this, getKernelSize(), strides, getPadding(),
+                              {1, 1})))
+    return failure();
+  SmallVector<int64_t, 4> pads = getPads();
+  for (int i = 0; i < 2; ++i)
+    if (pads[i] > getKernelSize()[i] / 2 ||
+        pads[i + 2] > getKernelSize()[i] / 2)
+      return emitOpError("padding must be at most half the kernel size");
+  if (failed(checkWindowResult(*this, x, getType(), x.getDimSize(1),
+                               getKernelSize(), strides, pads, {1, 1},
+                               getCeilMode())))
+    return failure();
   return checkClampRange(*this, getClampMin(), getClampMax(), qy);
 }
 
@@ -753,10 +801,18 @@ LogicalResult QConv2dOp::verify() {
     return emitOpError("operands must be NCHW, OIHW and NCHW");
   if (!x.hasStaticShape() || !w.hasStaticShape() || !y.hasStaticShape())
     return emitOpError("needs static shapes");
-  if (x.getDimSize(1) != w.getDimSize(1))
-    return emitOpError("input channels (")
-           << x.getDimSize(1) << ") do not match the weight's ("
-           << w.getDimSize(1) << "); groups must be 1";
+  auto groups = static_cast<int64_t>(getGroups());
+  if (groups < 1)
+    return emitOpError("groups must be positive, got ") << groups;
+  if (x.getDimSize(1) % groups != 0 || w.getDimSize(0) % groups != 0)
+    return emitOpError("groups (")
+           << groups << ") must divide the input channels (" << x.getDimSize(1)
+           << ") and the output channels (" << w.getDimSize(0) << ")";
+  if (x.getDimSize(1) / groups != w.getDimSize(1))
+    return emitOpError("weight has ")
+           << w.getDimSize(1) << " input channels per group, expected "
+           << x.getDimSize(1) / groups << " (" << x.getDimSize(1)
+           << " channels / " << groups << " groups)";
   if (failed(checkWindowAttrs(*this, std::nullopt, getStrides(), getPadding(),
                               getDilation())))
     return failure();

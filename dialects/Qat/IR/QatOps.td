@@ -591,5 +591,6 @@ def Qat_DequantStubOp : Qat_Op<"dequant_stub", [Pure, SameOperandsAndResultType]
 
 include "Qat/IR/QatTrainOps.td"
 include "Qat/IR/QatIntOps.td"
+include "Qat/IR/QatKernelOps.td"
 
 #endif // QAT_DIALECT_QATOPS_TD

@@ -8,7 +8,10 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -21,6 +24,16 @@ namespace mlir::qat {
 /// `im2col`, ungrouped static-shape convolutions become im2col + GEMM.
 void populateQatToLinalgConversionPatterns(RewritePatternSet &patterns,
                                            bool im2col = true);
+
+/// The x86 int8 kernel sets of --qat-lower-x86.
+enum class X86Isa { Generic, Avx2, AvxVnni, Avx512Vnni };
+
+/// Parses an `isa=` value ("host" asks the compiling machine); nullopt for
+/// an unknown name.
+std::optional<X86Isa> parseX86Isa(llvm::StringRef name);
+
+/// Patterns rewriting qat.qlinear / qat.qconv2d into `isa`'s kernels.
+void populateQatToX86Patterns(RewritePatternSet &patterns, X86Isa isa);
 
 #define GEN_PASS_REGISTRATION
 #include "qat/Conversion/Passes.h.inc"

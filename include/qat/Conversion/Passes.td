@@ -39,4 +39,76 @@ def ConvertQatToLinalg : Pass<"convert-qat-to-linalg", "ModuleOp"> {
   ];
 }
 
+def LowerX86 : Pass<"qat-lower-x86", "ModuleOp"> {
+  let summary = "Lower int8 linear and conv layers to x86 VNNI/AVX2 kernels";
+  let description = [{
+    Rewrites `qat.qlinear` and ungrouped `qat.qconv2d` (static shapes, an
+    int8 weight parameter) into register-tiled loops on memrefs whose inner
+    product is `vpdpbusd` (`isa=avx512vnni`: zmm, 16 channels per vector;
+    `isa=avxvnni`: the ymm form, `{vex} vpdpbusd` on AVX-VNNI-only CPUs) or
+    `vpmaddwd` on zero-/sign-extended 16-bit operands (`isa=avx2`; exact,
+    unlike `vpmaddubsw`, which saturates). Everything else stays for
+    `--convert-qat-to-linalg`.
+
+    At compile time the weights are packed into the kernel's layout (groups
+    of 4 (or 2) consecutive `k` per output channel, channels across the
+    vector lanes, zero-padded), and the zero-point term and the int32 bias
+    fold into one per-channel constant `bias - zp_x * sum_k w`. The epilogue
+    requantizes in registers exactly as NUMERICS.md says (`sitofp`, `mulps`
+    by the per-channel multiplier, round-half-to-even, `+ zp_y`, the fused
+    ReLU clamp) and stores uint8/int8 results: bit for bit the scalar
+    reference. Signed (int8) activations enter `vpdpbusd` as `x ^ 0x80`
+    (= x + 128 as uint8), with `128 * sum_k w` folded into the constant.
+    A convolution becomes im2col (rows = output pixels) + this GEMM + a
+    transpose back to NCHW.
+
+    `isa=host` picks the best the compiling machine has, `isa=generic`
+    leaves everything to the generic lowering.
+
+    ```mlir
+    // qat-opt --qat-lower-x86=isa=avx512vnni
+    %y = qat.qlinear %x, %w, %b {clamp_min = 0 : i64, clamp_max = 127 : i64} : ...
+    // becomes scf.for loops over
+    %acc = qat.dot_accumulate %acc0, %xb, %wv : vector<64xi8> -> vector<16xi32>
+    ```
+  }];
+  let options = [
+    Option<"isa", "isa", "std::string", /*default=*/"\"host\"",
+           "avx512vnni, avxvnni, avx2, generic, or host (the best this "
+           "machine has)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+def ConvertQatDotToLLVM : Pass<"convert-qat-dot-to-llvm", "ModuleOp"> {
+  let summary = "Lower qat.dot_accumulate to x86 dot-product intrinsics";
+  let description = [{
+    `qat.dot_accumulate` on bytes becomes `vpdpbusd` (16 lanes: the zmm
+    form `llvm.x86.avx512.vpdpbusd.512`; 8 or 4 lanes: the ymm/xmm forms,
+    encoded as `{vex} vpdpbusd` on AVX-VNNI-only targets); on 16-bit
+    operands `vpmaddwd` (`llvm.x86.avx2.pmadd.wd`, `avx512.pmaddw.d.512`,
+    `sse2.pmadd.wd`) plus an add. Runs after bufferization, next to
+    `--convert-vector-to-llvm`.
+
+    ```mlir
+    %r = qat.dot_accumulate %acc, %x, %w : vector<64xi8> -> vector<16xi32>
+    // becomes
+    %r = llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%acc, %x, %w)
+        : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // QAT_CONVERSION_PASSES_TD

@@ -19,6 +19,11 @@ struct QatToLLVMPipelineOptions
       *this, "fuse-elementwise",
       llvm::cl::desc("Fuse element-wise linalg ops before bufferization"),
       llvm::cl::init(true)};
+  PassOptions::Option<std::string> x86Isa{
+      *this, "x86-isa",
+      llvm::cl::desc("Kernels for the int8 layers (--qat-lower-x86): host, "
+                     "avx512vnni, avxvnni, avx2, or generic"),
+      llvm::cl::init("host")};
   PassOptions::Option<bool> barePtrCallConv{
       *this, "bare-ptr-call-conv",
       llvm::cl::desc("Pass static-shape memrefs across function boundaries as "

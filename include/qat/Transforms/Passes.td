@@ -192,6 +192,25 @@ def AotEntries : Pass<"qat-aot-entries", "ModuleOp"> {
                            "::mlir::quant::QuantDialect"];
 }
 
+def StridedCopyToLoops : Pass<"qat-strided-copy-to-loops", "ModuleOp"> {
+  let summary = "Turn memref.copy of non-contiguous memrefs into linalg.copy";
+  let description = [{
+    `--finalize-memref-to-llvm` lowers a `memref.copy` between memrefs that
+    are not both contiguous (e.g. into the interior of a padded buffer) to a
+    call of `memrefCopy` from MLIR's C runner utilities, which an AOT
+    object must not depend on. This pass rewrites those copies as
+    `linalg.copy`, which `--convert-linalg-to-loops` turns into loops;
+    contiguous copies stay `memref.copy` (a `memcpy`).
+
+    ```mlir
+    memref.copy %a, %sub : memref<4x10xi8> to memref<4x10xi8, strided<[12, 1]>>
+    // becomes
+    linalg.copy ins(%a : memref<4x10xi8>) outs(%sub : memref<4x10xi8, strided<[12, 1]>>)
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def Convert : Pass<"qat-convert", "ModuleOp"> {
   let summary = "Convert a trained fake-quant model to the int8 graph";
   let description = [{

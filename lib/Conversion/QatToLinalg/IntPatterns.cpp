@@ -44,22 +44,42 @@ static Value clampToStorage(OpBuilder &b, Location l, Value v, int64_t lo,
   return arith::TruncIOp::create(b, l, storage, i);
 }
 
+/// q - zp of a storage value, in i32.
+static Value centered(OpBuilder &b, Location l, Value v,
+                      quant::UniformQuantizedType q) {
+  return arith::SubIOp::create(
+      b, l, widen(b, l, v, q.isSigned()),
+      arith::ConstantOp::create(b, l, b.getI32IntegerAttr(q.getZeroPoint())));
+}
+
+/// NUMERICS.md's requant of an i32 accumulator by a float32 multiplier:
+/// clamp(roundeven(float(acc) * m) + zp_y, lo, hi) to the storage type.
+static Value requantValue(OpBuilder &b, Location l, Value acc, Value m,
+                          int64_t zpY, int64_t lo, int64_t hi, Type storage) {
+  Type f32 = b.getF32Type();
+  Value f = arith::SIToFPOp::create(b, l, f32, acc);
+  Value r = arith::AddFOp::create(
+      b, l, math::RoundEvenOp::create(b, l, arith::MulFOp::create(b, l, f, m)),
+      floatConst(b, l, f32, double(zpY)));
+  return clampToStorage(b, l, r, lo, hi, storage);
+}
+static Value requantValue(OpBuilder &b, Location l, Value acc, float m,
+                          int64_t zpY, int64_t lo, int64_t hi, Type storage) {
+  return requantValue(b, l, acc, floatConst(b, l, b.getF32Type(), m), zpY, lo,
+                      hi, storage);
+}
+
 /// The requant epilogue of qlinear/qconv2d on (sum_k x * w, bias, sum_k w,
 /// M): acc = sum + bias - zp_x * sum_k w (int32, wrapping like the
 /// reference), then clamp(roundeven(float(acc) * M) + zp_y, lo, hi).
 static Value requantEpilogue(OpBuilder &b, Location l, ValueRange v,
                              int64_t zpX, int64_t zpY, int64_t lo, int64_t hi,
                              Type storage) {
-  Type f32 = b.getF32Type();
   Value zpxC = arith::ConstantOp::create(b, l, b.getI32IntegerAttr(zpX));
   Value comp =
       arith::SubIOp::create(b, l, v[1], arith::MulIOp::create(b, l, zpxC, v[2]));
   Value total = arith::AddIOp::create(b, l, v[0], comp);
-  Value f = arith::SIToFPOp::create(b, l, f32, total);
-  Value r = arith::AddFOp::create(
-      b, l, math::RoundEvenOp::create(b, l, arith::MulFOp::create(b, l, f, v[3])),
-      floatConst(b, l, f32, double(zpY)));
-  return clampToStorage(b, l, r, lo, hi, storage);
+  return requantValue(b, l, total, v[3], zpY, lo, hi, storage);
 }
 
 /// Per-channel requant multipliers of a (q)linear/(q)conv from its types.
@@ -238,9 +258,137 @@ struct QLinearLowering : OpConversionPattern<QLinearOp> {
   }
 };
 
-/// im2col + integer GEMM: acc[n, o, p] = sum_k w[o, k] * col[n, k, p] with
-/// loops (n, o, k, p) (integer sums vectorize in any order), then
-/// acc + bias - zp_x * sum_k w, requantized.
+/// The i8 x i8 -> i32 multiply-accumulate of the conv bodies.
+static void buildMac(OpBuilder &b, Location l, ValueRange v, bool xSigned) {
+  Value prod = arith::MulIOp::create(b, l, widen(b, l, v[0], true),
+                                     widen(b, l, v[1], xSigned));
+  linalg::YieldOp::create(b, l, Value(arith::AddIOp::create(b, l, v[2], prod)));
+}
+
+/// groups = 1: im2col + integer GEMM, acc[n, o, p] = sum_k w[o, k] *
+/// col[n, k, p] with loops (n, o, k, p) (integer sums vectorize in any
+/// order). `xpad` is the zero-point padded input, `w2` the [O, K] weight.
+static Value gemmAccumulator(OpBuilder &b, Location loc, Value xpad, Value w2,
+                             QConv2dOp op, bool xSigned) {
+  MLIRContext *ctx = b.getContext();
+  auto yT = op.getType();
+  int64_t n = yT.getDimSize(0), o = yT.getDimSize(1);
+  int64_t oh = yT.getDimSize(2), ow = yT.getDimSize(3), p = oh * ow;
+  auto wT = op.getWeight().getType();
+  Value col = buildIm2col(b, loc, xpad, {wT.getDimSize(2), wT.getDimSize(3)},
+                          op.getStrides(), op.getDilation(), {oh, ow});
+  AffineExpr d0, d1, d2, d3;
+  bindDims(ctx, d0, d1, d2, d3);
+  auto m4 = [&](ArrayRef<AffineExpr> r) {
+    return AffineMap::get(4, 0, r, ctx);
+  };
+  return linalg::GenericOp::create(
+             b, loc,
+             TypeRange{RankedTensorType::get({n, o, p}, b.getI32Type())},
+             ValueRange{w2, col}, ValueRange{zerosI32(b, loc, {n, o, p})},
+             SmallVector<AffineMap>{m4({d1, d2}), m4({d0, d2, d3}),
+                                    m4({d0, d1, d3})},
+             SmallVector<IT>{IT::parallel, IT::parallel, IT::reduction,
+                             IT::parallel},
+             [&](OpBuilder &nb, Location l, ValueRange v) {
+               buildMac(nb, l, v, xSigned);
+             })
+      .getResult(0);
+}
+
+/// groups > 1: the GEMM per group, all groups in one op. The im2col columns
+/// are ordered (c, kh, kw), so group g's rows are the contiguous block
+/// [g * Kg, (g + 1) * Kg): acc[n, g, og, p] = sum_k w[g, og, k] *
+/// col[n, g, k, p] with loops (n, g, og, k, p).
+static Value groupedAccumulator(OpBuilder &b, Location loc, Value xpad,
+                                Value w2, QConv2dOp op, bool xSigned) {
+  MLIRContext *ctx = b.getContext();
+  auto yT = op.getType();
+  auto wT = op.getWeight().getType();
+  auto g = static_cast<int64_t>(op.getGroups());
+  int64_t n = yT.getDimSize(0), o = yT.getDimSize(1), og = o / g;
+  int64_t oh = yT.getDimSize(2), ow = yT.getDimSize(3), p = oh * ow;
+  int64_t kg = wT.getDimSize(1) * wT.getDimSize(2) * wT.getDimSize(3);
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  Value col = buildIm2col(b, loc, xpad, {wT.getDimSize(2), wT.getDimSize(3)},
+                          op.getStrides(), op.getDilation(), {oh, ow});
+  Value colG = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({n, g, kg, p}, i8), col,
+      SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}});
+  Value wG = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({g, og, kg}, i8), w2,
+      SmallVector<ReassociationIndices>{{0, 1}, {2}});
+  SmallVector<AffineExpr> d(5);
+  bindDimsList(ctx, MutableArrayRef<AffineExpr>(d));
+  auto m5 = [&](ArrayRef<AffineExpr> r) {
+    return AffineMap::get(5, 0, r, ctx);
+  };
+  Value acc =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{RankedTensorType::get({n, g, og, p}, i32)},
+          ValueRange{wG, colG}, ValueRange{zerosI32(b, loc, {n, g, og, p})},
+          SmallVector<AffineMap>{m5({d[1], d[2], d[3]}),
+                                 m5({d[0], d[1], d[3], d[4]}),
+                                 m5({d[0], d[1], d[2], d[4]})},
+          SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel,
+                          IT::reduction, IT::parallel},
+          [&](OpBuilder &nb, Location l, ValueRange v) {
+            buildMac(nb, l, v, xSigned);
+          })
+          .getResult(0);
+  return tensor::CollapseShapeOp::create(
+      b, loc, acc, SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}});
+}
+
+/// Depthwise (one input channel per group, O = C * M): a direct window sum
+/// without im2col, acc[n, c, m, oh, ow] = sum_{kh, kw} w[c, m, kh, kw] *
+/// xpad[n, c, oh * s + kh * d, ow * s + kw * d], loops (n, c, m, kh, kw, oh,
+/// ow) so that the innermost loop runs along an output row.
+static Value depthwiseAccumulator(OpBuilder &b, Location loc, Value xpad,
+                                  Value w, QConv2dOp op, bool xSigned) {
+  MLIRContext *ctx = b.getContext();
+  auto yT = op.getType();
+  auto wT = op.getWeight().getType();
+  int64_t n = yT.getDimSize(0), o = yT.getDimSize(1);
+  int64_t c = op.getInput().getType().getDimSize(1), mult = o / c;
+  int64_t oh = yT.getDimSize(2), ow = yT.getDimSize(3);
+  int64_t kh = wT.getDimSize(2), kw = wT.getDimSize(3);
+  ArrayRef<int64_t> s = op.getStrides(), dil = op.getDilation();
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  // [O, 1, KH, KW] -> [C, M, KH, KW]: output channel c * M + m.
+  Value w3 = tensor::CollapseShapeOp::create(
+      b, loc, w, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}});
+  Value wD = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({c, mult, kh, kw}, i8), w3,
+      SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}});
+  SmallVector<AffineExpr> d(7);
+  bindDimsList(ctx, MutableArrayRef<AffineExpr>(d));
+  auto m7 = [&](ArrayRef<AffineExpr> r) {
+    return AffineMap::get(7, 0, r, ctx);
+  };
+  SmallVector<int64_t> accShape = {n, c, mult, oh, ow};
+  Value acc =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{RankedTensorType::get(accShape, i32)},
+          ValueRange{wD, xpad}, ValueRange{zerosI32(b, loc, accShape)},
+          SmallVector<AffineMap>{m7({d[1], d[2], d[3], d[4]}),
+                                 m7({d[0], d[1], d[5] * s[0] + d[3] * dil[0],
+                                     d[6] * s[1] + d[4] * dil[1]}),
+                                 m7({d[0], d[1], d[2], d[5], d[6]})},
+          SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel,
+                          IT::reduction, IT::reduction, IT::parallel,
+                          IT::parallel},
+          [&](OpBuilder &nb, Location l, ValueRange v) {
+            buildMac(nb, l, v, xSigned);
+          })
+          .getResult(0);
+  return tensor::CollapseShapeOp::create(
+      b, loc, acc, SmallVector<ReassociationIndices>{{0}, {1, 2}, {3, 4}});
+}
+
+/// acc + bias - zp_x * sum_k w, requantized, where acc[n, o, p] = sum_k x * w
+/// is built per `groups`: im2col + GEMM (1), one GEMM per group (> 1), or a
+/// direct window sum (depthwise).
 struct QConv2dLowering : OpConversionPattern<QConv2dOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -254,10 +402,10 @@ struct QConv2dLowering : OpConversionPattern<QConv2dOp> {
     auto wT = op.getWeight().getType();
     auto yT = op.getType();
     int64_t n = xT.getDimSize(0), c = xT.getDimSize(1);
-    int64_t o = wT.getDimSize(0), kh = wT.getDimSize(2), kw = wT.getDimSize(3);
+    int64_t o = wT.getDimSize(0);
     int64_t oh = yT.getDimSize(2), ow = yT.getDimSize(3);
     SmallVector<int64_t, 4> pads = normalizePads(op.getPadding());
-    Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
+    Type i8 = rewriter.getI8Type();
     // Pad with the zero point (the real value 0).
     Value x = a.getInput();
     if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
@@ -271,30 +419,19 @@ struct QConv2dLowering : OpConversionPattern<QConv2dOp> {
                       {0, 0, pads[2], pads[3]}, zp);
     }
     int64_t p = oh * ow;
-    Value col = buildIm2col(rewriter, loc, x, {kh, kw}, op.getStrides(),
-                            op.getDilation(), {oh, ow});
     Value w2 = tensor::CollapseShapeOp::create(
         rewriter, loc, a.getWeight(),
         SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
     bool xSigned = qx.isSigned();
-    AffineExpr d0, d1, d2, d3;
-    bindDims(ctx, d0, d1, d2, d3);
-    auto m4 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(4, 0, r, ctx); };
-    Value acc =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{RankedTensorType::get({n, o, p}, i32)},
-            ValueRange{w2, col}, ValueRange{zerosI32(rewriter, loc, {n, o, p})},
-            SmallVector<AffineMap>{m4({d1, d2}), m4({d0, d2, d3}),
-                                   m4({d0, d1, d3})},
-            SmallVector<IT>{IT::parallel, IT::parallel, IT::reduction,
-                            IT::parallel},
-            [&](OpBuilder &b, Location l, ValueRange v) {
-              Value prod = arith::MulIOp::create(b, l, widen(b, l, v[0], true),
-                                                 widen(b, l, v[1], xSigned));
-              linalg::YieldOp::create(
-                  b, l, Value(arith::AddIOp::create(b, l, v[2], prod)));
-            })
-            .getResult(0);
+    auto groups = static_cast<int64_t>(op.getGroups());
+    // acc[n, o, p] = sum_k x * w (the zero point is compensated below).
+    Value acc;
+    if (groups == 1)
+      acc = gemmAccumulator(rewriter, loc, x, w2, op, xSigned);
+    else if (wT.getDimSize(1) == 1)
+      acc = depthwiseAccumulator(rewriter, loc, x, a.getWeight(), op, xSigned);
+    else
+      acc = groupedAccumulator(rewriter, loc, x, w2, op, xSigned);
     Value sumW = sumRowsI32(rewriter, loc, w2);
     Value mult = multipliers(rewriter, loc, xT, wT, yT, o);
     int64_t zpX = qx.getZeroPoint(), zpY = qy.getZeroPoint();
@@ -399,27 +536,147 @@ struct QAddLowering : OpConversionPattern<QAddOp> {
     int64_t hi = static_cast<int64_t>(op.getClampMax());
     auto type = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getType()));
-    Value r = buildElementwise(
-        rewriter, op.getLoc(), type, {a.getLhs(), a.getRhs()}, a.getLhs(),
+    Location loc = op.getLoc();
+    Value init = emptyTensorBroadcast(rewriter, loc, type,
+                                      ValueRange{a.getLhs(), a.getRhs()});
+    Value r = buildElementwiseInto(
+        rewriter, loc, init, {a.getLhs(), a.getRhs()},
         [&](OpBuilder &b, Location l, ValueRange v) -> Value {
           Type f32 = b.getF32Type();
-          auto centered = [&](Value x, quant::UniformQuantizedType q, float m) {
-            Value c = arith::SubIOp::create(
-                b, l, widen(b, l, x, q.isSigned()),
-                arith::ConstantOp::create(b, l,
-                                          b.getI32IntegerAttr(q.getZeroPoint())));
-            return arith::MulFOp::create(b, l,
-                                         arith::SIToFPOp::create(b, l, f32, c),
-                                         floatConst(b, l, f32, m));
+          auto scaled = [&](Value x, quant::UniformQuantizedType q, float m) {
+            return arith::MulFOp::create(
+                b, l, arith::SIToFPOp::create(b, l, f32, centered(b, l, x, q)),
+                floatConst(b, l, f32, m));
           };
-          Value sum = arith::AddFOp::create(b, l, centered(v[0], qa, ma),
-                                            centered(v[1], qb, mb));
+          Value sum = arith::AddFOp::create(b, l, scaled(v[0], qa, ma),
+                                            scaled(v[1], qb, mb));
           Value q = arith::AddFOp::create(
               b, l, math::RoundEvenOp::create(b, l, sum),
               floatConst(b, l, f32, double(qy.getZeroPoint())));
           return clampToStorage(b, l, q, lo, hi, type.getElementType());
         });
     rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// qmul: (a - zp_a) * (b - zp_b) in int32, one float32 requant.
+struct QMulLowering : OpConversionPattern<QMulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(QMulOp op, OpAdaptor a,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto qa = perTensor(op.getLhs().getType());
+    auto qb = perTensor(op.getRhs().getType());
+    auto qy = perTensor(op.getType());
+    float m = runtime::requantMultiplier(static_cast<float>(qa.getScale()),
+                                         static_cast<float>(qb.getScale()),
+                                         static_cast<float>(qy.getScale()));
+    int64_t zpY = qy.getZeroPoint();
+    int64_t lo = static_cast<int64_t>(op.getClampMin());
+    int64_t hi = static_cast<int64_t>(op.getClampMax());
+    auto type =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    Location loc = op.getLoc();
+    Value init = emptyTensorBroadcast(rewriter, loc, type,
+                                      ValueRange{a.getLhs(), a.getRhs()});
+    Value r = buildElementwiseInto(
+        rewriter, loc, init, {a.getLhs(), a.getRhs()},
+        [&](OpBuilder &b, Location l, ValueRange v) -> Value {
+          Value acc = arith::MulIOp::create(b, l, centered(b, l, v[0], qa),
+                                            centered(b, l, v[1], qb));
+          return requantValue(b, l, acc, m, zpY, lo, hi, type.getElementType());
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// qavg_pool2d: the window sum of q - zp_x in int32 (the input padded with
+/// zp_x, so padding and the ceil-mode overhang add 0), then one float32
+/// requant with the multiplier of each output position's divisor.
+struct QAvgPool2dLowering : OpConversionPattern<QAvgPool2dOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(QAvgPool2dOp op, OpAdaptor a,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto qx = perTensor(op.getInput().getType());
+    auto qy = perTensor(op.getType());
+    auto xT = op.getInput().getType();
+    auto yT = op.getType();
+    int64_t n = yT.getDimSize(0), c = yT.getDimSize(1);
+    int64_t oh = yT.getDimSize(2), ow = yT.getDimSize(3);
+    ArrayRef<int64_t> k = op.getKernelSize();
+    SmallVector<int64_t, 2> s = op.getStridesOrDefault();
+    SmallVector<int64_t, 4> pads = op.getPads();
+    Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
+    Value x = padForWindow(
+        rewriter, loc, a.getInput(), {oh, ow}, k, s, pads, {1, 1},
+        arith::ConstantOp::create(
+            rewriter, loc, rewriter.getIntegerAttr(i8, qx.getZeroPoint())));
+    SmallVector<AffineExpr> e(6);
+    bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+    auto m6 = [&](ArrayRef<AffineExpr> r) {
+      return AffineMap::get(6, 0, r, ctx);
+    };
+    // Loops (n, c, kh, kw, oh, ow): the innermost runs along an output row.
+    Value window = tensor::EmptyOp::create(rewriter, loc, k, i8);
+    SmallVector<int64_t> accShape = {n, c, oh, ow};
+    Value acc =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{RankedTensorType::get(accShape, i32)},
+            ValueRange{x, window},
+            ValueRange{zerosI32(rewriter, loc, accShape)},
+            SmallVector<AffineMap>{
+                m6({e[0], e[1], e[4] * s[0] + e[2], e[5] * s[1] + e[3]}),
+                m6({e[2], e[3]}), m6({e[0], e[1], e[4], e[5]})},
+            SmallVector<IT>{IT::parallel, IT::parallel, IT::reduction,
+                            IT::reduction, IT::parallel, IT::parallel},
+            [&](OpBuilder &b, Location l, ValueRange v) {
+              linalg::YieldOp::create(
+                  b, l,
+                  Value(arith::AddIOp::create(b, l, v[2],
+                                              centered(b, l, v[0], qx))));
+            })
+            .getResult(0);
+    // M per output position, computed as the reference does.
+    SmallVector<float> mult;
+    float sx = static_cast<float>(qx.getScale());
+    float sy = static_cast<float>(qy.getScale());
+    for (int64_t i = 0; i < oh; ++i)
+      for (int64_t j = 0; j < ow; ++j)
+        mult.push_back(runtime::avgPoolMultiplier(
+            sx, sy,
+            runtime::avgPoolExtent(i, xT.getDimSize(2), k[0], s[0], pads[0],
+                                   pads[2], op.getCountIncludePad()) *
+                runtime::avgPoolExtent(j, xT.getDimSize(3), k[1], s[1], pads[1],
+                                       pads[3], op.getCountIncludePad())));
+    Value multT = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(
+            RankedTensorType::get({oh, ow}, rewriter.getF32Type()),
+            ArrayRef(mult)));
+    int64_t zpY = qy.getZeroPoint();
+    int64_t lo = static_cast<int64_t>(op.getClampMin());
+    int64_t hi = static_cast<int64_t>(op.getClampMax());
+    AffineMap id4 = AffineMap::getMultiDimIdentityMap(4, ctx);
+    AffineMap hw = AffineMap::get(
+        4, 0, {getAffineDimExpr(2, ctx), getAffineDimExpr(3, ctx)}, ctx);
+    auto outT = RankedTensorType::get(yT.getShape(), i8);
+    Value y = linalg::GenericOp::create(
+                  rewriter, loc, TypeRange{outT}, ValueRange{acc, multT},
+                  ValueRange{tensor::EmptyOp::create(rewriter, loc,
+                                                     outT.getShape(), i8)},
+                  SmallVector<AffineMap>{id4, hw, id4},
+                  SmallVector<IT>(4, IT::parallel),
+                  [&](OpBuilder &b, Location l, ValueRange v) {
+                    linalg::YieldOp::create(
+                        b, l, requantValue(b, l, v[0], v[1], zpY, lo, hi, i8));
+                  })
+                  .getResult(0);
+    rewriter.replaceOp(op, y);
     return success();
   }
 };
@@ -442,8 +699,8 @@ struct StorageCastLowering : OpConversionPattern<quant::StorageCastOp> {
 void lowering::populateIntPatterns(RewritePatternSet &patterns,
                                    const TypeConverter &converter) {
   patterns.add<QuantizeLowering, DequantizeLowering, QLinearLowering,
-               QConv2dLowering, QAddLowering, StorageCastLowering>(converter,
-                                                     patterns.getContext());
+               QConv2dLowering, QAddLowering, QMulLowering, QAvgPool2dLowering,
+               StorageCastLowering>(converter, patterns.getContext());
   // Before the float max-pool pattern.
   patterns.add<QMaxPoolLowering>(converter, patterns.getContext(),
                                  /*benefit=*/2);

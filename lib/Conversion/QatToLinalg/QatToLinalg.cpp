@@ -496,6 +496,8 @@ struct ConvertQatToLinalgPass
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
     target.addIllegalDialect<QatDialect>();
+    // Kernel building blocks (--qat-lower-x86) lower after bufferization.
+    target.addLegalOp<DotAccumulateOp>();
     target.addLegalDialect<arith::ArithDialect, bufferization::BufferizationDialect,
                            linalg::LinalgDialect, math::MathDialect,
                            memref::MemRefDialect, tensor::TensorDialect,

@@ -1404,15 +1404,127 @@ func.func @qlinear_shapes(%x: tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, %w: ten
 // -----
 
 func.func @qadd_shapes(%a: tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, %b: tensor<3x2x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 0.1:3>> {
-  // expected-error @+1 {{'qat.qadd' op operands and result must have the same shape}}
+  // expected-error @+1 {{'qat.qadd' op operand shapes [2, 3] and [3, 2] are not broadcast-compatible}}
   %y = qat.qadd %a, %b {clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, tensor<3x2x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>
   return %y : tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>
 }
 
 // -----
 
+func.func @qadd_broadcast_result(%a: tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, %b: tensor<1x3x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<1x3x!quant.uniform<u8:f32, 0.1:3>> {
+  // expected-error @+1 {{'qat.qadd' op result has shape [1, 3], expected [2, 3]}}
+  %y = qat.qadd %a, %b {clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, tensor<1x3x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<1x3x!quant.uniform<u8:f32, 0.1:3>>
+  return %y : tensor<1x3x!quant.uniform<u8:f32, 0.1:3>>
+}
+
+// -----
+
+func.func @qmul_shapes(%a: tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, %b: tensor<2x4x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 0.1:3>> {
+  // expected-error @+1 {{'qat.qmul' op operand shapes [2, 3] and [2, 4] are not broadcast-compatible}}
+  %y = qat.qmul %a, %b {clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, tensor<2x4x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>
+  return %y : tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>
+}
+
+// -----
+
+func.func @qmul_per_axis(%a: tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, %b: tensor<2x3x!quant.uniform<i8:f32:1, {0.1, 0.2, 0.3}>>) -> tensor<2x3x!quant.uniform<u8:f32, 0.1:3>> {
+  // expected-error @+1 {{'qat.qmul' op operands and result need per-tensor !quant.uniform types}}
+  %y = qat.qmul %a, %b {clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, tensor<2x3x!quant.uniform<i8:f32:1, {0.1, 0.2, 0.3}>>) -> tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>
+  return %y : tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>
+}
+
+// -----
+
+func.func @qmul_clamp(%a: tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, %b: tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 0.1:3>> {
+  // expected-error @+1 {{'qat.qmul' op clamp range [10, 5] must be ordered and inside the result's storage range [0, 255]}}
+  %y = qat.qmul %a, %b {clamp_min = 10 : i64, clamp_max = 5 : i64} : (tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>
+  return %y : tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>
+}
+
+// -----
+
+func.func @qavg_pool_float(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.1:3>> {
+  // expected-error @+1 {{'qat.qavg_pool2d' op operand #0 must be ranked tensor of quantized type values, but got 'tensor<1x2x4x4xf32>'}}
+  %y = qat.qavg_pool2d %x {kernel_size = array<i64: 2, 2>, clamp_min = 0 : i64, clamp_max = 255 : i64} : tensor<1x2x4x4xf32> -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.1:3>>
+  return %y : tensor<1x2x2x2x!quant.uniform<u8:f32, 0.1:3>>
+}
+
+// -----
+
+func.func @qavg_pool_rank(%x: tensor<2x4x4x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<2x2x2x!quant.uniform<u8:f32, 0.1:3>> {
+  // expected-error @+1 {{'qat.qavg_pool2d' op input must have rank 4 (NCHW), got 3}}
+  %y = qat.qavg_pool2d %x {kernel_size = array<i64: 2, 2>, clamp_min = 0 : i64, clamp_max = 255 : i64} : tensor<2x4x4x!quant.uniform<u8:f32, 0.1:3>> -> tensor<2x2x2x!quant.uniform<u8:f32, 0.1:3>>
+  return %y : tensor<2x2x2x!quant.uniform<u8:f32, 0.1:3>>
+}
+
+// -----
+
+func.func @qavg_pool_dynamic(%x: tensor<?x2x4x4x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<?x2x2x2x!quant.uniform<u8:f32, 0.1:3>> {
+  // expected-error @+1 {{'qat.qavg_pool2d' op needs static shapes}}
+  %y = qat.qavg_pool2d %x {kernel_size = array<i64: 2, 2>, clamp_min = 0 : i64, clamp_max = 255 : i64} : tensor<?x2x4x4x!quant.uniform<u8:f32, 0.1:3>> -> tensor<?x2x2x2x!quant.uniform<u8:f32, 0.1:3>>
+  return %y : tensor<?x2x2x2x!quant.uniform<u8:f32, 0.1:3>>
+}
+
+// -----
+
+func.func @qavg_pool_kernel(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.1:3>> {
+  // expected-error @+1 {{'qat.qavg_pool2d' op kernel_size must be positive, got 0}}
+  %y = qat.qavg_pool2d %x {kernel_size = array<i64: 0, 2>, clamp_min = 0 : i64, clamp_max = 255 : i64} : tensor<1x2x4x4x!quant.uniform<u8:f32, 0.1:3>> -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.1:3>>
+  return %y : tensor<1x2x2x2x!quant.uniform<u8:f32, 0.1:3>>
+}
+
+// -----
+
+func.func @qavg_pool_padding(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<1x2x3x3x!quant.uniform<u8:f32, 0.1:3>> {
+  // expected-error @+1 {{'qat.qavg_pool2d' op padding must be at most half the kernel size}}
+  %y = qat.qavg_pool2d %x {kernel_size = array<i64: 2, 2>, padding = array<i64: 2, 2>, clamp_min = 0 : i64, clamp_max = 255 : i64} : tensor<1x2x4x4x!quant.uniform<u8:f32, 0.1:3>> -> tensor<1x2x3x3x!quant.uniform<u8:f32, 0.1:3>>
+  return %y : tensor<1x2x3x3x!quant.uniform<u8:f32, 0.1:3>>
+}
+
+// -----
+
+func.func @qavg_pool_result(%x: tensor<1x2x5x5x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<1x2x3x3x!quant.uniform<u8:f32, 0.1:3>> {
+  // expected-error @+1 {{'qat.qavg_pool2d' op result has shape [1, 2, 3, 3], expected [1, 2, 2, 2]}}
+  %y = qat.qavg_pool2d %x {kernel_size = array<i64: 2, 2>, clamp_min = 0 : i64, clamp_max = 255 : i64} : tensor<1x2x5x5x!quant.uniform<u8:f32, 0.1:3>> -> tensor<1x2x3x3x!quant.uniform<u8:f32, 0.1:3>>
+  return %y : tensor<1x2x3x3x!quant.uniform<u8:f32, 0.1:3>>
+}
+
+// -----
+
+func.func @qavg_pool_clamp(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.1:3>> {
+  // expected-error @+1 {{'qat.qavg_pool2d' op clamp range [-1, 255] must be ordered and inside the result's storage range [0, 255]}}
+  %y = qat.qavg_pool2d %x {kernel_size = array<i64: 2, 2>, clamp_min = -1 : i64, clamp_max = 255 : i64} : tensor<1x2x4x4x!quant.uniform<u8:f32, 0.1:3>> -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.1:3>>
+  return %y : tensor<1x2x2x2x!quant.uniform<u8:f32, 0.1:3>>
+}
+
+// -----
+
 func.func @qconv_groups(%x: tensor<1x4x5x5x!quant.uniform<u8:f32, 0.1:3>>, %w: tensor<4x1x3x3x!quant.uniform<i8:f32, 0.1>>, %b: tensor<4xi32>) -> tensor<1x4x3x3x!quant.uniform<u8:f32, 0.1:3>> {
-  // expected-error @+1 {{'qat.qconv2d' op input channels (4) do not match the weight's (1); groups must be 1}}
+  // expected-error @+1 {{'qat.qconv2d' op weight has 1 input channels per group, expected 2 (4 channels / 2 groups)}}
+  %y = qat.qconv2d %x, %w, %b {groups = 2 : i64, clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<1x4x5x5x!quant.uniform<u8:f32, 0.1:3>>, tensor<4x1x3x3x!quant.uniform<i8:f32, 0.1>>, tensor<4xi32>) -> tensor<1x4x3x3x!quant.uniform<u8:f32, 0.1:3>>
+  return %y : tensor<1x4x3x3x!quant.uniform<u8:f32, 0.1:3>>
+}
+
+// -----
+
+func.func @qconv_groups_default(%x: tensor<1x4x5x5x!quant.uniform<u8:f32, 0.1:3>>, %w: tensor<4x1x3x3x!quant.uniform<i8:f32, 0.1>>, %b: tensor<4xi32>) -> tensor<1x4x3x3x!quant.uniform<u8:f32, 0.1:3>> {
+  // expected-error @+1 {{'qat.qconv2d' op weight has 1 input channels per group, expected 4 (4 channels / 1 groups)}}
   %y = qat.qconv2d %x, %w, %b {clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<1x4x5x5x!quant.uniform<u8:f32, 0.1:3>>, tensor<4x1x3x3x!quant.uniform<i8:f32, 0.1>>, tensor<4xi32>) -> tensor<1x4x3x3x!quant.uniform<u8:f32, 0.1:3>>
+  return %y : tensor<1x4x3x3x!quant.uniform<u8:f32, 0.1:3>>
+}
+
+// -----
+
+func.func @qconv_groups_divide(%x: tensor<1x4x5x5x!quant.uniform<u8:f32, 0.1:3>>, %w: tensor<6x1x3x3x!quant.uniform<i8:f32, 0.1>>, %b: tensor<6xi32>) -> tensor<1x6x3x3x!quant.uniform<u8:f32, 0.1:3>> {
+  // expected-error @+1 {{'qat.qconv2d' op groups (4) must divide the input channels (4) and the output channels (6)}}
+  %y = qat.qconv2d %x, %w, %b {groups = 4 : i64, clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<1x4x5x5x!quant.uniform<u8:f32, 0.1:3>>, tensor<6x1x3x3x!quant.uniform<i8:f32, 0.1>>, tensor<6xi32>) -> tensor<1x6x3x3x!quant.uniform<u8:f32, 0.1:3>>
+  return %y : tensor<1x6x3x3x!quant.uniform<u8:f32, 0.1:3>>
+}
+
+// -----
+
+func.func @qconv_groups_positive(%x: tensor<1x4x5x5x!quant.uniform<u8:f32, 0.1:3>>, %w: tensor<4x1x3x3x!quant.uniform<i8:f32, 0.1>>, %b: tensor<4xi32>) -> tensor<1x4x3x3x!quant.uniform<u8:f32, 0.1:3>> {
+  // expected-error @+1 {{'qat.qconv2d' op groups must be positive, got 0}}
+  %y = qat.qconv2d %x, %w, %b {groups = 0 : i64, clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<1x4x5x5x!quant.uniform<u8:f32, 0.1:3>>, tensor<4x1x3x3x!quant.uniform<i8:f32, 0.1>>, tensor<4xi32>) -> tensor<1x4x3x3x!quant.uniform<u8:f32, 0.1:3>>
   return %y : tensor<1x4x3x3x!quant.uniform<u8:f32, 0.1:3>>
 }

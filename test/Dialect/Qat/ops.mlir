@@ -510,3 +510,24 @@ func.func @stubs(%x: tensor<?x10xf32>) -> tensor<?x10xf32> {
   %d = qat.dequant_stub %r : tensor<?x10xf32>
   return %d : tensor<?x10xf32>
 }
+
+// -----
+
+// The integer ops of the converted graph: grouped (depthwise) qconv2d,
+// broadcasting qadd/qmul, qavg_pool2d.
+// CHECK-LABEL: func.func @int_ops
+// CHECK-SAME: (%[[X:.*]]: tensor<1x4x6x6x{{.*}}>, %[[W:.*]]: tensor<8x1x3x3x{{.*}}>, %[[B:.*]]: tensor<8xi32>)
+// CHECK: %[[C:.*]] = qat.qconv2d %[[X]], %[[W]], %[[B]] {clamp_max = 255 : i64, clamp_min = 3 : i64, groups = 4 : i64, padding = array<i64: 1, 1>}
+// CHECK: %[[P:.*]] = qat.qavg_pool2d %[[C]] {ceil_mode, clamp_max = 255 : i64, clamp_min = 0 : i64, count_include_pad = false, kernel_size = array<i64: 3, 3>, padding = array<i64: 1, 1>, strides = array<i64: 2, 2>}
+// CHECK: %[[G:.*]] = qat.qavg_pool2d %[[P]] {clamp_max = 255 : i64, clamp_min = 0 : i64, kernel_size = array<i64: 4, 4>}
+// CHECK: %[[M:.*]] = qat.qmul %[[P]], %[[G]] {clamp_max = 255 : i64, clamp_min = 0 : i64}
+// CHECK: %[[A:.*]] = qat.qadd %[[M]], %[[G]] {clamp_max = 255 : i64, clamp_min = 0 : i64}
+// CHECK: return %[[A]]
+func.func @int_ops(%x: tensor<1x4x6x6x!quant.uniform<u8:f32, 0.1:3>>, %w: tensor<8x1x3x3x!quant.uniform<i8:f32, 0.1>>, %b: tensor<8xi32>) -> tensor<1x8x4x4x!quant.uniform<u8:f32, 0.1:3>> {
+  %c = qat.qconv2d %x, %w, %b {groups = 4 : i64, padding = array<i64: 1, 1>, clamp_min = 3 : i64, clamp_max = 255 : i64} : (tensor<1x4x6x6x!quant.uniform<u8:f32, 0.1:3>>, tensor<8x1x3x3x!quant.uniform<i8:f32, 0.1>>, tensor<8xi32>) -> tensor<1x8x6x6x!quant.uniform<u8:f32, 0.1:3>>
+  %p = qat.qavg_pool2d %c {kernel_size = array<i64: 3, 3>, strides = array<i64: 2, 2>, padding = array<i64: 1, 1>, ceil_mode, count_include_pad = false, clamp_min = 0 : i64, clamp_max = 255 : i64} : tensor<1x8x6x6x!quant.uniform<u8:f32, 0.1:3>> -> tensor<1x8x4x4x!quant.uniform<u8:f32, 0.05:2>>
+  %g = qat.qavg_pool2d %p {kernel_size = array<i64: 4, 4>, clamp_min = 0 : i64, clamp_max = 255 : i64} : tensor<1x8x4x4x!quant.uniform<u8:f32, 0.05:2>> -> tensor<1x8x1x1x!quant.uniform<u8:f32, 0.04:1>>
+  %m = qat.qmul %p, %g {clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<1x8x4x4x!quant.uniform<u8:f32, 0.05:2>>, tensor<1x8x1x1x!quant.uniform<u8:f32, 0.04:1>>) -> tensor<1x8x4x4x!quant.uniform<u8:f32, 0.1:3>>
+  %a = qat.qadd %m, %g {clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<1x8x4x4x!quant.uniform<u8:f32, 0.1:3>>, tensor<1x8x1x1x!quant.uniform<u8:f32, 0.04:1>>) -> tensor<1x8x4x4x!quant.uniform<u8:f32, 0.1:3>>
+  return %a : tensor<1x8x4x4x!quant.uniform<u8:f32, 0.1:3>>
+}

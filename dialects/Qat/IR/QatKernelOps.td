@@ -1,0 +1,36 @@
+//===- QatKernelOps.td - ops of the generated int8 kernels -*- tablegen -*-===//
+//
+// Vector-level building blocks that --qat-lower-x86 (and later the ARM
+// lowering) emits inside register-tiled kernels. Each has one integer
+// semantics; the late lowering picks the instruction.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QAT_DIALECT_QATKERNELOPS_TD
+#define QAT_DIALECT_QATKERNELOPS_TD
+
+def Qat_DotAccumulateOp : Qat_Op<"dot_accumulate", [Pure,
+    AllTypesMatch<["acc", "result"]>, AllTypesMatch<["lhs", "rhs"]>]> {
+  let summary = "per-lane multiply-accumulate of small integer groups";
+  let description = [{
+    `result[i] = acc[i] + sum_{e < G} lhs[i*G + e] * rhs[i*G + e]` in int32
+    with wrap-around, for every lane `i` of `acc`. With i8 operands `G = 4`,
+    `lhs` is read as unsigned and `rhs` as signed bytes (x86 `vpdpbusd`,
+    Arm `usdot`); with i16 operands `G = 2`, both signed (x86 `vpmaddwd`
+    then `vpaddd`; exact, where `vpmaddubsw` would saturate).
+    `--convert-qat-dot-to-llvm` turns it into the target's instruction.
+
+    ```mlir
+    %r = qat.dot_accumulate %acc, %x, %w : vector<64xi8> -> vector<16xi32>
+    ```
+  }];
+  let arguments = (ins VectorOfRankAndType<[1], [I32]>:$acc,
+                       VectorOfRankAndType<[1], [I8, I16]>:$lhs,
+                       VectorOfRankAndType<[1], [I8, I16]>:$rhs);
+  let results = (outs VectorOfRankAndType<[1], [I32]>:$result);
+  let assemblyFormat = [{
+    $acc `,` $lhs `,` $rhs attr-dict `:` type($lhs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // QAT_DIALECT_QATKERNELOPS_TD

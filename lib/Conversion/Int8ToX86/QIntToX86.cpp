@@ -1,0 +1,568 @@
+//===- QIntToX86.cpp - int8 linear/conv layers to VNNI and AVX2 kernels ---===//
+//
+// qat.qlinear and qat.qconv2d become a register-tiled GEMM on memrefs whose
+// inner product is an x86 dot-product instruction, with weights packed at
+// compile time and the requant epilogue in registers. The arithmetic is
+// NUMERICS.md's, step for step as the generic lowering (IntPatterns.cpp)
+// does it, so both reproduce the scalar reference bit for bit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qat/Conversion/Passes.h"
+
+#include "Qat/IR/QatOps.h"
+#include "qat/Runtime/IntReference.h"
+
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/SymbolTable.h"
+
+using namespace mlir;
+using namespace mlir::qat;
+
+namespace {
+/// How one ISA computes `acc[lane] += sum_{e < group} x[e] * w[lane][e]`.
+struct KernelIsa {
+  X86Isa isa;
+  /// int32 accumulator lanes per vector register.
+  int64_t lanes;
+  /// Consecutive k per lane per instruction (one 32-bit broadcast of x).
+  int64_t group;
+  /// Register tile: rows of x by vectors of output channels.
+  int64_t mr, nr;
+  /// AVX2 multiplies 16-bit operands (vpmaddwd); VNNI takes bytes.
+  bool wide;
+
+  Type elementType(MLIRContext *ctx) const {
+    return IntegerType::get(ctx, wide ? 16 : 8);
+  }
+  /// The operand vector type: lanes x group elements.
+  VectorType operandType(MLIRContext *ctx) const {
+    return VectorType::get({lanes * group}, elementType(ctx));
+  }
+  VectorType accType(MLIRContext *ctx) const {
+    return VectorType::get({lanes}, IntegerType::get(ctx, 32));
+  }
+};
+} // namespace
+
+static KernelIsa getKernelIsa(X86Isa isa) {
+  switch (isa) {
+  case X86Isa::Avx512Vnni:
+    // 24 zmm accumulators + 4 weight vectors + 1 broadcast of 32 registers.
+    return {isa, 16, 4, 6, 4, false};
+  case X86Isa::AvxVnni:
+    // 16 ymm registers: 8 accumulators, 2 weights, 1 broadcast.
+    return {isa, 8, 4, 4, 2, false};
+  case X86Isa::Avx2:
+  case X86Isa::Generic:
+    return {isa, 8, 2, 4, 2, true};
+  }
+  llvm_unreachable("covered switch");
+}
+
+/// acc + the lanes' dot products of `x` (broadcast) and `w`: an op with a
+/// value semantics, so bufferization and deallocation see no unknown
+/// effects; --convert-qat-dot-to-llvm picks vpdpbusd or vpmaddwd late.
+static Value emitDot(OpBuilder &b, Location loc, Value acc, Value x, Value w) {
+  return DotAccumulateOp::create(b, loc, acc, x, w);
+}
+
+static Value idx(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// a * m + c on index values.
+static Value affine(OpBuilder &b, Location loc, Value a, int64_t m,
+                    int64_t c = 0) {
+  Value r = arith::MulIOp::create(b, loc, a, idx(b, loc, m));
+  if (c != 0)
+    r = arith::AddIOp::create(b, loc, r, idx(b, loc, c));
+  return r;
+}
+
+namespace {
+/// One GEMM: y[m][n] = requant(sum_k x[m][k] * w[n][k] + comp[n]).
+struct GemmProblem {
+  int64_t m, n, kGroups;
+  Value x;    // memref<M x (kGroups*group) x T>
+  Value w;    // memref<S x T>, packed
+  Value comp; // memref<Np x i32>
+  Value mult; // memref<Np x f32>
+  Value y;    // memref<M x N x i8>
+  int64_t zpY, lo, hi;
+};
+} // namespace
+
+/// One register tile: rows [row, row + mr) by channel vectors
+/// [block, block + nr); `masked` stores only the first n % lanes lanes.
+static void emitTile(OpBuilder &b, Location loc, const KernelIsa &k,
+                     const GemmProblem &p, Value row, int64_t mr, Value block,
+                     int64_t nr, bool masked) {
+  MLIRContext *ctx = b.getContext();
+  VectorType accT = k.accType(ctx);
+  VectorType opT = k.operandType(ctx);
+  Type elt = k.elementType(ctx);
+  Value zero = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(accT, b.getI32IntegerAttr(0)));
+  SmallVector<Value> init(mr * nr, zero);
+  int64_t panel = p.kGroups * k.lanes * k.group;
+  SmallVector<Value> rows, blocks;
+  for (int64_t i = 0; i < mr; ++i)
+    rows.push_back(arith::AddIOp::create(b, loc, row, idx(b, loc, i)));
+  for (int64_t j = 0; j < nr; ++j)
+    blocks.push_back(arith::AddIOp::create(b, loc, block, idx(b, loc, j)));
+
+  auto loop = scf::ForOp::create(
+      b, loc, idx(b, loc, 0), idx(b, loc, p.kGroups), idx(b, loc, 1), init,
+      [&](OpBuilder &lb, Location l, Value kq, ValueRange acc) {
+        SmallVector<Value> w;
+        Value kOff = affine(lb, l, kq, k.lanes * k.group);
+        for (int64_t j = 0; j < nr; ++j) {
+          Value off = arith::AddIOp::create(
+              lb, l, affine(lb, l, blocks[j], panel), kOff);
+          w.push_back(vector::LoadOp::create(lb, l, opT, p.w, ValueRange{off}));
+        }
+        Value col = affine(lb, l, kq, k.group);
+        SmallVector<Value> next(acc.begin(), acc.end());
+        for (int64_t i = 0; i < mr; ++i) {
+          // One 32-bit group of x, broadcast to every lane.
+          Value xs = vector::LoadOp::create(
+              lb, l, VectorType::get({k.group}, elt), p.x,
+              ValueRange{rows[i], col});
+          Value x32 = vector::BitCastOp::create(
+              lb, l, VectorType::get({1}, lb.getI32Type()), xs);
+          Value xb = vector::BitCastOp::create(
+              lb, l, opT, vector::BroadcastOp::create(lb, l, accT, x32));
+          for (int64_t j = 0; j < nr; ++j)
+            next[i * nr + j] = emitDot(lb, l, next[i * nr + j], xb, w[j]);
+        }
+        scf::YieldOp::create(lb, l, next);
+      });
+
+  // Epilogue: NUMERICS.md's requant, in the generic lowering's order.
+  Type f32 = b.getF32Type();
+  VectorType fT = VectorType::get({k.lanes}, f32);
+  auto splat = [&](double v) {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(fT, b.getFloatAttr(f32, v)));
+  };
+  Value zpY = splat(double(p.zpY)), lo = splat(double(p.lo)),
+        hi = splat(double(p.hi));
+  VectorType outT = VectorType::get({k.lanes}, b.getI8Type());
+  Value mask;
+  if (masked)
+    mask = vector::ConstantMaskOp::create(
+        b, loc, VectorType::get({k.lanes}, b.getI1Type()),
+        ArrayRef<int64_t>{p.n % k.lanes});
+  for (int64_t j = 0; j < nr; ++j) {
+    Value ch = affine(b, loc, blocks[j], k.lanes);
+    Value comp = vector::LoadOp::create(b, loc, accT, p.comp, ValueRange{ch});
+    Value mult = vector::LoadOp::create(b, loc, fT, p.mult, ValueRange{ch});
+    for (int64_t i = 0; i < mr; ++i) {
+      Value acc = arith::AddIOp::create(b, loc, loop.getResult(i * nr + j), comp);
+      Value f = arith::SIToFPOp::create(b, loc, fT, acc);
+      Value r = math::RoundEvenOp::create(b, loc,
+                                          arith::MulFOp::create(b, loc, f, mult));
+      r = arith::AddFOp::create(b, loc, r, zpY);
+      r = arith::MaxNumFOp::create(b, loc, r, lo);
+      r = arith::MinNumFOp::create(b, loc, r, hi);
+      Value q = arith::TruncIOp::create(
+          b, loc, outT,
+          arith::FPToSIOp::create(b, loc, VectorType::get({k.lanes}, b.getI32Type()),
+                                  r));
+      if (masked)
+        vector::MaskedStoreOp::create(b, loc, p.y, ValueRange{rows[i], ch},
+                                      mask, q);
+      else
+        vector::StoreOp::create(b, loc, q, p.y, ValueRange{rows[i], ch});
+    }
+  }
+}
+
+/// All rows for the channel vectors [block, block + nr).
+static void emitRows(OpBuilder &b, Location loc, const KernelIsa &k,
+                     const GemmProblem &p, Value block, int64_t nr,
+                     bool masked) {
+  int64_t full = p.m / k.mr, rest = p.m % k.mr;
+  if (full > 0)
+    scf::ForOp::create(b, loc, idx(b, loc, 0), idx(b, loc, full),
+                       idx(b, loc, 1), ValueRange{},
+                       [&](OpBuilder &lb, Location l, Value mb, ValueRange) {
+                         emitTile(lb, l, k, p, affine(lb, l, mb, k.mr), k.mr,
+                                  block, nr, masked);
+                         scf::YieldOp::create(lb, l);
+                       });
+  if (rest > 0)
+    emitTile(b, loc, k, p, idx(b, loc, full * k.mr), rest, block, nr, masked);
+}
+
+/// The whole GEMM: groups of nr full channel vectors (weights of a group
+/// stay in cache while every row streams by), the leftover full vectors,
+/// then the partial vector with masked stores.
+static void emitGemm(OpBuilder &b, Location loc, const KernelIsa &k,
+                     const GemmProblem &p) {
+  int64_t fullVectors = p.n / k.lanes;
+  int64_t groups = fullVectors / k.nr, leftover = fullVectors % k.nr;
+  if (groups > 0)
+    scf::ForOp::create(b, loc, idx(b, loc, 0), idx(b, loc, groups),
+                       idx(b, loc, 1), ValueRange{},
+                       [&](OpBuilder &lb, Location l, Value g, ValueRange) {
+                         emitRows(lb, l, k, p, affine(lb, l, g, k.nr), k.nr,
+                                  false);
+                         scf::YieldOp::create(lb, l);
+                       });
+  if (leftover > 0)
+    emitRows(b, loc, k, p, idx(b, loc, groups * k.nr), leftover, false);
+  if (p.n % k.lanes != 0)
+    emitRows(b, loc, k, p, idx(b, loc, fullVectors), 1, true);
+}
+
+//===----------------------------------------------------------------------===//
+// Compile-time constants: packed weights, the per-channel term, multipliers
+//===----------------------------------------------------------------------===//
+
+/// The values of a constant integer tensor: a qat.param read by qat.load
+/// (possibly behind quant.scast), or an arith.constant.
+static std::optional<SmallVector<int64_t>> constantInts(Value v) {
+  if (auto cast = v.getDefiningOp<quant::StorageCastOp>())
+    v = cast.getInput();
+  ElementsAttr attr;
+  if (auto load = v.getDefiningOp<LoadOp>()) {
+    auto param =
+        SymbolTable::lookupNearestSymbolFrom<ParamOp>(load, load.getNameAttr());
+    if (!param)
+      return std::nullopt;
+    attr = param.getInitialValue();
+  } else if (!matchPattern(v, m_Constant(&attr))) {
+    return std::nullopt;
+  }
+  if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
+    SmallVector<int64_t> out;
+    for (const APInt &i : dense.getValues<APInt>())
+      out.push_back(i.getSExtValue());
+    return out;
+  }
+  if (auto res = dyn_cast<DenseI8ResourceElementsAttr>(attr))
+    if (auto data = res.tryGetAsArrayRef())
+      return SmallVector<int64_t>(data->begin(), data->end());
+  if (auto res = dyn_cast<DenseI32ResourceElementsAttr>(attr))
+    if (auto data = res.tryGetAsArrayRef())
+      return SmallVector<int64_t>(data->begin(), data->end());
+  return std::nullopt;
+}
+
+/// A private constant memref.global at the top of the module.
+static Value constantBuffer(PatternRewriter &rewriter, Operation *at,
+                            StringRef stem, DenseElementsAttr value) {
+  auto module = at->getParentOfType<ModuleOp>();
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointToStart(module.getBody());
+  auto type = MemRefType::get(value.getType().getShape(),
+                              value.getType().getElementType());
+  std::string name;
+  for (unsigned i = 0;; ++i) {
+    name = "__qat_x86_" + stem.str() + "_" + std::to_string(i);
+    if (!module.lookupSymbol(name))
+      break;
+  }
+  memref::GlobalOp::create(rewriter, at->getLoc(), name,
+                           rewriter.getStringAttr("private"), type, value,
+                           /*constant=*/true, rewriter.getI64IntegerAttr(64));
+  rewriter.setInsertionPoint(at);
+  return memref::GetGlobalOp::create(rewriter, at->getLoc(), type, name);
+}
+
+namespace {
+/// What a layer contributes besides its activations.
+struct PackedLayer {
+  Value w, comp, mult;
+  int64_t kGroups;
+};
+} // namespace
+
+/// Packs [N][K] int8 weights as [ceil(N/L)][kGroups][L][G] (zero-padded),
+/// folds `bias - (zp_x + xOffset) * sum_k w` per channel (int32, wrapping
+/// like the reference accumulator) and computes the float32 multipliers.
+static PackedLayer packLayer(PatternRewriter &rewriter, Operation *op,
+                             const KernelIsa &k, ArrayRef<int64_t> w,
+                             ArrayRef<int64_t> bias, int64_t n, int64_t kDim,
+                             int64_t zpX, int64_t xOffset, float sx,
+                             ArrayRef<double> sw, float sy) {
+  MLIRContext *ctx = rewriter.getContext();
+  int64_t kGroups = (kDim + k.group - 1) / k.group;
+  int64_t blocks = (n + k.lanes - 1) / k.lanes, np = blocks * k.lanes;
+  SmallVector<int64_t> packed(blocks * kGroups * k.lanes * k.group, 0);
+  for (int64_t c = 0; c < n; ++c)
+    for (int64_t kk = 0; kk < kDim; ++kk) {
+      int64_t b = c / k.lanes, l = c % k.lanes, g = kk / k.group,
+              e = kk % k.group;
+      packed[((b * kGroups + g) * k.lanes + l) * k.group + e] =
+          w[c * kDim + kk];
+    }
+  SmallVector<int32_t> comp(np, 0);
+  SmallVector<float> mult(np, 0.0f);
+  for (int64_t c = 0; c < n; ++c) {
+    uint32_t sum = 0;
+    for (int64_t kk = 0; kk < kDim; ++kk)
+      sum += static_cast<uint32_t>(w[c * kDim + kk]);
+    comp[c] = static_cast<int32_t>(static_cast<uint32_t>(bias[c]) -
+                                   static_cast<uint32_t>(zpX + xOffset) * sum);
+    mult[c] = runtime::requantMultiplier(
+        sx, static_cast<float>(sw.size() == 1 ? sw[0] : sw[c]), sy);
+  }
+  Type elt = k.elementType(ctx);
+  SmallVector<APInt> wBits;
+  for (int64_t v : packed)
+    wBits.push_back(APInt(elt.getIntOrFloatBitWidth(), v, /*isSigned=*/true));
+  PackedLayer out;
+  out.kGroups = kGroups;
+  out.w = constantBuffer(
+      rewriter, op, "w",
+      DenseElementsAttr::get(
+          RankedTensorType::get({static_cast<int64_t>(packed.size())}, elt),
+          wBits));
+  out.comp = constantBuffer(
+      rewriter, op, "comp",
+      DenseElementsAttr::get(RankedTensorType::get({np}, rewriter.getI32Type()),
+                             ArrayRef(comp)));
+  out.mult = constantBuffer(
+      rewriter, op, "mult",
+      DenseElementsAttr::get(RankedTensorType::get({np}, rewriter.getF32Type()),
+                             ArrayRef(mult)));
+  return out;
+}
+
+static SmallVector<double> weightScales(Type weightType) {
+  Type elt = getElementTypeOrSelf(weightType);
+  if (auto pt = dyn_cast<quant::UniformQuantizedType>(elt))
+    return {pt.getScale()};
+  auto pa = cast<quant::UniformQuantizedPerAxisType>(elt);
+  return SmallVector<double>(pa.getScales());
+}
+
+/// x's storage values prepared for the kernel, [M][K] -> [M][kGroups*G]:
+/// int8 x enters vpdpbusd as x ^ 0x80; AVX2 widens to 16 bits (zero- or
+/// sign-extended); K is zero-padded to whole groups (the padded weights
+/// are zero too).
+static Value prepareRows(PatternRewriter &rewriter, Location loc,
+                         const KernelIsa &k, Value x2, bool xSigned,
+                         int64_t kGroups) {
+  MLIRContext *ctx = rewriter.getContext();
+  auto t = cast<RankedTensorType>(x2.getType());
+  int64_t m = t.getDimSize(0), kDim = t.getDimSize(1);
+  Type elt = k.elementType(ctx);
+  bool flip = xSigned && !k.wide;
+  if (flip || k.wide) {
+    auto outT = RankedTensorType::get({m, kDim}, elt);
+    AffineMap id = AffineMap::getMultiDimIdentityMap(2, ctx);
+    x2 = linalg::GenericOp::create(
+             rewriter, loc, TypeRange{outT}, ValueRange{x2},
+             ValueRange{tensor::EmptyOp::create(rewriter, loc, outT.getShape(),
+                                                elt)},
+             SmallVector<AffineMap>{id, id},
+             SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+             [&](OpBuilder &b, Location l, ValueRange v) {
+               Value r = v[0];
+               if (flip)
+                 r = arith::XOrIOp::create(
+                     b, l, r,
+                     arith::ConstantOp::create(b, l, b.getIntegerAttr(r.getType(), -128)));
+               else if (xSigned)
+                 r = arith::ExtSIOp::create(b, l, elt, r);
+               else
+                 r = arith::ExtUIOp::create(b, l, elt, r);
+               linalg::YieldOp::create(b, l, r);
+             })
+             .getResult(0);
+  }
+  int64_t padded = kGroups * k.group;
+  if (padded != kDim) {
+    auto padT = RankedTensorType::get({m, padded}, elt);
+    Value zero = arith::ConstantOp::create(rewriter, loc,
+                                           rewriter.getIntegerAttr(elt, 0));
+    x2 = tensor::PadOp::create(
+        rewriter, loc, padT, x2,
+        ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0), rewriter.getIndexAttr(0)},
+        ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0),
+                               rewriter.getIndexAttr(padded - kDim)},
+        zero);
+  }
+  return x2;
+}
+
+/// Runs the GEMM on tensor rows `x2` ([M][kGroups*G]), returning the
+/// [M][N] storage tensor of the result.
+static Value runGemm(PatternRewriter &rewriter, Location loc,
+                     const KernelIsa &k, Value x2, const PackedLayer &layer,
+                     int64_t n, int64_t zpY, int64_t lo, int64_t hi) {
+  auto t = cast<RankedTensorType>(x2.getType());
+  int64_t m = t.getDimSize(0);
+  Value xBuf = bufferization::ToBufferOp::create(
+      rewriter, loc, MemRefType::get(t.getShape(), t.getElementType()), x2,
+      /*read_only=*/true);
+  auto yT = MemRefType::get({m, n}, rewriter.getI8Type());
+  Value y = memref::AllocOp::create(rewriter, loc, yT,
+                                    rewriter.getI64IntegerAttr(64));
+  GemmProblem p{m, n, layer.kGroups, xBuf, layer.w, layer.comp, layer.mult,
+                y, zpY, lo, hi};
+  emitGemm(rewriter, loc, k, p);
+  return bufferization::ToTensorOp::create(
+      rewriter, loc, RankedTensorType::get({m, n}, rewriter.getI8Type()), y,
+      /*restrict=*/true, /*writable=*/true);
+}
+
+static quant::UniformQuantizedType perTensor(Type t) {
+  return dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(t));
+}
+
+static Value toStorage(PatternRewriter &rewriter, Location loc, Value v) {
+  auto t = cast<RankedTensorType>(v.getType());
+  auto q = cast<quant::QuantizedType>(t.getElementType());
+  return quant::StorageCastOp::create(rewriter, loc,
+                                      t.clone(q.getStorageType()), v);
+}
+
+namespace {
+struct QLinearToX86 : OpRewritePattern<QLinearOp> {
+  QLinearToX86(MLIRContext *ctx, KernelIsa k)
+      : OpRewritePattern(ctx), k(k) {}
+  LogicalResult matchAndRewrite(QLinearOp op,
+                                PatternRewriter &rewriter) const override {
+    auto qx = perTensor(op.getInput().getType());
+    auto qy = perTensor(op.getType());
+    auto xT = op.getInput().getType();
+    if (!qx || !qy || !xT.hasStaticShape() || xT.getRank() != 2)
+      return rewriter.notifyMatchFailure(op, "needs static per-tensor x and y");
+    auto w = constantInts(op.getWeight());
+    auto bias = constantInts(op.getBias());
+    if (!w || !bias)
+      return rewriter.notifyMatchFailure(op, "weights or bias not constant");
+    Location loc = op.getLoc();
+    int64_t kDim = xT.getDimSize(1);
+    int64_t n = op.getWeight().getType().getDimSize(0);
+    bool xSigned = qx.isSigned();
+    PackedLayer layer = packLayer(
+        rewriter, op, k, *w, *bias, n, kDim, qx.getZeroPoint(),
+        xSigned && !k.wide ? 128 : 0, static_cast<float>(qx.getScale()),
+        weightScales(op.getWeight().getType()),
+        static_cast<float>(qy.getScale()));
+    Value x2 = prepareRows(rewriter, loc, k, toStorage(rewriter, loc, op.getInput()),
+                           xSigned, layer.kGroups);
+    Value y = runGemm(rewriter, loc, k, x2, layer, n, qy.getZeroPoint(),
+                      static_cast<int64_t>(op.getClampMin()),
+                      static_cast<int64_t>(op.getClampMax()));
+    rewriter.replaceOpWithNewOp<quant::StorageCastOp>(op, op.getType(), y);
+    return success();
+  }
+  KernelIsa k;
+};
+
+/// im2col with output pixels as rows ([N*OH*OW][C*KH*KW], the order of the
+/// OIHW weights' flattening), the GEMM, then back to NCHW.
+struct QConv2dToX86 : OpRewritePattern<QConv2dOp> {
+  QConv2dToX86(MLIRContext *ctx, KernelIsa k)
+      : OpRewritePattern(ctx), k(k) {}
+  LogicalResult matchAndRewrite(QConv2dOp op,
+                                PatternRewriter &rewriter) const override {
+    if (auto g = op->getAttrOfType<IntegerAttr>("groups"); g && g.getInt() != 1)
+      return rewriter.notifyMatchFailure(op, "grouped convolution");
+    auto qx = perTensor(op.getInput().getType());
+    auto qy = perTensor(op.getType());
+    auto xT = op.getInput().getType();
+    auto wT = op.getWeight().getType();
+    auto yT = op.getType();
+    if (!qx || !qy || !xT.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs static per-tensor x and y");
+    auto w = constantInts(op.getWeight());
+    auto bias = constantInts(op.getBias());
+    if (!w || !bias)
+      return rewriter.notifyMatchFailure(op, "weights or bias not constant");
+    MLIRContext *ctx = rewriter.getContext();
+    Location loc = op.getLoc();
+    int64_t n = xT.getDimSize(0), c = xT.getDimSize(1);
+    int64_t o = wT.getDimSize(0), kh = wT.getDimSize(2), kw = wT.getDimSize(3);
+    int64_t oh = yT.getDimSize(2), ow = yT.getDimSize(3);
+    int64_t kDim = c * kh * kw;
+    bool xSigned = qx.isSigned();
+    PackedLayer layer = packLayer(
+        rewriter, op, k, *w, *bias, o, kDim, qx.getZeroPoint(),
+        xSigned && !k.wide ? 128 : 0, static_cast<float>(qx.getScale()),
+        weightScales(wT), static_cast<float>(qy.getScale()));
+
+    // Padding holds the input zero point (the real value 0).
+    Type i8 = rewriter.getI8Type();
+    Value x = toStorage(rewriter, loc, op.getInput());
+    SmallVector<int64_t, 4> pads = normalizePads(op.getPadding());
+    if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
+      auto padT = RankedTensorType::get(
+          {n, c, xT.getDimSize(2) + pads[0] + pads[2],
+           xT.getDimSize(3) + pads[1] + pads[3]},
+          i8);
+      Value zp = arith::ConstantOp::create(
+          rewriter, loc, rewriter.getIntegerAttr(i8, qx.getZeroPoint()));
+      x = tensor::PadOp::create(
+          rewriter, loc, padT, x,
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
+                                 rewriter.getIndexAttr(pads[0]),
+                                 rewriter.getIndexAttr(pads[1])},
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
+                                 rewriter.getIndexAttr(pads[2]),
+                                 rewriter.getIndexAttr(pads[3])},
+          zp);
+    }
+    ArrayRef<int64_t> s = op.getStrides(), d = op.getDilation();
+    SmallVector<AffineExpr> e(6);
+    bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+    // (n, oh, ow, c, kh, kw) -> x[n, c, oh*s0 + kh*d0, ow*s1 + kw*d1]
+    auto colT = RankedTensorType::get({n, oh, ow, c, kh, kw}, i8);
+    Value col =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{colT}, ValueRange{x},
+            ValueRange{tensor::EmptyOp::create(rewriter, loc, colT.getShape(), i8)},
+            SmallVector<AffineMap>{
+                AffineMap::get(6, 0,
+                               {e[0], e[3], e[1] * s[0] + e[4] * d[0],
+                                e[2] * s[1] + e[5] * d[1]},
+                               ctx),
+                AffineMap::getMultiDimIdentityMap(6, ctx)},
+            SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
+            [](OpBuilder &b, Location l, ValueRange v) {
+              linalg::YieldOp::create(b, l, v[0]);
+            })
+            .getResult(0);
+    Value col2 = tensor::CollapseShapeOp::create(
+        rewriter, loc, col,
+        SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
+    Value x2 = prepareRows(rewriter, loc, k, col2, xSigned, layer.kGroups);
+    Value y2 = runGemm(rewriter, loc, k, x2, layer, o, qy.getZeroPoint(),
+                       static_cast<int64_t>(op.getClampMin()),
+                       static_cast<int64_t>(op.getClampMax()));
+    // [N*P][O] -> [N][P][O] -> [N][O][P] -> [N][O][OH][OW]
+    Value y3 = tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get({n, oh * ow, o}, i8), y2,
+        SmallVector<ReassociationIndices>{{0, 1}, {2}});
+    Value t = linalg::TransposeOp::create(
+                  rewriter, loc, y3,
+                  tensor::EmptyOp::create(rewriter, loc,
+                                          ArrayRef<int64_t>{n, o, oh * ow}, i8),
+                  ArrayRef<int64_t>{0, 2, 1})
+                  .getResult()[0];
+    Value y4 = tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get(yT.getShape(), i8), t,
+        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+    rewriter.replaceOpWithNewOp<quant::StorageCastOp>(op, op.getType(), y4);
+    return success();
+  }
+  KernelIsa k;
+};
+} // namespace
+
+void qat::populateQatToX86Patterns(RewritePatternSet &patterns, X86Isa isa) {
+  if (isa == X86Isa::Generic)
+    return;
+  KernelIsa k = getKernelIsa(isa);
+  patterns.add<QLinearToX86, QConv2dToX86>(patterns.getContext(), k);
+}
