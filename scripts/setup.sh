@@ -14,6 +14,10 @@ PKGS=(
   dataset-fashion-mnist zlib1g-dev
   # qat-run train --plot
   gnuplot-nox
+  # qat-import: the ONNX protobuf classes and runtime
+  libonnx-dev libprotobuf-dev
+  # qat-import's libFuzzer target (a bounded fuzz run is part of the tests)
+  clang-22 libclang-rt-22-dev
 )
 
 SUDO=""

@@ -20,7 +20,7 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.qat_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["qat-opt", "qat-run", "qat-compile"], tool_dirs)
+llvm_config.add_tool_substitutions(["qat-opt", "qat-run", "qat-compile", "qat-import"], tool_dirs)
 llvm_config.with_environment("PATH", config.qat_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
@@ -33,3 +33,8 @@ if os.path.isdir(config.fashion_mnist_dir):
 
 # GoogleTest binaries run through lit's googletest format from a sub-suite
 # (test/unit/lit.cfg.py), so one `lit` invocation prints one summary.
+
+# The importer's libFuzzer target (built when clang-22 and
+# libclang-rt-22-dev are installed).
+if os.path.exists(os.path.join(config.qat_tools_dir, "qat-import-fuzzer")):
+    config.available_features.add("qat-import-fuzzer")

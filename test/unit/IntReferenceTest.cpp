@@ -12,6 +12,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
 
 #include <gtest/gtest.h>
 
@@ -36,10 +37,29 @@ std::string fmt(double v) {
   return s;
 }
 
-class QLinearVsReference : public ::testing::TestWithParam<QLinearCase> {};
+/// The int8 kernel sets (--qat-lower-x86): every one must reproduce the
+/// reference; those this CPU cannot run are skipped.
+const char *const kIsas[] = {"generic", "avx2", "avxvnni", "avx512vnni"};
+
+bool hostRuns(llvm::StringRef isa) {
+  auto f = llvm::sys::getHostCPUFeatures();
+  if (isa == "avx512vnni")
+    return f.lookup("avx512vnni") && f.lookup("avx512bw") && f.lookup("avx512vl");
+  if (isa == "avxvnni")
+    return f.lookup("avxvnni");
+  if (isa == "avx2")
+    return f.lookup("avx2");
+  return true;
+}
+
+class QLinearVsReference
+    : public ::testing::TestWithParam<std::tuple<QLinearCase, const char *>> {};
 
 TEST_P(QLinearVsReference, BitExact) {
-  QLinearCase p = GetParam();
+  QLinearCase p = std::get<0>(GetParam());
+  const char *isa = std::get<1>(GetParam());
+  if (!hostRuns(isa))
+    GTEST_SKIP() << "this CPU cannot run " << isa;
   std::mt19937 rng(static_cast<unsigned>(p.n * 1000 + p.k * 10 + p.c));
   std::uniform_int_distribution<int> w8(-128, 127);
   std::uniform_int_distribution<int> bias(-5000, 5000);
@@ -113,7 +133,7 @@ TEST_P(QLinearVsReference, BitExact) {
   ctx.loadAllAvailableDialects();
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(src, &ctx);
   ASSERT_TRUE(module) << src;
-  auto jit = JitModule::compile(std::move(module), {"forward"});
+  auto jit = JitModule::compile(std::move(module), {"forward"}, isa);
   ASSERT_TRUE(static_cast<bool>(jit)) << llvm::toString(jit.takeError());
 
   Tensor x = Tensor::zeros(DType::F32, {p.n, p.k});
@@ -142,12 +162,19 @@ TEST_P(QLinearVsReference, BitExact) {
 
 INSTANTIATE_TEST_SUITE_P(
     Shapes, QLinearVsReference,
-    ::testing::Values(QLinearCase{3, 17, 5, true, true, 0, 255},
-                      QLinearCase{1, 1, 1, true, false, 0, 255},
-                      QLinearCase{7, 300, 3, true, true, 9, 255},
-                      QLinearCase{4, 64, 10, false, true, -128, 127},
-                      QLinearCase{2, 33, 1, false, false, -7, 100},
-                      QLinearCase{5, 2000, 4, true, true, 0, 200}));
+    ::testing::Combine(
+        ::testing::Values(QLinearCase{3, 17, 5, true, true, 0, 255},
+                          QLinearCase{1, 1, 1, true, false, 0, 255},
+                          QLinearCase{7, 300, 3, true, true, 9, 255},
+                          QLinearCase{4, 64, 10, false, true, -128, 127},
+                          QLinearCase{2, 33, 1, false, false, -7, 100},
+                          QLinearCase{5, 2000, 4, true, true, 0, 200},
+                          // Register tiles: full and leftover rows, full
+                          // vector groups, leftover vectors, a masked tail.
+                          QLinearCase{13, 131, 70, true, true, 0, 255},
+                          QLinearCase{8, 3, 33, false, true, -128, 127},
+                          QLinearCase{19, 256, 129, true, false, 4, 250}),
+        ::testing::ValuesIn(kIsas)));
 } // namespace
 
 namespace {
@@ -158,10 +185,14 @@ struct QConvCase {
   int64_t groups = 1;
 };
 
-class QConv2dVsReference : public ::testing::TestWithParam<QConvCase> {};
+class QConv2dVsReference
+    : public ::testing::TestWithParam<std::tuple<QConvCase, const char *>> {};
 
 TEST_P(QConv2dVsReference, BitExact) {
-  QConvCase p = GetParam();
+  QConvCase p = std::get<0>(GetParam());
+  const char *isa = std::get<1>(GetParam());
+  if (!hostRuns(isa))
+    GTEST_SKIP() << "this CPU cannot run " << isa;
   std::mt19937 rng(static_cast<unsigned>(p.c * 100 + p.o * 10 + p.kh));
   std::uniform_int_distribution<int> w8(-128, 127), bias(-3000, 3000);
   std::uniform_real_distribution<float> xs(-2.0f, 2.0f);
@@ -248,7 +279,7 @@ TEST_P(QConv2dVsReference, BitExact) {
   ctx.loadAllAvailableDialects();
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(src, &ctx);
   ASSERT_TRUE(module) << src;
-  auto jit = JitModule::compile(std::move(module), {"forward"});
+  auto jit = JitModule::compile(std::move(module), {"forward"}, isa);
   ASSERT_TRUE(static_cast<bool>(jit)) << llvm::toString(jit.takeError());
   Tensor x = Tensor::zeros(DType::F32, {p.n, p.c, p.h, p.w});
   for (int64_t i = 0; i < x.getNumElements(); ++i)
@@ -274,7 +305,11 @@ TEST_P(QConv2dVsReference, BitExact) {
 
 INSTANTIATE_TEST_SUITE_P(
     Shapes, QConv2dVsReference,
-    ::testing::Values(QConvCase{2, 3, 7, 6, 4, 3, 3, 1, 0, 1, true, true},
+    ::testing::Combine(::testing::Values(
+                      QConvCase{2, 3, 7, 6, 4, 3, 3, 1, 0, 1, true, true},
+                      // Many output channels: full, leftover, masked vectors.
+                      QConvCase{2, 8, 9, 9, 70, 3, 3, 1, 1, 1, true, true},
+                      QConvCase{1, 7, 6, 5, 33, 2, 2, 1, 0, 1, false, true},
                       QConvCase{1, 2, 9, 9, 5, 3, 3, 2, 1, 1, true, false},
                       QConvCase{2, 1, 8, 7, 3, 3, 2, 1, 2, 2, false, true},
                       QConvCase{1, 5, 5, 5, 1, 1, 1, 1, 0, 1, false, false},
@@ -287,7 +322,8 @@ INSTANTIATE_TEST_SUITE_P(
                       // Depthwise, channel multiplier 2, stride and dilation.
                       QConvCase{1, 3, 11, 10, 6, 3, 3, 2, 2, 2, false, true, 3},
                       // Depthwise, non-square kernel, per-tensor weights.
-                      QConvCase{3, 4, 6, 8, 4, 2, 3, 1, 0, 1, true, false, 4}));
+                      QConvCase{3, 4, 6, 8, 4, 2, 3, 1, 0, 1, true, false, 4}),
+                      ::testing::ValuesIn(kIsas)));
 } // namespace
 
 namespace {

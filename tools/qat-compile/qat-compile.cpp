@@ -84,6 +84,11 @@ static cl::opt<Emit>
                         clEnumValN(Emit::MLIR, "mlir",
                                    "the module after qat-aot-entries")),
              cl::cat(category));
+static cl::opt<int64_t>
+    batchSize("batch",
+              cl::desc("Re-specialize the entry to this batch size "
+                       "(--qat-set-batch); default: the model's"),
+              cl::init(0), cl::cat(category));
 static cl::opt<bool> printTime("time", cl::desc("Print the compile time"),
                                cl::cat(category));
 
@@ -388,6 +393,12 @@ int main(int argc, char **argv) {
       symbolName.empty() ? defaultName(outputFile) : symbolName.getValue();
   {
     PassManager pm(&ctx);
+    if (batchSize != 0) {
+      qat::SetBatchOptions batchOpts;
+      batchOpts.entry = entryName;
+      batchOpts.batch = batchSize;
+      pm.addPass(qat::createSetBatch(batchOpts));
+    }
     qat::AotEntriesOptions opts;
     opts.entry = entryName;
     opts.prefix = name;

@@ -211,6 +211,34 @@ def StridedCopyToLoops : Pass<"qat-strided-copy-to-loops", "ModuleOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def SetBatch : Pass<"qat-set-batch", "ModuleOp"> {
+  let summary = "Re-specialize a model function to another batch size";
+  let description = [{
+    qat's shapes are static, and a model trained with batch 64 is a
+    function of 64 images. This pass changes the leading (batch) dimension
+    of every argument of `entry` to `batch` and propagates it through the
+    ops that depend on the arguments: each such result whose leading
+    dimension was the old batch gets the new one, and the ops are verified
+    again. Parameters and constants keep their shapes. A result that does
+    not carry the batch in front (e.g. a reshape folding the batch into
+    another axis) is reported with its location. `qat-compile --batch`
+    runs it, e.g. to build a batch-1 latency object from the trained model.
+
+    ```mlir
+    // qat-opt --qat-set-batch=batch=1
+    func.func @forward(%x: tensor<64x784xf32>) -> tensor<64x10xf32>
+    // becomes
+    func.func @forward(%x: tensor<1x784xf32>) -> tensor<1x10xf32>
+    ```
+  }];
+  let options = [
+    Option<"entry", "entry", "std::string", /*default=*/"\"forward\"",
+           "The model function to re-batch">,
+    Option<"batch", "batch", "int64_t", /*default=*/"1",
+           "The new batch size">
+  ];
+}
+
 def Convert : Pass<"qat-convert", "ModuleOp"> {
   let summary = "Convert a trained fake-quant model to the int8 graph";
   let description = [{

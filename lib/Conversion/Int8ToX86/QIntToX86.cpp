@@ -169,10 +169,19 @@ static void emitTile(OpBuilder &b, Location loc, const KernelIsa &k,
       r = arith::AddFOp::create(b, loc, r, zpY);
       r = arith::MaxNumFOp::create(b, loc, r, lo);
       r = arith::MinNumFOp::create(b, loc, r, hi);
-      Value q = arith::TruncIOp::create(
-          b, loc, outT,
-          arith::FPToSIOp::create(b, loc, VectorType::get({k.lanes}, b.getI32Type()),
-                                  r));
+      Value q32 = arith::FPToSIOp::create(
+          b, loc, VectorType::get({k.lanes}, b.getI32Type()), r);
+      if (masked && p.n % k.lanes == 1) {
+        // LLVM 22's x86 backend turns a one-lane masked byte store of
+        // trunc(fptosi) into a 4-byte vmovss, clobbering the next three
+        // bytes; a scalar byte store of the extracted lane is correct.
+        Value lane = vector::ExtractOp::create(b, loc, q32, ArrayRef<int64_t>{0});
+        memref::StoreOp::create(
+            b, loc, arith::TruncIOp::create(b, loc, b.getI8Type(), lane), p.y,
+            ValueRange{rows[i], ch});
+        continue;
+      }
+      Value q = arith::TruncIOp::create(b, loc, outT, q32);
       if (masked)
         vector::MaskedStoreOp::create(b, loc, p.y, ValueRange{rows[i], ch},
                                       mask, q);
