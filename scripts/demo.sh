@@ -5,11 +5,12 @@
 #   preset) and fine-tune it with fake-quant (2 epochs) -- the A1 recipe of
 #   ../shared/BENCHMARKS.md -- and report accuracy and time.
 #   Then convert it to the int8 graph, run that under the JIT, and compare
-#   it with the fake-quant model element by element.
-# The AOT compile (qat-compile) is the next milestone (issue 6).
+#   it with the fake-quant model element by element; finally compile the
+#   int8 model ahead of time (qat-compile, this CPU's best x86 kernels),
+#   link it into the C example and report its accuracy and speed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/build.sh qat-opt qat-run
+bash scripts/build.sh qat-opt qat-run qat-compile
 BIN="${QAT_BUILD_DIR:-build}/bin"
 OUT="${QAT_DEMO_DIR:-demo-out}"
 mkdir -p "$OUT"
@@ -41,4 +42,16 @@ echo -n "QAT model (eval = integer semantics): "; "$BIN/qat-run" eval "$OUT/m1.q
 echo -n "int8 model: "; "$BIN/qat-run" eval "$OUT/m1.int8.mlir"
 echo -n "fake-quant model vs int8: "; "$BIN/qat-run" compare "$OUT/m1.qat.mlir" "$OUT/m1.int8.mlir"
 echo -n "float fake-quant simulation vs int8: "; "$BIN/qat-run" compare "$OUT/m1.qat.mlir" "$OUT/m1.int8.mlir" --float-fake-quant
-echo "models and per-epoch metrics are in $OUT/"
+echo "== AOT: qat-compile the int8 model and classify the test set from C =="
+FM=/usr/share/datasets/fashion-mnist
+for b in 64 1; do
+  mkdir -p "$OUT/aot-b$b"
+  "$BIN/qat-compile" "$OUT/m1.int8.mlir" --batch=$b --name=model --time \
+    -o "$OUT/aot-b$b/model.o" --header "$OUT/aot-b$b/model.h"
+  cc -O2 -I"$OUT/aot-b$b" examples/aot/classify.c "$OUT/aot-b$b/model.o" -lz -lm \
+    -o "$OUT/aot-b$b/classify"
+  echo -n "int8 AOT object, batch $b: "
+  "$OUT/aot-b$b/classify" "$FM/t10k-images-idx3-ubyte.gz" "$FM/t10k-labels-idx1-ubyte.gz" \
+    --quantized --repeat 3
+done
+echo "models, per-epoch metrics and the AOT objects (model.o + model.h) are in $OUT/"

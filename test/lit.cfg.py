@@ -28,6 +28,17 @@ import shutil
 if shutil.which("gnuplot"):
     config.available_features.add("gnuplot")
 
+# The x86 int8 kernel sets this CPU can run (tests of the others skip).
+try:
+    with open("/proc/cpuinfo") as f:
+        flags = set(next((l for l in f if l.startswith("flags")), "").split())
+except OSError:
+    flags = set()
+for isa, needs in {"avx2": ["avx2"], "avxvnni": ["avx_vnni"],
+                   "avx512vnni": ["avx512_vnni", "avx512bw", "avx512vl"]}.items():
+    if all(n in flags for n in needs):
+        config.available_features.add(isa)
+
 if os.path.isdir(config.fashion_mnist_dir):
     config.available_features.add("fashion-mnist")
 

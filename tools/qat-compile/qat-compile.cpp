@@ -501,10 +501,11 @@ int main(int argc, char **argv) {
     header->keep();
   }
   if (printTime)
-    llvm::errs() << "qat-compile: "
-                 << std::chrono::duration<double>(
-                        std::chrono::steady_clock::now() - start)
-                        .count()
-                 << " s\n";
+    llvm::errs() << "qat-compile: compiled in "
+                 << llvm::format("%.2f s",
+                                 std::chrono::duration<double>(
+                                     std::chrono::steady_clock::now() - start)
+                                     .count())
+                 << "\n";
   return 0;
 }

@@ -1528,3 +1528,11 @@ func.func @qconv_groups_positive(%x: tensor<1x4x5x5x!quant.uniform<u8:f32, 0.1:3
   %y = qat.qconv2d %x, %w, %b {groups = 0 : i64, clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<1x4x5x5x!quant.uniform<u8:f32, 0.1:3>>, tensor<4x1x3x3x!quant.uniform<i8:f32, 0.1>>, tensor<4xi32>) -> tensor<1x4x3x3x!quant.uniform<u8:f32, 0.1:3>>
   return %y : tensor<1x4x3x3x!quant.uniform<u8:f32, 0.1:3>>
 }
+
+// -----
+
+func.func @dot_accumulate_group(%a: vector<16xi32>, %x: vector<32xi8>, %w: vector<32xi8>) -> vector<16xi32> {
+  // expected-error @below {{'qat.dot_accumulate' op needs 4 operand elements per lane: 64, not 32}}
+  %r = qat.dot_accumulate %a, %x, %w : vector<32xi8> -> vector<16xi32>
+  return %r : vector<16xi32>
+}
