@@ -39,6 +39,10 @@ for isa, needs in {"avx2": ["avx2"], "avxvnni": ["avx_vnni"],
     if all(n in flags for n in needs):
         config.available_features.add(isa)
 
+# Cross-compiled aarch64 objects run under qemu-user.
+if shutil.which("qemu-aarch64") and shutil.which("aarch64-linux-gnu-gcc"):
+    config.available_features.add("aarch64-cross")
+
 if os.path.isdir(config.fashion_mnist_dir):
     config.available_features.add("fashion-mnist")
 

@@ -10,7 +10,10 @@
  *                  the pixels here with the header's scale and zero point
  *   --dump FILE    write every output (raw, row-major, batch after batch)
  *   --repeat N     time N passes over the data (median batch time printed)
+ *   --limit N      use only the first N images
  *
+ * Built with -DCLASSIFY_NO_ZLIB (e.g. a static cross build for a target
+ * without zlib) it reads uncompressed IDX files instead.
  * Needs only the model's object, its header, libc, libm and zlib (for the
  * .gz files). Pixels are scaled as in training: p / 255.0f.
  */
@@ -22,7 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifndef CLASSIFY_NO_ZLIB
 #include <zlib.h>
+#endif
 
 #define IN_SIZE MODEL_FORWARD_INPUT0_SIZE
 #define OUT_SIZE MODEL_FORWARD_OUTPUT0_SIZE
@@ -30,15 +35,23 @@
 #define CLASSES (OUT_SIZE / MODEL_BATCH)
 
 static unsigned char *read_gz(const char *path, size_t *size) {
+#ifdef CLASSIFY_NO_ZLIB
+  FILE *f = fopen(path, "rb");
+#else
   gzFile f = gzopen(path, "rb");
+#endif
   if (!f) {
     fprintf(stderr, "classify: cannot open %s\n", path);
     exit(1);
   }
   size_t cap = 1 << 20, n = 0;
   unsigned char *buf = malloc(cap);
-  int got;
+  long got;
+#ifdef CLASSIFY_NO_ZLIB
+  while ((got = (long)fread(buf + n, 1, cap - n, f)) > 0) {
+#else
   while ((got = gzread(f, buf + n, (unsigned)(cap - n))) > 0) {
+#endif
     n += (size_t)got;
     if (n == cap)
       buf = realloc(buf, cap *= 2);
@@ -47,7 +60,11 @@ static unsigned char *read_gz(const char *path, size_t *size) {
     fprintf(stderr, "classify: %s: corrupt or truncated gzip data\n", path);
     exit(1);
   }
+#ifdef CLASSIFY_NO_ZLIB
+  fclose(f);
+#else
   gzclose(f);
+#endif
   *size = n;
   return buf;
 }
@@ -71,10 +88,11 @@ static int cmp_double(const void *a, const void *b) {
 int main(int argc, char **argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: %s IMAGES.gz LABELS.gz [--quantized] "
-                    "[--dump FILE] [--repeat N]\n", argv[0]);
+                    "[--dump FILE] [--repeat N] [--limit N]\n", argv[0]);
     return 2;
   }
   int quantized = 0, repeat = 1;
+  long limit = -1;
   const char *dump = NULL;
   for (int i = 3; i < argc; ++i) {
     if (!strcmp(argv[i], "--quantized"))
@@ -83,6 +101,8 @@ int main(int argc, char **argv) {
       dump = argv[++i];
     else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
       repeat = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--limit") && i + 1 < argc)
+      limit = atol(argv[++i]);
     else {
       fprintf(stderr, "classify: unknown option %s\n", argv[i]);
       return 2;
@@ -103,6 +123,8 @@ int main(int argc, char **argv) {
                     "pixels and their labels\n", count, PER_IMAGE);
     return 1;
   }
+  if (limit >= 0 && (size_t)limit < count)
+    count = (size_t)limit;
 
   float *x = calloc(IN_SIZE, sizeof(float)), *y = malloc(OUT_SIZE * sizeof(float));
   /* Quantized buffers hold uint8 or int8 storage per the header. */

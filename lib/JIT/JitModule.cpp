@@ -125,7 +125,7 @@ JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
     });
     PassManager pm(ctx);
     QatToLLVMPipelineOptions options;
-    options.x86Isa = x86Isa.str();
+    options.isa = x86Isa.str();
     buildQatToLLVMPipeline(pm, options);
     if (failed(pm.run(*module)))
       return makeError("lowering to LLVM failed:\n" + diagText);

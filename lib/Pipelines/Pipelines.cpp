@@ -19,9 +19,15 @@ using namespace mlir;
 
 void qat::buildQatToLLVMPipeline(OpPassManager &pm,
                                  const QatToLLVMPipelineOptions &options) {
-  if (options.x86Isa != "generic") {
+  // Kernel ISAs name their architecture; "host" is the x86 host's best.
+  bool arm = parseArmIsa(options.isa).has_value() && options.isa != "generic";
+  if (arm) {
+    LowerArmOptions armOptions;
+    armOptions.isa = options.isa;
+    pm.addPass(createLowerArm(armOptions));
+  } else if (options.isa != "generic") {
     LowerX86Options x86;
-    x86.isa = options.x86Isa;
+    x86.isa = options.isa;
     pm.addPass(createLowerX86(x86));
   }
   pm.addPass(createConvertQatToLinalg());
@@ -55,7 +61,9 @@ void qat::buildQatToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createLowerAffinePass());
   if (!options.barePtrCallConv)
     pm.addPass(qat::createEmitCInterface());
-  pm.addPass(createConvertQatDotToLLVM());
+  ConvertQatDotToLLVMOptions dot;
+  dot.arch = arm ? "aarch64" : "x86_64";
+  pm.addPass(createConvertQatDotToLLVM(dot));
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());

@@ -433,11 +433,9 @@ int main(int argc, char **argv) {
     PassManager pm(&ctx);
     qat::QatToLLVMPipelineOptions opts;
     opts.barePtrCallConv = true;
-    // The int8 kernels follow --isa; x86-64 and (for now) aarch64 builds
-    // use the generic lowering.
-    bool x86Kernels = triple.getArch() == llvm::Triple::x86_64 &&
-                      isaName != "x86-64";
-    opts.x86Isa = x86Kernels ? isaName.getValue() : std::string("generic");
+    // The int8 kernels follow --isa; x86-64 builds use the generic
+    // lowering.
+    opts.isa = isaName == "x86-64" ? std::string("generic") : isaName.getValue();
     qat::buildQatToLLVMPipeline(pm, opts);
     if (failed(pm.run(*module)))
       return 1;

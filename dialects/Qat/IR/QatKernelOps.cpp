@@ -8,7 +8,10 @@ using namespace mlir::qat;
 LogicalResult DotAccumulateOp::verify() {
   auto acc = getAcc().getType();
   auto lhs = getLhs().getType();
-  int64_t group = lhs.getElementType().isInteger(8) ? 4 : 2;
+  bool bytes = lhs.getElementType().isInteger(8);
+  if (getLhsSigned() && !bytes)
+    return emitOpError() << "lhs_signed applies to byte operands only";
+  int64_t group = bytes ? 4 : 2;
   if (lhs.getDimSize(0) != acc.getDimSize(0) * group)
     return emitOpError() << "needs " << group << " operand elements per lane: "
                          << acc.getDimSize(0) * group << ", not "

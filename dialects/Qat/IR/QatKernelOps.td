@@ -15,9 +15,11 @@ def Qat_DotAccumulateOp : Qat_Op<"dot_accumulate", [Pure,
     `result[i] = acc[i] + sum_{e < G} lhs[i*G + e] * rhs[i*G + e]` in int32
     with wrap-around, for every lane `i` of `acc`. With i8 operands `G = 4`,
     `lhs` is read as unsigned and `rhs` as signed bytes (x86 `vpdpbusd`,
-    Arm `usdot`); with i16 operands `G = 2`, both signed (x86 `vpmaddwd`
-    then `vpaddd`; exact, where `vpmaddubsw` would saturate).
-    `--convert-qat-dot-to-llvm` turns it into the target's instruction.
+    Arm `usdot`), or with `lhs_signed` both as signed bytes (Arm `sdot`);
+    with i16 operands `G = 2`, both signed (x86 `vpmaddwd` then `vpaddd`,
+    exact where `vpmaddubsw` would saturate; Arm `smull`/`smlal2` and a
+    pairwise add). `--convert-qat-dot-to-llvm` turns it into the target's
+    instructions.
 
     ```mlir
     %r = qat.dot_accumulate %acc, %x, %w : vector<64xi8> -> vector<16xi32>
@@ -25,7 +27,8 @@ def Qat_DotAccumulateOp : Qat_Op<"dot_accumulate", [Pure,
   }];
   let arguments = (ins VectorOfRankAndType<[1], [I32]>:$acc,
                        VectorOfRankAndType<[1], [I8, I16]>:$lhs,
-                       VectorOfRankAndType<[1], [I8, I16]>:$rhs);
+                       VectorOfRankAndType<[1], [I8, I16]>:$rhs,
+                       UnitAttr:$lhs_signed);
   let results = (outs VectorOfRankAndType<[1], [I32]>:$result);
   let assemblyFormat = [{
     $acc `,` $lhs `,` $rhs attr-dict `:` type($lhs) `->` type($result)

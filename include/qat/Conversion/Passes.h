@@ -35,6 +35,15 @@ std::optional<X86Isa> parseX86Isa(llvm::StringRef name);
 /// Patterns rewriting qat.qlinear / qat.qconv2d into `isa`'s kernels.
 void populateQatToX86Patterns(RewritePatternSet &patterns, X86Isa isa);
 
+/// The Arm kernel sets of --qat-lower-arm.
+enum class ArmIsa { Generic, Neon, DotProd, I8mm };
+
+/// Parses an `isa=` value of --qat-lower-arm; nullopt for an unknown name.
+std::optional<ArmIsa> parseArmIsa(llvm::StringRef name);
+
+/// Patterns rewriting qat.qlinear / qat.qconv2d into `isa`'s kernels.
+void populateQatToArmPatterns(RewritePatternSet &patterns, ArmIsa isa);
+
 #define GEN_PASS_REGISTRATION
 #include "qat/Conversion/Passes.h.inc"
 

@@ -91,14 +91,17 @@ def LowerX86 : Pass<"qat-lower-x86", "ModuleOp"> {
 }
 
 def ConvertQatDotToLLVM : Pass<"convert-qat-dot-to-llvm", "ModuleOp"> {
-  let summary = "Lower qat.dot_accumulate to x86 dot-product intrinsics";
+  let summary = "Lower qat.dot_accumulate to x86 or Arm dot-product instructions";
   let description = [{
-    `qat.dot_accumulate` on bytes becomes `vpdpbusd` (16 lanes: the zmm
-    form `llvm.x86.avx512.vpdpbusd.512`; 8 or 4 lanes: the ymm/xmm forms,
-    encoded as `{vex} vpdpbusd` on AVX-VNNI-only targets); on 16-bit
-    operands `vpmaddwd` (`llvm.x86.avx2.pmadd.wd`, `avx512.pmaddw.d.512`,
-    `sse2.pmadd.wd`) plus an add. Runs after bufferization, next to
-    `--convert-vector-to-llvm`.
+    With `arch=x86_64`, `qat.dot_accumulate` on bytes becomes `vpdpbusd`
+    (16 lanes: the zmm form `llvm.x86.avx512.vpdpbusd.512`; 8 or 4 lanes:
+    the ymm/xmm forms, encoded as `{vex} vpdpbusd` on AVX-VNNI-only
+    targets); on 16-bit operands `vpmaddwd` (`llvm.x86.avx2.pmadd.wd`,
+    `avx512.pmaddw.d.512`, `sse2.pmadd.wd`) plus an add. With
+    `arch=aarch64`, bytes become `usdot` (FEAT_I8MM) or, with `lhs_signed`,
+    `sdot` (FEAT_DotProd); 16-bit operands become widening multiplies and a
+    pairwise add (`smull`/`smlal2`/`addp`), plain NEON. Runs after
+    bufferization, next to `--convert-vector-to-llvm`.
 
     ```mlir
     %r = qat.dot_accumulate %acc, %x, %w : vector<64xi8> -> vector<16xi32>
@@ -107,8 +110,50 @@ def ConvertQatDotToLLVM : Pass<"convert-qat-dot-to-llvm", "ModuleOp"> {
         : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
     ```
   }];
+  let options = [
+    Option<"arch", "arch", "std::string", /*default=*/"\"x86_64\"",
+           "x86_64 or aarch64">
+  ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect",
-                           "::mlir::arith::ArithDialect"];
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def LowerArm : Pass<"qat-lower-arm", "ModuleOp"> {
+  let summary = "Lower int8 linear and conv layers to Arm NEON kernels";
+  let description = [{
+    The kernels of `--qat-lower-x86` for AArch64: a register-tiled GEMM on
+    128-bit vectors (4 int32 lanes, a 6 x 4 tile of accumulators in the 32
+    vector registers) whose inner product is `usdot` (`isa=i8mm`: uint8
+    activations times int8 weights, as the contract has them), `sdot`
+    (`isa=dotprod`: uint8 activations enter as `x ^ 0x80` = x - 128 as int8,
+    and `-128 * sum_k w` folds into the per-channel constant at compile
+    time; exact, no approximation) or 16-bit widening multiplies
+    (`isa=neon`, for cores without either). Weights are packed at compile
+    time, requant (`scvtf`, `fmul`, `frintn`, `fcvtzs`) and the ReLU clamp
+    are fused, as on x86; the results are the scalar reference's bit for
+    bit.
+
+    ```mlir
+    // qat-opt --qat-lower-arm=isa=dotprod
+    %acc = qat.dot_accumulate %acc0, %xb, %wv {lhs_signed}
+        : vector<16xi8> -> vector<4xi32>
+    ```
+  }];
+  let options = [
+    Option<"isa", "isa", "std::string", /*default=*/"\"i8mm\"",
+           "i8mm, dotprod, neon or generic">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::vector::VectorDialect"
+  ];
 }
 
 #endif // QAT_CONVERSION_PASSES_TD

@@ -19,10 +19,11 @@ struct QatToLLVMPipelineOptions
       *this, "fuse-elementwise",
       llvm::cl::desc("Fuse element-wise linalg ops before bufferization"),
       llvm::cl::init(true)};
-  PassOptions::Option<std::string> x86Isa{
-      *this, "x86-isa",
-      llvm::cl::desc("Kernels for the int8 layers (--qat-lower-x86): host, "
-                     "avx512vnni, avxvnni, avx2, or generic"),
+  PassOptions::Option<std::string> isa{
+      *this, "isa",
+      llvm::cl::desc("Kernels for the int8 layers: host, avx512vnni, "
+                     "avxvnni, avx2 (--qat-lower-x86), i8mm, dotprod, neon "
+                     "(--qat-lower-arm), or generic"),
       llvm::cl::init("host")};
   PassOptions::Option<bool> barePtrCallConv{
       *this, "bare-ptr-call-conv",

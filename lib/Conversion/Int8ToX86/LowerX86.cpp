@@ -2,6 +2,8 @@
 
 #include "qat/Conversion/Passes.h"
 
+#include "../Int8Kernels/Int8Kernels.h"
+
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 #include "llvm/TargetParser/Host.h"
@@ -32,6 +34,22 @@ std::optional<X86Isa> qat::parseX86Isa(StringRef name) {
       .Case("avx2", X86Isa::Avx2)
       .Case("generic", X86Isa::Generic)
       .Default(std::nullopt);
+}
+
+void qat::populateQatToX86Patterns(RewritePatternSet &patterns, X86Isa isa) {
+  switch (isa) {
+  case X86Isa::Avx512Vnni:
+    // 24 zmm accumulators + 4 weight vectors + 1 broadcast of 32 registers.
+    return populateInt8KernelPatterns(patterns, {16, 4, 6, 4});
+  case X86Isa::AvxVnni:
+    // 16 ymm registers: 8 accumulators, 2 weights, 1 broadcast.
+    return populateInt8KernelPatterns(patterns, {8, 4, 4, 2});
+  case X86Isa::Avx2:
+    // vpmaddwd on 16-bit operands: 2 k per lane.
+    return populateInt8KernelPatterns(patterns, {8, 2, 4, 2, /*wide=*/true});
+  case X86Isa::Generic:
+    return;
+  }
 }
 
 namespace {

@@ -38,3 +38,11 @@ func.func @no_instruction(%a: vector<2xi32>, %x: vector<8xi8>, %w: vector<8xi8>)
   %r = qat.dot_accumulate %a, %x, %w : vector<8xi8> -> vector<2xi32>
   return %r : vector<2xi32>
 }
+
+// -----
+
+func.func @signed_bytes(%a: vector<16xi32>, %x: vector<64xi8>, %w: vector<64xi8>) -> vector<16xi32> {
+  // expected-error @below {{'qat.dot_accumulate' op signed x signed bytes need AVX-VNNI-INT8, which qat does not target}}
+  %r = qat.dot_accumulate %a, %x, %w {lhs_signed} : vector<64xi8> -> vector<16xi32>
+  return %r : vector<16xi32>
+}

@@ -1536,3 +1536,11 @@ func.func @dot_accumulate_group(%a: vector<16xi32>, %x: vector<32xi8>, %w: vecto
   %r = qat.dot_accumulate %a, %x, %w : vector<32xi8> -> vector<16xi32>
   return %r : vector<16xi32>
 }
+
+// -----
+
+func.func @dot_accumulate_signed_i16(%a: vector<4xi32>, %x: vector<8xi16>, %w: vector<8xi16>) -> vector<4xi32> {
+  // expected-error @below {{'qat.dot_accumulate' op lhs_signed applies to byte operands only}}
+  %r = qat.dot_accumulate %a, %x, %w {lhs_signed} : vector<8xi16> -> vector<4xi32>
+  return %r : vector<4xi32>
+}

@@ -1,12 +1,15 @@
-//===- QIntToX86.cpp - int8 linear/conv layers to VNNI and AVX2 kernels ---===//
+//===- QIntKernels.cpp - int8 linear/conv layers to register-tiled GEMMs --===//
 //
 // qat.qlinear and qat.qconv2d become a register-tiled GEMM on memrefs whose
-// inner product is an x86 dot-product instruction, with weights packed at
-// compile time and the requant epilogue in registers. The arithmetic is
+// inner product is qat.dot_accumulate (later an x86 or Arm dot-product
+// instruction), with weights packed at compile time and the requant
+// epilogue in registers. The arithmetic is
 // NUMERICS.md's, step for step as the generic lowering (IntPatterns.cpp)
 // does it, so both reproduce the scalar reference bit for bit.
 //
 //===----------------------------------------------------------------------===//
+
+#include "Int8Kernels.h"
 
 #include "qat/Conversion/Passes.h"
 
@@ -23,51 +26,30 @@ using namespace mlir;
 using namespace mlir::qat;
 
 namespace {
-/// How one ISA computes `acc[lane] += sum_{e < group} x[e] * w[lane][e]`.
-struct KernelIsa {
-  X86Isa isa;
-  /// int32 accumulator lanes per vector register.
-  int64_t lanes;
-  /// Consecutive k per lane per instruction (one 32-bit broadcast of x).
-  int64_t group;
-  /// Register tile: rows of x by vectors of output channels.
-  int64_t mr, nr;
-  /// AVX2 multiplies 16-bit operands (vpmaddwd); VNNI takes bytes.
-  bool wide;
-
-  Type elementType(MLIRContext *ctx) const {
-    return IntegerType::get(ctx, wide ? 16 : 8);
+/// The operand and accumulator types of a KernelIsa.
+struct KernelTypes {
+  static Type elementType(const KernelIsa &k, MLIRContext *ctx) {
+    return IntegerType::get(ctx, k.wide ? 16 : 8);
   }
   /// The operand vector type: lanes x group elements.
-  VectorType operandType(MLIRContext *ctx) const {
-    return VectorType::get({lanes * group}, elementType(ctx));
+  static VectorType operandType(const KernelIsa &k, MLIRContext *ctx) {
+    return VectorType::get({k.lanes * k.group}, elementType(k, ctx));
   }
-  VectorType accType(MLIRContext *ctx) const {
-    return VectorType::get({lanes}, IntegerType::get(ctx, 32));
+  static VectorType accType(const KernelIsa &k, MLIRContext *ctx) {
+    return VectorType::get({k.lanes}, IntegerType::get(ctx, 32));
   }
 };
 } // namespace
 
-static KernelIsa getKernelIsa(X86Isa isa) {
-  switch (isa) {
-  case X86Isa::Avx512Vnni:
-    // 24 zmm accumulators + 4 weight vectors + 1 broadcast of 32 registers.
-    return {isa, 16, 4, 6, 4, false};
-  case X86Isa::AvxVnni:
-    // 16 ymm registers: 8 accumulators, 2 weights, 1 broadcast.
-    return {isa, 8, 4, 4, 2, false};
-  case X86Isa::Avx2:
-  case X86Isa::Generic:
-    return {isa, 8, 2, 4, 2, true};
-  }
-  llvm_unreachable("covered switch");
-}
-
 /// acc + the lanes' dot products of `x` (broadcast) and `w`: an op with a
 /// value semantics, so bufferization and deallocation see no unknown
 /// effects; --convert-qat-dot-to-llvm picks vpdpbusd or vpmaddwd late.
-static Value emitDot(OpBuilder &b, Location loc, Value acc, Value x, Value w) {
-  return DotAccumulateOp::create(b, loc, acc, x, w);
+static Value emitDot(OpBuilder &b, Location loc, const KernelIsa &k, Value acc,
+                     Value x, Value w) {
+  auto dot = DotAccumulateOp::create(b, loc, acc, x, w);
+  if (k.lhsSigned && !k.wide)
+    dot.setLhsSigned(true);
+  return dot;
 }
 
 static Value idx(OpBuilder &b, Location loc, int64_t v) {
@@ -102,9 +84,9 @@ static void emitTile(OpBuilder &b, Location loc, const KernelIsa &k,
                      const GemmProblem &p, Value row, int64_t mr, Value block,
                      int64_t nr, bool masked) {
   MLIRContext *ctx = b.getContext();
-  VectorType accT = k.accType(ctx);
-  VectorType opT = k.operandType(ctx);
-  Type elt = k.elementType(ctx);
+  VectorType accT = KernelTypes::accType(k, ctx);
+  VectorType opT = KernelTypes::operandType(k, ctx);
+  Type elt = KernelTypes::elementType(k, ctx);
   Value zero = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(accT, b.getI32IntegerAttr(0)));
   SmallVector<Value> init(mr * nr, zero);
@@ -137,7 +119,7 @@ static void emitTile(OpBuilder &b, Location loc, const KernelIsa &k,
           Value xb = vector::BitCastOp::create(
               lb, l, opT, vector::BroadcastOp::create(lb, l, accT, x32));
           for (int64_t j = 0; j < nr; ++j)
-            next[i * nr + j] = emitDot(lb, l, next[i * nr + j], xb, w[j]);
+            next[i * nr + j] = emitDot(lb, l, k, next[i * nr + j], xb, w[j]);
         }
         scf::YieldOp::create(lb, l, next);
       });
@@ -322,7 +304,7 @@ static PackedLayer packLayer(PatternRewriter &rewriter, Operation *op,
     mult[c] = runtime::requantMultiplier(
         sx, static_cast<float>(sw.size() == 1 ? sw[0] : sw[c]), sy);
   }
-  Type elt = k.elementType(ctx);
+  Type elt = KernelTypes::elementType(k, ctx);
   SmallVector<APInt> wBits;
   for (int64_t v : packed)
     wBits.push_back(APInt(elt.getIntOrFloatBitWidth(), v, /*isSigned=*/true));
@@ -352,18 +334,32 @@ static SmallVector<double> weightScales(Type weightType) {
   return SmallVector<double>(pa.getScales());
 }
 
+/// Whether x's bytes enter the kernel as x ^ 0x80: when the instruction
+/// reads them with the other signedness (int8 x into vpdpbusd/usdot: x +
+/// 128 as uint8; uint8 x into sdot: x - 128 as int8).
+static bool flipsX(const KernelIsa &k, bool xSigned) {
+  return !k.wide && xSigned != k.lhsSigned;
+}
+
+/// The zero-point shift the flip adds: sum_k x' * w = sum_k x * w +
+/// offset * sum_k w.
+static int64_t xOffset(const KernelIsa &k, bool xSigned) {
+  if (!flipsX(k, xSigned))
+    return 0;
+  return xSigned ? 128 : -128;
+}
+
 /// x's storage values prepared for the kernel, [M][K] -> [M][kGroups*G]:
-/// int8 x enters vpdpbusd as x ^ 0x80; AVX2 widens to 16 bits (zero- or
-/// sign-extended); K is zero-padded to whole groups (the padded weights
-/// are zero too).
+/// flipped as above, or widened to 16 bits (zero- or sign-extended); K is
+/// zero-padded to whole groups (the padded weights are zero too).
 static Value prepareRows(PatternRewriter &rewriter, Location loc,
                          const KernelIsa &k, Value x2, bool xSigned,
                          int64_t kGroups) {
   MLIRContext *ctx = rewriter.getContext();
   auto t = cast<RankedTensorType>(x2.getType());
   int64_t m = t.getDimSize(0), kDim = t.getDimSize(1);
-  Type elt = k.elementType(ctx);
-  bool flip = xSigned && !k.wide;
+  Type elt = KernelTypes::elementType(k, ctx);
+  bool flip = flipsX(k, xSigned);
   if (flip || k.wide) {
     auto outT = RankedTensorType::get({m, kDim}, elt);
     AffineMap id = AffineMap::getMultiDimIdentityMap(2, ctx);
@@ -435,8 +431,8 @@ static Value toStorage(PatternRewriter &rewriter, Location loc, Value v) {
 }
 
 namespace {
-struct QLinearToX86 : OpRewritePattern<QLinearOp> {
-  QLinearToX86(MLIRContext *ctx, KernelIsa k)
+struct QLinearToKernel : OpRewritePattern<QLinearOp> {
+  QLinearToKernel(MLIRContext *ctx, KernelIsa k)
       : OpRewritePattern(ctx), k(k) {}
   LogicalResult matchAndRewrite(QLinearOp op,
                                 PatternRewriter &rewriter) const override {
@@ -455,7 +451,7 @@ struct QLinearToX86 : OpRewritePattern<QLinearOp> {
     bool xSigned = qx.isSigned();
     PackedLayer layer = packLayer(
         rewriter, op, k, *w, *bias, n, kDim, qx.getZeroPoint(),
-        xSigned && !k.wide ? 128 : 0, static_cast<float>(qx.getScale()),
+        xOffset(k, xSigned), static_cast<float>(qx.getScale()),
         weightScales(op.getWeight().getType()),
         static_cast<float>(qy.getScale()));
     Value x2 = prepareRows(rewriter, loc, k, toStorage(rewriter, loc, op.getInput()),
@@ -471,8 +467,8 @@ struct QLinearToX86 : OpRewritePattern<QLinearOp> {
 
 /// im2col with output pixels as rows ([N*OH*OW][C*KH*KW], the order of the
 /// OIHW weights' flattening), the GEMM, then back to NCHW.
-struct QConv2dToX86 : OpRewritePattern<QConv2dOp> {
-  QConv2dToX86(MLIRContext *ctx, KernelIsa k)
+struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
+  QConv2dToKernel(MLIRContext *ctx, KernelIsa k)
       : OpRewritePattern(ctx), k(k) {}
   LogicalResult matchAndRewrite(QConv2dOp op,
                                 PatternRewriter &rewriter) const override {
@@ -498,7 +494,7 @@ struct QConv2dToX86 : OpRewritePattern<QConv2dOp> {
     bool xSigned = qx.isSigned();
     PackedLayer layer = packLayer(
         rewriter, op, k, *w, *bias, o, kDim, qx.getZeroPoint(),
-        xSigned && !k.wide ? 128 : 0, static_cast<float>(qx.getScale()),
+        xOffset(k, xSigned), static_cast<float>(qx.getScale()),
         weightScales(wT), static_cast<float>(qy.getScale()));
 
     // Padding holds the input zero point (the real value 0).
@@ -569,9 +565,7 @@ struct QConv2dToX86 : OpRewritePattern<QConv2dOp> {
 };
 } // namespace
 
-void qat::populateQatToX86Patterns(RewritePatternSet &patterns, X86Isa isa) {
-  if (isa == X86Isa::Generic)
-    return;
-  KernelIsa k = getKernelIsa(isa);
-  patterns.add<QLinearToX86, QConv2dToX86>(patterns.getContext(), k);
+void qat::populateInt8KernelPatterns(RewritePatternSet &patterns,
+                                     const KernelIsa &isa) {
+  patterns.add<QLinearToKernel, QConv2dToKernel>(patterns.getContext(), isa);
 }

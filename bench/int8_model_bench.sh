@@ -1,0 +1,255 @@
+#!/bin/bash
+# M1/C1 int8 inference (../shared/BENCHMARKS.md): batch-1 latency (us) and
+# batch-256 throughput (img/s) of our qat-compile'd int8 models vs ONNX
+# Runtime 1.30 (npm onnxruntime-node) and PyTorch 1.13 eager int8, one core.
+#
+# Models: the README's pipeline, x86 preset. M1: demo-out/m1.int8.mlir
+#   (scripts/demo.sh; --m1-int8 FILE to pick another) if it exists, else the
+#   short recipe below. C1 (and M1 without the demo output): qat-opt --qat-fuse
+#   --qat-prepare=preset=x86, qat-run train --epochs=1 --max-steps=$STEPS
+#   (calibrates observers and scales; the weights' values do not matter
+#   for timing), qat-opt --qat-convert.
+# Ours: qat-compile --batch B --isa=$ISA for B = 1, 64, 256, linked with
+#   bench/int8_model_driver.c; times NAME_forward (float in/out, as the peers)
+#   and NAME_forward_q (uint8 in/out). Checks first that the 256 test
+#   images' outputs are bit-identical at batch 1, 64 and 256. A second row
+#   reruns ours with glibc's malloc told not to return memory to the kernel
+#   (GLIBC_TUNABLES mmap/trim thresholds): the compiled code mallocs its
+#   temporaries per call, and each large one is a fresh mmap whose page
+#   faults are expensive in this VM (BENCHMARKS.md); a diagnostic, not the
+#   headline.
+# ORT: bench/int8_model_onnx.py writes a QDQ ONNX model from our int8 model
+#   (same weights and qparams; ORT fuses it to QGemm/QLinearConv);
+#   bench/int8_model_ort.js times it (1 intra-op thread, all optimizations).
+#   onnxruntime-node is installed with npm into ~/.cache/qat-bench/ort
+#   (--ignore-scripts: the CPU binaries are in the package); skipped with a
+#   message if npm or the registry is unavailable.
+# PyTorch: bench/int8_model_torch.py, the same architecture converted by
+#   torch.ao.quantization, x86 qconfig on the onednn engine and qnnpack
+#   qconfig on qnnpack (Debian's torch has no fbgemm); skipped if
+#   /usr/bin/python3 cannot import torch.
+# Timing: every peer pinned with `taskset -c $CPU`, warm-up, then per-call
+#   times: median [min] of 1000 calls at batch 1 and 100 at batch 256.
+#
+# Usage: bench/int8_model_bench.sh [--m1-only | --c1-only] [--cpu C]
+#          [--isa avx512vnni|avxvnni|avx2|x86-64] [--steps K] [--runs N]
+#          [--m1-int8 FILE] [--no-ort] [--no-torch] [--keep DIR]
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${QAT_BIN:-$ROOT/${QAT_BUILD_DIR:-build}/bin}
+PY=/usr/bin/python3
+MODELS="m1 c1"
+CPU=0
+ISA=avx512vnni
+STEPS=50
+RUNS=
+M1_INT8=$ROOT/demo-out/m1.int8.mlir
+ORT=1
+TORCH=1
+KEEP=
+ORT_DIR=${QAT_BENCH_CACHE:-$HOME/.cache/qat-bench}/ort
+ORT_VERSION=1.30.0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --m1-only) MODELS=m1 ;;
+    --c1-only) MODELS=c1 ;;
+    --cpu) CPU=$2; shift ;;
+    --isa) ISA=$2; shift ;;
+    --steps) STEPS=$2; shift ;;
+    --runs) RUNS=$2; shift ;;
+    --m1-int8) M1_INT8=$2; shift ;;
+    --no-ort) ORT=0 ;;
+    --no-torch) TORCH=0 ;;
+    --keep) KEEP=$2; shift ;;
+    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+PIN="taskset -c $CPU"
+if [ -n "$KEEP" ]; then
+  TMP=$KEEP; mkdir -p "$TMP"
+else
+  TMP=$(mktemp -d /tmp/int8_model_bench.XXXXXX)
+  trap 'rm -rf "$TMP"' EXIT
+fi
+
+# retry: the binaries may be relinked while we run
+run_retry() {
+  local i
+  for i in 1 2 3; do
+    if "$@"; then return 0; fi
+    echo "retrying ($i): $*" >&2; sleep 5
+  done
+  return 1
+}
+
+if [ "$TORCH" = 1 ] && ! $PY -c 'import torch' 2>/dev/null; then
+  echo "note: $PY cannot import torch; PyTorch columns skipped" >&2
+  TORCH=0
+fi
+if [ "$ORT" = 1 ]; then
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "note: node/npm not found; ONNX Runtime column skipped" >&2
+    ORT=0
+  elif [ ! -f "$ORT_DIR/node_modules/onnxruntime-node/package.json" ] ||
+       ! grep -q "\"version\": \"$ORT_VERSION\"" "$ORT_DIR/node_modules/onnxruntime-node/package.json"; then
+    echo "== npm install onnxruntime-node@$ORT_VERSION into $ORT_DIR" >&2
+    mkdir -p "$ORT_DIR"
+    [ -f "$ORT_DIR/package.json" ] || echo '{"private": true}' >"$ORT_DIR/package.json"
+    if ! (cd "$ORT_DIR" && timeout 600 npm install "onnxruntime-node@$ORT_VERSION" \
+            --ignore-scripts --no-audit --no-fund >"$ORT_DIR/npm.log" 2>&1); then
+      echo "note: npm install onnxruntime-node failed (see $ORT_DIR/npm.log); ONNX Runtime column skipped" >&2
+      ORT=0
+    fi
+  fi
+  if [ "$ORT" = 1 ] && ! $PY -c 'import onnx' 2>/dev/null; then
+    echo "note: $PY cannot import onnx (apt-get install python3-onnx); ONNX Runtime column skipped" >&2
+    ORT=0
+  fi
+fi
+
+# The first 256 Fashion-MNIST test images, pixels / 255, raw float32.
+$PY - "$TMP/x256.f32" <<EOF
+import sys
+sys.path.insert(0, "$ROOT/scripts")
+import numpy as np, qatref as R
+x, _ = R.load_fmnist("test", 0, 256)
+np.ascontiguousarray(x, dtype=np.float32).tofile(sys.argv[1])
+EOF
+
+int8_model() {  # $1 = m1|c1: writes $TMP/$1.int8.mlir (batch 64)
+  local m=$1
+  if [ "$m" = m1 ] && [ -f "$M1_INT8" ]; then
+    echo "== M1 int8 model: $M1_INT8" >&2
+    cp "$M1_INT8" "$TMP/m1.int8.mlir"
+    return
+  fi
+  echo "== $m int8 model: fuse + prepare (x86), qat-run train --max-steps=$STEPS, convert" >&2
+  run_retry "$BIN/qat-opt" "$ROOT/examples/$m.mlir" --qat-fuse --qat-prepare="preset=x86" \
+    -o "$TMP/$m.prep.mlir"
+  run_retry $PIN "$BIN/qat-run" train "$TMP/$m.prep.mlir" --data=fashion-mnist --epochs=1 \
+    --max-steps="$STEPS" --max-eval=1000 --lr=0.01 --momentum=0.9 --seed=0 \
+    -o "$TMP/$m.qat.mlir" | grep '^epoch' >&2
+  run_retry "$BIN/qat-opt" "$TMP/$m.qat.mlir" --qat-convert -o "$TMP/$m.int8.mlir"
+}
+
+HAVE_BATCH=0
+"$BIN/qat-compile" --help | grep -q -- '--batch' && HAVE_BATCH=1
+# Without qat-compile --batch: re-specialize the batch in the text: the
+# leading dimension of every activation type (f32 or u8 quantized; weights
+# are i8/i32 and keep theirs).
+rebatch() {  # $1 in, $2 out, $3 batch
+  $PY - "$1" "$2" "$3" <<'EOF'
+import re, sys
+src, dst, b = sys.argv[1], sys.argv[2], sys.argv[3]
+text = open(src).read()
+old = re.search(r"func\.func @forward\(%\w+: tensor<(\d+)x", text).group(1)
+pat = re.compile(r"tensor<%sx((?:\d+x)*)(f32>|!quant\.uniform<u8)" % old)
+open(dst, "w").write(pat.sub(lambda m: "tensor<%sx%s%s" % (b, m.group(1), m.group(2)), text))
+EOF
+}
+
+median_json() { $PY -c 'import json,sys; d=json.load(sys.stdin)["batch"][sys.argv[1]]; print("%.3f %.3f" % (d["median_us"], d["min_us"]))' "$1"; }
+
+declare -A OURS OURSQ OURST TORCH_OD TORCH_QN ORT_T CHECK
+for m in $MODELS; do
+  int8_model "$m"
+  for b in 1 64 256; do
+    d="$TMP/$m.b$b"; mkdir -p "$d"
+    if [ "$HAVE_BATCH" = 1 ]; then
+      run_retry "$BIN/qat-compile" "$TMP/$m.int8.mlir" --batch "$b" --isa="$ISA" \
+        -o "$d/model.o" --header "$d/model.h" --name model --time >&2
+    else
+      rebatch "$TMP/$m.int8.mlir" "$d/model.mlir" "$b"
+      run_retry "$BIN/qat-compile" "$d/model.mlir" --isa="$ISA" \
+        -o "$d/model.o" --header "$d/model.h" --name model --time >&2
+    fi
+    cc -O2 -std=c99 -I"$d" "$ROOT/bench/int8_model_driver.c" "$d/model.o" -lm -o "$d/driver"
+  done
+  [ "$HAVE_BATCH" = 1 ] || echo "note: qat-compile has no --batch; batch re-specialized textually (activation types)" >&2
+  # Same outputs for the same images at every batch size.
+  "$TMP/$m.b64/driver" "$TMP/x256.f32" 1 "$TMP/$m.out64" >/dev/null
+  CHECK[$m]="outputs of 256 images identical at batch 1, 64, 256"
+  for b in 1 256; do
+    r=${RUNS:-$([ $b = 1 ] && echo 1000 || echo 100)}
+    echo "== ours $m batch $b: $PIN driver ($r runs)" >&2
+    OURS[$m.$b]=$($PIN "$TMP/$m.b$b/driver" "$TMP/x256.f32" "$r" "$TMP/$m.out$b")
+    OURST[$m.$b]=$(GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=4294967295 \
+      $PIN "$TMP/$m.b$b/driver" "$TMP/x256.f32" "$r")
+    cmp -s "$TMP/$m.out$b" "$TMP/$m.out64" || CHECK[$m]="OUTPUTS DIFFER between batch $b and 64 (WRONG)"
+  done
+  if [ "$TORCH" = 1 ]; then
+    echo "== torch $m: $PIN $PY bench/int8_model_torch.py time (x86 qconfig/onednn, qnnpack)" >&2
+    TORCH_OD[$m]=$($PIN $PY "$ROOT/bench/int8_model_torch.py" time --model "$m" --input "$TMP/x256.f32" \
+      --qconfig x86 ${RUNS:+--runs $RUNS} | tail -1)
+    TORCH_QN[$m]=$($PIN $PY "$ROOT/bench/int8_model_torch.py" time --model "$m" --input "$TMP/x256.f32" \
+      --qconfig qnnpack ${RUNS:+--runs $RUNS} | tail -1)
+  fi
+  if [ "$ORT" = 1 ]; then
+    $PY "$ROOT/bench/int8_model_onnx.py" "$TMP/$m.int8.mlir" -o "$TMP/$m.onnx" >&2
+    echo "== ort $m: $PIN node bench/int8_model_ort.js $m.onnx" >&2
+    if ! ORT_T[$m]=$(NODE_PATH="$ORT_DIR/node_modules" $PIN node "$ROOT/bench/int8_model_ort.js" \
+        "$TMP/$m.onnx" "$TMP/x256.f32" ${RUNS:+--runs $RUNS} --optimized "$TMP/$m.ort-opt.onnx" 2>"$TMP/ort.log"); then
+      echo "note: ONNX Runtime failed on $m: $(tail -3 "$TMP/ort.log")" >&2
+      ORT_T[$m]=
+    else
+      echo "   ORT's optimized graph: $($PY -c 'import onnx,sys; print(" ".join(n.op_type for n in onnx.load(sys.argv[1]).graph.node))' "$TMP/$m.ort-opt.onnx")" >&2
+    fi
+  fi
+done
+
+# Table. Latency in us (median [min]); throughput img/s = 256 / time (median
+# [best]); ratio = peer time / our time (> 1: we are faster), our float entry.
+$PY - "$MODELS" <<EOF
+import json
+models = "$MODELS".split()
+def parse_ours(s):
+    v = [float(t) for t in s.split()]
+    return (v[0], v[1]), (v[2], v[3])
+def parse_peer(s, b):
+    if not s:
+        return None
+    d = json.loads(s)["batch"][str(b)]
+    return (d["median_us"], d["min_us"])
+raw = {
+$(for m in $MODELS; do for b in 1 256; do
+  echo "  ('$m', $b): dict(ours=\"${OURS[$m.$b]}\", tun=\"${OURST[$m.$b]}\", ort='${ORT_T[$m]:-}', tod='${TORCH_OD[$m]:-}', tqn='${TORCH_QN[$m]:-}'),"
+done; done)
+}
+checks = {
+$(for m in $MODELS; do echo "  '$m': \"${CHECK[$m]}\","; done)
+}
+def cell(t, b):
+    if t is None:
+        return "not measured"
+    if b == 1:
+        return "%.1f [%.1f] us" % t
+    return "%.1fk [%.1fk] img/s" % (256e3 / t[0], 256e3 / t[1])
+def ratio(p, o):
+    return "-" if p is None else "%.2fx" % (p[0] / o[0])
+print()
+print("int8 inference, 1 thread (taskset -c $CPU), ours: qat-compile --isa=$ISA; batch 1: latency median [min]; batch 256: throughput from the median [best] call")
+print("ratios: peer time / our time (float entry), > 1: we are faster; goals vs ONNX Runtime: >= 2x at batch 1, >= 1.2x at batch 256")
+hdr = ["model", "batch", "ours (float in/out)", "ours (u8 entry)", "ours, malloc tuned*", "ONNX Runtime", "torch onednn", "torch qnnpack", "ORT/ours", "torch best/ours", "goal vs ORT"]
+rows = []
+for m in models:
+    for b in (1, 256):
+        r = raw[(m, b)]
+        of, oq = parse_ours(r["ours"])
+        tf, _ = parse_ours(r["tun"])
+        ort = parse_peer(r["ort"], b)
+        tod = parse_peer(r["tod"], b)
+        tqn = parse_peer(r["tqn"], b)
+        tb = min([t for t in (tod, tqn) if t], default=None, key=lambda t: t[0])
+        goal = 2.0 if b == 1 else 1.2
+        g = "-" if ort is None else ("met" if ort[0] / of[0] >= goal else "not met") + " (>= %.1fx)" % goal
+        rows.append([m.upper(), str(b), cell(of, b), cell(oq, b), cell(tf, b), cell(ort, b), cell(tod, b), cell(tqn, b), ratio(ort, of), ratio(tb, of), g])
+w = [max(len(x[i]) for x in rows + [hdr]) for i in range(len(hdr))]
+for x in [hdr] + rows:
+    print(" | ".join(c.ljust(w[i]) for i, c in enumerate(x)))
+print("* ours with GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=4294967295 (temporaries reuse the heap instead of a fresh mmap per call); diagnostic only")
+for m in models:
+    print("check %s: %s" % (m.upper(), checks[m]))
+EOF
