@@ -433,6 +433,7 @@ int main(int argc, char **argv) {
     PassManager pm(&ctx);
     qat::QatToLLVMPipelineOptions opts;
     opts.barePtrCallConv = true;
+    opts.workspace = true;
     // The int8 kernels follow --isa; x86-64 builds use the generic
     // lowering.
     opts.isa = isaName == "x86-64" ? std::string("generic") : isaName.getValue();

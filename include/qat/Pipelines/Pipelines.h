@@ -25,6 +25,11 @@ struct QatToLLVMPipelineOptions
                      "avxvnni, avx2 (--qat-lower-x86), i8mm, dotprod, neon "
                      "(--qat-lower-arm), or generic"),
       llvm::cl::init("host")};
+  PassOptions::Option<bool> workspace{
+      *this, "workspace",
+      llvm::cl::desc("Serve each function's temporaries from one allocation "
+                     "per call (--qat-plan-workspace)"),
+      llvm::cl::init(false)};
   PassOptions::Option<bool> barePtrCallConv{
       *this, "bare-ptr-call-conv",
       llvm::cl::desc("Pass static-shape memrefs across function boundaries as "
