@@ -1641,6 +1641,9 @@ LogicalResult Importer::convertUnsqueeze(const onnx::NodeProto &n, Location loc,
       auto na = normAxis(a, rank, loc);
       if (failed(na))
         return failure();
+      // normAxis admits axis 0 of a scalar (for ops that treat it as 1-D).
+      if (*na >= rank)
+        return error(loc) << "cannot squeeze a scalar";
       if (in[*na] != 1)
         return error(loc) << "cannot squeeze dimension " << *na << " of "
                           << shapeStr(in);

@@ -33,7 +33,7 @@ void qat::buildQatToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createConvertQatToLinalg());
   pm.addPass(createCanonicalizerPass());
   if (options.fuseElementwise)
-    pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+    pm.addPass(qat::createFuseElementwise());
   pm.addPass(createCSEPass());
 
   // Functions take and return identity-layout memrefs; results become

@@ -263,6 +263,30 @@ def PlanWorkspace : Pass<"qat-plan-workspace", "ModuleOp"> {
                            "::mlir::memref::MemRefDialect"];
 }
 
+def FuseElementwise : Pass<"qat-fuse-elementwise", "ModuleOp"> {
+  let summary = "Element-wise linalg fusion that never recomputes a producer inside a gather";
+  let description = [{
+    Upstream `--linalg-fuse-elementwise-ops` fuses an all-parallel producer
+    into its consumer whatever map the consumer reads it through, so a
+    producer read through a window or im2col map (`(n, c, oh + kh, ow +
+    kw)`) is recomputed for every window position: a 2x2 max-pool feeding a
+    3x3 convolution's im2col would run 9 times. This pass applies the same
+    patterns (fusion, reshape folding by expansion, constant folding) but
+    fuses only through projected permutations, where each producer element
+    is computed once. The results are unchanged; only where the work
+    happens differs.
+
+    ```mlir
+    %p = linalg.generic {... all parallel ...} -> tensor<64x32x13x13xi8>
+    %c = linalg.generic {indexing_maps = [(n, oh, ow, c, kh, kw) -> (n, c, oh + kh, ow + kw), ...]}
+        ins(%p ...)   // %p stays a separate loop nest
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::affine::AffineDialect"];
+}
+
 def Convert : Pass<"qat-convert", "ModuleOp"> {
   let summary = "Convert a trained fake-quant model to the int8 graph";
   let description = [{

@@ -507,10 +507,48 @@ struct QMaxPoolLowering : OpConversionPattern<MaxPool2dOp> {
         s, pads, dil,
         arith::ConstantOp::create(rewriter, loc,
                                   rewriter.getIntegerAttr(i8, minStorage)));
+    auto outT = RankedTensorType::get(yT.getShape(), i8);
+    bool isSigned = q.isSigned();
+    auto max = [&](OpBuilder &b, Location l, Value x, Value y) -> Value {
+      if (isSigned)
+        return arith::MaxSIOp::create(b, l, x, y);
+      return arith::MaxUIOp::create(b, l, x, y);
+    };
+    if (k[0] * k[1] <= 16) {
+      // Small windows: one parallel loop nest whose body takes the max of
+      // the kh*kw window elements, each read through its own map. The
+      // innermost loop then runs along an output row with strided loads,
+      // which LLVM vectorizes (interleaved accesses); a reduction loop over
+      // a 2x2 window would stay scalar.
+      SmallVector<AffineExpr> e(4);
+      bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+      SmallVector<AffineMap> maps;
+      SmallVector<Value> inputs;
+      for (int64_t kh = 0; kh < k[0]; ++kh)
+        for (int64_t kw = 0; kw < k[1]; ++kw) {
+          maps.push_back(AffineMap::get(
+              4, 0,
+              {e[0], e[1], e[2] * s[0] + kh * dil[0], e[3] * s[1] + kw * dil[1]},
+              ctx));
+          inputs.push_back(x);
+        }
+      maps.push_back(AffineMap::getMultiDimIdentityMap(4, ctx));
+      auto pool = linalg::GenericOp::create(
+          rewriter, loc, TypeRange{outT}, inputs,
+          ValueRange{tensor::EmptyOp::create(rewriter, loc, outT.getShape(), i8)},
+          maps, SmallVector<IT>(4, IT::parallel),
+          [&](OpBuilder &b, Location l, ValueRange v) {
+            Value m = v[0];
+            for (Value w : v.drop_front().drop_back())
+              m = max(b, l, m, w);
+            linalg::YieldOp::create(b, l, m);
+          });
+      rewriter.replaceOp(op, pool.getResult(0));
+      return success();
+    }
     SmallVector<AffineExpr> e(6);
     bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
     auto m6 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(6, 0, r, ctx); };
-    auto outT = RankedTensorType::get(yT.getShape(), i8);
     Value init = linalg::FillOp::create(
                      rewriter, loc,
                      ValueRange{arith::ConstantOp::create(
@@ -519,7 +557,6 @@ struct QMaxPoolLowering : OpConversionPattern<MaxPool2dOp> {
                                                         outT.getShape(), i8)})
                      .getResult(0);
     Value window = tensor::EmptyOp::create(rewriter, loc, k, i8);
-    bool isSigned = q.isSigned();
     auto pool = linalg::GenericOp::create(
         rewriter, loc, TypeRange{outT}, ValueRange{x, window}, ValueRange{init},
         SmallVector<AffineMap>{
@@ -529,9 +566,7 @@ struct QMaxPoolLowering : OpConversionPattern<MaxPool2dOp> {
         SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel, IT::parallel,
                         IT::reduction, IT::reduction},
         [&](OpBuilder &b, Location l, ValueRange v) {
-          Value m = isSigned ? Value(arith::MaxSIOp::create(b, l, v[0], v[2]))
-                             : Value(arith::MaxUIOp::create(b, l, v[0], v[2]));
-          linalg::YieldOp::create(b, l, m);
+          linalg::YieldOp::create(b, l, max(b, l, v[0], v[2]));
         });
     rewriter.replaceOp(op, pool.getResult(0));
     return success();
