@@ -465,8 +465,9 @@ struct QLinearToKernel : OpRewritePattern<QLinearOp> {
   KernelIsa k;
 };
 
-/// im2col with output pixels as rows ([N*OH*OW][C*KH*KW], the order of the
-/// OIHW weights' flattening), the GEMM, then back to NCHW.
+/// im2col with output pixels as rows ([N*OH*OW][KH*KW*C], from an NHWC
+/// copy of the input; the weights are permuted to match at compile time),
+/// the GEMM, then back to NCHW.
 struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
   QConv2dToKernel(MLIRContext *ctx, KernelIsa k)
       : OpRewritePattern(ctx), k(k) {}
@@ -492,8 +493,17 @@ struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
     int64_t oh = yT.getDimSize(2), ow = yT.getDimSize(3);
     int64_t kDim = c * kh * kw;
     bool xSigned = qx.isSigned();
+    // The column matrix orders k as (kh, kw, c) (see below): the weights
+    // follow, permuted from OIHW at compile time.
+    SmallVector<int64_t> wHwc(w->size());
+    for (int64_t oo = 0; oo < o; ++oo)
+      for (int64_t cc = 0; cc < c; ++cc)
+        for (int64_t a = 0; a < kh; ++a)
+          for (int64_t bb = 0; bb < kw; ++bb)
+            wHwc[((oo * kh + a) * kw + bb) * c + cc] =
+                (*w)[((oo * c + cc) * kh + a) * kw + bb];
     PackedLayer layer = packLayer(
-        rewriter, op, k, *w, *bias, o, kDim, qx.getZeroPoint(),
+        rewriter, op, k, wHwc, *bias, o, kDim, qx.getZeroPoint(),
         xOffset(k, xSigned), static_cast<float>(qx.getScale()),
         weightScales(wT), static_cast<float>(qy.getScale()));
 
@@ -519,18 +529,30 @@ struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
           zp);
     }
     ArrayRef<int64_t> s = op.getStrides(), d = op.getDilation();
+    // NCHW -> NHWC once, so that each (output pixel, kh, kw) of the column
+    // matrix is a contiguous run of C bytes: the im2col copy vectorizes
+    // instead of gathering single bytes from C planes.
+    auto xpT = cast<RankedTensorType>(x.getType());
+    int64_t hp = xpT.getDimSize(2), wp = xpT.getDimSize(3);
+    Value xNhwc =
+        linalg::TransposeOp::create(
+            rewriter, loc, x,
+            tensor::EmptyOp::create(rewriter, loc,
+                                    ArrayRef<int64_t>{n, hp, wp, c}, i8),
+            ArrayRef<int64_t>{0, 2, 3, 1})
+            .getResult()[0];
     SmallVector<AffineExpr> e(6);
     bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
-    // (n, oh, ow, c, kh, kw) -> x[n, c, oh*s0 + kh*d0, ow*s1 + kw*d1]
-    auto colT = RankedTensorType::get({n, oh, ow, c, kh, kw}, i8);
+    // (n, oh, ow, kh, kw, c) -> x[n, oh*s0 + kh*d0, ow*s1 + kw*d1, c]
+    auto colT = RankedTensorType::get({n, oh, ow, kh, kw, c}, i8);
     Value col =
         linalg::GenericOp::create(
-            rewriter, loc, TypeRange{colT}, ValueRange{x},
+            rewriter, loc, TypeRange{colT}, ValueRange{xNhwc},
             ValueRange{tensor::EmptyOp::create(rewriter, loc, colT.getShape(), i8)},
             SmallVector<AffineMap>{
                 AffineMap::get(6, 0,
-                               {e[0], e[3], e[1] * s[0] + e[4] * d[0],
-                                e[2] * s[1] + e[5] * d[1]},
+                               {e[0], e[1] * s[0] + e[3] * d[0],
+                                e[2] * s[1] + e[4] * d[1], e[5]},
                                ctx),
                 AffineMap::getMultiDimIdentityMap(6, ctx)},
             SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),

@@ -83,15 +83,17 @@ func.func @signed_x(%x: tensor<2x4x!quant.uniform<i8:f32, 0.5:-3>>) -> tensor<2x
 
 // -----
 
-// A convolution: zero-point padding, im2col with output pixels as rows
-// (k = (c, kh, kw) contiguous), the GEMM, then back to NCHW.
-// VNNI-DAG: #[[COL:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d1 + d4, d2 + d5)>
+// A convolution: zero-point padding, an NHWC copy, im2col with output
+// pixels as rows (k = (kh, kw, c) contiguous; the weights are permuted to
+// match), the GEMM, then back to NCHW.
+// VNNI-DAG: #[[COL:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 + d3, d2 + d4, d5)>
 // VNNI-LABEL: func.func @conv
 // VNNI: %[[ZP:.*]] = arith.constant 5 : i8
 // VNNI: %[[XP:.*]] = tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 1, 1]
 // VNNI: tensor.yield %[[ZP]] : i8
-// VNNI: %[[C6:.*]] = linalg.generic {indexing_maps = [#[[COL]], {{.*}}]{{.*}} ins(%[[XP]] : tensor<1x2x6x6xi8>) outs(%{{.*}} : tensor<1x4x4x2x3x3xi8>)
-// VNNI: %[[C2:.*]] = tensor.collapse_shape %[[C6]] {{\[}}[0, 1, 2], [3, 4, 5]] : tensor<1x4x4x2x3x3xi8> into tensor<16x18xi8>
+// VNNI: %[[XT:.*]] = linalg.transpose ins(%[[XP]] : tensor<1x2x6x6xi8>) outs(%{{.*}} : tensor<1x6x6x2xi8>) permutation = [0, 2, 3, 1]
+// VNNI: %[[C6:.*]] = linalg.generic {indexing_maps = [#[[COL]], {{.*}}]{{.*}} ins(%[[XT]] : tensor<1x6x6x2xi8>) outs(%{{.*}} : tensor<1x4x4x3x3x2xi8>)
+// VNNI: %[[C2:.*]] = tensor.collapse_shape %[[C6]] {{\[}}[0, 1, 2], [3, 4, 5]] : tensor<1x4x4x3x3x2xi8> into tensor<16x18xi8>
 // VNNI: qat.dot_accumulate
 // VNNI: %[[Y2:.*]] = bufferization.to_tensor %{{.*}} restrict writable : memref<16x3xi8> to tensor<16x3xi8>
 // VNNI: %[[Y3:.*]] = tensor.expand_shape %[[Y2]] {{\[}}[0, 1], [2]] output_shape [1, 16, 3] : tensor<16x3xi8> into tensor<1x16x3xi8>
