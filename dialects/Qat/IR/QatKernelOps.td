@@ -36,4 +36,27 @@ def Qat_DotAccumulateOp : Qat_Op<"dot_accumulate", [Pure,
   let hasVerifier = 1;
 }
 
+def Qat_MmlaAccumulateOp : Qat_Op<"mmla_accumulate", [Pure,
+    AllTypesMatch<["acc", "result"]>, AllTypesMatch<["lhs", "rhs"]>]> {
+  let summary = "2x8 by 8x2 integer matrix multiply-accumulate";
+  let description = [{
+    `lhs` holds two rows of 8 unsigned bytes, `rhs` two columns of 8 signed
+    bytes (each row-major), `acc` the 2x2 int32 result row-major:
+    `result[2 * i + j] = acc[2 * i + j] + sum_{e < 8} lhs[8 * i + e] *
+    rhs[8 * j + e]` with wrap-around. Arm's `usmmla` (FEAT_I8MM);
+    `--convert-qat-dot-to-llvm=arch=aarch64` lowers it.
+
+    ```mlir
+    %r = qat.mmla_accumulate %acc, %x, %w : vector<16xi8> -> vector<4xi32>
+    ```
+  }];
+  let arguments = (ins VectorOfLengthAndType<[4], [I32]>:$acc,
+                       VectorOfLengthAndType<[16], [I8]>:$lhs,
+                       VectorOfLengthAndType<[16], [I8]>:$rhs);
+  let results = (outs VectorOfLengthAndType<[4], [I32]>:$result);
+  let assemblyFormat = [{
+    $acc `,` $lhs `,` $rhs attr-dict `:` type($lhs) `->` type($result)
+  }];
+}
+
 #endif // QAT_DIALECT_QATKERNELOPS_TD

@@ -100,7 +100,8 @@ def ConvertQatDotToLLVM : Pass<"convert-qat-dot-to-llvm", "ModuleOp"> {
     `avx512.pmaddw.d.512`, `sse2.pmadd.wd`) plus an add. With
     `arch=aarch64`, bytes become `usdot` (FEAT_I8MM) or, with `lhs_signed`,
     `sdot` (FEAT_DotProd); 16-bit operands become widening multiplies and a
-    pairwise add (`smull`/`smlal2`/`addp`), plain NEON. Runs after
+    pairwise add (`smull`/`smlal2`/`addp`), plain NEON; and
+    `qat.mmla_accumulate` becomes `usmmla` (FEAT_I8MM). Runs after
     bufferization, next to `--convert-vector-to-llvm`.
 
     ```mlir
@@ -123,10 +124,11 @@ def LowerArm : Pass<"qat-lower-arm", "ModuleOp"> {
   let summary = "Lower int8 linear and conv layers to Arm NEON kernels";
   let description = [{
     The kernels of `--qat-lower-x86` for AArch64: a register-tiled GEMM on
-    128-bit vectors (4 int32 lanes, a 6 x 4 tile of accumulators in the 32
-    vector registers) whose inner product is `usdot` (`isa=i8mm`: uint8
-    activations times int8 weights, as the contract has them), `sdot`
-    (`isa=dotprod`: uint8 activations enter as `x ^ 0x80` = x - 128 as int8,
+    128-bit vectors (4 int32 lanes) whose inner product is `usmmla`
+    (`isa=i8mm`: 2x8x2 tiles, uint8 activations times int8 weights, as the
+    contract has them; rows go in pairs, 4 row pairs x 4 channel pairs of
+    accumulators), `sdot` (`isa=dotprod`, a 6 x 4 tile of accumulators:
+    uint8 activations enter as `x ^ 0x80` = x - 128 as int8,
     and `-128 * sum_k w` folds into the per-channel constant at compile
     time; exact, no approximation) or 16-bit widening multiplies
     (`isa=neon`, for cores without either). Weights are packed at compile
@@ -135,6 +137,9 @@ def LowerArm : Pass<"qat-lower-arm", "ModuleOp"> {
     bit.
 
     ```mlir
+    // qat-opt --qat-lower-arm=isa=i8mm
+    %acc = qat.mmla_accumulate %acc0, %x2rows, %w2cols
+        : vector<16xi8> -> vector<4xi32>
     // qat-opt --qat-lower-arm=isa=dotprod
     %acc = qat.dot_accumulate %acc0, %xb, %wv {lhs_signed}
         : vector<16xi8> -> vector<4xi32>

@@ -55,6 +55,26 @@ struct DotToX86 : OpRewritePattern<DotAccumulateOp> {
   }
 };
 
+struct MmlaToAArch64 : OpRewritePattern<MmlaAccumulateOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MmlaAccumulateOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
+        op, op.getAcc().getType(),
+        rewriter.getStringAttr("llvm.aarch64.neon.usmmla.v4i32.v16i8"),
+        ValueRange{op.getAcc(), op.getLhs(), op.getRhs()});
+    return success();
+  }
+};
+
+struct MmlaToX86 : OpRewritePattern<MmlaAccumulateOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MmlaAccumulateOp op,
+                                PatternRewriter &rewriter) const override {
+    return op.emitOpError() << "is an Arm i8mm instruction; x86 has none";
+  }
+};
+
 struct DotToAArch64 : OpRewritePattern<DotAccumulateOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(DotAccumulateOp op,
@@ -102,9 +122,9 @@ struct ConvertQatDotToLLVMPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     if (arch == "x86_64") {
-      patterns.add<DotToX86>(&getContext());
+      patterns.add<DotToX86, MmlaToX86>(&getContext());
     } else if (arch == "aarch64") {
-      patterns.add<DotToAArch64>(&getContext());
+      patterns.add<DotToAArch64, MmlaToAArch64>(&getContext());
     } else {
       getOperation().emitError()
           << "convert-qat-dot-to-llvm: unknown arch '" << arch
@@ -114,7 +134,11 @@ struct ConvertQatDotToLLVMPass
     walkAndApplyPatterns(getOperation(), std::move(patterns));
     // An op the patterns could not lower reported why.
     if (getOperation()
-            ->walk([](DotAccumulateOp) { return WalkResult::interrupt(); })
+            ->walk([](Operation *op) {
+              return isa<DotAccumulateOp, MmlaAccumulateOp>(op)
+                         ? WalkResult::interrupt()
+                         : WalkResult::advance();
+            })
             .wasInterrupted())
       signalPassFailure();
   }

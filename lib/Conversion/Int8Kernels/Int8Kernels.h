@@ -28,6 +28,11 @@ struct KernelIsa {
   /// The byte instruction reads x as signed (Arm sdot) rather than
   /// unsigned (x86 vpdpbusd, Arm usdot).
   bool lhsSigned = false;
+  /// 2x8x2 matrix tiles (Arm usmmla, qat.mmla_accumulate) instead of
+  /// per-lane dot products: rows of x go in pairs, `group` is 8, each
+  /// channel vector of `lanes` = 4 takes two accumulators, and `mr` counts
+  /// row pairs.
+  bool mmla = false;
 };
 
 /// Patterns rewriting qat.qlinear and ungrouped qat.qconv2d (static

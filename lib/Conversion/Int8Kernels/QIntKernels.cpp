@@ -89,7 +89,9 @@ static void emitTile(OpBuilder &b, Location loc, const KernelIsa &k,
   Type elt = KernelTypes::elementType(k, ctx);
   Value zero = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(accT, b.getI32IntegerAttr(0)));
-  SmallVector<Value> init(mr * nr, zero);
+  // mmla: two accumulators per channel vector, (pair 2j, pair 2j + 1).
+  int64_t perVector = k.mmla ? 2 : 1;
+  SmallVector<Value> init(mr * nr * perVector, zero);
   int64_t panel = p.kGroups * k.lanes * k.group;
   SmallVector<Value> rows, blocks;
   for (int64_t i = 0; i < mr; ++i)
@@ -100,6 +102,38 @@ static void emitTile(OpBuilder &b, Location loc, const KernelIsa &k,
   auto loop = scf::ForOp::create(
       b, loc, idx(b, loc, 0), idx(b, loc, p.kGroups), idx(b, loc, 1), init,
       [&](OpBuilder &lb, Location l, Value kq, ValueRange acc) {
+        SmallVector<Value> next(acc.begin(), acc.end());
+        Value col = affine(lb, l, kq, k.group);
+        if (k.mmla) {
+          // Weights: [pair][kGroups][2][8]; a channel vector is two pairs.
+          VectorType pairT = VectorType::get({16}, elt);
+          SmallVector<Value> w;
+          for (int64_t j = 0; j < nr; ++j)
+            for (int64_t h = 0; h < 2; ++h) {
+              Value pair = affine(lb, l, blocks[j], 2, h);
+              Value off = affine(
+                  lb, l, arith::AddIOp::create(lb, l, affine(lb, l, pair, p.kGroups), kq),
+                  16);
+              w.push_back(vector::LoadOp::create(lb, l, pairT, p.w, ValueRange{off}));
+            }
+          VectorType halfT = VectorType::get({8}, elt);
+          SmallVector<int64_t> concat;
+          for (int64_t e = 0; e < 16; ++e)
+            concat.push_back(e);
+          for (int64_t i = 0; i < mr; ++i) {
+            // Rows 2i and 2i + 1, eight k each: the 2x8 left operand.
+            Value r0 = affine(lb, l, rows[i], 2);
+            Value r1 = affine(lb, l, rows[i], 2, 1);
+            Value x0 = vector::LoadOp::create(lb, l, halfT, p.x, ValueRange{r0, col});
+            Value x1 = vector::LoadOp::create(lb, l, halfT, p.x, ValueRange{r1, col});
+            Value xv = vector::ShuffleOp::create(lb, l, x0, x1, concat);
+            for (int64_t j = 0; j < 2 * nr; ++j)
+              next[i * 2 * nr + j] =
+                  MmlaAccumulateOp::create(lb, l, next[i * 2 * nr + j], xv, w[j]);
+          }
+          scf::YieldOp::create(lb, l, next);
+          return;
+        }
         SmallVector<Value> w;
         Value kOff = affine(lb, l, kq, k.lanes * k.group);
         for (int64_t j = 0; j < nr; ++j) {
@@ -107,8 +141,6 @@ static void emitTile(OpBuilder &b, Location loc, const KernelIsa &k,
               lb, l, affine(lb, l, blocks[j], panel), kOff);
           w.push_back(vector::LoadOp::create(lb, l, opT, p.w, ValueRange{off}));
         }
-        Value col = affine(lb, l, kq, k.group);
-        SmallVector<Value> next(acc.begin(), acc.end());
         for (int64_t i = 0; i < mr; ++i) {
           // One 32-bit group of x, broadcast to every lane.
           Value xs = vector::LoadOp::create(
@@ -123,6 +155,22 @@ static void emitTile(OpBuilder &b, Location loc, const KernelIsa &k,
         }
         scf::YieldOp::create(lb, l, next);
       });
+
+  // The accumulator of row i of the tile (row pair i / 2 for mmla) and
+  // channel vector j, and the row of y it belongs to.
+  auto accumulator = [&](int64_t i, int64_t j) -> Value {
+    if (!k.mmla)
+      return loop.getResult(i * nr + j);
+    // [r0c0 r0c1 r1c0 r1c1] of pairs 2j and 2j + 1 -> four channels of a row.
+    Value a = loop.getResult((i / 2) * 2 * nr + 2 * j);
+    Value c = loop.getResult((i / 2) * 2 * nr + 2 * j + 1);
+    SmallVector<int64_t> pick = i % 2 == 0 ? SmallVector<int64_t>{0, 1, 4, 5}
+                                           : SmallVector<int64_t>{2, 3, 6, 7};
+    return vector::ShuffleOp::create(b, loc, a, c, pick);
+  };
+  SmallVector<Value> yRows;
+  for (int64_t i = 0; i < mr * perVector; ++i)
+    yRows.push_back(k.mmla ? affine(b, loc, rows[i / 2], 2, i % 2) : rows[i]);
 
   // Epilogue: NUMERICS.md's requant, in the generic lowering's order.
   Type f32 = b.getF32Type();
@@ -143,8 +191,8 @@ static void emitTile(OpBuilder &b, Location loc, const KernelIsa &k,
     Value ch = affine(b, loc, blocks[j], k.lanes);
     Value comp = vector::LoadOp::create(b, loc, accT, p.comp, ValueRange{ch});
     Value mult = vector::LoadOp::create(b, loc, fT, p.mult, ValueRange{ch});
-    for (int64_t i = 0; i < mr; ++i) {
-      Value acc = arith::AddIOp::create(b, loc, loop.getResult(i * nr + j), comp);
+    for (int64_t i = 0; i < mr * perVector; ++i) {
+      Value acc = arith::AddIOp::create(b, loc, accumulator(i, j), comp);
       Value f = arith::SIToFPOp::create(b, loc, fT, acc);
       Value r = math::RoundEvenOp::create(b, loc,
                                           arith::MulFOp::create(b, loc, f, mult));
@@ -160,15 +208,15 @@ static void emitTile(OpBuilder &b, Location loc, const KernelIsa &k,
         Value lane = vector::ExtractOp::create(b, loc, q32, ArrayRef<int64_t>{0});
         memref::StoreOp::create(
             b, loc, arith::TruncIOp::create(b, loc, b.getI8Type(), lane), p.y,
-            ValueRange{rows[i], ch});
+            ValueRange{yRows[i], ch});
         continue;
       }
       Value q = arith::TruncIOp::create(b, loc, outT, q32);
       if (masked)
-        vector::MaskedStoreOp::create(b, loc, p.y, ValueRange{rows[i], ch},
+        vector::MaskedStoreOp::create(b, loc, p.y, ValueRange{yRows[i], ch},
                                       mask, q);
       else
-        vector::StoreOp::create(b, loc, q, p.y, ValueRange{rows[i], ch});
+        vector::StoreOp::create(b, loc, q, p.y, ValueRange{yRows[i], ch});
     }
   }
 }
@@ -255,7 +303,7 @@ static Value constantBuffer(PatternRewriter &rewriter, Operation *at,
                               value.getType().getElementType());
   std::string name;
   for (unsigned i = 0;; ++i) {
-    name = "__qat_x86_" + stem.str() + "_" + std::to_string(i);
+    name = "__qat_kernel_" + stem.str() + "_" + std::to_string(i);
     if (!module.lookupSymbol(name))
       break;
   }
@@ -290,8 +338,12 @@ static PackedLayer packLayer(PatternRewriter &rewriter, Operation *op,
     for (int64_t kk = 0; kk < kDim; ++kk) {
       int64_t b = c / k.lanes, l = c % k.lanes, g = kk / k.group,
               e = kk % k.group;
-      packed[((b * kGroups + g) * k.lanes + l) * k.group + e] =
-          w[c * kDim + kk];
+      if (k.mmla) // [pair][kGroups][2][8]
+        packed[(((c / 2) * kGroups + g) * 2 + c % 2) * k.group + e] =
+            w[c * kDim + kk];
+      else
+        packed[((b * kGroups + g) * k.lanes + l) * k.group + e] =
+            w[c * kDim + kk];
     }
   SmallVector<int32_t> comp(np, 0);
   SmallVector<float> mult(np, 0.0f);
@@ -384,14 +436,16 @@ static Value prepareRows(PatternRewriter &rewriter, Location loc,
              .getResult(0);
   }
   int64_t padded = kGroups * k.group;
-  if (padded != kDim) {
-    auto padT = RankedTensorType::get({m, padded}, elt);
+  // 2x8 matrix tiles take rows in pairs.
+  int64_t mPadded = k.mmla ? llvm::alignTo(m, 2) : m;
+  if (padded != kDim || mPadded != m) {
+    auto padT = RankedTensorType::get({mPadded, padded}, elt);
     Value zero = arith::ConstantOp::create(rewriter, loc,
                                            rewriter.getIntegerAttr(elt, 0));
     x2 = tensor::PadOp::create(
         rewriter, loc, padT, x2,
         ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0), rewriter.getIndexAttr(0)},
-        ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0),
+        ArrayRef<OpFoldResult>{rewriter.getIndexAttr(mPadded - m),
                                rewriter.getIndexAttr(padded - kDim)},
         zero);
   }
@@ -401,22 +455,30 @@ static Value prepareRows(PatternRewriter &rewriter, Location loc,
 /// Runs the GEMM on tensor rows `x2` ([M][kGroups*G]), returning the
 /// [M][N] storage tensor of the result.
 static Value runGemm(PatternRewriter &rewriter, Location loc,
-                     const KernelIsa &k, Value x2, const PackedLayer &layer,
-                     int64_t n, int64_t zpY, int64_t lo, int64_t hi) {
+                     const KernelIsa &k, Value x2, int64_t m,
+                     const PackedLayer &layer, int64_t n, int64_t zpY,
+                     int64_t lo, int64_t hi) {
   auto t = cast<RankedTensorType>(x2.getType());
-  int64_t m = t.getDimSize(0);
+  int64_t rows = t.getDimSize(0); // m, or m rounded up to pairs for mmla
   Value xBuf = bufferization::ToBufferOp::create(
       rewriter, loc, MemRefType::get(t.getShape(), t.getElementType()), x2,
       /*read_only=*/true);
-  auto yT = MemRefType::get({m, n}, rewriter.getI8Type());
+  auto yT = MemRefType::get({rows, n}, rewriter.getI8Type());
   Value y = memref::AllocOp::create(rewriter, loc, yT,
                                     rewriter.getI64IntegerAttr(64));
-  GemmProblem p{m, n, layer.kGroups, xBuf, layer.w, layer.comp, layer.mult,
-                y, zpY, lo, hi};
+  // The tiles count row pairs for mmla.
+  GemmProblem p{k.mmla ? rows / 2 : rows, n, layer.kGroups, xBuf, layer.w,
+                layer.comp, layer.mult, y, zpY, lo, hi};
   emitGemm(rewriter, loc, k, p);
-  return bufferization::ToTensorOp::create(
-      rewriter, loc, RankedTensorType::get({m, n}, rewriter.getI8Type()), y,
+  Value r = bufferization::ToTensorOp::create(
+      rewriter, loc, RankedTensorType::get({rows, n}, rewriter.getI8Type()), y,
       /*restrict=*/true, /*writable=*/true);
+  if (rows != m)
+    r = tensor::ExtractSliceOp::create(
+        rewriter, loc, RankedTensorType::get({m, n}, rewriter.getI8Type()), r,
+        ValueRange{}, ValueRange{}, ValueRange{}, ArrayRef<int64_t>{0, 0},
+        ArrayRef<int64_t>{m, n}, ArrayRef<int64_t>{1, 1});
+  return r;
 }
 
 static quant::UniformQuantizedType perTensor(Type t) {
@@ -456,7 +518,8 @@ struct QLinearToKernel : OpRewritePattern<QLinearOp> {
         static_cast<float>(qy.getScale()));
     Value x2 = prepareRows(rewriter, loc, k, toStorage(rewriter, loc, op.getInput()),
                            xSigned, layer.kGroups);
-    Value y = runGemm(rewriter, loc, k, x2, layer, n, qy.getZeroPoint(),
+    Value y = runGemm(rewriter, loc, k, x2, xT.getDimSize(0), layer, n,
+                      qy.getZeroPoint(),
                       static_cast<int64_t>(op.getClampMin()),
                       static_cast<int64_t>(op.getClampMax()));
     rewriter.replaceOpWithNewOp<quant::StorageCastOp>(op, op.getType(), y);
@@ -564,7 +627,8 @@ struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
         rewriter, loc, col,
         SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
     Value x2 = prepareRows(rewriter, loc, k, col2, xSigned, layer.kGroups);
-    Value y2 = runGemm(rewriter, loc, k, x2, layer, o, qy.getZeroPoint(),
+    Value y2 = runGemm(rewriter, loc, k, x2, n * oh * ow, layer, o,
+                       qy.getZeroPoint(),
                        static_cast<int64_t>(op.getClampMin()),
                        static_cast<int64_t>(op.getClampMax()));
     // [N*P][O] -> [N][P][O] -> [N][O][P] -> [N][O][OH][OW]

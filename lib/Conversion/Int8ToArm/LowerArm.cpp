@@ -29,8 +29,11 @@ void qat::populateQatToArmPatterns(RewritePatternSet &patterns, ArmIsa isa) {
   // accumulators, 4 weight vectors and the broadcast row.
   switch (isa) {
   case ArmIsa::I8mm:
-    // usdot: uint8 activations times int8 weights, as the contract has them.
-    return populateInt8KernelPatterns(patterns, {4, 4, 6, 4});
+    // usmmla 2x8x2 tiles: uint8 activations times int8 weights, as the
+    // contract has them; 4 row pairs x 2 channel vectors = 16 accumulators.
+    return populateInt8KernelPatterns(
+        patterns, {4, 8, 4, 2, /*wide=*/false, /*lhsSigned=*/false,
+                   /*mmla=*/true});
   case ArmIsa::DotProd:
     // sdot: both signed; uint8 activations enter as x ^ 0x80.
     return populateInt8KernelPatterns(

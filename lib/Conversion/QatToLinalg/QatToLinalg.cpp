@@ -497,7 +497,7 @@ struct ConvertQatToLinalgPass
     ConversionTarget target(*ctx);
     target.addIllegalDialect<QatDialect>();
     // Kernel building blocks (--qat-lower-x86) lower after bufferization.
-    target.addLegalOp<DotAccumulateOp>();
+    target.addLegalOp<DotAccumulateOp, MmlaAccumulateOp>();
     target.addLegalDialect<arith::ArithDialect, bufferization::BufferizationDialect,
                            linalg::LinalgDialect, math::MathDialect,
                            memref::MemRefDialect, tensor::TensorDialect,

@@ -20,6 +20,16 @@ func.func @sdot(%a: vector<4xi32>, %x: vector<16xi8>, %w: vector<16xi8>) -> vect
 
 // -----
 
+// CHECK-LABEL: func.func @usmmla
+// CHECK-SAME: (%[[A:.*]]: vector<4xi32>, %[[X:.*]]: vector<16xi8>, %[[W:.*]]: vector<16xi8>)
+// CHECK: llvm.call_intrinsic "llvm.aarch64.neon.usmmla.v4i32.v16i8"(%[[A]], %[[X]], %[[W]]) : (vector<4xi32>, vector<16xi8>, vector<16xi8>) -> vector<4xi32>
+func.func @usmmla(%a: vector<4xi32>, %x: vector<16xi8>, %w: vector<16xi8>) -> vector<4xi32> {
+  %r = qat.mmla_accumulate %a, %x, %w : vector<16xi8> -> vector<4xi32>
+  return %r : vector<4xi32>
+}
+
+// -----
+
 // 16-bit pairs: widen, multiply, add the even and odd products.
 // CHECK-LABEL: func.func @neon
 // CHECK-SAME: (%[[A:.*]]: vector<4xi32>, %[[X:.*]]: vector<8xi16>, %[[W:.*]]: vector<8xi16>)

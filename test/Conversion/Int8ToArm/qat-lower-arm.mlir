@@ -5,13 +5,21 @@
 
 // BADISA: error: qat-lower-arm: unknown isa 'sve' (i8mm, dotprod, neon, generic)
 
-// usdot takes the uint8 activations as they are; 4 channels per vector.
+// usmmla 2x8x2 tiles take the uint8 activations as they are: weights in
+// pairs of channels, 8 k each; rows of x in pairs (5 rows padded to 6).
 // I8MM-DAG: memref.global "private" constant @{{.*}} : memref<4xi32> = dense<[80, -130, 0, 0]>
-// I8MM-DAG: memref.global "private" constant @{{.*}} : memref<16xi8> = dense<[1, -2, 3, 0, 4, 5, -6, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
+// I8MM-DAG: memref.global "private" constant @{{.*}} : memref<32xi8> = dense<[1, -2, 3, 0, 0, 0, 0, 0, 4, 5, -6, 0, 0, 0, 0, 0, 0,
 // I8MM-LABEL: func.func @linear
 // I8MM-NOT: arith.xori
-// I8MM: %[[D:.*]] = qat.dot_accumulate %{{.*}}, %{{.*}}, %{{.*}} : vector<16xi8> -> vector<4xi32>
-// I8MM-NOT: lhs_signed
+// I8MM: tensor.pad %{{.*}} low[0, 0] high[1, 5]
+// I8MM: %[[X0:.*]] = vector.load %{{.*}} : memref<6x8xi8>, vector<8xi8>
+// I8MM: %[[X1:.*]] = vector.load %{{.*}} : memref<6x8xi8>, vector<8xi8>
+// I8MM: %[[XV:.*]] = vector.shuffle %[[X0]], %[[X1]] [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]
+// I8MM: qat.mmla_accumulate %{{.*}}, %[[XV]], %{{.*}} : vector<16xi8> -> vector<4xi32>
+// The 2x2 results of two channel pairs become one row's 4 channels.
+// I8MM: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 4, 5] : vector<4xi32>, vector<4xi32>
+// I8MM: vector.shuffle %{{.*}}, %{{.*}} [2, 3, 6, 7] : vector<4xi32>, vector<4xi32>
+// I8MM: tensor.extract_slice %{{.*}}[0, 0] [5, 2] [1, 1] : tensor<6x2xi8> to tensor<5x2xi8>
 
 // sdot reads signed bytes: x ^ 0x80 = x - 128, and the constant absorbs
 // -128 * sum_k w: 100 - (10 - 128) * 2 = 336, -100 - (10 - 128) * 3 = 254.

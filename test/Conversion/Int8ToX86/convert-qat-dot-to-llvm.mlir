@@ -46,3 +46,11 @@ func.func @signed_bytes(%a: vector<16xi32>, %x: vector<64xi8>, %w: vector<64xi8>
   %r = qat.dot_accumulate %a, %x, %w {lhs_signed} : vector<64xi8> -> vector<16xi32>
   return %r : vector<16xi32>
 }
+
+// -----
+
+func.func @mmla(%a: vector<4xi32>, %x: vector<16xi8>, %w: vector<16xi8>) -> vector<4xi32> {
+  // expected-error @below {{'qat.mmla_accumulate' op is an Arm i8mm instruction; x86 has none}}
+  %r = qat.mmla_accumulate %a, %x, %w : vector<16xi8> -> vector<4xi32>
+  return %r : vector<4xi32>
+}

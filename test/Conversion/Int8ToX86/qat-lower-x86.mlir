@@ -9,9 +9,9 @@
 // across the 16 lanes, zero-padded; the per-channel constant is
 // bias - zp_x * sum_k w (100 - 10 * 2 = 80, -100 - 10 * 3 = -130) and the
 // multipliers s_x * s_w[c] / s_y.
-// VNNI-DAG: memref.global "private" constant @[[MULT:__qat_x86_mult_0]] : memref<16xf32> = dense<[2.500000e-01, 1.250000e-01, 0.000000e+00,
-// VNNI-DAG: memref.global "private" constant @[[COMP:__qat_x86_comp_0]] : memref<16xi32> = dense<[80, -130, 0,
-// VNNI-DAG: memref.global "private" constant @[[W:__qat_x86_w_0]] : memref<64xi8> = dense<[1, -2, 3, 0, 4, 5, -6, 0, 0,
+// VNNI-DAG: memref.global "private" constant @[[MULT:__qat_kernel_mult_0]] : memref<16xf32> = dense<[2.500000e-01, 1.250000e-01, 0.000000e+00,
+// VNNI-DAG: memref.global "private" constant @[[COMP:__qat_kernel_comp_0]] : memref<16xi32> = dense<[80, -130, 0,
+// VNNI-DAG: memref.global "private" constant @[[W:__qat_kernel_w_0]] : memref<64xi8> = dense<[1, -2, 3, 0, 4, 5, -6, 0, 0,
 // VNNI-LABEL: func.func @linear
 // VNNI-SAME: (%[[X:.*]]: tensor<5x3x!quant.uniform
 // VNNI: %[[WB:.*]] = memref.get_global @[[W]] : memref<64xi8>
