@@ -14,6 +14,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include <limits>
 
@@ -473,6 +474,12 @@ void GenerateTrainStepPass::runOnOperation() {
     StoreOp::create(b, loc, upd.getNewExpAvgSq(), v);
   }
   func::ReturnOp::create(b, loc, returns);
+
+  // Gradients nobody reads (the data input's, through the first conv) are
+  // erased here, so that the lowering does not build their GEMMs at all.
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*body)))
+    if (isOpTriviallyDead(&op))
+      op.erase();
 
   // The evaluation-mode twin of the model function, for the metrics.
   if (failed(createEvalFunction(module, entry, "eval_step")))

@@ -24,6 +24,16 @@ static Value biasInit(OpBuilder &b, Location loc, RankedTensorType type,
   return linalg::BroadcastOp::create(b, loc, bias, empty, dims).getResult()[0];
 }
 
+/// The transpose of a 2-D tensor.
+static Value transposed(OpBuilder &b, Location loc, Value v) {
+  auto t = cast<RankedTensorType>(v.getType());
+  Value empty = tensor::EmptyOp::create(
+      b, loc, ArrayRef<int64_t>{t.getDimSize(1), t.getDimSize(0)},
+      t.getElementType());
+  return linalg::TransposeOp::create(b, loc, v, empty, ArrayRef<int64_t>{1, 0})
+      .getResult()[0];
+}
+
 namespace {
 struct LinearLowering : OpConversionPattern<LinearOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -34,6 +44,18 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
     RankedTensorType type = op.getType();
     Value init =
         biasInit(rewriter, loc, type, adaptor.getBias(), 1, adaptor.getInput());
+    auto xType = cast<RankedTensorType>(adaptor.getInput().getType());
+    if (xType.hasStaticShape() && type.getElementType().isF32()) {
+      // y[m, n] = init[m, n] + sum_k x[m, k] * w[n, k]: B is the weight
+      // transposed to [in, out], so that its rows are contiguous in n.
+      int64_t m = type.getDimSize(0), n = type.getDimSize(1);
+      int64_t k = xType.getDimSize(1);
+      Value wt = transposed(rewriter, loc, adaptor.getWeight());
+      GemmLayout g{1, m, n, 0, k, 0, {{k, 1, n}}};
+      rewriter.replaceOp(op, buildTiledGemm(rewriter, loc, type,
+                                            adaptor.getInput(), wt, init, g));
+      return success();
+    }
     MLIRContext *ctx = rewriter.getContext();
     // y[m, n] += x[m, k] * wt[k, n] with the loops in (m, k, n) order and
     // the PyTorch [out, in] weight transposed once: the innermost loop then
@@ -124,6 +146,16 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
         return AffineMap::get(4, 0, r, ctx);
       };
       auto out3Type = RankedTensorType::get({n, o, oh * ow}, elt);
+      if (elt.isF32()) {
+        int64_t p = oh * ow;
+        GemmLayout gl{n, o, p, 0, k, k * p, {{k, 1, p}}};
+        Value out3 =
+            buildTiledGemm(rewriter, loc, out3Type, w2, col, init3, gl);
+        rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+            op, type, out3,
+            SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+        return success();
+      }
       Value out3 =
           linalg::GenericOp::create(
               rewriter, loc, TypeRange{out3Type}, ValueRange{w2, col},

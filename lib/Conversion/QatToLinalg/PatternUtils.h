@@ -98,6 +98,41 @@ Value buildIm2col(OpBuilder &b, Location loc, Value xpad,
                   ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
                   ArrayRef<int64_t> dilation, ArrayRef<int64_t> outHW);
 
+/// The transposed im2col of buildIm2col, [N, OH * OW, C * KH * KW]: one
+/// contiguous row of window values per output position.
+Value buildIm2colRows(OpBuilder &b, Location loc, Value xpad,
+                      ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                      ArrayRef<int64_t> dilation, ArrayRef<int64_t> outHW);
+
+/// A reduction axis of a tiled GEMM: its extent and the element strides of
+/// the A and B operands along it.
+struct GemmReduction {
+  int64_t extent, aStride, bStride;
+};
+
+/// Layout of a batched GEMM C[batch][rows][cols] = init + sum A * B over
+/// `reductions` (outermost first). Element (b, i, r...) of A is at
+/// `b * aBatch + i * aRow + sum r_d * aStride_d` of A's row-major storage,
+/// element (b, r..., j) of B at `b * bBatch + sum r_d * bStride_d + j`
+/// (B's rows are contiguous), and C is dense.
+struct GemmLayout {
+  int64_t batch, rows, cols;
+  int64_t aBatch, aRow, bBatch;
+  SmallVector<GemmReduction, 2> reductions;
+};
+
+/// The GEMM of `layout` on static-shape f32 tensors, returning a tensor of
+/// `type` (batch * rows * cols elements). `init` is a tensor of `type` or a
+/// linalg.fill of it. Every element is accumulated exactly as the loop nest
+/// of a linalg contraction with the reductions innermost: init, then one
+/// multiply and one add per term, terms in lexicographic order of the
+/// reduction axes. So the result is bit-identical to that contraction; the
+/// difference is speed: register tiles of vector<16xf32> accumulators kept
+/// over a cache block of the reduction, where the generic loop nest loads
+/// and stores the output element in every iteration.
+Value buildTiledGemm(OpBuilder &b, Location loc, RankedTensorType type, Value a,
+                     Value bm, Value init, const GemmLayout &layout);
+
 /// Pads the spatial axes of an NCHW tensor with `padValue` by the window's
 /// padding ([top, left, bottom, right]) plus the extra high padding that
 /// ceil_mode needs so that the last of the `outHW` windows fits.

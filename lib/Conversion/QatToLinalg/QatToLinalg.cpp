@@ -11,13 +11,15 @@
 #include "Qat/IR/QatOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
-#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 namespace mlir::qat {
 #define GEN_PASS_DEF_CONVERTQATTOLINALG
@@ -272,23 +274,34 @@ BatchStats lowering::computeBatchStats(OpBuilder &b, Location loc, Value x) {
   return s;
 }
 
-Value lowering::buildIm2col(OpBuilder &b, Location loc, Value xpad,
-                            ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-                            ArrayRef<int64_t> dilation,
-                            ArrayRef<int64_t> outHW) {
+/// The column matrix as a 6-D gather: axes (n, c, kh, kw, oh, ow), or
+/// (n, oh, ow, c, kh, kw) with `pixelsFirst`, collapsed to [N, C*KH*KW,
+/// OH*OW] or [N, OH*OW, C*KH*KW].
+static Value buildIm2colLayout(OpBuilder &b, Location loc, Value xpad,
+                               ArrayRef<int64_t> kernel,
+                               ArrayRef<int64_t> strides,
+                               ArrayRef<int64_t> dilation,
+                               ArrayRef<int64_t> outHW, bool pixelsFirst) {
   MLIRContext *ctx = b.getContext();
   auto t = cast<RankedTensorType>(xpad.getType());
   int64_t n = t.getDimSize(0), c = t.getDimSize(1);
   Type elt = t.getElementType();
-  auto col6Type = RankedTensorType::get(
-      {n, c, kernel[0], kernel[1], outHW[0], outHW[1]}, elt);
   SmallVector<AffineExpr> e(6);
   bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
-  // dims: n, c, kh, kw, oh, ow
+  // Which loop is which axis of the window.
+  AffineExpr dc = e[1], dkh = e[2], dkw = e[3], doh = e[4], dow = e[5];
+  SmallVector<int64_t> shape = {n, c, kernel[0], kernel[1], outHW[0], outHW[1]};
+  SmallVector<ReassociationIndices> merge = {{0}, {1, 2, 3}, {4, 5}};
+  if (pixelsFirst) {
+    doh = e[1], dow = e[2], dc = e[3], dkh = e[4], dkw = e[5];
+    shape = {n, outHW[0], outHW[1], c, kernel[0], kernel[1]};
+    merge = {{0}, {1, 2}, {3, 4, 5}};
+  }
+  auto col6Type = RankedTensorType::get(shape, elt);
   AffineMap in = AffineMap::get(
       6, 0,
-      {e[0], e[1], e[4] * strides[0] + e[2] * dilation[0],
-       e[5] * strides[1] + e[3] * dilation[1]},
+      {e[0], dc, doh * strides[0] + dkh * dilation[0],
+       dow * strides[1] + dkw * dilation[1]},
       ctx);
   Value col6 =
       linalg::GenericOp::create(
@@ -300,8 +313,292 @@ Value lowering::buildIm2col(OpBuilder &b, Location loc, Value xpad,
             linalg::YieldOp::create(nb, l, a[0]);
           })
           .getResult(0);
-  SmallVector<ReassociationIndices> merge = {{0}, {1, 2, 3}, {4, 5}};
   return tensor::CollapseShapeOp::create(b, loc, col6, merge);
+}
+
+Value lowering::buildIm2col(OpBuilder &b, Location loc, Value xpad,
+                            ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                            ArrayRef<int64_t> dilation,
+                            ArrayRef<int64_t> outHW) {
+  return buildIm2colLayout(b, loc, xpad, kernel, strides, dilation, outHW,
+                           /*pixelsFirst=*/false);
+}
+
+Value lowering::buildIm2colRows(OpBuilder &b, Location loc, Value xpad,
+                                ArrayRef<int64_t> kernel,
+                                ArrayRef<int64_t> strides,
+                                ArrayRef<int64_t> dilation,
+                                ArrayRef<int64_t> outHW) {
+  return buildIm2colLayout(b, loc, xpad, kernel, strides, dilation, outHW,
+                           /*pixelsFirst=*/true);
+}
+
+//===----------------------------------------------------------------------===//
+// Register-tiled f32 GEMM
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Emits the loops of one buildTiledGemm on 1-D (collapsed) tensors. The
+/// kernel stays on tensors (C is carried through the loops and updated with
+/// vector.transfer_write) so that one-shot bufferization sees every read and
+/// write where it happens; a memref kernel behind bufferization.to_buffer
+/// would hide its reads from the analysis (and CSE merges to_buffer ops).
+class GemmEmitter {
+public:
+  /// Lanes per vector, rows and vectors of a register tile: 4 x 4 vector
+  /// accumulators leave half of the 32 zmm registers for B rows, the A
+  /// broadcasts and the products.
+  static constexpr int64_t kLanes = 16, kRows = 4, kVecs = 4;
+  /// Reduction terms per cache block: a block of B (kBlock rows) stays in
+  /// L2 while every register tile of C sweeps it.
+  static constexpr int64_t kBlock = 256;
+
+  GemmEmitter(const GemmLayout &g, Value a, Value bm, Value initSplat)
+      : g(g), a(a), bm(bm), initSplat(initSplat) {}
+
+  /// Returns C after the GEMM, starting from `c` (init, or anything when
+  /// the init is a splat).
+  Value emit(OpBuilder &b, Location loc, Value c) {
+    if (g.batch == 1)
+      return emitBatch(b, loc, idx(b, loc, 0), c);
+    return loop(b, loc, 0, g.batch, 1, c,
+                [&](OpBuilder &nb, Location l, Value bi, Value cur) {
+                  return emitBatch(nb, l, bi, cur);
+                });
+  }
+
+private:
+  const GemmLayout &g;
+  Value a, bm, initSplat;
+
+  using LoopBody = function_ref<Value(OpBuilder &, Location, Value, Value)>;
+
+  static Value idx(OpBuilder &b, Location l, int64_t v) {
+    return arith::ConstantIndexOp::create(b, l, v);
+  }
+  /// scf.for over [lo, hi) carrying the C tensor.
+  static Value loop(OpBuilder &b, Location loc, Value lo, Value hi,
+                    int64_t step, Value c, LoopBody body) {
+    return scf::ForOp::create(
+               b, loc, lo, hi, idx(b, loc, step), ValueRange{c},
+               [&](OpBuilder &nb, Location l, Value iv, ValueRange cur) {
+                 scf::YieldOp::create(nb, l, body(nb, l, iv, cur[0]));
+               })
+        .getResult(0);
+  }
+  static Value loop(OpBuilder &b, Location loc, int64_t lo, int64_t hi,
+                    int64_t step, Value c, LoopBody body) {
+    return loop(b, loc, idx(b, loc, lo), idx(b, loc, hi), step, c, body);
+  }
+  /// base + v * s (base may be null for 0).
+  static Value addScaled(OpBuilder &b, Location l, Value base, Value v,
+                         int64_t s) {
+    if (s == 0)
+      return base ? base : idx(b, l, 0);
+    Value t = s == 1 ? v : arith::MulIOp::create(b, l, v, idx(b, l, s));
+    return base ? arith::AddIOp::create(b, l, base, t).getResult() : t;
+  }
+  static Value addConst(OpBuilder &b, Location l, Value v, int64_t c) {
+    return c == 0 ? v : arith::AddIOp::create(b, l, v, idx(b, l, c));
+  }
+  /// A vector of 16 elements of 1-D `t` from `off` (masked when `mask`).
+  static Value read(OpBuilder &b, Location l, Value t, Value off, Value mask) {
+    MLIRContext *ctx = b.getContext();
+    auto vt = VectorType::get({kLanes}, b.getF32Type());
+    Value pad = arith::ConstantOp::create(b, l, b.getF32FloatAttr(0.0f));
+    return vector::TransferReadOp::create(
+        b, l, vt, t, ValueRange{off}, AffineMap::getMinorIdentityMap(1, 1, ctx),
+        pad, mask, b.getBoolArrayAttr({true}));
+  }
+  static Value write(OpBuilder &b, Location l, Value v, Value t, Value off,
+                     Value mask) {
+    return vector::TransferWriteOp::create(
+               b, l, t.getType(), v, t, ValueRange{off},
+               AffineMap::getMinorIdentityMap(1, 1, b.getContext()), mask,
+               b.getBoolArrayAttr({true}))
+        .getResult();
+  }
+
+  /// The outermost reduction axis is split into cache blocks; the first
+  /// block starts the accumulators from init, the others from C.
+  Value emitBatch(OpBuilder &b, Location loc, Value bi, Value c) {
+    int64_t outer = g.reductions.front().extent;
+    int64_t inner = 1;
+    for (const GemmReduction &r : ArrayRef(g.reductions).drop_front())
+      inner *= r.extent;
+    int64_t step = std::max<int64_t>(1, kBlock / inner);
+    int64_t first = std::min(step, outer);
+    c = emitBlock(b, loc, bi, idx(b, loc, 0), idx(b, loc, first), true, c);
+    if (outer <= step)
+      return c;
+    Value end = idx(b, loc, outer);
+    return loop(b, loc, idx(b, loc, step), end, step, c,
+                [&](OpBuilder &nb, Location l, Value r0, Value cur) {
+                  Value hi = arith::MinSIOp::create(
+                      nb, l, addConst(nb, l, r0, step), end);
+                  return emitBlock(nb, l, bi, r0, hi, false, cur);
+                });
+  }
+
+  Value emitBlock(OpBuilder &b, Location loc, Value bi, Value rLo, Value rHi,
+                  bool first, Value c) {
+    int64_t full = g.rows / kRows * kRows;
+    if (full > 0)
+      c = loop(b, loc, 0, full, kRows, c,
+               [&](OpBuilder &nb, Location l, Value i0, Value cur) {
+                 return emitRowTiles(nb, l, bi, i0, kRows, rLo, rHi, first,
+                                     cur);
+               });
+    if (g.rows != full)
+      c = emitRowTiles(b, loc, bi, idx(b, loc, full), g.rows - full, rLo, rHi,
+                       first, c);
+    return c;
+  }
+
+  Value emitRowTiles(OpBuilder &b, Location loc, Value bi, Value i0, int64_t mr,
+                     Value rLo, Value rHi, bool first, Value c) {
+    int64_t width = kLanes * kVecs;
+    int64_t full = g.cols / width * width;
+    if (full > 0)
+      c = loop(b, loc, 0, full, width, c,
+               [&](OpBuilder &nb, Location l, Value j0, Value cur) {
+                 return emitTile(nb, l, bi, i0, mr, j0, kVecs, 0, rLo, rHi,
+                                 first, cur);
+               });
+    int64_t rest = g.cols - full;
+    if (rest != 0)
+      c = emitTile(b, loc, bi, i0, mr, idx(b, loc, full),
+                   (rest + kLanes - 1) / kLanes, rest % kLanes, rLo, rHi, first,
+                   c);
+    return c;
+  }
+
+  /// Rows [i0, i0 + mr) by `nv` vectors of columns from j0, the last one
+  /// masked to `tail` lanes when tail != 0; reduction block [rLo, rHi) of
+  /// the outermost axis and all of the inner ones.
+  Value emitTile(OpBuilder &b, Location loc, Value bi, Value i0, int64_t mr,
+                 Value j0, int64_t nv, int64_t tail, Value rLo, Value rHi,
+                 bool first, Value c) {
+    Value mask;
+    if (tail != 0)
+      mask = vector::ConstantMaskOp::create(
+          b, loc, VectorType::get({kLanes}, b.getI1Type()),
+          ArrayRef<int64_t>{tail});
+    auto maskOf = [&](int64_t v) { return v == nv - 1 ? mask : Value(); };
+
+    Value cBase = addScaled(b, loc, nullptr, bi, g.rows * g.cols);
+    cBase = addScaled(b, loc, cBase, i0, g.cols);
+    cBase = arith::AddIOp::create(b, loc, cBase, j0);
+    SmallVector<Value> acc;
+    for (int64_t i = 0; i < mr; ++i)
+      for (int64_t v = 0; v < nv; ++v) {
+        if (first && initSplat) {
+          acc.push_back(initSplat);
+          continue;
+        }
+        Value off = addConst(b, loc, cBase, i * g.cols + v * kLanes);
+        acc.push_back(read(b, loc, c, off, maskOf(v)));
+      }
+
+    Value aBase =
+        addScaled(b, loc, addScaled(b, loc, nullptr, bi, g.aBatch), i0, g.aRow);
+    Value bBase = addScaled(b, loc, nullptr, bi, g.bBatch);
+    bBase = arith::AddIOp::create(b, loc, bBase, j0);
+    SmallVector<Value> result =
+        emitReduction(b, loc, 0, rLo, rHi, aBase, bBase, acc, mr, nv, mask);
+
+    for (int64_t i = 0; i < mr; ++i)
+      for (int64_t v = 0; v < nv; ++v) {
+        Value off = addConst(b, loc, cBase, i * g.cols + v * kLanes);
+        c = write(b, loc, result[i * nv + v], c, off, maskOf(v));
+      }
+    return c;
+  }
+
+  /// The loop over reduction axis `d` (and, nested, the inner ones),
+  /// carrying the accumulators: acc += A scalar (broadcast) * B row.
+  SmallVector<Value> emitReduction(OpBuilder &b, Location loc, size_t d,
+                                   Value lo, Value hi, Value aOff, Value bOff,
+                                   ValueRange acc, int64_t mr, int64_t nv,
+                                   Value mask) {
+    const GemmReduction &r = g.reductions[d];
+    auto body = [&](OpBuilder &nb, Location l, Value k, ValueRange cur) {
+      Value ao = addScaled(nb, l, aOff, k, r.aStride);
+      Value bo = addScaled(nb, l, bOff, k, r.bStride);
+      SmallVector<Value> next;
+      if (d + 1 < g.reductions.size()) {
+        next = emitReduction(nb, l, d + 1, idx(nb, l, 0),
+                             idx(nb, l, g.reductions[d + 1].extent), ao, bo,
+                             cur, mr, nv, mask);
+      } else {
+        next.assign(cur.begin(), cur.end());
+        SmallVector<Value> rowsB;
+        for (int64_t v = 0; v < nv; ++v)
+          rowsB.push_back(read(nb, l, bm, addConst(nb, l, bo, v * kLanes),
+                               v == nv - 1 ? mask : Value()));
+        auto vt = cast<VectorType>(rowsB.front().getType());
+        for (int64_t i = 0; i < mr; ++i) {
+          Value s = tensor::ExtractOp::create(
+              nb, l, a, ValueRange{addConst(nb, l, ao, i * g.aRow)});
+          Value sv = vector::BroadcastOp::create(nb, l, vt, s);
+          for (int64_t v = 0; v < nv; ++v) {
+            Value p = arith::MulFOp::create(nb, l, sv, rowsB[v]);
+            next[i * nv + v] =
+                arith::AddFOp::create(nb, l, next[i * nv + v], p);
+          }
+        }
+      }
+      scf::YieldOp::create(nb, l, next);
+    };
+    auto forOp = scf::ForOp::create(b, loc, lo, hi, idx(b, loc, 1), acc, body);
+    return SmallVector<Value>(forOp.getResults());
+  }
+};
+} // namespace
+
+/// `t` collapsed to one dimension.
+static Value flatten(OpBuilder &b, Location loc, Value t) {
+  auto type = cast<RankedTensorType>(t.getType());
+  if (type.getRank() == 1)
+    return t;
+  SmallVector<ReassociationIndices> all = {
+      llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()))};
+  return tensor::CollapseShapeOp::create(b, loc, t, all);
+}
+
+Value lowering::buildTiledGemm(OpBuilder &b, Location loc,
+                               RankedTensorType type, Value a, Value bm,
+                               Value init, const GemmLayout &layout) {
+  assert(type.hasStaticShape() && type.getElementType().isF32() &&
+         type.getNumElements() == layout.batch * layout.rows * layout.cols &&
+         !layout.reductions.empty() && "static f32 GEMM");
+  // A constant init (the zeros of a weight gradient) is splatted into the
+  // accumulators instead of being materialized and read; otherwise C is
+  // computed in the init tensor's buffer.
+  Value initSplat, src = init;
+  while (auto collapse = src.getDefiningOp<tensor::CollapseShapeOp>())
+    src = collapse.getSrc();
+  if (auto fill = src.getDefiningOp<linalg::FillOp>()) {
+    if (auto cst = fill.getInputs()[0].getDefiningOp<arith::ConstantOp>())
+      initSplat = arith::ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(
+              VectorType::get({GemmEmitter::kLanes}, type.getElementType()),
+              cst.getValue()));
+  }
+  Value c0 = initSplat ? tensor::EmptyOp::create(
+                             b, loc, ArrayRef<int64_t>{type.getNumElements()},
+                             type.getElementType())
+                             .getResult()
+                       : flatten(b, loc, init);
+  Value c =
+      GemmEmitter(layout, flatten(b, loc, a), flatten(b, loc, bm), initSplat)
+          .emit(b, loc, c0);
+  if (type.getRank() == 1)
+    return c;
+  SmallVector<ReassociationIndices> all = {
+      llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()))};
+  return tensor::ExpandShapeOp::create(b, loc, type, c, all);
 }
 
 Value lowering::padForWindow(OpBuilder &b, Location loc, Value x,
@@ -492,16 +789,22 @@ namespace {
 struct ConvertQatToLinalgPass
     : qat::impl::ConvertQatToLinalgBase<ConvertQatToLinalgPass> {
   using ConvertQatToLinalgBase::ConvertQatToLinalgBase;
+  /// The tiled GEMMs (buildTiledGemm) are scf loops over vector ops.
+  void getDependentDialects(DialectRegistry &registry) const override {
+    ConvertQatToLinalgBase::getDependentDialects(registry);
+    registry.insert<scf::SCFDialect, vector::VectorDialect>();
+  }
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
     target.addIllegalDialect<QatDialect>();
     // Kernel building blocks (--qat-lower-x86) lower after bufferization.
     target.addLegalOp<DotAccumulateOp, MmlaAccumulateOp>();
-    target.addLegalDialect<arith::ArithDialect, bufferization::BufferizationDialect,
-                           linalg::LinalgDialect, math::MathDialect,
-                           memref::MemRefDialect, tensor::TensorDialect,
-                           func::FuncDialect>();
+    target.addLegalDialect<
+        arith::ArithDialect, bufferization::BufferizationDialect,
+        linalg::LinalgDialect, math::MathDialect, memref::MemRefDialect,
+        tensor::TensorDialect, func::FuncDialect, scf::SCFDialect,
+        vector::VectorDialect>();
     target.addLegalOp<ModuleOp>();
     target.addIllegalDialect<quant::QuantDialect>();
     TypeConverter converter;

@@ -305,8 +305,58 @@ struct ObserveLowering : OpConversionPattern<ObserveOp> {
         return tensor::ExpandShapeOp::create(rewriter, loc, stateType, r,
                                              ArrayRef<ReassociationIndices>{});
       };
-      Value bmin = batchRange(inf, true);
-      Value bmax = batchRange(-inf, false);
+      Value bmin, bmax;
+      if (!spec.isPerChannel() && xType.hasStaticShape() &&
+          xType.getNumElements() % 16 == 0 && xType.getRank() > 0) {
+        // The range of a whole activation tensor in one pass, 16 lanes wide:
+        // min and max are exact in any order, and a running min over all
+        // elements is one long dependence chain of NaN-propagating minimums
+        // that LLVM keeps scalar.
+        int64_t lanes = 16, rows = xType.getNumElements() / lanes;
+        SmallVector<ReassociationIndices> all = {
+            llvm::to_vector(llvm::seq<int64_t>(0, rank))};
+        Value flat = x;
+        if (rank != 1)
+          flat = tensor::CollapseShapeOp::create(rewriter, loc, x, all);
+        Value x2 = tensor::ExpandShapeOp::create(
+            rewriter, loc, RankedTensorType::get({rows, lanes}, f32), flat,
+            SmallVector<ReassociationIndices>{{0, 1}});
+        auto laneType = RankedTensorType::get({lanes}, f32);
+        MLIRContext *ctx = rewriter.getContext();
+        AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
+        AffineMap lane = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
+        auto partial = linalg::GenericOp::create(
+            rewriter, loc, TypeRange{laneType, laneType}, ValueRange{x2},
+            ValueRange{filledTensor(rewriter, loc, laneType, {}, inf),
+                       filledTensor(rewriter, loc, laneType, {}, -inf)},
+            SmallVector<AffineMap>{id2, lane, lane},
+            SmallVector<utils::IteratorType>{utils::IteratorType::reduction,
+                                             utils::IteratorType::parallel},
+            [](OpBuilder &b, Location l, ValueRange a) {
+              linalg::YieldOp::create(
+                  b, l,
+                  ValueRange{arith::MinimumFOp::create(b, l, a[1], a[0]),
+                             arith::MaximumFOp::create(b, l, a[2], a[0])});
+            });
+        auto finish = [&](Value v, double init, bool isMin) -> Value {
+          Value r = buildReduction(
+              rewriter, loc, v, {0},
+              filledTensor(rewriter, loc, RankedTensorType::get({}, f32), {},
+                           init),
+              [&](OpBuilder &b, Location l, Value e, Value acc) -> Value {
+                if (isMin)
+                  return arith::MinimumFOp::create(b, l, acc, e);
+                return arith::MaximumFOp::create(b, l, acc, e);
+              });
+          return tensor::ExpandShapeOp::create(
+              rewriter, loc, stateType, r, ArrayRef<ReassociationIndices>{});
+        };
+        bmin = finish(partial.getResult(0), inf, true);
+        bmax = finish(partial.getResult(1), -inf, false);
+      } else {
+        bmin = batchRange(inf, true);
+        bmax = batchRange(-inf, false);
+      }
       ObserverKind kind = spec.getObserver();
       float c = static_cast<float>(spec.getAveragingConstantOrDefault());
       auto update = [&](Value state, Value batch, bool isMin) -> Value {

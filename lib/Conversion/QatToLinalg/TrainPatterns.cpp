@@ -143,6 +143,28 @@ struct LinearGradLowering : OpConversionPattern<LinearGradOp> {
     AffineExpr d0, d1, d2;
     bindDims(ctx, d0, d1, d2);
     auto m = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(3, 0, e, ctx); };
+    auto xType = cast<RankedTensorType>(a.getInput().getType());
+    auto dyType = cast<RankedTensorType>(a.getGrad().getType());
+    if (xType.hasStaticShape() && xType.getElementType().isF32()) {
+      int64_t n = xType.getDimSize(0), in = xType.getDimSize(1);
+      int64_t out = dyType.getDimSize(1);
+      // dx[n, i] = sum_o dy[n, o] * w[o, i]
+      Value dx = buildTiledGemm(
+          rewriter, loc, op.getInputGrad().getType(), a.getGrad(),
+          a.getWeight(),
+          filledTensor(rewriter, loc, op.getInputGrad().getType(), {}, 0.0),
+          GemmLayout{1, n, in, 0, out, 0, {{out, 1, in}}});
+      // dw[o, i] = sum_n dy[n, o] * x[n, i]
+      Value dw = buildTiledGemm(
+          rewriter, loc, op.getWeightGrad().getType(), a.getGrad(),
+          a.getInput(),
+          filledTensor(rewriter, loc, op.getWeightGrad().getType(), {}, 0.0),
+          GemmLayout{1, out, in, 0, 1, 0, {{n, out, in}}});
+      Value db =
+          sumOver(rewriter, loc, a.getGrad(), {0}, op.getBiasGrad().getType());
+      rewriter.replaceOp(op, {dx, dw, db});
+      return success();
+    }
     // Loops ordered (outer, reduction, contiguous): the innermost loop runs
     // over contiguous rows with no loop-carried dependence (vectorizable).
     SmallVector<IT> prp = {IT::parallel, IT::reduction, IT::parallel};
@@ -203,14 +225,8 @@ struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
       //   dcol[n, k, p] = sum_f w[f, k] * dy[n, f, p]          (n, k, f, p)
       // then col2im as a gather over the windows reading each input.
       int64_t kk = c * kh * kw, p = oh * ow;
-      Value col = buildIm2col(rewriter, loc, xpad, {kh, kw}, s, d, {oh, ow});
-      auto colTType = RankedTensorType::get({n, p, kk}, elt);
-      Value colT = linalg::TransposeOp::create(
-                       rewriter, loc, col,
-                       tensor::EmptyOp::create(rewriter, loc,
-                                               colTType.getShape(), elt),
-                       ArrayRef<int64_t>{0, 2, 1})
-                       .getResult()[0];
+      Value colT =
+          buildIm2colRows(rewriter, loc, xpad, {kh, kw}, s, d, {oh, ow});
       Value dy3 = tensor::CollapseShapeOp::create(
           rewriter, loc, a.getGrad(),
           SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
@@ -220,17 +236,30 @@ struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
       AffineExpr d0, d1, d2, d3;
       bindDims(ctx, d0, d1, d2, d3);
       auto m4 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(4, 0, r, ctx); };
-      Value dw2 = contract(
-          rewriter, loc, RankedTensorType::get({o, kk}, elt), dy3, colT,
-          {m4({d1, d0, d2}), m4({d1, d2, d3}), m4({d0, d3})},
-          {IT::parallel, IT::reduction, IT::reduction, IT::parallel});
+      auto dw2Type = RankedTensorType::get({o, kk}, elt);
+      auto dcolType = RankedTensorType::get({n, kk, p}, elt);
+      Value dw2, dcol;
+      if (elt.isF32()) {
+        dw2 = buildTiledGemm(
+            rewriter, loc, dw2Type, dy3, colT,
+            filledTensor(rewriter, loc, dw2Type, {}, 0.0),
+            GemmLayout{1, o, kk, 0, p, 0, {{n, o * p, p * kk}, {p, 1, kk}}});
+        dcol = buildTiledGemm(rewriter, loc, dcolType, w2, dy3,
+                              filledTensor(rewriter, loc, dcolType, {}, 0.0),
+                              GemmLayout{n, kk, p, 0, 1, o * p, {{o, kk, p}}});
+      } else {
+        dw2 = contract(
+            rewriter, loc, dw2Type, dy3, colT,
+            {m4({d1, d0, d2}), m4({d1, d2, d3}), m4({d0, d3})},
+            {IT::parallel, IT::reduction, IT::reduction, IT::parallel});
+        dcol =
+            contract(rewriter, loc, dcolType, w2, dy3,
+                     {m4({d2, d1}), m4({d0, d2, d3}), m4({d0, d1, d3})},
+                     {IT::parallel, IT::parallel, IT::reduction, IT::parallel});
+      }
       Value dw = tensor::ExpandShapeOp::create(
           rewriter, loc, op.getWeightGrad().getType(), dw2,
           SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
-      Value dcol = contract(
-          rewriter, loc, RankedTensorType::get({n, kk, p}, elt), w2, dy3,
-          {m4({d2, d1}), m4({d0, d2, d3}), m4({d0, d1, d3})},
-          {IT::parallel, IT::parallel, IT::reduction, IT::parallel});
       Value dcol6 = tensor::ExpandShapeOp::create(
           rewriter, loc, RankedTensorType::get({n, c, kh, kw, oh, ow}, elt),
           dcol, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4, 5}});
@@ -550,6 +579,58 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPool2dGradOp> {
     // dx[n, c, y, x] = sum over windows (ky, kx) reading (y, x) of dy where
     // that window's argmax is (ky, kx).
     Value dy = a.getGrad();
+    if (dil[0] == 1 && dil[1] == 1 && s[0] >= k[0] && s[1] >= k[1]) {
+      // Windows that do not overlap (the usual stride == kernel): input
+      // (y, x) is read by at most one window, (py / s, px / s) at offset
+      // (py % s, px % s) in padded coordinates, so the sum over windows
+      // has at most one term; `0 + term` keeps the gather's +0 for -0.
+      auto dxType = RankedTensorType::get({n, c, h, w}, elt);
+      AffineMap id = AffineMap::getMultiDimIdentityMap(4, ctx);
+      auto gen = linalg::GenericOp::create(
+          rewriter, loc, TypeRange{dxType}, ValueRange{},
+          ValueRange{
+              tensor::EmptyOp::create(rewriter, loc, dxType.getShape(), elt)},
+          SmallVector<AffineMap>{id}, SmallVector<IT>(4, IT::parallel),
+          [&](OpBuilder &b, Location l, ValueRange) {
+            SmallVector<Value> o, off;
+            Value valid;
+            for (int i = 0; i < 2; ++i) {
+              Value p = arith::AddIOp::create(
+                  b, l, linalg::IndexOp::create(b, l, 2 + i),
+                  idx(b, l, pads[i]));
+              Value q = arith::DivUIOp::create(b, l, p, idx(b, l, s[i]));
+              Value r = arith::RemUIOp::create(b, l, p, idx(b, l, s[i]));
+              Value ok = arith::AndIOp::create(
+                  b, l,
+                  arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, r,
+                                        idx(b, l, k[i])),
+                  arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, q,
+                                        idx(b, l, i == 0 ? oh : ow)));
+              valid = valid ? arith::AndIOp::create(b, l, valid, ok) : ok;
+              o.push_back(q);
+              off.push_back(r);
+            }
+            for (Value &q : o)
+              q = arith::SelectOp::create(b, l, valid, q, idx(b, l, 0));
+            SmallVector<Value> where = {linalg::IndexOp::create(b, l, 0),
+                                        linalg::IndexOp::create(b, l, 1), o[0],
+                                        o[1]};
+            Value which = tensor::ExtractOp::create(b, l, argIdx, where);
+            Value pos = arith::AddIOp::create(
+                b, l, arith::MulIOp::create(b, l, off[0], idx(b, l, kw)),
+                off[1]);
+            Value chosen = arith::AndIOp::create(
+                b, l, valid,
+                arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, which,
+                                      pos));
+            Value g = tensor::ExtractOp::create(b, l, dy, where);
+            Value zero = floatConst(b, l, elt, 0.0);
+            Value term = arith::SelectOp::create(b, l, chosen, g, zero);
+            linalg::YieldOp::create(b, l, addf(b, l, zero, term));
+          });
+      rewriter.replaceOp(op, gen.getResult(0));
+      return success();
+    }
     Value dx = buildWindowGather(
         rewriter, loc, RankedTensorType::get({n, c, h, w}, elt), k, s, dil,
         {pads[0], pads[1]}, {oh, ow},

@@ -1,19 +1,31 @@
 // RUN: qat-opt %s --convert-qat-to-linalg -split-input-file | FileCheck %s
 
 // With im2col (the default), an ungrouped static conv2d becomes im2col plus
-// a GEMM whose loops run (n, f, k, p): the innermost loop is contiguous in
-// the output and the column matrix.
+// a register-tiled GEMM per image, out[n, f, p] = sum_k w[f, k] * col[n, k, p]
+// on the collapsed tensors: vector<16xf32> accumulators over 16 positions
+// p (zeros here: no bias), the k loop adding broadcast(w[f, k]) * col row k
+// to them in order, then written back into the output tensor.
 // CHECK-DAG: #[[COL_IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 2 + d2, d5 * 2 + d3)>
-// CHECK-DAG: #[[MW:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d2)>
-// CHECK-DAG: #[[MC:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>
-// CHECK-DAG: #[[MO:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
 // CHECK-LABEL: func.func @conv_im2col
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3x9x9xf32>, %[[W:.*]]: tensor<4x3x3x3xf32>)
 // CHECK: %[[COL6:.*]] = linalg.generic {indexing_maps = [#[[COL_IN]], {{.*}}]{{.*}} ins(%[[X]] : tensor<2x3x9x9xf32>) outs(%{{.*}} : tensor<2x3x3x3x4x4xf32>)
 // CHECK: %[[COL:.*]] = tensor.collapse_shape %[[COL6]] {{\[}}[0], [1, 2, 3], [4, 5]] : tensor<2x3x3x3x4x4xf32> into tensor<2x27x16xf32>
 // CHECK: %[[W2:.*]] = tensor.collapse_shape %[[W]] {{\[}}[0], [1, 2, 3]] : tensor<4x3x3x3xf32> into tensor<4x27xf32>
-// CHECK: %[[OUT:.*]] = linalg.generic {indexing_maps = [#[[MW]], #[[MC]], #[[MO]]], iterator_types = ["parallel", "parallel", "reduction", "parallel"]} ins(%[[W2]], %[[COL]] : tensor<4x27xf32>, tensor<2x27x16xf32>)
-// CHECK: %[[Y:.*]] = tensor.expand_shape %[[OUT]] {{\[}}[0], [1], [2, 3]] output_shape [2, 4, 4, 4] : tensor<2x4x16xf32> into tensor<2x4x4x4xf32>
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<16xf32>
+// CHECK-DAG: %[[C0:.*]] = tensor.empty() : tensor<128xf32>
+// CHECK-DAG: %[[COL1:.*]] = tensor.collapse_shape %[[COL]] {{\[}}[0, 1, 2]] : tensor<2x27x16xf32> into tensor<864xf32>
+// CHECK-DAG: %[[W1:.*]] = tensor.collapse_shape %[[W2]] {{\[}}[0, 1]] : tensor<4x27xf32> into tensor<108xf32>
+// CHECK: %[[OUT:.*]] = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[CB:.*]] = %[[C0]]) -> (tensor<128xf32>)
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[CT:.*]] = %[[CB]]) -> (tensor<128xf32>)
+// CHECK: %[[ACC:.*]]:4 = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[R0:.*]] = %[[ZERO]], %{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]])
+// CHECK: %[[ROW:.*]] = vector.transfer_read %[[COL1]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<864xf32>, vector<16xf32>
+// CHECK: %[[WS:.*]] = tensor.extract %[[W1]][%{{.*}}] : tensor<108xf32>
+// CHECK: %[[WV:.*]] = vector.broadcast %[[WS]] : f32 to vector<16xf32>
+// CHECK: %[[P:.*]] = arith.mulf %[[WV]], %[[ROW]] : vector<16xf32>
+// CHECK: %[[S:.*]] = arith.addf %[[R0]], %[[P]] : vector<16xf32>
+// CHECK: vector.transfer_write %[[ACC]]#0, %[[CT]][%{{.*}}] {in_bounds = [true]} : vector<16xf32>, tensor<128xf32>
+// CHECK: %[[OUT3:.*]] = tensor.expand_shape %[[OUT]] {{\[}}[0, 1, 2]] output_shape [2, 4, 16] : tensor<128xf32> into tensor<2x4x16xf32>
+// CHECK: %[[Y:.*]] = tensor.expand_shape %[[OUT3]] {{\[}}[0], [1], [2, 3]] output_shape [2, 4, 4, 4] : tensor<2x4x16xf32> into tensor<2x4x4x4xf32>
 // CHECK: return %[[Y]]
 func.func @conv_im2col(%x: tensor<2x3x9x9xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<2x4x4x4xf32> {
   %y = qat.conv2d %x, %w {strides = array<i64: 2, 2>} : (tensor<2x3x9x9xf32>, tensor<4x3x3x3xf32>) -> tensor<2x4x4x4xf32>

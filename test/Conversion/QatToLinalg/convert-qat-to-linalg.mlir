@@ -71,23 +71,34 @@ func.func @resource_param() -> tensor<2xf32> {
 //===----------------------------------------------------------------------===//
 
 // y[m, n] = b[n] + sum_k x[m, k] * wt[k, n]: the bias is broadcast into the
-// init, the [out, in] weight is transposed once and the loops run in
-// (m, k, n) order so the innermost one is contiguous and vectorizable.
-// CHECK-DAG: #[[MX:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
-// CHECK-DAG: #[[MW:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
-// CHECK-DAG: #[[MY:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// init and the [out, in] weight transposed once; static f32 shapes become a
+// register-tiled GEMM on the collapsed tensors: rows of the init are read
+// into vector<16xf32> accumulators (masked to the 3 columns), the k loop
+// adds broadcast(x[m, k]) * wt row k to them in order (a multiply, then an
+// add, as the loop nest did), and the rows are written back.
 // CHECK-LABEL: func.func @linear_bias
 // CHECK-SAME: (%[[X:.*]]: tensor<2x4xf32>, %[[W:.*]]: tensor<3x4xf32>, %[[B:.*]]: tensor<3xf32>)
 // CHECK: %[[E:.*]] = tensor.empty() : tensor<2x3xf32>
 // CHECK: %[[INIT:.*]] = linalg.broadcast ins(%[[B]] : tensor<3xf32>) outs(%[[E]] : tensor<2x3xf32>) dimensions = [0]
 // CHECK: %[[ET:.*]] = tensor.empty() : tensor<4x3xf32>
 // CHECK: %[[WT:.*]] = linalg.transpose ins(%[[W]] : tensor<3x4xf32>) outs(%[[ET]] : tensor<4x3xf32>) permutation = [1, 0]
-// CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [#[[MX]], #[[MW]], #[[MY]]], iterator_types = ["parallel", "reduction", "parallel"]}
-// CHECK-SAME: ins(%[[X]], %[[WT]] : tensor<2x4xf32>, tensor<4x3xf32>) outs(%[[INIT]] : tensor<2x3xf32>)
-// CHECK: ^bb0(%[[XI:.*]]: f32, %[[WI:.*]]: f32, %[[ACC:.*]]: f32):
-// CHECK: %[[P:.*]] = arith.mulf %[[XI]], %[[WI]] : f32
-// CHECK: %[[S:.*]] = arith.addf %[[ACC]], %[[P]] : f32
-// CHECK: linalg.yield %[[S]] : f32
+// CHECK: %[[C0:.*]] = tensor.collapse_shape %[[INIT]] {{\[}}[0, 1]] : tensor<2x3xf32> into tensor<6xf32>
+// CHECK: %[[WT1:.*]] = tensor.collapse_shape %[[WT]] {{\[}}[0, 1]] : tensor<4x3xf32> into tensor<12xf32>
+// CHECK: %[[X1:.*]] = tensor.collapse_shape %[[X]] {{\[}}[0, 1]] : tensor<2x4xf32> into tensor<8xf32>
+// CHECK: %[[MASK:.*]] = vector.constant_mask [3] : vector<16xi1>
+// CHECK: %[[A0:.*]] = vector.transfer_read %[[C0]][%{{.*}}], %{{.*}}, %[[MASK]] {in_bounds = [true]} : tensor<6xf32>, vector<16xf32>
+// CHECK: %[[A1:.*]] = vector.transfer_read %[[C0]][%{{.*}}], %{{.*}}, %[[MASK]] {in_bounds = [true]} : tensor<6xf32>, vector<16xf32>
+// CHECK: %[[ACC:.*]]:2 = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[R0:.*]] = %[[A0]], %[[R1:.*]] = %[[A1]]) -> (vector<16xf32>, vector<16xf32>)
+// CHECK: %[[ROW:.*]] = vector.transfer_read %[[WT1]][%{{.*}}], %{{.*}}, %[[MASK]] {in_bounds = [true]} : tensor<12xf32>, vector<16xf32>
+// CHECK: %[[XS:.*]] = tensor.extract %[[X1]][%{{.*}}] : tensor<8xf32>
+// CHECK: %[[XV:.*]] = vector.broadcast %[[XS]] : f32 to vector<16xf32>
+// CHECK: %[[P:.*]] = arith.mulf %[[XV]], %[[ROW]] : vector<16xf32>
+// CHECK: %[[S0:.*]] = arith.addf %[[R0]], %[[P]] : vector<16xf32>
+// CHECK: %[[S1:.*]] = arith.addf %[[R1]], %{{.*}} : vector<16xf32>
+// CHECK: scf.yield %[[S0]], %[[S1]] : vector<16xf32>, vector<16xf32>
+// CHECK: %[[W0:.*]] = vector.transfer_write %[[ACC]]#0, %[[C0]][%{{.*}}], %[[MASK]] {in_bounds = [true]} : vector<16xf32>, tensor<6xf32>
+// CHECK: %[[W1:.*]] = vector.transfer_write %[[ACC]]#1, %[[W0]][%{{.*}}], %[[MASK]] {in_bounds = [true]} : vector<16xf32>, tensor<6xf32>
+// CHECK: %[[Y:.*]] = tensor.expand_shape %[[W1]] {{\[}}[0, 1]] output_shape [2, 3] : tensor<6xf32> into tensor<2x3xf32>
 // CHECK: return %[[Y]] : tensor<2x3xf32>
 func.func @linear_bias(%x: tensor<2x4xf32>, %w: tensor<3x4xf32>, %b: tensor<3xf32>) -> tensor<2x3xf32> {
   %y = qat.linear %x, %w, %b : (tensor<2x4xf32>, tensor<3x4xf32>, tensor<3xf32>) -> tensor<2x3xf32>
