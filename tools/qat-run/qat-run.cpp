@@ -23,6 +23,9 @@
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+
+#include <climits>
+#include <malloc.h>
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
@@ -213,6 +216,12 @@ static bool compareResult(unsigned index, const Tensor &got, const Tensor &want,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
+  // The compiled steps allocate and free megabyte-sized temporaries on
+  // every call; by default glibc maps each one fresh and unmaps it again,
+  // and the page faults cost up to 40% of a training step in this VM
+  // (BENCHMARKS.md). Keep them on the heap and keep the heap.
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, INT_MAX);
   cl::HideUnrelatedOptions(runCat, cl::SubCommand::getTopLevel());
   cl::ParseCommandLineOptions(argc, argv,
                               "qat-run: compile a qat model with the JIT and "
