@@ -8,14 +8,13 @@
 #        qat-run train --epochs=2 --reset-optimizer           (QAT)
 #        qat-run eval                                         (fake-quant)
 #        qat-opt --qat-convert; qat-run eval                  (int8)
-#   qat-convert handles linear/ReLU graphs (M1) today; where it cannot
-#   convert (C1's convolutions) the int8 column says so.
+#   Where qat-convert cannot convert a model the int8 column says so.
 # Peer:  bench/torch_qat.py accuracy (x86 qconfig, int8 via convert on the
 #        onednn engine) if /usr/bin/python3 can import torch.
 #
 # Usage: bench/accuracy_bench.sh [--a2 | --both] [--seed S] [--cpu C]
 #          [--no-torch] [--max-steps K]   (quick smoke run)
-#   Default: A1 only. A2 is slow for us (5 C1 epochs, ~4 min each today).
+#   Default: A1 only. A2 takes longer (5 C1 epochs, about a minute each).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
