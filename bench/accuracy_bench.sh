@@ -93,5 +93,7 @@ for m in $MODELS; do
   d=$({ [ "${TI[$m]}" = - ] || [ "${OI[$m]}" = n/a ]; } && echo - || $PY -c "print('%+.2f' % (${OI[$m]} - ${TI[$m]}))")
   printf "%-4s | %-10s | %-15s | %-10s | %-11s | %-16s | %-10s | %s\n" "$id" "${OF[$m]}" "${OQ[$m]}" "${OI[$m]}" "${TF[$m]}" "${TQ[$m]}" "${TI[$m]}" "$d"
 done
-echo "n/a: qat-convert does not handle this model's ops yet (convolutions)."
+for m in $MODELS; do
+  [ "${OI[$m]}" = n/a ] && echo "n/a ($m): qat-convert could not convert the trained model (its error is above)."
+done
 echo "  Goal: int8 >= PyTorch's int8 on this recipe, and within 0.3 points of our own float."
