@@ -11,10 +11,10 @@
 
 #include "Int8Kernels.h"
 
+#include "../QatToLinalg/PatternUtils.h"
 #include "qat/Conversion/Passes.h"
 
 #include "Qat/IR/QatOps.h"
-#include "qat/Runtime/IntReference.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -324,12 +324,12 @@ struct PackedLayer {
 
 /// Packs [N][K] int8 weights as [ceil(N/L)][kGroups][L][G] (zero-padded),
 /// folds `bias - (zp_x + xOffset) * sum_k w` per channel (int32, wrapping
-/// like the reference accumulator) and computes the float32 multipliers.
+/// like the reference accumulator) and pads the float32 multipliers.
 static PackedLayer packLayer(PatternRewriter &rewriter, Operation *op,
                              const KernelIsa &k, ArrayRef<int64_t> w,
                              ArrayRef<int64_t> bias, int64_t n, int64_t kDim,
-                             int64_t zpX, int64_t xOffset, float sx,
-                             ArrayRef<double> sw, float sy) {
+                             int64_t zpX, int64_t xOffset,
+                             ArrayRef<float> multipliers) {
   MLIRContext *ctx = rewriter.getContext();
   int64_t kGroups = (kDim + k.group - 1) / k.group;
   int64_t blocks = (n + k.lanes - 1) / k.lanes, np = blocks * k.lanes;
@@ -353,8 +353,7 @@ static PackedLayer packLayer(PatternRewriter &rewriter, Operation *op,
       sum += static_cast<uint32_t>(w[c * kDim + kk]);
     comp[c] = static_cast<int32_t>(static_cast<uint32_t>(bias[c]) -
                                    static_cast<uint32_t>(zpX + xOffset) * sum);
-    mult[c] = runtime::requantMultiplier(
-        sx, static_cast<float>(sw.size() == 1 ? sw[0] : sw[c]), sy);
+    mult[c] = multipliers[c];
   }
   Type elt = KernelTypes::elementType(k, ctx);
   SmallVector<APInt> wBits;
@@ -378,14 +377,6 @@ static PackedLayer packLayer(PatternRewriter &rewriter, Operation *op,
   return out;
 }
 
-static SmallVector<double> weightScales(Type weightType) {
-  Type elt = getElementTypeOrSelf(weightType);
-  if (auto pt = dyn_cast<quant::UniformQuantizedType>(elt))
-    return {pt.getScale()};
-  auto pa = cast<quant::UniformQuantizedPerAxisType>(elt);
-  return SmallVector<double>(pa.getScales());
-}
-
 /// Whether x's bytes enter the kernel as x ^ 0x80: when the instruction
 /// reads them with the other signedness (int8 x into vpdpbusd/usdot: x +
 /// 128 as uint8; uint8 x into sdot: x - 128 as int8).
@@ -407,48 +398,31 @@ static int64_t xOffset(const KernelIsa &k, bool xSigned) {
 static Value prepareRows(PatternRewriter &rewriter, Location loc,
                          const KernelIsa &k, Value x2, bool xSigned,
                          int64_t kGroups) {
-  MLIRContext *ctx = rewriter.getContext();
   auto t = cast<RankedTensorType>(x2.getType());
   int64_t m = t.getDimSize(0), kDim = t.getDimSize(1);
-  Type elt = KernelTypes::elementType(k, ctx);
+  Type elt = KernelTypes::elementType(k, rewriter.getContext());
   bool flip = flipsX(k, xSigned);
-  if (flip || k.wide) {
-    auto outT = RankedTensorType::get({m, kDim}, elt);
-    AffineMap id = AffineMap::getMultiDimIdentityMap(2, ctx);
-    x2 = linalg::GenericOp::create(
-             rewriter, loc, TypeRange{outT}, ValueRange{x2},
-             ValueRange{tensor::EmptyOp::create(rewriter, loc, outT.getShape(),
-                                                elt)},
-             SmallVector<AffineMap>{id, id},
-             SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
-             [&](OpBuilder &b, Location l, ValueRange v) {
-               Value r = v[0];
-               if (flip)
-                 r = arith::XOrIOp::create(
-                     b, l, r,
-                     arith::ConstantOp::create(b, l, b.getIntegerAttr(r.getType(), -128)));
-               else if (xSigned)
-                 r = arith::ExtSIOp::create(b, l, elt, r);
-               else
-                 r = arith::ExtUIOp::create(b, l, elt, r);
-               linalg::YieldOp::create(b, l, r);
-             })
-             .getResult(0);
-  }
+  if (flip || k.wide)
+    x2 = lowering::buildElementwise(
+        rewriter, loc, RankedTensorType::get({m, kDim}, elt), {x2}, x2,
+        [&](OpBuilder &b, Location l, ValueRange v) -> Value {
+          if (flip)
+            return arith::XOrIOp::create(
+                b, l, v[0],
+                arith::ConstantOp::create(b, l, b.getIntegerAttr(elt, -128)));
+          if (xSigned)
+            return arith::ExtSIOp::create(b, l, elt, v[0]);
+          return arith::ExtUIOp::create(b, l, elt, v[0]);
+        });
   int64_t padded = kGroups * k.group;
   // 2x8 matrix tiles take rows in pairs.
   int64_t mPadded = k.mmla ? llvm::alignTo(m, 2) : m;
-  if (padded != kDim || mPadded != m) {
-    auto padT = RankedTensorType::get({mPadded, padded}, elt);
-    Value zero = arith::ConstantOp::create(rewriter, loc,
-                                           rewriter.getIntegerAttr(elt, 0));
-    x2 = tensor::PadOp::create(
-        rewriter, loc, padT, x2,
-        ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0), rewriter.getIndexAttr(0)},
-        ArrayRef<OpFoldResult>{rewriter.getIndexAttr(mPadded - m),
-                               rewriter.getIndexAttr(padded - kDim)},
-        zero);
-  }
+  if (padded != kDim || mPadded != m)
+    x2 = lowering::padConstant(
+        rewriter, loc, RankedTensorType::get({mPadded, padded}, elt), x2,
+        {0, 0}, {mPadded - m, padded - kDim},
+        arith::ConstantOp::create(rewriter, loc,
+                                  rewriter.getIntegerAttr(elt, 0)));
   return x2;
 }
 
@@ -513,9 +487,9 @@ struct QLinearToKernel : OpRewritePattern<QLinearOp> {
     bool xSigned = qx.isSigned();
     PackedLayer layer = packLayer(
         rewriter, op, k, *w, *bias, n, kDim, qx.getZeroPoint(),
-        xOffset(k, xSigned), static_cast<float>(qx.getScale()),
-        weightScales(op.getWeight().getType()),
-        static_cast<float>(qy.getScale()));
+        xOffset(k, xSigned),
+        lowering::requantMultipliers(xT, op.getWeight().getType(), op.getType(),
+                                     n));
     Value x2 = prepareRows(rewriter, loc, k, toStorage(rewriter, loc, op.getInput()),
                            xSigned, layer.kGroups);
     Value y = runGemm(rewriter, loc, k, x2, xT.getDimSize(0), layer, n,
@@ -567,30 +541,13 @@ struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
                 (*w)[((oo * c + cc) * kh + a) * kw + bb];
     PackedLayer layer = packLayer(
         rewriter, op, k, wHwc, *bias, o, kDim, qx.getZeroPoint(),
-        xOffset(k, xSigned), static_cast<float>(qx.getScale()),
-        weightScales(wT), static_cast<float>(qy.getScale()));
+        xOffset(k, xSigned), lowering::requantMultipliers(xT, wT, yT, o));
 
     // Padding holds the input zero point (the real value 0).
     Type i8 = rewriter.getI8Type();
-    Value x = toStorage(rewriter, loc, op.getInput());
-    SmallVector<int64_t, 4> pads = normalizePads(op.getPadding());
-    if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
-      auto padT = RankedTensorType::get(
-          {n, c, xT.getDimSize(2) + pads[0] + pads[2],
-           xT.getDimSize(3) + pads[1] + pads[3]},
-          i8);
-      Value zp = arith::ConstantOp::create(
-          rewriter, loc, rewriter.getIntegerAttr(i8, qx.getZeroPoint()));
-      x = tensor::PadOp::create(
-          rewriter, loc, padT, x,
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
-                                 rewriter.getIndexAttr(pads[0]),
-                                 rewriter.getIndexAttr(pads[1])},
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
-                                 rewriter.getIndexAttr(pads[2]),
-                                 rewriter.getIndexAttr(pads[3])},
-          zp);
-    }
+    Value x = lowering::padWithZeroPoint(
+        rewriter, loc, toStorage(rewriter, loc, op.getInput()),
+        qx.getZeroPoint(), normalizePads(op.getPadding()));
     ArrayRef<int64_t> s = op.getStrides(), d = op.getDilation();
     // NCHW -> NHWC once, so that each (output pixel, kh, kw) of the column
     // matrix is a contiguous run of C bytes: the im2col copy vectorizes

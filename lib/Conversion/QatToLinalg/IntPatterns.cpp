@@ -82,9 +82,8 @@ static Value requantEpilogue(OpBuilder &b, Location l, ValueRange v,
   return requantValue(b, l, total, v[3], zpY, lo, hi, storage);
 }
 
-/// Per-channel requant multipliers of a (q)linear/(q)conv from its types.
-static Value multipliers(OpBuilder &b, Location loc, Type xType, Type wType,
-                         Type yType, int64_t channels) {
+SmallVector<float> lowering::requantMultipliers(Type xType, Type wType,
+                                                Type yType, int64_t channels) {
   auto qx = perTensor(xType), qy = perTensor(yType);
   Type wElt = getElementTypeOrSelf(wType);
   SmallVector<float> mult;
@@ -98,10 +97,32 @@ static Value multipliers(OpBuilder &b, Location loc, Type xType, Type wType,
                                               static_cast<float>(sw),
                                               static_cast<float>(qy.getScale())));
   }
+  return mult;
+}
+
+/// Per-channel requant multipliers of a (q)linear/(q)conv as a constant.
+static Value multipliers(OpBuilder &b, Location loc, Type xType, Type wType,
+                         Type yType, int64_t channels) {
+  SmallVector<float> mult = requantMultipliers(xType, wType, yType, channels);
   return arith::ConstantOp::create(
       b, loc,
       DenseElementsAttr::get(RankedTensorType::get({channels}, b.getF32Type()),
                              ArrayRef(mult)));
+}
+
+Value lowering::padWithZeroPoint(OpBuilder &b, Location loc, Value x,
+                                 int64_t zp, ArrayRef<int64_t> pads) {
+  if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
+    return x;
+  auto t = cast<RankedTensorType>(x.getType());
+  auto padT = RankedTensorType::get(
+      {t.getDimSize(0), t.getDimSize(1), t.getDimSize(2) + pads[0] + pads[2],
+       t.getDimSize(3) + pads[1] + pads[3]},
+      t.getElementType());
+  Value zpC = arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(t.getElementType(), zp));
+  return padConstant(b, loc, padT, x, {0, 0, pads[0], pads[1]},
+                     {0, 0, pads[2], pads[3]}, zpC);
 }
 
 /// A zero-filled i32 tensor.
@@ -419,23 +440,14 @@ struct QConv2dLowering : OpConversionPattern<QConv2dOp> {
     auto xT = op.getInput().getType();
     auto wT = op.getWeight().getType();
     auto yT = op.getType();
-    int64_t n = xT.getDimSize(0), c = xT.getDimSize(1);
+    int64_t n = xT.getDimSize(0);
     int64_t o = wT.getDimSize(0);
     int64_t oh = yT.getDimSize(2), ow = yT.getDimSize(3);
     SmallVector<int64_t, 4> pads = normalizePads(op.getPadding());
     Type i8 = rewriter.getI8Type();
     // Pad with the zero point (the real value 0).
-    Value x = a.getInput();
-    if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
-      auto padT = RankedTensorType::get(
-          {n, c, xT.getDimSize(2) + pads[0] + pads[2],
-           xT.getDimSize(3) + pads[1] + pads[3]},
-          i8);
-      Value zp = arith::ConstantOp::create(
-          rewriter, loc, rewriter.getIntegerAttr(i8, qx.getZeroPoint()));
-      x = padConstant(rewriter, loc, padT, x, {0, 0, pads[0], pads[1]},
-                      {0, 0, pads[2], pads[3]}, zp);
-    }
+    Value x = padWithZeroPoint(rewriter, loc, a.getInput(), qx.getZeroPoint(),
+                               pads);
     int64_t p = oh * ow;
     Value w2 = tensor::CollapseShapeOp::create(
         rewriter, loc, a.getWeight(),

@@ -60,6 +60,17 @@ Value buildReduction(OpBuilder &b, Location loc, Value input,
 Value padConstant(OpBuilder &b, Location loc, RankedTensorType type, Value x,
                   ArrayRef<int64_t> lo, ArrayRef<int64_t> hi, Value padValue);
 
+/// The per-channel float32 requant multipliers `s_x * s_w[c] / s_y` of an
+/// int8 linear/conv layer, read from its quantized types (NUMERICS.md).
+SmallVector<float> requantMultipliers(Type xType, Type wType, Type yType,
+                                      int64_t channels);
+
+/// An NCHW storage tensor padded spatially by `pads` ([top, left, bottom,
+/// right]) with the zero point `zp` (the real value 0); `x` itself when
+/// there is no padding.
+Value padWithZeroPoint(OpBuilder &b, Location loc, Value x, int64_t zp,
+                       ArrayRef<int64_t> pads);
+
 /// Clamps to [lo, hi] with maximumf/minimumf, which propagate NaN as
 /// PyTorch's clamp does.
 Value clampScalar(OpBuilder &b, Location loc, Value v, double lo, double hi);
