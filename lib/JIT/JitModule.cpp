@@ -6,7 +6,6 @@
 #include "qat/Runtime/QParams.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
@@ -132,15 +131,8 @@ JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
       return makeError("lowering to LLVM failed:\n" + diagText);
   }
   // Argument names (qat.name, from qat-import) served the error messages
-  // above; LLVM translation would warn about each and dump the function.
-  module->walk([](LLVM::LLVMFuncOp f) {
-    for (unsigned i = 0; i < f.getNumArguments(); ++i)
-      for (NamedAttribute a : llvm::to_vector(f.getArgAttrDict(i)
-                                                  ? f.getArgAttrDict(i).getValue()
-                                                  : ArrayRef<NamedAttribute>{}))
-        if (a.getName().strref().starts_with("qat."))
-          f.removeArgAttr(i, a.getName());
-  });
+  // above.
+  dropQatArgumentAttributes(*module);
 
   auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!tmBuilder)

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -77,6 +78,23 @@ void qat::buildQatToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
+}
+
+void qat::dropQatArgumentAttributes(Operation *module) {
+  module->walk([](FunctionOpInterface f) {
+    auto drop = [](DictionaryAttr attrs, auto remove) {
+      if (!attrs)
+        return;
+      for (NamedAttribute a : attrs.getValue())
+        if (a.getName().strref().starts_with("qat."))
+          remove(a.getName());
+    };
+    for (unsigned i = 0; i < f.getNumArguments(); ++i)
+      drop(f.getArgAttrDict(i), [&](StringAttr n) { f.removeArgAttr(i, n); });
+    for (unsigned i = 0; i < f.getNumResults(); ++i)
+      drop(f.getResultAttrDict(i),
+           [&](StringAttr n) { f.removeResultAttr(i, n); });
+  });
 }
 
 void qat::registerQatPipelines() {

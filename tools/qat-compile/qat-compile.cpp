@@ -135,11 +135,6 @@ static std::string defaultName(StringRef path) {
 // The C header
 //===----------------------------------------------------------------------===//
 
-/// The attributes qat-aot-entries puts on quantized boundaries.
-static const StringRef kBoundaryAttrs[] = {"qat.scale", "qat.zero_point",
-                                           "qat.storage", "qat.qmin",
-                                           "qat.qmax"};
-
 static std::string cType(Type t) {
   if (t.isF32())
     return "float";
@@ -418,16 +413,8 @@ int main(int argc, char **argv) {
     out->keep();
     return 0;
   }
-  // The header has them now; LLVM would not know what they mean.
-  for (auto f : module->getOps<func::FuncOp>()) {
-    for (unsigned i = 0; i < f.getNumArguments(); ++i)
-      for (StringRef n : kBoundaryAttrs)
-        f.removeArgAttr(i, n);
-    for (unsigned i = 0; i < f.getNumResults(); ++i)
-      for (StringRef n : kBoundaryAttrs)
-        f.removeResultAttr(i, StringAttr::get(&ctx, n));
-  }
-
+  // The header has the boundary qparams now.
+  qat::dropQatArgumentAttributes(*module);
 
   {
     PassManager pm(&ctx);

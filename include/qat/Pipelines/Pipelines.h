@@ -45,6 +45,11 @@ struct QatToLLVMPipelineOptions
 void buildQatToLLVMPipeline(OpPassManager &pm,
                             const QatToLLVMPipelineOptions &options);
 
+/// Removes the `qat.*` argument and result attributes (names, boundary
+/// qparams) of every function: they served diagnostics and the C header,
+/// and LLVM translation would warn about each one.
+void dropQatArgumentAttributes(Operation *module);
+
 /// Registers the pipelines above under their names (`qat-to-llvm`).
 void registerQatPipelines();
 
