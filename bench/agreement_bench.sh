@@ -18,9 +18,7 @@
 #   Default: M1 only. C1 is slow for us (~6 min per epoch, 5 epochs).
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${QAT_BIN:-$ROOT/build/bin}
-PY=/usr/bin/python3
+source "$(dirname "$0")/common.sh"
 MODELS=m1
 SEED=0
 CPU=0
@@ -41,25 +39,13 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if [ "$TORCH" = 1 ] && ! $PY -c 'import torch' 2>/dev/null; then
-  echo "note: $PY cannot import torch; PyTorch rows skipped" >&2
-  TORCH=0
-fi
+torch_or_skip rows
 
-TMP=$(mktemp -d /tmp/agreement_bench.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+bench_tmpdir agreement_bench
 PIN="taskset -c $CPU"
 STEPS_ARG=${MAXSTEPS:+--max-steps=$MAXSTEPS}
 TRAIN="--lr=0.01 --momentum=0.9 --seed=$SEED $STEPS_ARG"
 
-run_retry() {
-  local i
-  for i in 1 2 3; do
-    if "$@"; then return 0; fi
-    echo "retrying ($i): $*" >&2; sleep 5
-  done
-  return 1
-}
 # "compared E output elements of R records: D differ, largest difference X
 #  (S quantization steps of Q), argmax agreement A/R (P%)" -> "E D S A/R P"
 parse_compare() {

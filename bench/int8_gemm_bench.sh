@@ -23,9 +23,7 @@
 # with apt-get if missing.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${QAT_BIN:-$ROOT/${QAT_BUILD_DIR:-build}/bin}
-PY=/usr/bin/python3
+source "$(dirname "$0")/common.sh"
 RUNS=50
 CPU=0
 ISA=avx512vnni
@@ -55,22 +53,7 @@ if [ ! -f /usr/include/oneapi/dnnl/dnnl.hpp ]; then
     { apt-get update >/dev/null && apt-get install -y libdnnl-dev >/dev/null; }
 fi
 
-if [ -n "$KEEP" ]; then
-  TMP=$KEEP; mkdir -p "$TMP"
-else
-  TMP=$(mktemp -d /tmp/int8_gemm_bench.XXXXXX)
-  trap 'rm -rf "$TMP"' EXIT
-fi
-
-# retry: the binaries may be relinked while we run
-run_retry() {
-  local i
-  for i in 1 2 3; do
-    if "$@"; then return 0; fi
-    echo "retrying ($i): $*" >&2; sleep 5
-  done
-  return 1
-}
+bench_tmpdir int8_gemm_bench "$KEEP"
 
 echo "== generating models ($CASES) in $TMP" >&2
 $PY "$ROOT/bench/int8_gemm_gen.py" "$TMP" --cases "$CASES"

@@ -36,9 +36,7 @@
 #          [--m1-int8 FILE] [--no-ort] [--no-torch] [--keep DIR]
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${QAT_BIN:-$ROOT/${QAT_BUILD_DIR:-build}/bin}
-PY=/usr/bin/python3
+source "$(dirname "$0")/common.sh"
 MODELS="m1 c1"
 CPU=0
 ISA=avx512vnni
@@ -68,27 +66,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 PIN="taskset -c $CPU"
-if [ -n "$KEEP" ]; then
-  TMP=$KEEP; mkdir -p "$TMP"
-else
-  TMP=$(mktemp -d /tmp/int8_model_bench.XXXXXX)
-  trap 'rm -rf "$TMP"' EXIT
-fi
+bench_tmpdir int8_model_bench "$KEEP"
 
-# retry: the binaries may be relinked while we run
-run_retry() {
-  local i
-  for i in 1 2 3; do
-    if "$@"; then return 0; fi
-    echo "retrying ($i): $*" >&2; sleep 5
-  done
-  return 1
-}
-
-if [ "$TORCH" = 1 ] && ! $PY -c 'import torch' 2>/dev/null; then
-  echo "note: $PY cannot import torch; PyTorch columns skipped" >&2
-  TORCH=0
-fi
+torch_or_skip columns
 if [ "$ORT" = 1 ]; then
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     echo "note: node/npm not found; ONNX Runtime column skipped" >&2

@@ -15,9 +15,7 @@
 #          [--max-steps K]   (quick smoke run; not a T1/T2 figure)
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${QAT_BIN:-$ROOT/build/bin}
-PY=/usr/bin/python3
+source "$(dirname "$0")/common.sh"
 MODELS="m1 c1"
 REPEAT=1
 QCONFIG=x86
@@ -38,27 +36,11 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if [ "$TORCH" = 1 ] && ! $PY -c 'import torch' 2>/dev/null; then
-  echo "note: $PY cannot import torch; PyTorch column skipped" >&2
-  TORCH=0
-fi
+torch_or_skip column
 
-TMP=$(mktemp -d /tmp/train_bench.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+bench_tmpdir train_bench
 PIN="taskset -c $CPU"
 STEPS_ARG=${MAXSTEPS:+--max-steps=$MAXSTEPS}
-
-# retry: the binaries may be relinked while we run
-run_retry() {
-  local i
-  for i in 1 2 3; do
-    if "$@"; then return 0; fi
-    echo "retrying ($i): $*" >&2; sleep 5
-  done
-  return 1
-}
-
-median() { $PY -c 'import sys,statistics as s; v=[float(a) for a in sys.argv[1:]]; print("%.3f %.3f" % (s.median(v), min(v)))' "$@"; }
 
 declare -A E1 E2 TT
 for m in $MODELS; do
