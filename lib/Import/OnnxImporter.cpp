@@ -234,6 +234,18 @@ private:
   void defineConst(const onnx::NodeProto &n, Const c) {
     consts[n.output(0)] = std::move(c);
   }
+  /// The data operand of a shape-only op (Reshape, Squeeze, Unsqueeze): a
+  /// constant (folded at import time) or a value, and its shape.
+  struct ShapeOperand {
+    const Const *c = nullptr;
+    Value v;
+    SmallVector<int64_t> shape;
+  };
+  FailureOr<ShapeOperand> shapeOperand(StringRef name, Location loc);
+  /// Defines a shape-only op's output: the folded constant with the new
+  /// shape, the operand itself when the shape is unchanged, or a reshape.
+  void defineReshaped(const onnx::NodeProto &n, Location loc,
+                      const ShapeOperand &x, ArrayRef<int64_t> shape);
 
   // QDQ.
   /// Reads scale and zero point of a Q or DQ node.
@@ -1235,23 +1247,45 @@ LogicalResult Importer::convertBinary(const onnx::NodeProto &n, Location loc) {
   return success();
 }
 
+FailureOr<Importer::ShapeOperand> Importer::shapeOperand(StringRef name,
+                                                        Location loc) {
+  ShapeOperand x;
+  if ((x.c = getConst(name))) {
+    x.shape = x.c->shape;
+    return x;
+  }
+  FailureOr<Value> v = getValue(name, loc);
+  if (failed(v))
+    return failure();
+  x.v = *v;
+  llvm::append_range(x.shape, typeOf(x.v).getShape());
+  return x;
+}
+
+void Importer::defineReshaped(const onnx::NodeProto &n, Location loc,
+                              const ShapeOperand &x, ArrayRef<int64_t> shape) {
+  if (x.c) {
+    Const r = *x.c;
+    r.shape.assign(shape.begin(), shape.end());
+    r.isInitializer = false;
+    defineConst(n, std::move(r));
+  } else if (shape == ArrayRef<int64_t>(x.shape)) {
+    define(n, x.v);
+  } else {
+    define(n, ReshapeOp::create(b, loc, f32(shape), x.v));
+  }
+}
+
 LogicalResult Importer::convertReshape(const onnx::NodeProto &n, Location loc) {
   if (failed(needInputs(n, loc, 2, 2)))
     return failure();
   auto target = constInts(n.input(1), loc, "the shape");
   if (failed(target))
     return failure();
-  const Const *cx = getConst(n.input(0));
-  FailureOr<Value> x;
-  SmallVector<int64_t> in;
-  if (cx) {
-    in = cx->shape;
-  } else {
-    x = getValue(n.input(0), loc);
-    if (failed(x))
-      return failure();
-    in.assign(typeOf(*x).getShape().begin(), typeOf(*x).getShape().end());
-  }
+  FailureOr<ShapeOperand> x = shapeOperand(n.input(0), loc);
+  if (failed(x))
+    return failure();
+  ArrayRef<int64_t> in = x->shape;
   int64_t numel = 1;
   for (int64_t d : in)
     numel *= d;
@@ -1294,17 +1328,7 @@ LogicalResult Importer::convertReshape(const onnx::NodeProto &n, Location loc) {
   if (known != numel)
     return error(loc) << "cannot reshape " << shapeStr(in) << " (" << numel
                       << " elements) to " << shapeStr(shape);
-  if (cx) {
-    Const r = *cx;
-    r.shape = shape;
-    r.isInitializer = false;
-    defineConst(n, std::move(r));
-    return success();
-  }
-  if (ArrayRef<int64_t>(shape) == ArrayRef<int64_t>(in))
-    define(n, *x);
-  else
-    define(n, ReshapeOp::create(b, loc, f32(shape), *x));
+  defineReshaped(n, loc, *x, shape);
   return success();
 }
 
@@ -1619,17 +1643,10 @@ LogicalResult Importer::convertUnsqueeze(const onnx::NodeProto &n, Location loc,
   } else {
     axes = intsAttr(n, "axes");
   }
-  const Const *c = getConst(n.input(0));
-  SmallVector<int64_t> in;
-  FailureOr<Value> x;
-  if (c) {
-    in = c->shape;
-  } else {
-    x = getValue(n.input(0), loc);
-    if (failed(x))
-      return failure();
-    in.assign(typeOf(*x).getShape().begin(), typeOf(*x).getShape().end());
-  }
+  FailureOr<ShapeOperand> x = shapeOperand(n.input(0), loc);
+  if (failed(x))
+    return failure();
+  ArrayRef<int64_t> in = x->shape;
   SmallVector<int64_t> out;
   if (squeeze) {
     int64_t rank = in.size();
@@ -1670,17 +1687,7 @@ LogicalResult Importer::convertUnsqueeze(const onnx::NodeProto &n, Location loc,
     for (int64_t k = 0, j = 0; k < rank; ++k)
       out.push_back(isNew[k] ? 1 : in[j++]);
   }
-  if (c) {
-    Const r = *c;
-    r.isInitializer = false;
-    r.shape = out;
-    defineConst(n, std::move(r));
-    return success();
-  }
-  if (ArrayRef<int64_t>(out) == ArrayRef<int64_t>(in))
-    define(n, *x);
-  else
-    define(n, ReshapeOp::create(b, loc, f32(out), *x));
+  defineReshaped(n, loc, *x, out);
   return success();
 }
 

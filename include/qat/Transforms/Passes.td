@@ -249,8 +249,12 @@ def PlanWorkspace : Pass<"qat-plan-workspace", "ModuleOp"> {
     serves repeated allocations of one size from its heap, while many
     megabyte-sized temporaries are mmapped and page-faulted in again on
     every call, which costs up to half the run time of a batch-256 CNN in
-    this VM (bench/int8_model_bench.sh). Buffers are laid out one after the
-    other (no reuse yet). qat-compile runs it.
+    this VM (bench/int8_model_bench.sh). Buffers whose live ranges (first
+    to last top-level op that touches the buffer or a view of it) do not
+    overlap share bytes: offsets are planned greedily by size, as TFLite's
+    arena planner does, which keeps a batch's working set small enough to
+    stay in cache. A buffer that escapes (returned, or aliased by an op
+    other than a view) is live to the end. qat-compile runs it.
 
     ```mlir
     %a = memref.alloc() {alignment = 64 : i64} : memref<64x256xi8>
