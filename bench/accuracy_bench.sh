@@ -17,9 +17,7 @@
 #   Default: A1 only. A2 takes longer (5 C1 epochs, about a minute each).
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${QAT_BIN:-$ROOT/build/bin}
-PY=/usr/bin/python3
+source "$(dirname "$0")/common.sh"
 MODELS=m1
 SEED=0
 CPU=0
@@ -38,25 +36,13 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if [ "$TORCH" = 1 ] && ! $PY -c 'import torch' 2>/dev/null; then
-  echo "note: $PY cannot import torch; PyTorch column skipped" >&2
-  TORCH=0
-fi
+torch_or_skip column
 
-TMP=$(mktemp -d /tmp/accuracy_bench.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+bench_tmpdir accuracy_bench
 PIN="taskset -c $CPU"
 STEPS_ARG=${MAXSTEPS:+--max-steps=$MAXSTEPS}
 TRAIN="--lr=0.01 --momentum=0.9 --seed=$SEED $STEPS_ARG"
 
-run_retry() {
-  local i
-  for i in 1 2 3; do
-    if "$@"; then return 0; fi
-    echo "retrying ($i): $*" >&2; sleep 5
-  done
-  return 1
-}
 acc_of() { sed -n 's/.*accuracy \([0-9.]*\)%.*/\1/p' | tail -1; }
 
 declare -A OF OQ OI TF TQ TI
