@@ -11,6 +11,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
 #include <limits>
@@ -33,7 +35,8 @@ struct Frozen {
 
 class Converter {
 public:
-  Converter(ModuleOp module) : module(module), symbols(module) {}
+  Converter(ModuleOp module, RequantKind requant)
+      : module(module), symbols(module), requant(requant) {}
   LogicalResult run(func::FuncOp func);
 
 private:
@@ -48,10 +51,26 @@ private:
     return createModuleParam(module, symbols, name, value, /*state=*/false);
   }
 
+  /// Records the requant on a new integer op (absent means float) and, for
+  /// the fixed-point one, checks TFLite's multiplier ranges now, so that
+  /// the pass fails at the op rather than leaving invalid IR.
+  LogicalResult setRequant(Value intResult);
+
   ModuleOp module;
   SymbolTable symbols;
+  RequantKind requant;
 };
 } // namespace
+
+LogicalResult Converter::setRequant(Value intResult) {
+  if (requant == RequantKind::Float)
+    return success();
+  Operation *op = intResult.getDefiningOp();
+  llvm::TypeSwitch<Operation *>(op)
+      .Case<QLinearOp, QConv2dOp, QAddOp, QMulOp, QAvgPool2dOp>(
+          [&](auto intOp) { intOp.setRequant(requant); });
+  return verify(op, /*verifyRecursively=*/false);
+}
 
 /// The float32 values of a tensor loaded from a parameter (the trained
 /// value written into the model).
@@ -337,6 +356,8 @@ LogicalResult Converter::convertLayer(OpBuilder &b, Operation *layer,
   else
     y = QLinearOp::create(b, loc, resultType, xq, wcast, bl,
                           b.getI64IntegerAttr(lo), b.getI64IntegerAttr(hi));
+  if (failed(setRequant(y)))
+    return failure();
   quantized[ofq.getResult()] = y;
   return success();
 }
@@ -393,6 +414,8 @@ LogicalResult Converter::run(func::FuncOp func) {
             isa<AddOp>(op)
                 ? Value(QAddOp::create(b, op->getLoc(), yType, qa, qb, lo, hi))
                 : Value(QMulOp::create(b, op->getLoc(), yType, qa, qb, lo, hi));
+        if (failed(setRequant(y)))
+          return failure();
         quantized[ofq.getResult()] = y;
         continue;
       }
@@ -425,6 +448,8 @@ LogicalResult Converter::run(func::FuncOp func) {
               /*strides=*/nullptr, b.getDenseI64ArrayAttr({0, 0, 0, 0}),
               /*ceil_mode=*/nullptr, b.getBoolAttr(true), lo, hi);
         }
+        if (failed(setRequant(y)))
+          return failure();
         quantized[ofq.getResult()] = y;
         continue;
       }
@@ -540,9 +565,23 @@ struct ConvertPass : qat::impl::ConvertBase<ConvertPass> {
       module.emitError("qat-convert: no function @") << entry;
       return signalPassFailure();
     }
-    Converter converter(module);
+    RequantKind kind = RequantKind::Float;
+    if (requant == "auto") {
+      // The preset's choice, recorded by --qat-prepare.
+      if (auto a = module->getAttrOfType<RequantKindAttr>(kRequantAttrName))
+        kind = a.getValue();
+    } else if (requant == "fixed-point") {
+      kind = RequantKind::FixedPoint;
+    } else if (requant != "float") {
+      module.emitError("qat-convert: unknown requant '")
+          << requant << "' (known: auto, float, fixed-point)";
+      return signalPassFailure();
+    }
+    Converter converter(module, kind);
     if (failed(converter.run(func)))
       return signalPassFailure();
+    // The integer ops record the requant now.
+    module->removeAttr(kRequantAttrName);
     // Drop the parameters only the fake-quant graph used.
     for (auto param : llvm::make_early_inc_range(module.getOps<ParamOp>()))
       if (SymbolTable::symbolKnownUseEmpty(param, module))

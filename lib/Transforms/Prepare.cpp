@@ -606,7 +606,15 @@ struct PreparePass : qat::impl::PrepareBase<PreparePass> {
     }
     Preparer preparer(module, *p, std::move(parsed), training, report);
     if (failed(preparer.run()))
-      signalPassFailure();
+      return signalPassFailure();
+    // The preset's requant, for --qat-convert="requant=auto": a module
+    // attribute survives training (the model file is written back whole)
+    // and needs nothing from the ops prepare inserts.
+    if (p->requant == RequantKind::Float)
+      module->removeAttr(kRequantAttrName);
+    else
+      module->setAttr(kRequantAttrName,
+                      RequantKindAttr::get(module.getContext(), p->requant));
   }
 };
 } // namespace

@@ -95,6 +95,8 @@ std::optional<QuantPreset> mlir::qat::lookupPreset(StringRef name) {
       w->tfSte = true;
     }
     p.target = "tflite";
+    // The TFLite runtime requantizes with an int32 multiplier and shift.
+    p.requant = RequantKind::FixedPoint;
   } else if (name == "vnni") {
     // vpdpbusd accumulates without saturation: the full uint8 range.
     p.activation = activation(true, 0, 255);

@@ -71,3 +71,29 @@ func.func @forward(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x1x1xf32> {
   %s = qat.add %r, %e : (tensor<1x2x1x1xf32>, tensor<1x2x1x1xf32>) -> tensor<1x2x1x1xf32>
   return %s : tensor<1x2x1x1xf32>
 }
+
+// -----
+
+// TFLite's fixed-point requant (recorded by --qat-prepare="preset=tflite",
+// taken by requant=auto) rejects an add whose output scale is below
+// max(s_a, s_b) / 2^19 (TFLite quantizes its output multiplier "smaller
+// than one"): reported at the op.
+module attributes {qat.requant = #qat.requant<fixed_point>} {
+  qat.param @x.min = dense<-1000.0> : tensor<1xf32>
+  qat.param @x.max = dense<1000.0> : tensor<1xf32>
+  qat.param @y.min = dense<-1.0e-4> : tensor<1xf32>
+  qat.param @y.max = dense<1.0e-4> : tensor<1xf32>
+  func.func @forward(%a: tensor<3x4xf32>) -> tensor<3x4xf32> {
+    %xmn = qat.load @x.min : tensor<1xf32>
+    %xmx = qat.load @x.max : tensor<1xf32>
+    %xs, %xz, %p, %q = qat.observe %a, %xmn, %xmx {spec = #qat.qspec<dtype = i8, qmin = -128, qmax = 127>} : (tensor<3x4xf32>, tensor<1xf32>, tensor<1xf32>) -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
+    %aq = qat.fake_quant %a, %xs, %xz {spec = #qat.qspec<dtype = i8, qmin = -128, qmax = 127>} : (tensor<3x4xf32>, tensor<1xf32>, tensor<1xi32>) -> tensor<3x4xf32>
+    // expected-error @+1 {{'qat.qadd' op fixed-point requant: TFLite's add needs an output scale above max(lhs scale, rhs scale) / 2^19}}
+    %s = qat.add %aq, %aq : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>
+    %ymn = qat.load @y.min : tensor<1xf32>
+    %ymx = qat.load @y.max : tensor<1xf32>
+    %ys, %yz, %e, %f = qat.observe %s, %ymn, %ymx {spec = #qat.qspec<dtype = i8, qmin = -128, qmax = 127>} : (tensor<3x4xf32>, tensor<1xf32>, tensor<1xf32>) -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
+    %sq = qat.fake_quant %s, %ys, %yz {spec = #qat.qspec<dtype = i8, qmin = -128, qmax = 127>} : (tensor<3x4xf32>, tensor<1xf32>, tensor<1xi32>) -> tensor<3x4xf32>
+    return %sq : tensor<3x4xf32>
+  }
+}

@@ -16,6 +16,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 
 using namespace mlir;
@@ -29,6 +30,9 @@ struct QLinearCase {
   bool unsignedX;
   bool perChannel;
   int64_t clampMin, clampMax;
+  /// Per-channel weight scales 0.0037 * 2^(c % 12): multipliers from 2^-10
+  /// to above 2, so the fixed-point shifts differ in sign across lanes.
+  bool wideScales = false;
 };
 
 std::string fmt(double v) {
@@ -40,6 +44,15 @@ std::string fmt(double v) {
 /// The int8 kernel sets (--qat-lower-x86): every one must reproduce the
 /// reference; those this CPU cannot run are skipped.
 const char *const kIsas[] = {"generic", "avx2", "avxvnni", "avx512vnni"};
+
+/// The op attribute of a requant mode (float is the default: no attribute).
+std::string requantAttr(bool fixedPoint) {
+  return fixedPoint ? ", requant = #qat.requant<fixed_point>" : "";
+}
+
+runtime::Requant requantMode(bool fixedPoint) {
+  return fixedPoint ? runtime::Requant::FixedPoint : runtime::Requant::Float;
+}
 
 bool hostRuns(llvm::StringRef isa) {
   auto f = llvm::sys::getHostCPUFeatures();
@@ -53,11 +66,13 @@ bool hostRuns(llvm::StringRef isa) {
 }
 
 class QLinearVsReference
-    : public ::testing::TestWithParam<std::tuple<QLinearCase, const char *>> {};
+    : public ::testing::TestWithParam<
+          std::tuple<QLinearCase, const char *, bool>> {};
 
 TEST_P(QLinearVsReference, BitExact) {
   QLinearCase p = std::get<0>(GetParam());
   const char *isa = std::get<1>(GetParam());
+  bool fixedPoint = std::get<2>(GetParam());
   if (!hostRuns(isa))
     GTEST_SKIP() << "this CPU cannot run " << isa;
   std::mt19937 rng(static_cast<unsigned>(p.n * 1000 + p.k * 10 + p.c));
@@ -68,7 +83,10 @@ TEST_P(QLinearVsReference, BitExact) {
   int32_t zpX = p.unsignedX ? 117 : -3, zpY = p.unsignedX ? 9 : -7;
   std::vector<float> sw(p.c);
   for (int64_t i = 0; i < p.c; ++i)
-    sw[i] = p.perChannel ? 0.001f * static_cast<float>(i + 1) + 0.0037f : 0.0041f;
+    sw[i] = p.wideScales
+                ? std::ldexp(0.0037f, static_cast<int>(i % 12))
+                : (p.perChannel ? 0.001f * static_cast<float>(i + 1) + 0.0037f
+                                : 0.0041f);
   std::vector<int32_t> w(p.c * p.k), b(p.c);
   for (auto &v : w)
     v = w8(rng);
@@ -122,7 +140,8 @@ TEST_P(QLinearVsReference, BitExact) {
       "  %b = qat.load @b : " + bT + "\n" +
       "  %y = qat.qlinear %xq, %wq, %b {clamp_min = " +
       std::to_string(p.clampMin) + " : i64, clamp_max = " +
-      std::to_string(p.clampMax) + " : i64} : (" + xQ + ", " + wQ + ", " + bT +
+      std::to_string(p.clampMax) + " : i64" + requantAttr(fixedPoint) +
+      "} : (" + xQ + ", " + wQ + ", " + bT +
       ") -> " + yQ + "\n" +
       "  %d = qat.dequantize %y : " + yQ + " -> " + yT + "\n" +
       "  return %d : " + yT + "\n}\n";
@@ -151,7 +170,7 @@ TEST_P(QLinearVsReference, BitExact) {
     xq[i] = runtime::quantizeValue(x.data<float>()[i], sx, zpX, qmin, qmax);
   runtime::qlinearReference(xq.data(), p.n, p.k, zpX, sx, w.data(), sw.data(),
                             p.c, b.data(), sy, zpY, p.clampMin, p.clampMax,
-                            y.data());
+                            y.data(), requantMode(fixedPoint));
   int64_t differ = 0;
   for (int64_t i = 0; i < p.n * p.c; ++i) {
     float ref = runtime::dequantizeValue(y[i], sy, zpY);
@@ -173,8 +192,11 @@ INSTANTIATE_TEST_SUITE_P(
                           // vector groups, leftover vectors, a masked tail.
                           QLinearCase{13, 131, 70, true, true, 0, 255},
                           QLinearCase{8, 3, 33, false, true, -128, 127},
-                          QLinearCase{19, 256, 129, true, false, 4, 250}),
-        ::testing::ValuesIn(kIsas)));
+                          QLinearCase{19, 256, 129, true, false, 4, 250},
+                          // Fixed-point shifts of both signs across lanes.
+                          QLinearCase{5, 3, 37, true, true, 0, 255, true},
+                          QLinearCase{6, 7, 24, false, true, -128, 127, true}),
+        ::testing::ValuesIn(kIsas), ::testing::Bool()));
 } // namespace
 
 namespace {
@@ -186,11 +208,13 @@ struct QConvCase {
 };
 
 class QConv2dVsReference
-    : public ::testing::TestWithParam<std::tuple<QConvCase, const char *>> {};
+    : public ::testing::TestWithParam<
+          std::tuple<QConvCase, const char *, bool>> {};
 
 TEST_P(QConv2dVsReference, BitExact) {
   QConvCase p = std::get<0>(GetParam());
   const char *isa = std::get<1>(GetParam());
+  bool fixedPoint = std::get<2>(GetParam());
   if (!hostRuns(isa))
     GTEST_SKIP() << "this CPU cannot run " << isa;
   std::mt19937 rng(static_cast<unsigned>(p.c * 100 + p.o * 10 + p.kh));
@@ -247,7 +271,7 @@ TEST_P(QConv2dVsReference, BitExact) {
       std::to_string(p.dil) + ">, groups = " + std::to_string(p.groups) +
       " : i64, clamp_min = " + std::to_string(p.unsignedX ? 0 : -128) +
       " : i64, clamp_max = " + std::to_string(p.unsignedX ? 255 : 127) +
-      " : i64}";
+      " : i64" + requantAttr(fixedPoint) + "}";
   std::string src =
       "qat.param @w = dense<" + lit(w) + "> : " + wI + "\n" +
       "qat.param @b = dense<" + lit(b) + "> : " + bT + "\n" +
@@ -296,7 +320,7 @@ TEST_P(QConv2dVsReference, BitExact) {
   runtime::qconv2dReference(xq.data(), p.n, p.c, p.h, p.w, zpX, sx, w.data(),
                             p.o, p.kh, p.kw, sw.data(), b.data(), strides, pads,
                             dil, p.groups, oh, ow, sy, zpY, qmin, qmax,
-                            y.data());
+                            y.data(), requantMode(fixedPoint));
   int64_t differ = 0;
   for (size_t i = 0; i < y.size(); ++i)
     differ += (*out)[0].data<float>()[i] != runtime::dequantizeValue(y[i], sy, zpY);
@@ -323,7 +347,7 @@ INSTANTIATE_TEST_SUITE_P(
                       QConvCase{1, 3, 11, 10, 6, 3, 3, 2, 2, 2, false, true, 3},
                       // Depthwise, non-square kernel, per-tensor weights.
                       QConvCase{3, 4, 6, 8, 4, 2, 3, 1, 0, 1, true, false, 4}),
-                      ::testing::ValuesIn(kIsas)));
+                      ::testing::ValuesIn(kIsas), ::testing::Bool()));
 } // namespace
 
 namespace {
@@ -382,6 +406,7 @@ TEST(QMaxPoolVsReference, BitExact) {
 
 namespace {
 TEST(QAddVsReference, BitExact) {
+  for (bool fixedPoint : {false, true})
   for (bool isUnsigned : {true, false}) {
     std::string t = isUnsigned ? "u8" : "i8";
     float sa = 0.037f, sb = 0.011f, sy = 0.045f;
@@ -398,8 +423,8 @@ TEST(QAddVsReference, BitExact) {
         "  %qa = qat.quantize %a : tensor<5x13xf32> -> " + A + "\n"
         "  %qb = qat.quantize %b : tensor<5x13xf32> -> " + B + "\n"
         "  %y = qat.qadd %qa, %qb {clamp_min = " + std::to_string(lo) +
-        " : i64, clamp_max = " + std::to_string(hi) + " : i64} : (" + A + ", " + B +
-        ") -> " + Y + "\n"
+        " : i64, clamp_max = " + std::to_string(hi) + " : i64" +
+        requantAttr(fixedPoint) + "} : (" + A + ", " + B + ") -> " + Y + "\n"
         "  %d = qat.dequantize %y : " + Y + " -> tensor<5x13xf32>\n"
         "  return %d : tensor<5x13xf32>\n}\n";
     DialectRegistry registry;
@@ -424,10 +449,11 @@ TEST(QAddVsReference, BitExact) {
     for (int64_t i = 0; i < 65; ++i) {
       int32_t qa = runtime::quantizeValue(a.data<float>()[i], sa, za, qmin, qmax);
       int32_t qb = runtime::quantizeValue(b.data<float>()[i], sb, zb, qmin, qmax);
-      int32_t y = runtime::qaddValue(qa, sa, za, qb, sb, zb, sy, zy, lo, hi);
+      int32_t y = runtime::qaddValue(qa, sa, za, qb, sb, zb, sy, zy, lo, hi,
+                                     requantMode(fixedPoint));
       differ += (*out)[0].data<float>()[i] != runtime::dequantizeValue(y, sy, zy);
     }
-    EXPECT_EQ(differ, 0) << t;
+    EXPECT_EQ(differ, 0) << t << (fixedPoint ? " fixed-point" : " float");
   }
 }
 } // namespace
@@ -490,6 +516,7 @@ struct BinaryCase {
   std::string op; // "qadd" or "qmul"
   std::vector<int64_t> a, b, y;
   bool isUnsigned;
+  bool fixedPoint = false;
 };
 
 class QBinaryVsReference : public ::testing::TestWithParam<BinaryCase> {};
@@ -521,7 +548,8 @@ TEST_P(QBinaryVsReference, BitExact) {
                     "  %y = qat." +
                     p.op + " %qa, %qb {clamp_min = " + std::to_string(lo) +
                     " : i64, clamp_max = " + std::to_string(hi) +
-                    " : i64} : (" + A + ", " + B + ") -> " + Y +
+                    " : i64" + requantAttr(p.fixedPoint) + "} : (" + A + ", " +
+                    B + ") -> " + Y +
                     "\n"
                     "  %d = qat.dequantize %y : " +
                     Y + " -> " + Yf +
@@ -548,9 +576,10 @@ TEST_P(QBinaryVsReference, BitExact) {
         a.data<float>()[broadcastIndex(i, p.y, p.a)], sa, za, qmin, qmax);
     int32_t qb = runtime::quantizeValue(
         b.data<float>()[broadcastIndex(i, p.y, p.b)], sb, zb, qmin, qmax);
+    runtime::Requant mode = requantMode(p.fixedPoint);
     int32_t y =
-        isMul ? runtime::qmulValue(qa, sa, za, qb, sb, zb, sy, zy, lo, hi)
-              : runtime::qaddValue(qa, sa, za, qb, sb, zb, sy, zy, lo, hi);
+        isMul ? runtime::qmulValue(qa, sa, za, qb, sb, zb, sy, zy, lo, hi, mode)
+              : runtime::qaddValue(qa, sa, za, qb, sb, zb, sy, zy, lo, hi, mode);
     differ += out.data<float>()[i] != runtime::dequantizeValue(y, sy, zy);
   }
   EXPECT_EQ(differ, 0) << p.op << " of " << out.getNumElements();
@@ -567,7 +596,14 @@ INSTANTIATE_TEST_SUITE_P(
         BinaryCase{"qadd", {1, 3, 1, 1}, {2, 3, 5, 7}, {2, 3, 5, 7}, false},
         // Both operands broadcast, and ranks differ.
         BinaryCase{"qadd", {3, 1, 5}, {4, 1}, {3, 4, 5}, true},
-        BinaryCase{"qmul", {3, 1, 5}, {4, 1}, {3, 4, 5}, false}));
+        BinaryCase{"qmul", {3, 1, 5}, {4, 1}, {3, 4, 5}, false},
+        // TFLite's fixed-point add and mul.
+        BinaryCase{"qmul", {5, 13}, {5, 13}, {5, 13}, true, true},
+        BinaryCase{"qmul", {2, 3, 5, 7}, {2, 3, 1, 1}, {2, 3, 5, 7}, false,
+                   true},
+        BinaryCase{"qadd", {2, 3, 5, 7}, {1, 3, 1, 1}, {2, 3, 5, 7}, true,
+                   true},
+        BinaryCase{"qadd", {3, 1, 5}, {4, 1}, {3, 4, 5}, false, true}));
 } // namespace
 
 namespace {
@@ -575,6 +611,7 @@ struct AvgPoolCase {
   int64_t n, c, h, w;
   int64_t kh, kw, stride, pad;
   bool ceilMode, countIncludePad, isUnsigned;
+  bool fixedPoint = false;
 };
 
 class QAvgPool2dVsReference : public ::testing::TestWithParam<AvgPoolCase> {};
@@ -608,7 +645,8 @@ TEST_P(QAvgPool2dVsReference, BitExact) {
       std::to_string(p.pad) + ">" + (p.ceilMode ? ", ceil_mode" : "") +
       ", count_include_pad = " + (p.countIncludePad ? "true" : "false") +
       ", clamp_min = " + std::to_string(qmin) +
-      " : i64, clamp_max = " + std::to_string(qmax) + " : i64}";
+      " : i64, clamp_max = " + std::to_string(qmax) + " : i64" +
+      requantAttr(p.fixedPoint) + "}";
   std::string src = "func.func @forward(%x: " + Xf + ") -> " + Yf +
                     " {\n"
                     "  %q = qat.quantize %x : " +
@@ -634,7 +672,7 @@ TEST_P(QAvgPool2dVsReference, BitExact) {
     xq[i] = runtime::quantizeValue(x.data<float>()[i], sx, zx, qmin, qmax);
   runtime::qavgPool2dReference(xq.data(), p.n, p.c, p.h, p.w, zx, sx, kernel,
                                strides, pads, p.countIncludePad, oh, ow, sy, zy,
-                               qmin, qmax, y.data());
+                               qmin, qmax, y.data(), requantMode(p.fixedPoint));
   int64_t differ = 0;
   for (size_t i = 0; i < y.size(); ++i)
     differ += out.data<float>()[i] != runtime::dequantizeValue(y[i], sy, zy);
@@ -650,7 +688,19 @@ INSTANTIATE_TEST_SUITE_P(
                       AvgPoolCase{1, 3, 7, 7, 2, 2, 2, 0, true, true, true},
                       AvgPoolCase{2, 3, 8, 5, 3, 2, 2, 1, true, false, false},
                       // A global average pool is one window of [H, W].
-                      AvgPoolCase{3, 5, 7, 9, 7, 9, 1, 0, false, true, true}));
+                      AvgPoolCase{3, 5, 7, 9, 7, 9, 1, 0, false, true, true},
+                      // TFLite's fixed-point mean (s_x / s_y > 1: a left
+                      // shift), with each divisor case.
+                      AvgPoolCase{2, 3, 6, 6, 2, 2, 2, 0, false, true, true,
+                                  true},
+                      AvgPoolCase{1, 4, 7, 5, 3, 3, 2, 1, false, true, false,
+                                  true},
+                      AvgPoolCase{2, 2, 7, 6, 3, 3, 2, 1, false, false, true,
+                                  true},
+                      AvgPoolCase{2, 3, 8, 5, 3, 2, 2, 1, true, false, false,
+                                  true},
+                      AvgPoolCase{3, 5, 7, 9, 7, 9, 1, 0, false, true, false,
+                                  true}));
 
 // The divisor follows PyTorch's avg_pool2d (counted by hand for a 5-wide
 // axis, kernel 3, stride 2, padding 1, ceil_mode giving 3 windows).
@@ -662,5 +712,144 @@ TEST(AvgPoolExtent, PyTorchDivisor) {
   EXPECT_EQ(runtime::avgPoolExtent(2, 5, 3, 2, 1, 1, false), 2);
   // Without padding, ceil_mode's overhang [4, 6) of an extent 5 counts 1.
   EXPECT_EQ(runtime::avgPoolExtent(2, 5, 2, 2, 0, 0, true), 1);
+}
+} // namespace
+
+namespace {
+// TFLite's fixed-point requant. Expected values are worked out by hand (and
+// cross-checked with an independent Python transcription) from
+// tensorflow/lite/kernels/internal/quantization_util.cc (QuantizeMultiplier),
+// common.h (MultiplyByQuantizedMultiplier, classic double rounding) and
+// gemmlowp/fixedpoint (SaturatingRoundingDoublingHighMul,
+// RoundingDivideByPOT).
+using runtime::FixedPointMultiplier;
+
+void expectMultiplier(double m, int32_t multiplier, int shift) {
+  FixedPointMultiplier q = runtime::quantizeMultiplier(m);
+  EXPECT_EQ(q.multiplier, multiplier) << "M = " << m;
+  EXPECT_EQ(q.shift, shift) << "M = " << m;
+}
+
+TEST(FixedPoint, QuantizeMultiplier) {
+  expectMultiplier(0.0, 0, 0);
+  // frexp(0.5) = 0.5 * 2^0, frexp(1) = 0.5 * 2^1.
+  expectMultiplier(0.5, 1 << 30, 0);
+  expectMultiplier(1.0, 1 << 30, 1);
+  expectMultiplier(0.75, 1610612736, 0);
+  // M > 1: left shifts.
+  expectMultiplier(3.0, 1610612736, 2);
+  expectMultiplier(805306368.0, 1610612736, 30);
+  // A tie of q * 2^31: 2^30 + 0.5 rounds away from zero (std::round), to an
+  // odd multiplier where round-half-even would give 2^30.
+  expectMultiplier(0.5 + std::ldexp(1.0, -32), (1 << 30) + 1, 0);
+  // q * 2^31 rounds up to 2^31: the fix-up halves it and bumps the shift.
+  expectMultiplier(1.0 - std::ldexp(1.0, -40), 1 << 30, 1);
+  // The smallest kept shift is -31; below it, flushed to zero.
+  expectMultiplier(std::ldexp(1.0, -32), 1 << 30, -31);
+  expectMultiplier(std::ldexp(1.0, -33), 0, 0);
+  expectMultiplier(1e-10, 0, 0);
+  // TFLite's conv multiplier double(s_x) * double(s_w) / double(s_y) of
+  // float32 scales (0.0234375f * 0.0041f / 0.0625f = 0.0015375000075...).
+  double m = runtime::fixedPointRealMultiplier(0.0234375f, 0.0041f, 0.0625f);
+  EXPECT_EQ(m, static_cast<double>(0.0234375f) * static_cast<double>(0.0041f) /
+                   static_cast<double>(0.0625f));
+  expectMultiplier(m, 1690499136, -9);
+  expectMultiplier(runtime::fixedPointRealMultiplier(0.017f, 0.004f, 0.09f),
+                   1661484341, -10);
+}
+
+TEST(FixedPoint, SaturatingRoundingDoublingHighMul) {
+  // round(a * b / 2^31), ties upwards (gemmlowp's nudge with C++'s
+  // truncating division, like NEON's vqrdmulh): +0.5 -> 1, -0.5 -> 0.
+  EXPECT_EQ(runtime::saturatingRoundingDoublingHighMul(1, 1 << 30), 1);
+  EXPECT_EQ(runtime::saturatingRoundingDoublingHighMul(-1, 1 << 30), 0);
+  EXPECT_EQ(runtime::saturatingRoundingDoublingHighMul(3, 1 << 30), 2);
+  EXPECT_EQ(runtime::saturatingRoundingDoublingHighMul(-3, 1 << 30), -1);
+  // The one overflow saturates.
+  EXPECT_EQ(runtime::saturatingRoundingDoublingHighMul(INT32_MIN, INT32_MIN),
+            INT32_MAX);
+}
+
+TEST(FixedPoint, RoundingDivideByPOT) {
+  // Ties away from zero.
+  EXPECT_EQ(runtime::roundingDivideByPOT(5, 1), 3);
+  EXPECT_EQ(runtime::roundingDivideByPOT(-5, 1), -3);
+  EXPECT_EQ(runtime::roundingDivideByPOT(6, 2), 2);
+  EXPECT_EQ(runtime::roundingDivideByPOT(-6, 2), -2);
+  EXPECT_EQ(runtime::roundingDivideByPOT(-7, 2), -2);
+  EXPECT_EQ(runtime::roundingDivideByPOT(INT32_MAX, 31), 1);
+  EXPECT_EQ(runtime::roundingDivideByPOT(INT32_MIN, 31), -1);
+  EXPECT_EQ(runtime::roundingDivideByPOT(-(1 << 30), 31), -1);
+  EXPECT_EQ(runtime::roundingDivideByPOT(-(1 << 30) + 1, 31), 0);
+  EXPECT_EQ(runtime::roundingDivideByPOT(42, 0), 42);
+}
+
+TEST(FixedPoint, MultiplyByQuantizedMultiplier) {
+  auto mbqm = [](int32_t x, int32_t m, int shift) {
+    return runtime::multiplyByQuantizedMultiplier(x, m, shift);
+  };
+  EXPECT_EQ(mbqm(100, 1 << 30, 0), 50);
+  // 1.25 -> 2: the classic variant rounds twice (2.5 -> 3, then 1.5 -> 2),
+  // where a single rounding would give 1.
+  EXPECT_EQ(mbqm(5, 1 << 30, -1), 2);
+  // Negative accumulators: -2.5 -> -2 (ties up), then -1 exactly.
+  EXPECT_EQ(mbqm(-5, 1 << 30, -1), -1);
+  // -0.75: -1.5 -> -1, then -0.5 -> -1 (away from zero).
+  EXPECT_EQ(mbqm(-3, 1 << 30, -1), -1);
+  // Positive shifts multiply first: 7 * 3.
+  EXPECT_EQ(mbqm(7, 1610612736, 2), 21);
+  EXPECT_EQ(mbqm(-3, (1 << 30) + 1, 1), -3);
+  EXPECT_EQ(mbqm(1, 1610612736, 30), 805306368);
+  // x * 2^shift wraps modulo 2^32 (3 << 30 = -2^30).
+  EXPECT_EQ(mbqm(3, 1 << 30, 30), -536870912);
+  // The largest right shift.
+  EXPECT_EQ(mbqm(INT32_MAX, 1 << 30, -31), 1);
+  EXPECT_EQ(mbqm(INT32_MIN, 1 << 30, -31), -1);
+  // A zero (flushed) multiplier.
+  EXPECT_EQ(mbqm(123456, 0, 0), 0);
+  // Realistic conv multipliers (see QuantizeMultiplier above).
+  EXPECT_EQ(mbqm(1000, 1690499136, -9), 2);
+  EXPECT_EQ(mbqm(-1000, 1690499136, -9), -2);
+  EXPECT_EQ(mbqm(12345, 1661484341, -10), 9);
+  EXPECT_EQ(mbqm(-12345, 1661484341, -10), -9);
+  // requantizeFixedPoint adds the zero point, then clamps.
+  FixedPointMultiplier half{1 << 30, 0};
+  EXPECT_EQ(runtime::requantizeFixedPoint(100, half, 3, -128, 127), 53);
+  EXPECT_EQ(runtime::requantizeFixedPoint(1000, half, 3, -128, 127), 127);
+  EXPECT_EQ(runtime::requantizeFixedPoint(-1000, half, 3, 0, 255), 0);
+}
+
+TEST(FixedPoint, AddAndMeanMultipliers) {
+  // add.cc: twice_max = 2 * 0.037f; 0.037 / twice_max = 0.5 exactly;
+  // 0.011 / twice_max = 0.1486...; twice_max / (2^20 * 0.045f).
+  runtime::QAddFixedPoint p =
+      runtime::qaddFixedPointMultipliers(0.037f, 0.011f, 0.045f);
+  EXPECT_EQ(p.a.multiplier, 1 << 30);
+  EXPECT_EQ(p.a.shift, 0);
+  EXPECT_EQ(p.b.multiplier, 1276882146);
+  EXPECT_EQ(p.b.shift, -2);
+  EXPECT_EQ(p.y.multiplier, 1765708730);
+  EXPECT_EQ(p.y.shift, -19);
+  // TFLite's add of 10 steps of 0.037 and 0 steps of 0.011 at 0.045:
+  // 10 * 2^20 * 0.5 = 5242880, then * 1765708730 * 2^-50 = 8.22 -> 8, plus
+  // the zero point -1.
+  EXPECT_EQ(runtime::qaddValue(13, 0.037f, 3, -50, 0.011f, -50, 0.045f, -1,
+                               -128, 127, runtime::Requant::FixedPoint),
+            7);
+  // Mean: s_x == s_y is TFLite's AveragePool, (acc +- count / 2) / count.
+  FixedPointMultiplier one = runtime::quantizeMultiplier(1.0);
+  EXPECT_EQ(runtime::avgPoolFixedPoint(10, 4, one, 0, -128, 127), 3);  // 2.5
+  EXPECT_EQ(runtime::avgPoolFixedPoint(-10, 4, one, 0, -128, 127), -3);
+  EXPECT_EQ(runtime::avgPoolFixedPoint(-9, 4, one, 0, -128, 127), -2);
+  EXPECT_EQ(runtime::avgPoolFixedPoint(7, 3, one, 5, -128, 127), 7);   // 2.33
+  EXPECT_EQ(runtime::avgPoolFixedPoint(0, 9, one, 5, -128, 127), 5);
+  // s_x / s_y = 0.043f / 0.0271f = 1.5867...: multiplier first (10 ->
+  // 16), then the division by the count (16 / 4 = 4).
+  FixedPointMultiplier r = runtime::quantizeMultiplier(
+      static_cast<double>(0.043f) / static_cast<double>(0.0271f));
+  EXPECT_EQ(r.multiplier, 1703723214);
+  EXPECT_EQ(r.shift, 1);
+  EXPECT_EQ(runtime::avgPoolFixedPoint(10, 4, r, 0, -128, 127), 4);
+  EXPECT_EQ(runtime::avgPoolFixedPoint(-10, 4, r, 0, -128, 127), -4);
 }
 } // namespace

@@ -30,6 +30,43 @@ def Qat_ObserverKindAttr : EnumAttr<Qat_Dialect, Qat_ObserverKind, "observer"> {
   }];
 }
 
+def Qat_RequantKind : I32EnumAttr<"RequantKind",
+    "how an integer op requantizes its int32 accumulator", [
+      // `float` is a C++ keyword: the enumerators are capitalized.
+      I32EnumAttrCase<"Float", 0, "float">,
+      I32EnumAttrCase<"FixedPoint", 1, "fixed_point">
+    ]> {
+  let cppNamespace = "::mlir::qat";
+  let genSpecializedAttr = 0;
+}
+
+def Qat_RequantKindAttr : EnumAttr<Qat_Dialect, Qat_RequantKind, "requant"> {
+  let assemblyFormat = "`<` $value `>`";
+  let summary = "requantization arithmetic of an integer op";
+  let description = [{
+    Which of NUMERICS.md's two requantizations an integer op
+    (`qat.qlinear`, `qat.qconv2d`, `qat.qadd`, `qat.qmul`,
+    `qat.qavg_pool2d`) uses; every lowering and the scalar reference
+    (qat/Runtime/IntReference.h) honour it.
+
+    - `float` (the default when the op has no `requant` attribute): the
+      float32 single-rounding requant, `q_y = clamp(roundeven(float(acc) *
+      M) + zp_y, lo, hi)` with `M` computed in float32 (XNNPACK/PT2E).
+    - `fixed_point`: TensorFlow Lite's integer requant. `M` is computed in
+      double from the float32 scales, as TFLite's kernels do, and split by
+      `QuantizeMultiplier` into an int32 multiplier `m` in `[2^30, 2^31)`
+      and a power-of-two `shift` (frexp, `std::round`, i.e. ties away from
+      zero); `q_y = clamp(MultiplyByQuantizedMultiplier(acc, m, shift) +
+      zp_y, lo, hi)` with gemmlowp's `SaturatingRoundingDoublingHighMul`
+      and `RoundingDivideByPOT` (TFLite's classic double rounding, not the
+      `TFLITE_SINGLE_ROUNDING` variant). Each op's description gives its
+      exact form. `--qat-convert` selects it for models prepared with the
+      `tflite` preset.
+
+    Example: `#qat.requant<fixed_point>`
+  }];
+}
+
 def Qat_QSpecAttr : Qat_Attr<"QSpec", "qspec"> {
   let summary = "quantization specification of a fake-quant op";
   let description = [{

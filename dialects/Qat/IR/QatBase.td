@@ -39,6 +39,8 @@ def Qat_Dialect : Dialect {
     ```
   }];
   let useDefaultAttributePrinterParser = 1;
+  // Checks the discardable `qat.requant` module attribute.
+  let hasOperationAttrVerify = 1;
   let extraClassDeclaration = [{
     /// Registers the attributes (defined in QatAttrs.cpp, where their
     /// storage classes are complete).

@@ -18,3 +18,17 @@ void QatDialect::initialize() {
       >();
   registerAttributes();
 }
+
+LogicalResult QatDialect::verifyOperationAttribute(Operation *op,
+                                                   NamedAttribute attr) {
+  if (attr.getName() != kRequantAttrName)
+    return success();
+  if (!isa<ModuleOp>(op))
+    return op->emitError() << "'" << kRequantAttrName
+                           << "' is a module attribute";
+  if (!isa<RequantKindAttr>(attr.getValue()))
+    return op->emitError() << "'" << kRequantAttrName
+                           << "' must be a #qat.requant attribute, got "
+                           << attr.getValue();
+  return success();
+}

@@ -57,6 +57,15 @@ def Qat_QLinearOp : Qat_Op<"qlinear", [Pure]> {
     storage range narrowed by a fused ReLU/ReLU6. Weights are symmetric
     (zero point 0) per tensor or per output channel (axis 0).
 
+    With `requant = #qat.requant<fixed_point>`, TFLite's fully connected
+    and conv kernels (kernels/internal/common.h, quantization_util.cc):
+    `M[c] = double(s_x) * double(s_w[c]) / double(s_y)` (TFLite's order,
+    in double, from the float32 scales), `(m[c], shift[c]) =
+    QuantizeMultiplier(M[c])`, `q_y = clamp(MultiplyByQuantizedMultiplier(
+    acc, m[c], shift[c]) + zp_y, clamp_min, clamp_max)` in int32. The
+    verifier rejects multipliers whose `shift` exceeds 30 (`M >= 2^30`),
+    for which TFLite's `x * (1 << shift)` is undefined.
+
     ```mlir
     %y = qat.qlinear %x, %w, %b {clamp_min = 3 : i64, clamp_max = 255 : i64}
         : (tensor<64x784x!quant.uniform<u8:f32, 0.0078:3>>,
@@ -66,7 +75,8 @@ def Qat_QLinearOp : Qat_Op<"qlinear", [Pure]> {
   }];
   let arguments = (ins Qat_QuantTensor:$input, Qat_QuantTensor:$weight,
                        RankedTensorOf<[I32]>:$bias, I64Attr:$clamp_min,
-                       I64Attr:$clamp_max);
+                       I64Attr:$clamp_max,
+                       DefaultValuedAttr<Qat_RequantKindAttr, "::mlir::qat::RequantKind::Float">:$requant);
   let results = (outs Qat_QuantTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight `,` $bias attr-dict `:` functional-type(operands, results)
@@ -89,6 +99,9 @@ def Qat_QConv2dOp : Qat_Op<"qconv2d", [Pure]> {
     `g * (C / groups) + c` only. `groups = C` with `O = C * multiplier` is a
     depthwise convolution. The requant of output channel `o` is unchanged.
 
+    `requant = #qat.requant<fixed_point>` selects TFLite's fixed-point
+    requant exactly as for `qat.qlinear` (per output channel `o`).
+
     ```mlir
     %y = qat.qconv2d %x, %w, %b {clamp_min = 0 : i64, clamp_max = 127 : i64}
         : (tensor<64x1x28x28x!quant.uniform<u8<0:127>:f32, 0.0079>>,
@@ -102,7 +115,8 @@ def Qat_QConv2dOp : Qat_Op<"qconv2d", [Pure]> {
                        DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilation,
                        DefaultValuedAttr<I64Attr, "1">:$groups,
-                       I64Attr:$clamp_min, I64Attr:$clamp_max);
+                       I64Attr:$clamp_min, I64Attr:$clamp_max,
+                       DefaultValuedAttr<Qat_RequantKindAttr, "::mlir::qat::RequantKind::Float">:$requant);
   let results = (outs Qat_QuantTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight `,` $bias attr-dict `:` functional-type(operands, results)
@@ -122,6 +136,17 @@ def Qat_QAddOp : Qat_Op<"qadd", [Pure]> {
     1, 1]`) to the result's shape; `clamp_min`/`clamp_max` narrow the
     result's storage range for a fused ReLU.
 
+    With `requant = #qat.requant<fixed_point>`, TFLite's int8 add kernel
+    (reference/integer_ops/add.h, and add.cc's Prepare for the
+    multipliers): `left_shift = 20`, `twice_max = 2 * max(s_a, s_b)` (a
+    float32 product), `M_a = s_a / twice_max`, `M_b = s_b / twice_max`,
+    `M_y = twice_max / ((1 << 20) * s_y)` in double, each split by
+    `QuantizeMultiplier`; then in int32 `a' = MBQM((q_a - zp_a) * 2^20,
+    m_a, shift_a)`, `b'` likewise, `q_y = clamp(MBQM(a' + b', m_y,
+    shift_y) + zp_y, clamp_min, clamp_max)` (MBQM:
+    MultiplyByQuantizedMultiplier). TFLite requires `M_y < 1`, i.e. `s_y >
+    max(s_a, s_b) / 2^19`; the verifier checks it.
+
     ```mlir
     %y = qat.qadd %a, %b {clamp_min = 0 : i64, clamp_max = 255 : i64}
         : (tensor<4x8x!quant.uniform<u8:f32, 0.1:3>>,
@@ -130,7 +155,8 @@ def Qat_QAddOp : Qat_Op<"qadd", [Pure]> {
     ```
   }];
   let arguments = (ins Qat_QuantTensor:$lhs, Qat_QuantTensor:$rhs,
-                       I64Attr:$clamp_min, I64Attr:$clamp_max);
+                       I64Attr:$clamp_min, I64Attr:$clamp_max,
+                       DefaultValuedAttr<Qat_RequantKindAttr, "::mlir::qat::RequantKind::Float">:$requant);
   let results = (outs Qat_QuantTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
@@ -149,6 +175,12 @@ def Qat_QMulOp : Qat_Op<"qmul", [Pure]> {
     as in `qat.qadd`; `clamp_min`/`clamp_max` narrow the result's storage
     range for a fused ReLU.
 
+    With `requant = #qat.requant<fixed_point>`, TFLite's int8 mul kernel
+    (reference/integer_ops/mul.h): `M = double(s_a) * double(s_b) /
+    double(s_y)`, `(m, shift) = QuantizeMultiplier(M)`, `q_y =
+    clamp(MultiplyByQuantizedMultiplier(acc, m, shift) + zp_y, clamp_min,
+    clamp_max)`.
+
     ```mlir
     %y = qat.qmul %a, %s {clamp_min = 0 : i64, clamp_max = 255 : i64}
         : (tensor<4x8x5x5x!quant.uniform<u8:f32, 0.1:3>>,
@@ -157,7 +189,8 @@ def Qat_QMulOp : Qat_Op<"qmul", [Pure]> {
     ```
   }];
   let arguments = (ins Qat_QuantTensor:$lhs, Qat_QuantTensor:$rhs,
-                       I64Attr:$clamp_min, I64Attr:$clamp_max);
+                       I64Attr:$clamp_min, I64Attr:$clamp_max,
+                       DefaultValuedAttr<Qat_RequantKindAttr, "::mlir::qat::RequantKind::Float">:$requant);
   let results = (outs Qat_QuantTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
@@ -180,6 +213,16 @@ def Qat_QAvgPool2dOp : Qat_Op<"qavg_pool2d", [Pure]> {
     clamp_max)`, no FMA contraction. `--qat-convert` turns
     `qat.global_avg_pool` into it too (one `[H, W]` window).
 
+    With `requant = #qat.requant<fixed_point>`, TFLite's int8 mean over
+    `[H, W]` (reference/integer_ops/mean.h), which rescales before it
+    divides: `(m, shift) = QuantizeMultiplier(double(s_x) / double(s_y))`,
+    `r = MultiplyByQuantizedMultiplier(acc, m, shift)`, then the division
+    by `count` rounded half away from zero, `r > 0 ? (r + count / 2) /
+    count : (r - count / 2) / count` (C integer division), and `q_y =
+    clamp(that + zp_y, clamp_min, clamp_max)`. With `s_x == s_y` this is
+    exactly TFLite's int8 AveragePool (whose divisor is the window clipped
+    to the input, i.e. `count_include_pad = false`).
+
     ```mlir
     %y = qat.qavg_pool2d %x {kernel_size = array<i64: 2, 2>,
                              clamp_min = 0 : i64, clamp_max = 255 : i64}
@@ -193,7 +236,8 @@ def Qat_QAvgPool2dOp : Qat_Op<"qavg_pool2d", [Pure]> {
                        DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
                        UnitAttr:$ceil_mode,
                        DefaultValuedAttr<BoolAttr, "true">:$count_include_pad,
-                       I64Attr:$clamp_min, I64Attr:$clamp_max);
+                       I64Attr:$clamp_min, I64Attr:$clamp_max,
+                       DefaultValuedAttr<Qat_RequantKindAttr, "::mlir::qat::RequantKind::Float">:$requant);
   let results = (outs Qat_QuantTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;

@@ -1,10 +1,14 @@
 //===- QatOps.cpp - qat dialect operations --------------------------------===//
 
 #include "Qat/IR/QatOps.h"
+#include "qat/Runtime/IntReference.h"
 
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/SymbolTable.h"
+
+#include <cmath>
+#include <string>
 
 using namespace mlir;
 using namespace mlir::qat;
@@ -663,6 +667,49 @@ static LogicalResult checkClampRange(Operation *op, uint64_t clampMin,
   return success();
 }
 
+/// The fixed-point requant (TFLite's) of an op needs every real multiplier
+/// `m` finite and non-negative, and its QuantizeMultiplier shift at most
+/// `maxShift`: 30 where TFLite computes `x * (1 << shift)` in int32, 0 for
+/// the multipliers TFLite quantizes "smaller than one".
+static LogicalResult checkFixedPointMultiplier(Operation *op, StringRef what,
+                                               double m, int maxShift) {
+  if (!std::isfinite(m) || m < 0.0)
+    return op->emitOpError("fixed-point requant: the ")
+           << what << " multiplier " << m << " is not finite and non-negative";
+  runtime::FixedPointMultiplier fp = runtime::quantizeMultiplier(m);
+  if (fp.shift > maxShift)
+    return op->emitOpError("fixed-point requant: the ")
+           << what << " multiplier " << m << " needs a shift of " << fp.shift
+           << ", TFLite allows at most " << maxShift;
+  return success();
+}
+
+/// Scale of output channel `c` of symmetric weights (per tensor or axis 0).
+static float weightScale(Type w, int64_t c) {
+  Type e = getElementTypeOrSelf(w);
+  if (auto pt = dyn_cast<quant::UniformQuantizedType>(e))
+    return static_cast<float>(pt.getScale());
+  return static_cast<float>(
+      cast<quant::UniformQuantizedPerAxisType>(e).getScales()[c]);
+}
+
+/// qlinear/qconv2d in fixed-point mode: TFLite's per-channel multipliers
+/// double(s_x) * double(s_w[c]) / double(s_y).
+static LogicalResult checkLayerRequant(Operation *op, RequantKind requant,
+                                       Type x, Type w, Type y,
+                                       int64_t channels) {
+  if (requant != RequantKind::FixedPoint)
+    return success();
+  auto sx = static_cast<float>(getPerTensor(x).getScale());
+  auto sy = static_cast<float>(getPerTensor(y).getScale());
+  for (int64_t c = 0; c < channels; ++c)
+    if (failed(checkFixedPointMultiplier(
+            op, "output channel " + std::to_string(c),
+            runtime::fixedPointRealMultiplier(sx, weightScale(w, c), sy), 30)))
+      return failure();
+  return success();
+}
+
 LogicalResult QuantizeOp::verify() {
   auto q = getPerTensor(getType());
   if (!q)
@@ -725,6 +772,8 @@ LogicalResult QLinearOp::verify() {
   }
   if (failed(checkShape(*this, "bias", getBias().getType(), {w.getDimSize(0)})))
     return failure();
+  if (failed(checkLayerRequant(*this, getRequant(), x, w, y, w.getDimSize(0))))
+    return failure();
   return checkClampRange(*this, getClampMin(), getClampMax(), qy);
 }
 
@@ -750,11 +799,33 @@ static LogicalResult verifyQBinary(Operation *op, uint64_t clampMin,
 }
 
 LogicalResult QAddOp::verify() {
-  return verifyQBinary(*this, getClampMin(), getClampMax());
+  if (failed(verifyQBinary(*this, getClampMin(), getClampMax())))
+    return failure();
+  if (getRequant() != RequantKind::FixedPoint)
+    return success();
+  // TFLite's add quantizes all three multipliers "smaller than one".
+  runtime::QAddFixedPoint p = runtime::qaddFixedPointMultipliers(
+      static_cast<float>(getPerTensor(getLhs().getType()).getScale()),
+      static_cast<float>(getPerTensor(getRhs().getType()).getScale()),
+      static_cast<float>(getPerTensor(getType()).getScale()));
+  if (p.y.shift > 0)
+    return emitOpError("fixed-point requant: TFLite's add needs an output "
+                       "scale above max(lhs scale, rhs scale) / 2^19");
+  return success();
 }
 
 LogicalResult QMulOp::verify() {
-  return verifyQBinary(*this, getClampMin(), getClampMax());
+  if (failed(verifyQBinary(*this, getClampMin(), getClampMax())))
+    return failure();
+  if (getRequant() != RequantKind::FixedPoint)
+    return success();
+  return checkFixedPointMultiplier(
+      *this, "output",
+      runtime::fixedPointRealMultiplier(
+          static_cast<float>(getPerTensor(getLhs().getType()).getScale()),
+          static_cast<float>(getPerTensor(getRhs().getType()).getScale()),
+          static_cast<float>(getPerTensor(getType()).getScale())),
+      30);
 }
 
 SmallVector<int64_t, 2> QAvgPool2dOp::getStridesOrDefault() {
@@ -785,6 +856,13 @@ LogicalResult QAvgPool2dOp::verify() {
   if (failed(checkWindowResult(*this, x, getType(), x.getDimSize(1),
                                getKernelSize(), strides, pads, {1, 1},
                                getCeilMode())))
+    return failure();
+  if (getRequant() == RequantKind::FixedPoint &&
+      failed(checkFixedPointMultiplier(
+          *this, "output",
+          static_cast<double>(static_cast<float>(qx.getScale())) /
+              static_cast<double>(static_cast<float>(qy.getScale())),
+          30)))
     return failure();
   return checkClampRange(*this, getClampMin(), getClampMax(), qy);
 }
@@ -833,6 +911,8 @@ LogicalResult QConv2dOp::verify() {
     return emitOpError("weights must be signed symmetric, per tensor or per "
                        "output channel");
   if (failed(checkShape(*this, "bias", getBias().getType(), {w.getDimSize(0)})))
+    return failure();
+  if (failed(checkLayerRequant(*this, getRequant(), x, w, y, w.getDimSize(0))))
     return failure();
   return checkClampRange(*this, getClampMin(), getClampMax(), qy);
 }

@@ -39,6 +39,12 @@ inline constexpr llvm::StringLiteral kFusedAttrName = "qat.fused";
 inline constexpr llvm::StringLiteral kBnFoldedWeightAttrName =
     "qat.bn_folded_weight";
 
+/// Module attribute (a `#qat.requant`) recording the requant a quantization
+/// preset chose (--qat-prepare="preset=tflite" records `fixed_point`), which
+/// `--qat-convert="requant=auto"` then puts on every integer op. It rides
+/// along in the model file through training.
+inline constexpr llvm::StringLiteral kRequantAttrName = "qat.requant";
+
 /// Adds `qat.param [state] @name = init` after the module's last parameter,
 /// suffixing the name (`_1`, `_2`, ...) if `symbols` already has it, and
 /// registers it in `symbols`.

@@ -81,6 +81,11 @@ def Prepare : Pass<"qat-prepare", "ModuleOp"> {
     `override=name=fc2:skip` or
     `override=kind=linear:weight.per-channel=false:act.observer=minmax`.
 
+    The `tflite` preset also records TFLite's fixed-point requant as the
+    module attribute `qat.requant = #qat.requant<fixed_point>`, which
+    `--qat-convert` (with its default `requant=auto`) puts on every
+    integer op; the other presets remove the attribute (float32 requant).
+
     With `report`, prints which ops stay float on the target and why, and
     where the int32 accumulator could overflow
     (`K * (qmax_x - qmin_x) * max|q_w| > 2^31 - 1`), also as remarks.
@@ -307,6 +312,16 @@ def Convert : Pass<"qat-convert", "ModuleOp"> {
     (`K * max|q_x - zp_x| * max|q_w| <= 2^31 - 1`) and reports the op
     otherwise.
 
+    `requant` selects the requantization every integer op records in its
+    `requant` attribute (`#qat.requant`): `float` (NUMERICS.md's float32
+    single-rounding requant), `fixed-point` (TensorFlow Lite's int32
+    multiplier and shift, ties away from zero), or `auto` (the default):
+    the choice `--qat-prepare` recorded in the module attribute
+    `qat.requant` (the `tflite` preset records `fixed_point`), float
+    without one. `qat-run eval` of a fake-quant model converts with `auto`,
+    so its integer semantics follow the preset too. The module attribute
+    is dropped once the ops carry the choice.
+
     Supported today: linear and conv2d (+ReLU/ReLU6; conv2d + batch_norm
     folded as PyTorch's fuse_conv_bn_weights), add (+ReLU), concat (its
     inputs share qparams), max_pool2d, flatten, reshape and the stubs. The ops the legality report names
@@ -320,7 +335,10 @@ def Convert : Pass<"qat-convert", "ModuleOp"> {
   }];
   let options = [
     Option<"entry", "entry", "std::string", /*default=*/"\"forward\"",
-           "The model function to convert">
+           "The model function to convert">,
+    Option<"requant", "requant", "std::string", /*default=*/"\"auto\"",
+           "Requantization of the integer ops: auto (the prepared preset's: "
+           "fixed-point for tflite), float or fixed-point">
   ];
   let dependentDialects = ["::mlir::qat::QatDialect",
                            "::mlir::quant::QuantDialect"];

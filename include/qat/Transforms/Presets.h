@@ -45,6 +45,10 @@ struct QuantPreset {
   QuantSpecConfig convWeight;
   /// Target family named in the legality report (x86, arm, tflite).
   std::string target;
+  /// The requant of the integer graph: TFLite's fixed point for `tflite`,
+  /// NUMERICS.md's float32 requant otherwise. --qat-prepare records it on
+  /// the module for --qat-convert="requant=auto".
+  RequantKind requant = RequantKind::Float;
 };
 
 /// The preset called `name`, or nullopt.

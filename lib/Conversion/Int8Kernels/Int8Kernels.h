@@ -2,7 +2,8 @@
 //
 // The kernel generator shared by --qat-lower-x86 and --qat-lower-arm: one
 // register-tiled GEMM whose inner product is qat.dot_accumulate, weights
-// packed at compile time and NUMERICS.md's requant in the epilogue. A
+// packed at compile time and the op's requant (NUMERICS.md's float32 one or
+// TFLite's fixed point, per its `requant` attribute) in the epilogue. A
 // target describes itself with a KernelIsa.
 //
 //===----------------------------------------------------------------------===//

@@ -5,7 +5,9 @@
 // instruction), with weights packed at compile time and the requant
 // epilogue in registers. The arithmetic is
 // NUMERICS.md's, step for step as the generic lowering (IntPatterns.cpp)
-// does it, so both reproduce the scalar reference bit for bit.
+// does it, so both reproduce the scalar reference bit for bit: the float32
+// requant, or TFLite's fixed-point one (the op's `requant`), whose vector
+// epilogue is the generic lowering's own emitter.
 //
 //===----------------------------------------------------------------------===//
 
@@ -72,8 +74,11 @@ struct GemmProblem {
   Value x;    // memref<M x (kGroups*group) x T>
   Value w;    // memref<S x T>, packed
   Value comp; // memref<Np x i32>
-  Value mult; // memref<Np x f32>
-  Value y;    // memref<M x N x i8>
+  Value mult; // memref<Np x f32>; null for the fixed-point requant
+  /// The fixed-point requant (TFLite's): memref<Np x i32> multipliers and
+  /// left/right shifts; null for the float32 requant.
+  Value fpMult, fpLeft, fpRight;
+  Value y; // memref<M x N x i8>
   int64_t zpY, lo, hi;
 };
 } // namespace
@@ -190,6 +195,30 @@ static void emitTile(OpBuilder &b, Location loc, const KernelIsa &k,
   for (int64_t j = 0; j < nr; ++j) {
     Value ch = affine(b, loc, blocks[j], k.lanes);
     Value comp = vector::LoadOp::create(b, loc, accT, p.comp, ValueRange{ch});
+    if (p.fpMult) {
+      // TFLite's fixed-point requant, with the generic lowering's emitter
+      // on whole vectors (the doubling high multiply in i64 lanes).
+      Value fm = vector::LoadOp::create(b, loc, accT, p.fpMult, ValueRange{ch});
+      Value fl = vector::LoadOp::create(b, loc, accT, p.fpLeft, ValueRange{ch});
+      Value fr = vector::LoadOp::create(b, loc, accT, p.fpRight, ValueRange{ch});
+      for (int64_t i = 0; i < mr * perVector; ++i) {
+        Value acc = arith::AddIOp::create(b, loc, accumulator(i, j), comp);
+        Value q = lowering::buildFixedPointRequant(
+            b, loc, acc, fm, fl, fr, p.zpY, p.lo, p.hi, b.getI8Type());
+        if (masked && p.n % k.lanes == 1) {
+          // As below: a scalar byte store of the one lane.
+          Value lane = vector::ExtractOp::create(b, loc, q, ArrayRef<int64_t>{0});
+          memref::StoreOp::create(b, loc, lane, p.y, ValueRange{yRows[i], ch});
+          continue;
+        }
+        if (masked)
+          vector::MaskedStoreOp::create(b, loc, p.y, ValueRange{yRows[i], ch},
+                                        mask, q);
+        else
+          vector::StoreOp::create(b, loc, q, p.y, ValueRange{yRows[i], ch});
+      }
+      continue;
+    }
     Value mult = vector::LoadOp::create(b, loc, fT, p.mult, ValueRange{ch});
     for (int64_t i = 0; i < mr * perVector; ++i) {
       Value acc = arith::AddIOp::create(b, loc, accumulator(i, j), comp);
@@ -317,19 +346,30 @@ static Value constantBuffer(PatternRewriter &rewriter, Operation *at,
 namespace {
 /// What a layer contributes besides its activations.
 struct PackedLayer {
-  Value w, comp, mult;
+  Value w, comp;
+  /// The float32 multipliers, or the fixed-point ones (multiplier, left
+  /// shift, right shift), per the op's requant.
+  Value mult, fpMult, fpLeft, fpRight;
   int64_t kGroups;
+};
+
+/// The requant constants of a layer: float32 multipliers, or TFLite's
+/// (multiplier, shift) pairs when `fixed` is not empty.
+struct LayerRequant {
+  SmallVector<float> multipliers;
+  SmallVector<runtime::FixedPointMultiplier> fixed;
 };
 } // namespace
 
 /// Packs [N][K] int8 weights as [ceil(N/L)][kGroups][L][G] (zero-padded),
 /// folds `bias - (zp_x + xOffset) * sum_k w` per channel (int32, wrapping
-/// like the reference accumulator) and pads the float32 multipliers.
+/// like the reference accumulator) and pads the requant constants (padded
+/// channels get multiplier 0, never stored).
 static PackedLayer packLayer(PatternRewriter &rewriter, Operation *op,
                              const KernelIsa &k, ArrayRef<int64_t> w,
                              ArrayRef<int64_t> bias, int64_t n, int64_t kDim,
                              int64_t zpX, int64_t xOffset,
-                             ArrayRef<float> multipliers) {
+                             const LayerRequant &requant) {
   MLIRContext *ctx = rewriter.getContext();
   int64_t kGroups = (kDim + k.group - 1) / k.group;
   int64_t blocks = (n + k.lanes - 1) / k.lanes, np = blocks * k.lanes;
@@ -346,14 +386,22 @@ static PackedLayer packLayer(PatternRewriter &rewriter, Operation *op,
             w[c * kDim + kk];
     }
   SmallVector<int32_t> comp(np, 0);
+  bool fixedPoint = !requant.fixed.empty();
   SmallVector<float> mult(np, 0.0f);
+  SmallVector<int32_t> fpMult(np, 0), fpLeft(np, 0), fpRight(np, 0);
   for (int64_t c = 0; c < n; ++c) {
     uint32_t sum = 0;
     for (int64_t kk = 0; kk < kDim; ++kk)
       sum += static_cast<uint32_t>(w[c * kDim + kk]);
     comp[c] = static_cast<int32_t>(static_cast<uint32_t>(bias[c]) -
                                    static_cast<uint32_t>(zpX + xOffset) * sum);
-    mult[c] = multipliers[c];
+    if (fixedPoint) {
+      fpMult[c] = requant.fixed[c].multiplier;
+      fpLeft[c] = std::max(requant.fixed[c].shift, 0);
+      fpRight[c] = std::max(-requant.fixed[c].shift, 0);
+    } else {
+      mult[c] = requant.multipliers[c];
+    }
   }
   Type elt = KernelTypes::elementType(k, ctx);
   SmallVector<APInt> wBits;
@@ -370,6 +418,16 @@ static PackedLayer packLayer(PatternRewriter &rewriter, Operation *op,
       rewriter, op, "comp",
       DenseElementsAttr::get(RankedTensorType::get({np}, rewriter.getI32Type()),
                              ArrayRef(comp)));
+  auto i32T = RankedTensorType::get({np}, rewriter.getI32Type());
+  if (fixedPoint) {
+    out.fpMult = constantBuffer(rewriter, op, "fp_mult",
+                                DenseElementsAttr::get(i32T, ArrayRef(fpMult)));
+    out.fpLeft = constantBuffer(rewriter, op, "fp_left",
+                                DenseElementsAttr::get(i32T, ArrayRef(fpLeft)));
+    out.fpRight = constantBuffer(
+        rewriter, op, "fp_right", DenseElementsAttr::get(i32T, ArrayRef(fpRight)));
+    return out;
+  }
   out.mult = constantBuffer(
       rewriter, op, "mult",
       DenseElementsAttr::get(RankedTensorType::get({np}, rewriter.getF32Type()),
@@ -441,8 +499,20 @@ static Value runGemm(PatternRewriter &rewriter, Location loc,
   Value y = memref::AllocOp::create(rewriter, loc, yT,
                                     rewriter.getI64IntegerAttr(64));
   // The tiles count row pairs for mmla.
-  GemmProblem p{k.mmla ? rows / 2 : rows, n, layer.kGroups, xBuf, layer.w,
-                layer.comp, layer.mult, y, zpY, lo, hi};
+  GemmProblem p{k.mmla ? rows / 2 : rows,
+                n,
+                layer.kGroups,
+                xBuf,
+                layer.w,
+                layer.comp,
+                layer.mult,
+                layer.fpMult,
+                layer.fpLeft,
+                layer.fpRight,
+                y,
+                zpY,
+                lo,
+                hi};
   emitGemm(rewriter, loc, k, p);
   Value r = bufferization::ToTensorOp::create(
       rewriter, loc, RankedTensorType::get({rows, n}, rewriter.getI8Type()), y,
@@ -457,6 +527,20 @@ static Value runGemm(PatternRewriter &rewriter, Location loc,
 
 static quant::UniformQuantizedType perTensor(Type t) {
   return dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(t));
+}
+
+/// The requant constants of a qlinear/qconv2d per its `requant` attribute,
+/// computed by the generic lowering's functions.
+static LayerRequant layerRequant(RequantKind kind, Type xType, Type wType,
+                                 Type yType, int64_t channels) {
+  LayerRequant r;
+  if (kind == RequantKind::FixedPoint)
+    r.fixed =
+        lowering::fixedPointMultipliers(xType, wType, yType, channels);
+  else
+    r.multipliers =
+        lowering::requantMultipliers(xType, wType, yType, channels);
+  return r;
 }
 
 static Value toStorage(PatternRewriter &rewriter, Location loc, Value v) {
@@ -488,8 +572,8 @@ struct QLinearToKernel : OpRewritePattern<QLinearOp> {
     PackedLayer layer = packLayer(
         rewriter, op, k, *w, *bias, n, kDim, qx.getZeroPoint(),
         xOffset(k, xSigned),
-        lowering::requantMultipliers(xT, op.getWeight().getType(), op.getType(),
-                                     n));
+        layerRequant(op.getRequant(), xT, op.getWeight().getType(),
+                     op.getType(), n));
     Value x2 = prepareRows(rewriter, loc, k, toStorage(rewriter, loc, op.getInput()),
                            xSigned, layer.kGroups);
     Value y = runGemm(rewriter, loc, k, x2, xT.getDimSize(0), layer, n,
@@ -541,7 +625,7 @@ struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
                 (*w)[((oo * c + cc) * kh + a) * kw + bb];
     PackedLayer layer = packLayer(
         rewriter, op, k, wHwc, *bias, o, kDim, qx.getZeroPoint(),
-        xOffset(k, xSigned), lowering::requantMultipliers(xT, wT, yT, o));
+        xOffset(k, xSigned), layerRequant(op.getRequant(), xT, wT, yT, o));
 
     // Padding holds the input zero point (the real value 0).
     Type i8 = rewriter.getI8Type();

@@ -1,7 +1,8 @@
 //===- IntPatterns.cpp - the int8 graph to linalg -------------------------===//
 //
 // Generic lowering of the integer ops: it reproduces the scalar reference
-// (qat/Runtime/IntReference.h) bit-exactly. Quantized tensors become their
+// (qat/Runtime/IntReference.h) bit-exactly, in either requant the op
+// records (NUMERICS.md's float32 one, or TFLite's fixed point). Quantized tensors become their
 // storage type (signless i8 for u8 and i8 alike; each op knows which).
 // Upstream's lower-quant-ops truncates when quantizing, so it is not used
 // for values.
@@ -69,9 +70,106 @@ static Value requantValue(OpBuilder &b, Location l, Value acc, float m,
                       hi, storage);
 }
 
+/// An integer constant of `type` (a scalar or a splat vector).
+static Value intConst(OpBuilder &b, Location l, Type type, int64_t v) {
+  Type elt = getElementTypeOrSelf(type);
+  auto attr = b.getIntegerAttr(elt, v);
+  if (auto vt = dyn_cast<VectorType>(type))
+    return arith::ConstantOp::create(b, l, DenseElementsAttr::get(vt, attr));
+  return arith::ConstantOp::create(b, l, attr);
+}
+
+/// `type` (i32 or vector<N x i32>) with i64 elements.
+static Type withI64(Type type) {
+  Type i64 = IntegerType::get(type.getContext(), 64);
+  if (auto vt = dyn_cast<VectorType>(type))
+    return vt.clone(i64);
+  return i64;
+}
+
+Value lowering::buildMultiplyByQuantizedMultiplier(OpBuilder &b, Location l,
+                                                   Value x, Value multiplier,
+                                                   Value leftShift,
+                                                   Value rightShift) {
+  Type t = x.getType(), t64 = withI64(t);
+  // x * 2^left, wrapping modulo 2^32 as the reference does.
+  Value shifted = arith::ShLIOp::create(b, l, x, leftShift);
+  // SaturatingRoundingDoublingHighMul(shifted, m): the multipliers are
+  // QuantizeMultiplier results in [0, 2^31), never INT32_MIN, so gemmlowp's
+  // saturation case (both operands INT32_MIN) cannot occur.
+  Value ab = arith::MulIOp::create(b, l, arith::ExtSIOp::create(b, l, t64, shifted),
+                                   arith::ExtSIOp::create(b, l, t64, multiplier));
+  Value nonNeg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, ab,
+                                       intConst(b, l, t64, 0));
+  Value nudge = arith::SelectOp::create(b, l, nonNeg,
+                                        intConst(b, l, t64, int64_t(1) << 30),
+                                        intConst(b, l, t64, 1 - (int64_t(1) << 30)));
+  // (ab + nudge) / 2^31, truncating toward zero as C++ division does.
+  Value high = arith::TruncIOp::create(
+      b, l, t,
+      arith::DivSIOp::create(b, l, arith::AddIOp::create(b, l, ab, nudge),
+                             intConst(b, l, t64, int64_t(1) << 31)));
+  // RoundingDivideByPOT(high, right), 0 <= right <= 31: mask = 2^right - 1
+  // (wrapping to INT32_MAX for right = 31).
+  Value one = intConst(b, l, t, 1);
+  Value mask = arith::SubIOp::create(
+      b, l, arith::ShLIOp::create(b, l, one, rightShift), one);
+  Value remainder = arith::AndIOp::create(b, l, high, mask);
+  Value negative = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, high,
+                                         intConst(b, l, t, 0));
+  Value threshold = arith::AddIOp::create(
+      b, l, arith::ShRSIOp::create(b, l, mask, one),
+      arith::ExtUIOp::create(b, l, t, negative));
+  Value roundUp = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt,
+                                        remainder, threshold);
+  return arith::AddIOp::create(b, l,
+                               arith::ShRSIOp::create(b, l, high, rightShift),
+                               arith::ExtUIOp::create(b, l, t, roundUp));
+}
+
+/// clamp(v + zp, lo, hi) of an int32 value (the addition wraps), truncated
+/// to `storage` (element type; `v` may be a vector).
+static Value addZeroPointAndClamp(OpBuilder &b, Location l, Value v,
+                                  int64_t zp, int64_t lo, int64_t hi,
+                                  Type storage) {
+  Type t = v.getType();
+  Value r = arith::AddIOp::create(b, l, v, intConst(b, l, t, zp));
+  r = arith::MaxSIOp::create(b, l, r, intConst(b, l, t, lo));
+  r = arith::MinSIOp::create(b, l, r, intConst(b, l, t, hi));
+  Type out = storage;
+  if (auto vt = dyn_cast<VectorType>(t))
+    out = vt.clone(storage);
+  return arith::TruncIOp::create(b, l, out, r);
+}
+
+Value lowering::buildFixedPointRequant(OpBuilder &b, Location l, Value acc,
+                                       Value multiplier, Value leftShift,
+                                       Value rightShift, int64_t zpY,
+                                       int64_t lo, int64_t hi, Type storage) {
+  return addZeroPointAndClamp(
+      b, l,
+      buildMultiplyByQuantizedMultiplier(b, l, acc, multiplier, leftShift,
+                                         rightShift),
+      zpY, lo, hi, storage);
+}
+
+/// The fixed-point requant of `acc` by constant (m, shift).
+static Value fixedPointRequantValue(OpBuilder &b, Location l, Value acc,
+                                    runtime::FixedPointMultiplier m,
+                                    int64_t zpY, int64_t lo, int64_t hi,
+                                    Type storage) {
+  Type t = acc.getType();
+  return lowering::buildFixedPointRequant(
+      b, l, acc, intConst(b, l, t, m.multiplier),
+      intConst(b, l, t, std::max(m.shift, 0)),
+      intConst(b, l, t, std::max(-m.shift, 0)), zpY, lo, hi, storage);
+}
+
 /// The requant epilogue of qlinear/qconv2d on (sum_k x * w, bias, sum_k w,
-/// M): acc = sum + bias - zp_x * sum_k w (int32, wrapping like the
-/// reference), then clamp(roundeven(float(acc) * M) + zp_y, lo, hi).
+/// requant constants...): acc = sum + bias - zp_x * sum_k w (int32,
+/// wrapping like the reference), then clamp(roundeven(float(acc) * M) +
+/// zp_y, lo, hi) with v[3] = M, or with v[3..5] = (m, left shift, right
+/// shift) TFLite's clamp(MultiplyByQuantizedMultiplier(acc) + zp_y, lo, hi).
 static Value requantEpilogue(OpBuilder &b, Location l, ValueRange v,
                              int64_t zpX, int64_t zpY, int64_t lo, int64_t hi,
                              Type storage) {
@@ -79,6 +177,10 @@ static Value requantEpilogue(OpBuilder &b, Location l, ValueRange v,
   Value comp =
       arith::SubIOp::create(b, l, v[1], arith::MulIOp::create(b, l, zpxC, v[2]));
   Value total = arith::AddIOp::create(b, l, v[0], comp);
+  // v also holds the output block argument.
+  if (v.size() == 7)
+    return lowering::buildFixedPointRequant(b, l, total, v[3], v[4], v[5], zpY,
+                                            lo, hi, storage);
   return requantValue(b, l, total, v[3], zpY, lo, hi, storage);
 }
 
@@ -100,14 +202,52 @@ SmallVector<float> lowering::requantMultipliers(Type xType, Type wType,
   return mult;
 }
 
-/// Per-channel requant multipliers of a (q)linear/(q)conv as a constant.
-static Value multipliers(OpBuilder &b, Location loc, Type xType, Type wType,
-                         Type yType, int64_t channels) {
+SmallVector<runtime::FixedPointMultiplier>
+lowering::fixedPointMultipliers(Type xType, Type wType, Type yType,
+                                int64_t channels) {
+  auto qx = perTensor(xType), qy = perTensor(yType);
+  Type wElt = getElementTypeOrSelf(wType);
+  SmallVector<runtime::FixedPointMultiplier> mult;
+  for (int64_t c = 0; c < channels; ++c) {
+    double sw;
+    if (auto pt = dyn_cast<quant::UniformQuantizedType>(wElt))
+      sw = pt.getScale();
+    else
+      sw = cast<quant::UniformQuantizedPerAxisType>(wElt).getScales()[c];
+    mult.push_back(runtime::quantizeMultiplier(runtime::fixedPointRealMultiplier(
+        static_cast<float>(qx.getScale()), static_cast<float>(sw),
+        static_cast<float>(qy.getScale()))));
+  }
+  return mult;
+}
+
+/// The per-channel requant constants of a qlinear/qconv2d: the float32
+/// multipliers M[c], or TFLite's (m[c], left shift[c], right shift[c]) as
+/// three i32 tensors.
+static SmallVector<Value> requantConstants(OpBuilder &b, Location loc,
+                                           RequantKind requant, Type xType,
+                                           Type wType, Type yType,
+                                           int64_t channels) {
+  if (requant == RequantKind::FixedPoint) {
+    SmallVector<int32_t> m, left, right;
+    for (runtime::FixedPointMultiplier f :
+         fixedPointMultipliers(xType, wType, yType, channels)) {
+      m.push_back(f.multiplier);
+      left.push_back(std::max(f.shift, 0));
+      right.push_back(std::max(-f.shift, 0));
+    }
+    auto t = RankedTensorType::get({channels}, b.getI32Type());
+    SmallVector<Value> out;
+    for (ArrayRef<int32_t> v : {ArrayRef(m), ArrayRef(left), ArrayRef(right)})
+      out.push_back(
+          arith::ConstantOp::create(b, loc, DenseElementsAttr::get(t, v)));
+    return out;
+  }
   SmallVector<float> mult = requantMultipliers(xType, wType, yType, channels);
-  return arith::ConstantOp::create(
+  return {arith::ConstantOp::create(
       b, loc,
       DenseElementsAttr::get(RankedTensorType::get({channels}, b.getF32Type()),
-                             ArrayRef(mult)));
+                             ArrayRef(mult)))};
 }
 
 Value lowering::padWithZeroPoint(OpBuilder &b, Location loc, Value x,
@@ -244,8 +384,9 @@ struct QLinearLowering : OpConversionPattern<QLinearOp> {
     auto qy = perTensor(op.getType());
     auto wType = op.getWeight().getType();
     int64_t n = op.getType().getDimSize(0), c = wType.getDimSize(0);
-    Value multT = multipliers(rewriter, loc, op.getInput().getType(), wType,
-                              op.getType(), c);
+    SmallVector<Value> requant =
+        requantConstants(rewriter, loc, op.getRequant(),
+                         op.getInput().getType(), wType, op.getType(), c);
     Type i32 = rewriter.getI32Type();
     bool xSigned = qx.isSigned();
     int64_t zpX = qx.getZeroPoint(), zpY = qy.getZeroPoint();
@@ -276,14 +417,18 @@ struct QLinearLowering : OpConversionPattern<QLinearOp> {
     auto outType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getType()));
     AffineMap chan = AffineMap::get(2, 0, {d1}, ctx);
+    SmallVector<Value> inputs = {acc, a.getBias(), sumW};
+    llvm::append_range(inputs, requant);
+    SmallVector<AffineMap> maps = {id2};
+    maps.append(inputs.size() - 1, chan);
+    maps.push_back(id2);
     Value y =
         linalg::GenericOp::create(
-            rewriter, loc, TypeRange{outType},
-            ValueRange{acc, a.getBias(), sumW, multT},
+            rewriter, loc, TypeRange{outType}, inputs,
             ValueRange{tensor::EmptyOp::create(rewriter, loc,
                                                outType.getShape(),
                                                outType.getElementType())},
-            SmallVector<AffineMap>{id2, chan, chan, chan, id2},
+            maps,
             SmallVector<IT>{IT::parallel, IT::parallel},
             [&](OpBuilder &b, Location l, ValueRange v) {
               linalg::YieldOp::create(
@@ -463,7 +608,8 @@ struct QConv2dLowering : OpConversionPattern<QConv2dOp> {
     else
       acc = groupedAccumulator(rewriter, loc, x, w2, op, xSigned);
     Value sumW = sumRowsI32(rewriter, loc, w2);
-    Value mult = multipliers(rewriter, loc, xT, wT, yT, o);
+    SmallVector<Value> requant =
+        requantConstants(rewriter, loc, op.getRequant(), xT, wT, yT, o);
     int64_t zpX = qx.getZeroPoint(), zpY = qy.getZeroPoint();
     int64_t lo = static_cast<int64_t>(op.getClampMin());
     int64_t hi = static_cast<int64_t>(op.getClampMax());
@@ -472,12 +618,16 @@ struct QConv2dLowering : OpConversionPattern<QConv2dOp> {
     AffineMap id3 = AffineMap::getMultiDimIdentityMap(3, ctx);
     AffineMap ch3 = AffineMap::get(3, 0, {e1}, ctx);
     auto y3T = RankedTensorType::get({n, o, p}, i8);
+    SmallVector<Value> inputs = {acc, a.getBias(), sumW};
+    llvm::append_range(inputs, requant);
+    SmallVector<AffineMap> maps = {id3};
+    maps.append(inputs.size() - 1, ch3);
+    maps.push_back(id3);
     Value y3 =
         linalg::GenericOp::create(
-            rewriter, loc, TypeRange{y3T},
-            ValueRange{acc, a.getBias(), sumW, mult},
+            rewriter, loc, TypeRange{y3T}, inputs,
             ValueRange{tensor::EmptyOp::create(rewriter, loc, y3T.getShape(), i8)},
-            SmallVector<AffineMap>{id3, ch3, ch3, ch3, id3},
+            maps,
             SmallVector<IT>(3, IT::parallel),
             [&](OpBuilder &b, Location l, ValueRange v) {
               linalg::YieldOp::create(
@@ -604,6 +754,34 @@ struct QAddLowering : OpConversionPattern<QAddOp> {
     Location loc = op.getLoc();
     Value init = emptyTensorBroadcast(rewriter, loc, type,
                                       ValueRange{a.getLhs(), a.getRhs()});
+    if (op.getRequant() == RequantKind::FixedPoint) {
+      // TFLite's AddElementwise (see runtime::qaddValue).
+      runtime::QAddFixedPoint fp = runtime::qaddFixedPointMultipliers(
+          static_cast<float>(qa.getScale()), static_cast<float>(qb.getScale()),
+          sy);
+      Value r = buildElementwiseInto(
+          rewriter, loc, init, {a.getLhs(), a.getRhs()},
+          [&](OpBuilder &b, Location l, ValueRange v) -> Value {
+            auto scaled = [&](Value x, quant::UniformQuantizedType q,
+                              runtime::FixedPointMultiplier m) {
+              Value c = centered(b, l, x, q);
+              Value shifted = arith::ShLIOp::create(
+                  b, l, c,
+                  intConst(b, l, c.getType(),
+                           runtime::QAddFixedPoint::kLeftShift));
+              return buildMultiplyByQuantizedMultiplier(
+                  b, l, shifted, intConst(b, l, c.getType(), m.multiplier),
+                  intConst(b, l, c.getType(), std::max(m.shift, 0)),
+                  intConst(b, l, c.getType(), std::max(-m.shift, 0)));
+            };
+            Value sum = arith::AddIOp::create(b, l, scaled(v[0], qa, fp.a),
+                                              scaled(v[1], qb, fp.b));
+            return fixedPointRequantValue(b, l, sum, fp.y, qy.getZeroPoint(),
+                                          lo, hi, type.getElementType());
+          });
+      rewriter.replaceOp(op, r);
+      return success();
+    }
     Value r = buildElementwiseInto(
         rewriter, loc, init, {a.getLhs(), a.getRhs()},
         [&](OpBuilder &b, Location l, ValueRange v) -> Value {
@@ -637,6 +815,12 @@ struct QMulLowering : OpConversionPattern<QMulOp> {
     float m = runtime::requantMultiplier(static_cast<float>(qa.getScale()),
                                          static_cast<float>(qb.getScale()),
                                          static_cast<float>(qy.getScale()));
+    bool fixedPoint = op.getRequant() == RequantKind::FixedPoint;
+    runtime::FixedPointMultiplier fp;
+    if (fixedPoint)
+      fp = runtime::quantizeMultiplier(runtime::fixedPointRealMultiplier(
+          static_cast<float>(qa.getScale()), static_cast<float>(qb.getScale()),
+          static_cast<float>(qy.getScale())));
     int64_t zpY = qy.getZeroPoint();
     int64_t lo = static_cast<int64_t>(op.getClampMin());
     int64_t hi = static_cast<int64_t>(op.getClampMax());
@@ -650,6 +834,9 @@ struct QMulLowering : OpConversionPattern<QMulOp> {
         [&](OpBuilder &b, Location l, ValueRange v) -> Value {
           Value acc = arith::MulIOp::create(b, l, centered(b, l, v[0], qa),
                                             centered(b, l, v[1], qb));
+          if (fixedPoint)
+            return fixedPointRequantValue(b, l, acc, fp, zpY, lo, hi,
+                                          type.getElementType());
           return requantValue(b, l, acc, m, zpY, lo, hi, type.getElementType());
         });
     rewriter.replaceOp(op, r);
@@ -706,6 +893,60 @@ struct QAvgPool2dLowering : OpConversionPattern<QAvgPool2dOp> {
                                               centered(b, l, v[0], qx))));
             })
             .getResult(0);
+    int64_t zpY = qy.getZeroPoint();
+    int64_t lo = static_cast<int64_t>(op.getClampMin());
+    int64_t hi = static_cast<int64_t>(op.getClampMax());
+    AffineMap id4 = AffineMap::getMultiDimIdentityMap(4, ctx);
+    AffineMap hw = AffineMap::get(
+        4, 0, {getAffineDimExpr(2, ctx), getAffineDimExpr(3, ctx)}, ctx);
+    auto outT = RankedTensorType::get(yT.getShape(), i8);
+    if (op.getRequant() == RequantKind::FixedPoint) {
+      // TFLite's integer mean: one multiplier s_x / s_y, then the division
+      // by each position's count (see runtime::avgPoolFixedPoint).
+      runtime::FixedPointMultiplier fp = runtime::quantizeMultiplier(
+          static_cast<double>(static_cast<float>(qx.getScale())) /
+          static_cast<double>(static_cast<float>(qy.getScale())));
+      SmallVector<int32_t> counts;
+      for (int64_t i = 0; i < oh; ++i)
+        for (int64_t j = 0; j < ow; ++j)
+          counts.push_back(static_cast<int32_t>(
+              runtime::avgPoolExtent(i, xT.getDimSize(2), k[0], s[0], pads[0],
+                                     pads[2], op.getCountIncludePad()) *
+              runtime::avgPoolExtent(j, xT.getDimSize(3), k[1], s[1], pads[1],
+                                     pads[3], op.getCountIncludePad())));
+      Value countT = arith::ConstantOp::create(
+          rewriter, loc,
+          DenseElementsAttr::get(RankedTensorType::get({oh, ow}, i32),
+                                 ArrayRef(counts)));
+      Value y =
+          linalg::GenericOp::create(
+              rewriter, loc, TypeRange{outT}, ValueRange{acc, countT},
+              ValueRange{tensor::EmptyOp::create(rewriter, loc,
+                                                 outT.getShape(), i8)},
+              SmallVector<AffineMap>{id4, hw, id4},
+              SmallVector<IT>(4, IT::parallel),
+              [&](OpBuilder &b, Location l, ValueRange v) {
+                Value r = buildMultiplyByQuantizedMultiplier(
+                    b, l, v[0], intConst(b, l, i32, fp.multiplier),
+                    intConst(b, l, i32, std::max(fp.shift, 0)),
+                    intConst(b, l, i32, std::max(-fp.shift, 0)));
+                // r > 0 ? (r + count / 2) / count : (r - count / 2) / count
+                Value half =
+                    arith::DivSIOp::create(b, l, v[1], intConst(b, l, i32, 2));
+                Value up = arith::DivSIOp::create(
+                    b, l, arith::AddIOp::create(b, l, r, half), v[1]);
+                Value down = arith::DivSIOp::create(
+                    b, l, arith::SubIOp::create(b, l, r, half), v[1]);
+                Value positive = arith::CmpIOp::create(
+                    b, l, arith::CmpIPredicate::sgt, r, intConst(b, l, i32, 0));
+                Value q = arith::SelectOp::create(b, l, positive, up, down);
+                linalg::YieldOp::create(
+                    b, l, addZeroPointAndClamp(b, l, q, zpY, lo, hi, i8));
+              })
+              .getResult(0);
+      rewriter.replaceOp(op, y);
+      return success();
+    }
     // M per output position, computed as the reference does.
     SmallVector<float> mult;
     float sx = static_cast<float>(qx.getScale());
@@ -723,13 +964,6 @@ struct QAvgPool2dLowering : OpConversionPattern<QAvgPool2dOp> {
         DenseElementsAttr::get(
             RankedTensorType::get({oh, ow}, rewriter.getF32Type()),
             ArrayRef(mult)));
-    int64_t zpY = qy.getZeroPoint();
-    int64_t lo = static_cast<int64_t>(op.getClampMin());
-    int64_t hi = static_cast<int64_t>(op.getClampMax());
-    AffineMap id4 = AffineMap::getMultiDimIdentityMap(4, ctx);
-    AffineMap hw = AffineMap::get(
-        4, 0, {getAffineDimExpr(2, ctx), getAffineDimExpr(3, ctx)}, ctx);
-    auto outT = RankedTensorType::get(yT.getShape(), i8);
     Value y = linalg::GenericOp::create(
                   rewriter, loc, TypeRange{outT}, ValueRange{acc, multT},
                   ValueRange{tensor::EmptyOp::create(rewriter, loc,

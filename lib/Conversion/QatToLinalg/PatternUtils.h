@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "qat/Runtime/IntReference.h"
 
 namespace mlir::qat::lowering {
 
@@ -64,6 +65,28 @@ Value padConstant(OpBuilder &b, Location loc, RankedTensorType type, Value x,
 /// int8 linear/conv layer, read from its quantized types (NUMERICS.md).
 SmallVector<float> requantMultipliers(Type xType, Type wType, Type yType,
                                       int64_t channels);
+
+/// TFLite's (multiplier, shift) of each output channel of an int8
+/// linear/conv layer: QuantizeMultiplier(double(s_x) * double(s_w[c]) /
+/// double(s_y)), read from its quantized types.
+SmallVector<runtime::FixedPointMultiplier>
+fixedPointMultipliers(Type xType, Type wType, Type yType, int64_t channels);
+
+/// TFLite's MultiplyByQuantizedMultiplier (runtime::
+/// multiplyByQuantizedMultiplier) on i32 or vector<N x i32> values, the
+/// doubling high multiply in i64 lanes; `leftShift` = max(shift, 0) and
+/// `rightShift` = max(-shift, 0) are values of x's type. One emitter for the
+/// generic lowering and the int8 kernels' vector epilogue.
+Value buildMultiplyByQuantizedMultiplier(OpBuilder &b, Location loc, Value x,
+                                         Value multiplier, Value leftShift,
+                                         Value rightShift);
+
+/// clamp(MultiplyByQuantizedMultiplier(acc) + zpY, lo, hi) (the addition
+/// wrapping) truncated to the element type `storage`.
+Value buildFixedPointRequant(OpBuilder &b, Location loc, Value acc,
+                             Value multiplier, Value leftShift,
+                             Value rightShift, int64_t zpY, int64_t lo,
+                             int64_t hi, Type storage);
 
 /// An NCHW storage tensor padded spatially by `pads` ([top, left, bottom,
 /// right]) with the zero point `zp` (the real value 0); `x` itself when
@@ -134,13 +157,13 @@ struct GemmLayout {
 
 /// The GEMM of `layout` on static-shape f32 tensors, returning a tensor of
 /// `type` (batch * rows * cols elements). `init` is a tensor of `type` or a
-/// linalg.fill of it. Every element is accumulated exactly as the loop nest
-/// of a linalg contraction with the reductions innermost: init, then one
-/// multiply and one add per term, terms in lexicographic order of the
-/// reduction axes. So the result is bit-identical to that contraction; the
-/// difference is speed: register tiles of vector<16xf32> accumulators kept
-/// over a cache block of the reduction, where the generic loop nest loads
-/// and stores the output element in every iteration.
+/// linalg.fill of it. Every element is accumulated from init with one fused
+/// multiply-add per term, terms in lexicographic order of the reduction
+/// axes (deterministic; it differs from a linalg contraction's separate
+/// multiply and add by the rounding of the product). Register tiles of
+/// vector<16xf32> accumulators are kept over a cache block of the
+/// reduction, where the generic loop nest loads and stores the output
+/// element in every iteration.
 Value buildTiledGemm(OpBuilder &b, Location loc, RankedTensorType type, Value a,
                      Value bm, Value init, const GemmLayout &layout);
 

@@ -1544,3 +1544,67 @@ func.func @dot_accumulate_signed_i16(%a: vector<4xi32>, %x: vector<8xi16>, %w: v
   %r = qat.dot_accumulate %a, %x, %w {lhs_signed} : vector<8xi16> -> vector<4xi32>
   return %r : vector<4xi32>
 }
+
+// -----
+
+// TFLite's `x * (1 << shift)` needs shift <= 30: M = 0.5 * 1.0 / 1e-10.
+func.func @qlinear_fixed_point_shift(%x: tensor<2x3x!quant.uniform<i8:f32, 0.5:0>>, %w: tensor<2x3x!quant.uniform<i8:f32:0, {1.0e-3, 1.0}>>, %b: tensor<2xi32>) -> tensor<2x2x!quant.uniform<i8:f32, 1.0e-10:0>> {
+  // expected-error @+1 {{'qat.qlinear' op fixed-point requant: the output channel 1 multiplier 5.000000e+09 needs a shift of 33, TFLite allows at most 30}}
+  %y = qat.qlinear %x, %w, %b {clamp_min = -128 : i64, clamp_max = 127 : i64, requant = #qat.requant<fixed_point>} : (tensor<2x3x!quant.uniform<i8:f32, 0.5:0>>, tensor<2x3x!quant.uniform<i8:f32:0, {1.0e-3, 1.0}>>, tensor<2xi32>) -> tensor<2x2x!quant.uniform<i8:f32, 1.0e-10:0>>
+  return %y : tensor<2x2x!quant.uniform<i8:f32, 1.0e-10:0>>
+}
+
+// -----
+
+func.func @qconv2d_fixed_point_shift(%x: tensor<1x1x3x3x!quant.uniform<u8:f32, 4.0:3>>, %w: tensor<1x1x1x1x!quant.uniform<i8:f32, 8.0>>, %b: tensor<1xi32>) -> tensor<1x1x3x3x!quant.uniform<u8:f32, 1.0e-8:3>> {
+  // expected-error @+1 {{'qat.qconv2d' op fixed-point requant: the output channel 0 multiplier 3.200000e+09 needs a shift of 32, TFLite allows at most 30}}
+  %y = qat.qconv2d %x, %w, %b {clamp_min = 0 : i64, clamp_max = 255 : i64, requant = #qat.requant<fixed_point>} : (tensor<1x1x3x3x!quant.uniform<u8:f32, 4.0:3>>, tensor<1x1x1x1x!quant.uniform<i8:f32, 8.0>>, tensor<1xi32>) -> tensor<1x1x3x3x!quant.uniform<u8:f32, 1.0e-8:3>>
+  return %y : tensor<1x1x3x3x!quant.uniform<u8:f32, 1.0e-8:3>>
+}
+
+// -----
+
+func.func @qmul_fixed_point_shift(%a: tensor<4x!quant.uniform<u8:f32, 1.0e2:0>>, %b: tensor<4x!quant.uniform<u8:f32, 1.0e2:0>>) -> tensor<4x!quant.uniform<u8:f32, 1.0e-6:0>> {
+  // expected-error @+1 {{'qat.qmul' op fixed-point requant: the output multiplier 1.000000e+10 needs a shift of 34, TFLite allows at most 30}}
+  %y = qat.qmul %a, %b {clamp_min = 0 : i64, clamp_max = 255 : i64, requant = #qat.requant<fixed_point>} : (tensor<4x!quant.uniform<u8:f32, 1.0e2:0>>, tensor<4x!quant.uniform<u8:f32, 1.0e2:0>>) -> tensor<4x!quant.uniform<u8:f32, 1.0e-6:0>>
+  return %y : tensor<4x!quant.uniform<u8:f32, 1.0e-6:0>>
+}
+
+// -----
+
+func.func @qavg_pool2d_fixed_point_shift(%x: tensor<1x1x2x2x!quant.uniform<u8:f32, 1.0e3:0>>) -> tensor<1x1x1x1x!quant.uniform<u8:f32, 1.0e-7:0>> {
+  // expected-error @+1 {{'qat.qavg_pool2d' op fixed-point requant: the output multiplier 1.000000e+10 needs a shift of 34, TFLite allows at most 30}}
+  %y = qat.qavg_pool2d %x {kernel_size = array<i64: 2, 2>, clamp_min = 0 : i64, clamp_max = 255 : i64, requant = #qat.requant<fixed_point>} : tensor<1x1x2x2x!quant.uniform<u8:f32, 1.0e3:0>> -> tensor<1x1x1x1x!quant.uniform<u8:f32, 1.0e-7:0>>
+  return %y : tensor<1x1x1x1x!quant.uniform<u8:f32, 1.0e-7:0>>
+}
+
+// -----
+
+// TFLite's add quantizes 2 * max(s_a, s_b) / (2^20 * s_y) "smaller than one".
+func.func @qadd_fixed_point_output_scale(%a: tensor<4x!quant.uniform<u8:f32, 1.0:0>>, %b: tensor<4x!quant.uniform<u8:f32, 0.5:0>>) -> tensor<4x!quant.uniform<u8:f32, 1.0e-6:0>> {
+  // expected-error @+1 {{'qat.qadd' op fixed-point requant: TFLite's add needs an output scale above max(lhs scale, rhs scale) / 2^19}}
+  %y = qat.qadd %a, %b {clamp_min = 0 : i64, clamp_max = 255 : i64, requant = #qat.requant<fixed_point>} : (tensor<4x!quant.uniform<u8:f32, 1.0:0>>, tensor<4x!quant.uniform<u8:f32, 0.5:0>>) -> tensor<4x!quant.uniform<u8:f32, 1.0e-6:0>>
+  return %y : tensor<4x!quant.uniform<u8:f32, 1.0e-6:0>>
+}
+
+// -----
+
+func.func @requant_bad_case(%a: tensor<4x!quant.uniform<u8:f32, 1.0:0>>) -> tensor<4x!quant.uniform<u8:f32, 1.0:0>> {
+  // expected-error @+2 {{expected ::mlir::qat::RequantKind to be one of: float, fixed_point}}
+  // expected-error @+1 {{failed to parse}}
+  %y = qat.qadd %a, %a {clamp_min = 0 : i64, clamp_max = 255 : i64, requant = #qat.requant<tflite>} : (tensor<4x!quant.uniform<u8:f32, 1.0:0>>, tensor<4x!quant.uniform<u8:f32, 1.0:0>>) -> tensor<4x!quant.uniform<u8:f32, 1.0:0>>
+  return %y : tensor<4x!quant.uniform<u8:f32, 1.0:0>>
+}
+
+// -----
+
+// expected-error @+1 {{'qat.requant' is a module attribute}}
+func.func @requant_on_func() attributes {qat.requant = #qat.requant<fixed_point>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'qat.requant' must be a #qat.requant attribute, got "tflite"}}
+module attributes {qat.requant = "tflite"} {
+}

@@ -531,3 +531,28 @@ func.func @int_ops(%x: tensor<1x4x6x6x!quant.uniform<u8:f32, 0.1:3>>, %w: tensor
   %a = qat.qadd %m, %g {clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<1x8x4x4x!quant.uniform<u8:f32, 0.1:3>>, tensor<1x8x1x1x!quant.uniform<u8:f32, 0.04:1>>) -> tensor<1x8x4x4x!quant.uniform<u8:f32, 0.1:3>>
   return %a : tensor<1x8x4x4x!quant.uniform<u8:f32, 0.1:3>>
 }
+
+// -----
+
+// TFLite's fixed-point requant on every integer op (#qat.requant), and the
+// module attribute --qat-prepare="preset=tflite" records; the float requant
+// is the default and is not printed.
+// CHECK-LABEL: module attributes {qat.requant = #qat.requant<fixed_point>}
+// CHECK-LABEL: func.func @int_ops_fixed_point
+// CHECK: qat.qlinear %{{.*}} {clamp_max = 127 : i64, clamp_min = -128 : i64, requant = #qat.requant<fixed_point>}
+// CHECK: qat.qlinear %{{.*}} {clamp_max = 127 : i64, clamp_min = -128 : i64} :
+// CHECK: qat.qconv2d %{{.*}} {clamp_max = 255 : i64, clamp_min = 3 : i64, groups = 4 : i64, padding = array<i64: 1, 1>, requant = #qat.requant<fixed_point>}
+// CHECK: qat.qavg_pool2d %{{.*}} {clamp_max = 255 : i64, clamp_min = 0 : i64, kernel_size = array<i64: 6, 6>, requant = #qat.requant<fixed_point>}
+// CHECK: qat.qmul %{{.*}} {clamp_max = 255 : i64, clamp_min = 0 : i64, requant = #qat.requant<fixed_point>}
+// CHECK: qat.qadd %{{.*}} {clamp_max = 255 : i64, clamp_min = 0 : i64, requant = #qat.requant<fixed_point>}
+module attributes {qat.requant = #qat.requant<fixed_point>} {
+  func.func @int_ops_fixed_point(%l: tensor<2x3x!quant.uniform<i8:f32, 0.1:3>>, %lw: tensor<4x3x!quant.uniform<i8:f32:0, {0.1, 0.2, 0.3, 0.4}>>, %lb: tensor<4xi32>, %x: tensor<1x4x6x6x!quant.uniform<u8:f32, 0.1:3>>, %w: tensor<8x1x3x3x!quant.uniform<i8:f32, 0.1>>, %b: tensor<8xi32>) -> tensor<1x8x6x6x!quant.uniform<u8:f32, 0.1:3>> {
+    %y = qat.qlinear %l, %lw, %lb {clamp_min = -128 : i64, clamp_max = 127 : i64, requant = #qat.requant<fixed_point>} : (tensor<2x3x!quant.uniform<i8:f32, 0.1:3>>, tensor<4x3x!quant.uniform<i8:f32:0, {0.1, 0.2, 0.3, 0.4}>>, tensor<4xi32>) -> tensor<2x4x!quant.uniform<i8:f32, 0.5:-1>>
+    %z = qat.qlinear %l, %lw, %lb {clamp_min = -128 : i64, clamp_max = 127 : i64, requant = #qat.requant<float>} : (tensor<2x3x!quant.uniform<i8:f32, 0.1:3>>, tensor<4x3x!quant.uniform<i8:f32:0, {0.1, 0.2, 0.3, 0.4}>>, tensor<4xi32>) -> tensor<2x4x!quant.uniform<i8:f32, 0.5:-1>>
+    %c = qat.qconv2d %x, %w, %b {groups = 4 : i64, padding = array<i64: 1, 1>, clamp_min = 3 : i64, clamp_max = 255 : i64, requant = #qat.requant<fixed_point>} : (tensor<1x4x6x6x!quant.uniform<u8:f32, 0.1:3>>, tensor<8x1x3x3x!quant.uniform<i8:f32, 0.1>>, tensor<8xi32>) -> tensor<1x8x6x6x!quant.uniform<u8:f32, 0.1:3>>
+    %g = qat.qavg_pool2d %c {kernel_size = array<i64: 6, 6>, clamp_min = 0 : i64, clamp_max = 255 : i64, requant = #qat.requant<fixed_point>} : tensor<1x8x6x6x!quant.uniform<u8:f32, 0.1:3>> -> tensor<1x8x1x1x!quant.uniform<u8:f32, 0.04:1>>
+    %m = qat.qmul %c, %g {clamp_min = 0 : i64, clamp_max = 255 : i64, requant = #qat.requant<fixed_point>} : (tensor<1x8x6x6x!quant.uniform<u8:f32, 0.1:3>>, tensor<1x8x1x1x!quant.uniform<u8:f32, 0.04:1>>) -> tensor<1x8x6x6x!quant.uniform<u8:f32, 0.1:3>>
+    %a = qat.qadd %m, %c {clamp_min = 0 : i64, clamp_max = 255 : i64, requant = #qat.requant<fixed_point>} : (tensor<1x8x6x6x!quant.uniform<u8:f32, 0.1:3>>, tensor<1x8x6x6x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<1x8x6x6x!quant.uniform<u8:f32, 0.1:3>>
+    return %a : tensor<1x8x6x6x!quant.uniform<u8:f32, 0.1:3>>
+  }
+}
