@@ -91,13 +91,23 @@ func.func @signed_x(%x: tensor<2x4x!quant.uniform<i8:f32, 0.5:-3>>) -> tensor<2x
 // VNNI: %[[ZP:.*]] = arith.constant 5 : i8
 // VNNI: %[[XP:.*]] = tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 1, 1]
 // VNNI: tensor.yield %[[ZP]] : i8
-// VNNI: %[[XT:.*]] = linalg.transpose ins(%[[XP]] : tensor<1x2x6x6xi8>) outs(%{{.*}} : tensor<1x6x6x2xi8>) permutation = [0, 2, 3, 1]
+// VNNI: %[[XC:.*]] = tensor.collapse_shape %[[XP]] {{\[}}[0], [1], [2, 3]] : tensor<1x2x6x6xi8> into tensor<1x2x36xi8>
+// VNNI: %[[XB:.*]] = bufferization.to_buffer %[[XC]] read_only
+// VNNI: %[[XTB:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x36x2xi8>
+// VNNI: memref.load %[[XB]]
+// VNNI: memref.store %{{.*}}, %[[XTB]]
+// VNNI: %[[XTT:.*]] = bufferization.to_tensor %[[XTB]] restrict writable : memref<1x36x2xi8> to tensor<1x36x2xi8>
+// VNNI: %[[XT:.*]] = tensor.expand_shape %[[XTT]] {{\[}}[0], [1, 2], [3]] output_shape [1, 6, 6, 2] : tensor<1x36x2xi8> into tensor<1x6x6x2xi8>
 // VNNI: %[[C6:.*]] = linalg.generic {indexing_maps = [#[[COL]], {{.*}}]{{.*}} ins(%[[XT]] : tensor<1x6x6x2xi8>) outs(%{{.*}} : tensor<1x4x4x3x3x2xi8>)
 // VNNI: %[[C2:.*]] = tensor.collapse_shape %[[C6]] {{\[}}[0, 1, 2], [3, 4, 5]] : tensor<1x4x4x3x3x2xi8> into tensor<16x18xi8>
 // VNNI: qat.dot_accumulate
 // VNNI: %[[Y2:.*]] = bufferization.to_tensor %{{.*}} restrict writable : memref<16x3xi8> to tensor<16x3xi8>
 // VNNI: %[[Y3:.*]] = tensor.expand_shape %[[Y2]] {{\[}}[0, 1], [2]] output_shape [1, 16, 3] : tensor<16x3xi8> into tensor<1x16x3xi8>
-// VNNI: %[[T:.*]] = linalg.transpose ins(%[[Y3]] : tensor<1x16x3xi8>) outs(%{{.*}} : tensor<1x3x16xi8>) permutation = [0, 2, 1]
+// VNNI: %[[YB:.*]] = bufferization.to_buffer %[[Y3]] read_only
+// VNNI: %[[TB:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x3x16xi8>
+// VNNI: memref.load %[[YB]]
+// VNNI: memref.store %{{.*}}, %[[TB]]
+// VNNI: %[[T:.*]] = bufferization.to_tensor %[[TB]] restrict writable : memref<1x3x16xi8> to tensor<1x3x16xi8>
 // VNNI: tensor.expand_shape %[[T]] {{\[}}[0], [1], [2, 3]] output_shape [1, 3, 4, 4] : tensor<1x3x16xi8> into tensor<1x3x4x4xi8>
 qat.param @cw = dense<1> : tensor<3x2x3x3xi8>
 qat.param @cb = dense<0> : tensor<3xi32>
@@ -107,6 +117,40 @@ func.func @conv(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:5>>) -> tensor<1x3
   %b = qat.load @cb : tensor<3xi32>
   %y = qat.qconv2d %x, %wq, %b {padding = array<i64: 1, 1>, clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:5>>, tensor<3x2x3x3x!quant.uniform<i8:f32, 0.125>>, tensor<3xi32>) -> tensor<1x3x4x4x!quant.uniform<u8:f32, 0.25>>
   return %y : tensor<1x3x4x4x!quant.uniform<u8:f32, 0.25>>
+}
+
+// -----
+
+// Layout changes of whole 16x16 byte blocks: 16 row loads, one 256-byte
+// shuffle, 16 row stores. A single input channel needs only a reshape.
+// VNNI-LABEL: func.func @conv_blocks
+// VNNI: %[[XB:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<1x16x16xi8> to memref<1x16x16xi8>
+// VNNI: %[[XT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x16x16xi8>
+// VNNI: scf.for
+// VNNI-COUNT-16: vector.load %[[XB]]
+// VNNI-COUNT-15: vector.shuffle
+// VNNI: vector.shuffle %[[ALL:.*]], %[[ALL]] [0, 16, 32, 48, 64,
+// VNNI-COUNT-16: vector.store %{{.*}}, %[[XT]]
+// VNNI: qat.dot_accumulate
+// VNNI-LABEL: func.func @one_channel
+// VNNI: tensor.reshape %{{.*}} : (tensor<1x1x36xi8>, tensor<3xindex>) -> tensor<1x36x1xi8>
+qat.param @bw = dense<1> : tensor<16x16x1x1xi8>
+qat.param @bb = dense<0> : tensor<16xi32>
+func.func @conv_blocks(%x: tensor<1x16x4x4x!quant.uniform<u8:f32, 0.5:5>>) -> tensor<1x16x4x4x!quant.uniform<u8:f32, 0.25>> {
+  %w = qat.load @bw : tensor<16x16x1x1xi8>
+  %wq = quant.scast %w : tensor<16x16x1x1xi8> to tensor<16x16x1x1x!quant.uniform<i8:f32, 0.125>>
+  %b = qat.load @bb : tensor<16xi32>
+  %y = qat.qconv2d %x, %wq, %b {clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<1x16x4x4x!quant.uniform<u8:f32, 0.5:5>>, tensor<16x16x1x1x!quant.uniform<i8:f32, 0.125>>, tensor<16xi32>) -> tensor<1x16x4x4x!quant.uniform<u8:f32, 0.25>>
+  return %y : tensor<1x16x4x4x!quant.uniform<u8:f32, 0.25>>
+}
+qat.param @ow = dense<1> : tensor<16x1x3x3xi8>
+qat.param @ob = dense<0> : tensor<16xi32>
+func.func @one_channel(%x: tensor<1x1x4x4x!quant.uniform<u8:f32, 0.5:5>>) -> tensor<1x16x4x4x!quant.uniform<u8:f32, 0.25>> {
+  %w = qat.load @ow : tensor<16x1x3x3xi8>
+  %wq = quant.scast %w : tensor<16x1x3x3xi8> to tensor<16x1x3x3x!quant.uniform<i8:f32, 0.125>>
+  %b = qat.load @ob : tensor<16xi32>
+  %y = qat.qconv2d %x, %wq, %b {padding = array<i64: 1, 1>, clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<1x1x4x4x!quant.uniform<u8:f32, 0.5:5>>, tensor<16x1x3x3x!quant.uniform<i8:f32, 0.125>>, tensor<16xi32>) -> tensor<1x16x4x4x!quant.uniform<u8:f32, 0.25>>
+  return %y : tensor<1x16x4x4x!quant.uniform<u8:f32, 0.25>>
 }
 
 // -----
