@@ -184,41 +184,40 @@ static Value requantEpilogue(OpBuilder &b, Location l, ValueRange v,
   return requantValue(b, l, total, v[3], zpY, lo, hi, storage);
 }
 
-SmallVector<float> lowering::requantMultipliers(Type xType, Type wType,
-                                                Type yType, int64_t channels) {
-  auto qx = perTensor(xType), qy = perTensor(yType);
+/// f(s_x, s_w[c], s_y) for every output channel c, the scales as the
+/// float32 values NUMERICS.md and TFLite start from.
+template <typename F>
+static auto perChannelScales(Type xType, Type wType, Type yType,
+                             int64_t channels, F f) {
+  auto sx = static_cast<float>(perTensor(xType).getScale());
+  auto sy = static_cast<float>(perTensor(yType).getScale());
   Type wElt = getElementTypeOrSelf(wType);
-  SmallVector<float> mult;
+  SmallVector<decltype(f(0.f, 0.f, 0.f))> out;
   for (int64_t c = 0; c < channels; ++c) {
     double sw;
     if (auto pt = dyn_cast<quant::UniformQuantizedType>(wElt))
       sw = pt.getScale();
     else
       sw = cast<quant::UniformQuantizedPerAxisType>(wElt).getScales()[c];
-    mult.push_back(runtime::requantMultiplier(static_cast<float>(qx.getScale()),
-                                              static_cast<float>(sw),
-                                              static_cast<float>(qy.getScale())));
+    out.push_back(f(sx, static_cast<float>(sw), sy));
   }
-  return mult;
+  return out;
+}
+
+SmallVector<float> lowering::requantMultipliers(Type xType, Type wType,
+                                                Type yType, int64_t channels) {
+  return perChannelScales(xType, wType, yType, channels,
+                          runtime::requantMultiplier);
 }
 
 SmallVector<runtime::FixedPointMultiplier>
 lowering::fixedPointMultipliers(Type xType, Type wType, Type yType,
                                 int64_t channels) {
-  auto qx = perTensor(xType), qy = perTensor(yType);
-  Type wElt = getElementTypeOrSelf(wType);
-  SmallVector<runtime::FixedPointMultiplier> mult;
-  for (int64_t c = 0; c < channels; ++c) {
-    double sw;
-    if (auto pt = dyn_cast<quant::UniformQuantizedType>(wElt))
-      sw = pt.getScale();
-    else
-      sw = cast<quant::UniformQuantizedPerAxisType>(wElt).getScales()[c];
-    mult.push_back(runtime::quantizeMultiplier(runtime::fixedPointRealMultiplier(
-        static_cast<float>(qx.getScale()), static_cast<float>(sw),
-        static_cast<float>(qy.getScale()))));
-  }
-  return mult;
+  return perChannelScales(
+      xType, wType, yType, channels, [](float sx, float sw, float sy) {
+        return runtime::quantizeMultiplier(
+            runtime::fixedPointRealMultiplier(sx, sw, sy));
+      });
 }
 
 /// The per-channel requant constants of a qlinear/qconv2d: the float32
