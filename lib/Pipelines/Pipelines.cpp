@@ -36,6 +36,9 @@ void qat::buildQatToLLVMPipeline(OpPassManager &pm,
   if (options.fuseElementwise)
     pm.addPass(qat::createFuseElementwise());
   pm.addPass(createCSEPass());
+  // Long, contiguous innermost loops for LLVM's vectorizer.
+  pm.addPass(qat::createCollapseLoops());
+  pm.addPass(createCanonicalizerPass());
 
   // Functions take and return identity-layout memrefs; results become
   // caller-owned out-parameters, so neither the JIT nor an AOT caller has
@@ -71,7 +74,14 @@ void qat::buildQatToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // aligned_alloc rather than malloc plus pointer arithmetic: LLVM then
+  // knows that every temporary is a distinct object (the rounded-up
+  // pointer of the malloc path goes through inttoptr, which hides that),
+  // so loops over them vectorize without run-time alias checks and
+  // loop-invariant loads (a scale, a per-channel constant) are hoisted.
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useAlignedAlloc = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   ConvertFuncToLLVMPassOptions funcToLLVM;
   funcToLLVM.useBarePtrCallConv = options.barePtrCallConv;
   pm.addPass(createConvertFuncToLLVMPass(funcToLLVM));

@@ -344,4 +344,34 @@ def Convert : Pass<"qat-convert", "ModuleOp"> {
                            "::mlir::quant::QuantDialect"];
 }
 
+def CollapseLoops : Pass<"qat-collapse-loops", "ModuleOp"> {
+  let summary = "Merge contiguous loop dimensions of linalg ops into one";
+  let description = [{
+    After `convert-linalg-to-loops`, LLVM's loop vectorizer sees only the
+    innermost loop. On NCHW activations that loop is the image width (26 or
+    11 elements for C1), too short to vectorize well: LLVM then vectorizes
+    an outer loop with gathers and scatters instead. This pass merges every
+    run of adjacent iteration dimensions that have the same iterator type
+    and stay contiguous in all indexing maps (upstream
+    `linalg::collapseOpIterationDims`), so that an element-wise op over
+    `[64, 32, 26, 26]` becomes one loop of 1384448 iterations and a
+    per-channel reduction one loop of `26 * 26` per (n, c).
+
+    It also marks the combiners of float max/min reductions `reassoc`:
+    maximum and minimum are associative and commutative (NaN and signed
+    zeros included), so the result is unchanged, and LLVM vectorizes the
+    reduction only with that flag.
+
+    ```mlir
+    // before: 4 loops, innermost of 26
+    linalg.generic {indexing_maps = [(n, c, h, w) -> (n, c, h, w), ...]}
+    // after: 1 loop over the collapsed tensor
+    linalg.generic {indexing_maps = [(d0) -> (d0), ...]}
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::affine::AffineDialect"];
+}
+
 #endif // QAT_TRANSFORMS_PASSES_TD

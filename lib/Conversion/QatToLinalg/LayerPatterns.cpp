@@ -34,6 +34,10 @@ static Value transposed(OpBuilder &b, Location loc, Value v) {
       .getResult()[0];
 }
 
+/// The smallest batch for which a linear layer runs as y^T = w * x^T: the
+/// batch is the GEMM's column count there, so it fills whole vectors.
+static constexpr int64_t GemmMinBatchForTransposed = 16;
+
 namespace {
 struct LinearLowering : OpConversionPattern<LinearOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -42,9 +46,29 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
+    auto xType = cast<RankedTensorType>(adaptor.getInput().getType());
+    if (xType.hasStaticShape() && type.getElementType().isF32() &&
+        type.getDimSize(0) >= GemmMinBatchForTransposed) {
+      // y^T[n, m] = bias[n] + sum_k w[n, k] * x^T[k, m]: the GEMM's B
+      // operand is the (small) input transposed to [in, batch], not the
+      // weight transposed to [in, out], and the result is transposed back.
+      // A batch of training images is much smaller than a weight matrix
+      // (64 x 784 against 256 x 784 in M1), and a transpose's strided side
+      // is the expensive part of it.
+      int64_t m = type.getDimSize(0), n = type.getDimSize(1);
+      int64_t k = xType.getDimSize(1);
+      auto yTType = RankedTensorType::get({n, m}, type.getElementType());
+      Value initT = biasInit(rewriter, loc, yTType, adaptor.getBias(), 0,
+                             adaptor.getInput());
+      Value xT = transposed(rewriter, loc, adaptor.getInput());
+      GemmLayout g{1, n, m, 0, k, 0, {{k, 1, m}}};
+      Value yT = buildTiledGemm(rewriter, loc, yTType, adaptor.getWeight(), xT,
+                                initT, g);
+      rewriter.replaceOp(op, transposed(rewriter, loc, yT));
+      return success();
+    }
     Value init =
         biasInit(rewriter, loc, type, adaptor.getBias(), 1, adaptor.getInput());
-    auto xType = cast<RankedTensorType>(adaptor.getInput().getType());
     if (xType.hasStaticShape() && type.getElementType().isF32()) {
       // y[m, n] = init[m, n] + sum_k x[m, k] * w[n, k]: B is the weight
       // transposed to [in, out], so that its rows are contiguous in n.

@@ -218,8 +218,12 @@ Value lowering::channelSumF64(
              [&](OpBuilder &nb, Location l, ValueRange a) {
                Value t = term(nb, l, a.take_front(full.size()),
                               a.slice(full.size(), perChannel.size()));
+               // Terms in any order (`reassoc`): training statistics
+               // keep no order, and LLVM vectorizes only with the flag.
                linalg::YieldOp::create(
-                   nb, l, Value(arith::AddFOp::create(nb, l, a.back(), t)));
+                   nb, l,
+                   Value(arith::AddFOp::create(nb, l, a.back(), t,
+                                               arith::FastMathFlags::reassoc)));
              })
       .getResult(0);
 }
@@ -516,7 +520,9 @@ private:
   }
 
   /// The loop over reduction axis `d` (and, nested, the inner ones),
-  /// carrying the accumulators: acc += A scalar (broadcast) * B row.
+  /// carrying the accumulators: acc = fma(A scalar (broadcast), B row, acc),
+  /// one rounding per term (the separate multiply and add of a linalg
+  /// contraction would halve the FMA units' throughput).
   SmallVector<Value> emitReduction(OpBuilder &b, Location loc, size_t d,
                                    Value lo, Value hi, Value aOff, Value bOff,
                                    ValueRange acc, int64_t mr, int64_t nv,
@@ -541,11 +547,9 @@ private:
           Value s = tensor::ExtractOp::create(
               nb, l, a, ValueRange{addConst(nb, l, ao, i * g.aRow)});
           Value sv = vector::BroadcastOp::create(nb, l, vt, s);
-          for (int64_t v = 0; v < nv; ++v) {
-            Value p = arith::MulFOp::create(nb, l, sv, rowsB[v]);
-            next[i * nv + v] =
-                arith::AddFOp::create(nb, l, next[i * nv + v], p);
-          }
+          for (int64_t v = 0; v < nv; ++v)
+            next[i * nv + v] = math::FmaOp::create(nb, l, sv, rowsB[v],
+                                                     next[i * nv + v]);
         }
       }
       scf::YieldOp::create(nb, l, next);

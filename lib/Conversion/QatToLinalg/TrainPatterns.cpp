@@ -33,12 +33,15 @@ static Value idx(OpBuilder &b, Location l, int64_t v) {
   return arith::ConstantIndexOp::create(b, l, v);
 }
 
-/// Sum of `v` over `axes` into a filled tensor of `type`.
+/// Sum of `v` over `axes` into a filled tensor of `type`. The order of the
+/// terms is free (`reassoc`): a gradient sum has no order to keep, and LLVM
+/// vectorizes the reduction only with that flag.
 static Value sumOver(OpBuilder &b, Location loc, Value v,
                      ArrayRef<int64_t> axes, RankedTensorType type) {
   return buildReduction(b, loc, v, axes, filledTensor(b, loc, type, v, 0.0),
                         [](OpBuilder &nb, Location l, Value e, Value acc) {
-                          return addf(nb, l, acc, e);
+                          return Value(arith::AddFOp::create(
+                              nb, l, acc, e, arith::FastMathFlags::reassoc));
                         });
 }
 
@@ -222,11 +225,10 @@ struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
     if (groups == 1 && im2col) {
       // GEMMs on the im2col matrix, each with a contiguous innermost loop:
       //   dW[f, k] = sum_{n, p} dy[n, f, p] * colT[n, p, k]   (f, n, p, k)
+      //     (f32: as dW^T = col * dy^T, below)
       //   dcol[n, k, p] = sum_f w[f, k] * dy[n, f, p]          (n, k, f, p)
       // then col2im as a gather over the windows reading each input.
       int64_t kk = c * kh * kw, p = oh * ow;
-      Value colT =
-          buildIm2colRows(rewriter, loc, xpad, {kh, kw}, s, d, {oh, ow});
       Value dy3 = tensor::CollapseShapeOp::create(
           rewriter, loc, a.getGrad(),
           SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
@@ -239,7 +241,40 @@ struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
       auto dw2Type = RankedTensorType::get({o, kk}, elt);
       auto dcolType = RankedTensorType::get({n, kk, p}, elt);
       Value dw2, dcol;
-      if (elt.isF32()) {
+      if (elt.isF32() && o < kk) {
+        // dW^T[k, f] = sum_{n, p} col[n, k, p] * dyT[n, p, f] on the
+        // forward's column matrix (the same im2col of the same input, which
+        // CSE merges with the forward's): when dy ([n, f, p]) is smaller
+        // than the column matrix ([n, k, p]; 1/4.5 of it in C1's second
+        // convolution), transposing dy is far cheaper than gathering a
+        // pixel-major copy of the columns, whose innermost loop runs over
+        // the kernel width.
+        Value col =
+            buildIm2col(rewriter, loc, xpad, {kh, kw}, s, d, {oh, ow});
+        Value dyT =
+            linalg::TransposeOp::create(
+                rewriter, loc, dy3,
+                tensor::EmptyOp::create(rewriter, loc,
+                                        ArrayRef<int64_t>{n, p, o}, elt),
+                ArrayRef<int64_t>{0, 2, 1})
+                .getResult()[0];
+        auto dwTType = RankedTensorType::get({kk, o}, elt);
+        Value dwT = buildTiledGemm(
+            rewriter, loc, dwTType, col, dyT,
+            filledTensor(rewriter, loc, dwTType, {}, 0.0),
+            GemmLayout{1, kk, o, 0, p, 0, {{n, kk * p, p * o}, {p, 1, o}}});
+        dw2 = linalg::TransposeOp::create(
+                  rewriter, loc, dwT,
+                  tensor::EmptyOp::create(rewriter, loc, dw2Type.getShape(),
+                                          elt),
+                  ArrayRef<int64_t>{1, 0})
+                  .getResult()[0];
+        dcol = buildTiledGemm(rewriter, loc, dcolType, w2, dy3,
+                              filledTensor(rewriter, loc, dcolType, {}, 0.0),
+                              GemmLayout{n, kk, p, 0, 1, o * p, {{o, kk, p}}});
+      } else if (elt.isF32()) {
+        Value colT =
+            buildIm2colRows(rewriter, loc, xpad, {kh, kw}, s, d, {oh, ow});
         dw2 = buildTiledGemm(
             rewriter, loc, dw2Type, dy3, colT,
             filledTensor(rewriter, loc, dw2Type, {}, 0.0),
@@ -248,6 +283,8 @@ struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
                               filledTensor(rewriter, loc, dcolType, {}, 0.0),
                               GemmLayout{n, kk, p, 0, 1, o * p, {{o, kk, p}}});
       } else {
+        Value colT =
+            buildIm2colRows(rewriter, loc, xpad, {kh, kw}, s, d, {oh, ow});
         dw2 = contract(
             rewriter, loc, dw2Type, dy3, colT,
             {m4({d1, d0, d2}), m4({d1, d2, d3}), m4({d0, d3})},

@@ -21,8 +21,7 @@
 // CHECK: %[[ROW:.*]] = vector.transfer_read %[[COL1]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<864xf32>, vector<16xf32>
 // CHECK: %[[WS:.*]] = tensor.extract %[[W1]][%{{.*}}] : tensor<108xf32>
 // CHECK: %[[WV:.*]] = vector.broadcast %[[WS]] : f32 to vector<16xf32>
-// CHECK: %[[P:.*]] = arith.mulf %[[WV]], %[[ROW]] : vector<16xf32>
-// CHECK: %[[S:.*]] = arith.addf %[[R0]], %[[P]] : vector<16xf32>
+// CHECK: %[[S:.*]] = math.fma %[[WV]], %[[ROW]], %[[R0]] : vector<16xf32>
 // CHECK: vector.transfer_write %[[ACC]]#0, %[[CT]][%{{.*}}] {in_bounds = [true]} : vector<16xf32>, tensor<128xf32>
 // CHECK: %[[OUT3:.*]] = tensor.expand_shape %[[OUT]] {{\[}}[0, 1, 2]] output_shape [2, 4, 16] : tensor<128xf32> into tensor<2x4x16xf32>
 // CHECK: %[[Y:.*]] = tensor.expand_shape %[[OUT3]] {{\[}}[0], [1], [2, 3]] output_shape [2, 4, 4, 4] : tensor<2x4x16xf32> into tensor<2x4x4x4xf32>

@@ -92,9 +92,8 @@ func.func @resource_param() -> tensor<2xf32> {
 // CHECK: %[[ROW:.*]] = vector.transfer_read %[[WT1]][%{{.*}}], %{{.*}}, %[[MASK]] {in_bounds = [true]} : tensor<12xf32>, vector<16xf32>
 // CHECK: %[[XS:.*]] = tensor.extract %[[X1]][%{{.*}}] : tensor<8xf32>
 // CHECK: %[[XV:.*]] = vector.broadcast %[[XS]] : f32 to vector<16xf32>
-// CHECK: %[[P:.*]] = arith.mulf %[[XV]], %[[ROW]] : vector<16xf32>
-// CHECK: %[[S0:.*]] = arith.addf %[[R0]], %[[P]] : vector<16xf32>
-// CHECK: %[[S1:.*]] = arith.addf %[[R1]], %{{.*}} : vector<16xf32>
+// CHECK: %[[S0:.*]] = math.fma %[[XV]], %[[ROW]], %[[R0]] : vector<16xf32>
+// CHECK: %[[S1:.*]] = math.fma %{{.*}}, %[[ROW]], %[[R1]] : vector<16xf32>
 // CHECK: scf.yield %[[S0]], %[[S1]] : vector<16xf32>, vector<16xf32>
 // CHECK: %[[W0:.*]] = vector.transfer_write %[[ACC]]#0, %[[C0]][%{{.*}}], %[[MASK]] {in_bounds = [true]} : vector<16xf32>, tensor<6xf32>
 // CHECK: %[[W1:.*]] = vector.transfer_write %[[ACC]]#1, %[[W0]][%{{.*}}], %[[MASK]] {in_bounds = [true]} : vector<16xf32>, tensor<6xf32>

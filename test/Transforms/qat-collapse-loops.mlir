@@ -1,0 +1,66 @@
+// RUN: qat-opt %s --qat-collapse-loops -split-input-file | FileCheck %s
+
+// An element-wise op with a per-channel operand read through constant-0
+// indices: the unit dimensions of the operand go first, then (h, w) merge;
+// n and c stay apart, as the channel operand is indexed by c alone.
+// CHECK-LABEL: func.func @channel_scale
+// CHECK-DAG: %[[C:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0, 1, 2, 3]] : tensor<1x4x1x1xf32> into tensor<4xf32>
+// CHECK-DAG: %[[X:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : tensor<2x4x3x5xf32> into tensor<2x4x15xf32>
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]{{.*}} ins(%[[X]], %[[C]] : tensor<2x4x15xf32>, tensor<4xf32>)
+// CHECK: arith.mulf
+// CHECK: tensor.expand_shape {{.*}} : tensor<2x4x15xf32> into tensor<2x4x3x5xf32>
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#ch = affine_map<(n, c, h, w) -> (0, c, 0, 0)>
+func.func @channel_scale(%x: tensor<2x4x3x5xf32>, %s: tensor<1x4x1x1xf32>) -> tensor<2x4x3x5xf32> {
+  %e = tensor.empty() : tensor<2x4x3x5xf32>
+  %y = linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %s : tensor<2x4x3x5xf32>, tensor<1x4x1x1xf32>) outs(%e : tensor<2x4x3x5xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  }  -> tensor<2x4x3x5xf32>
+  %z = tensor.empty() : tensor<2x4x3x5xf32>
+  %r = linalg.copy ins(%y : tensor<2x4x3x5xf32>) outs(%z : tensor<2x4x3x5xf32>) -> tensor<2x4x3x5xf32>
+  return %r : tensor<2x4x3x5xf32>
+}
+
+// -----
+
+// A max reduction over (h, w) per (n, c): the reduced loops merge into one
+// and the combiner may be reassociated (max is associative).
+// CHECK-LABEL: func.func @window_max
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]{{.*}} ins(%{{.*}} : tensor<8x15xf32>)
+// CHECK: arith.maximumf %{{.*}}, %{{.*}} fastmath<reassoc> : f32
+#in = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#out = affine_map<(n, c, h, w) -> (n, c)>
+func.func @window_max(%x: tensor<2x4x3x5xf32>, %init: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %m = linalg.generic {indexing_maps = [#in, #out], iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
+      ins(%x : tensor<2x4x3x5xf32>) outs(%init : tensor<2x4xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %r = arith.maximumf %acc, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4xf32>
+  %z = tensor.empty() : tensor<2x4xf32>
+  %c = linalg.copy ins(%m : tensor<2x4xf32>) outs(%z : tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %c : tensor<2x4xf32>
+}
+
+// -----
+
+// A window gather (strided and offset indices) keeps its loops.
+// CHECK-LABEL: func.func @window
+// CHECK: iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]
+#win = affine_map<(n, c, y, x, ky, kx) -> (n, c, y + ky, x + kx)>
+#res = affine_map<(n, c, y, x, ky, kx) -> (n, c, y, x)>
+func.func @window(%x: tensor<2x4x5x5xf32>, %init: tensor<2x4x3x3xf32>) -> tensor<2x4x3x3xf32> {
+  %k = tensor.empty() : tensor<3x3xf32>
+  %m = linalg.generic {indexing_maps = [#win, affine_map<(n, c, y, x, ky, kx) -> (ky, kx)>, #res], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%x, %k : tensor<2x4x5x5xf32>, tensor<3x3xf32>) outs(%init : tensor<2x4x3x3xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %r = arith.addf %acc, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x3x3xf32>
+  %z = tensor.empty() : tensor<2x4x3x3xf32>
+  %c = linalg.copy ins(%m : tensor<2x4x3x3xf32>) outs(%z : tensor<2x4x3x3xf32>) -> tensor<2x4x3x3xf32>
+  return %c : tensor<2x4x3x3xf32>
+}
