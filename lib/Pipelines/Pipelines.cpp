@@ -39,6 +39,7 @@ void qat::buildQatToLLVMPipeline(OpPassManager &pm,
   // Long, contiguous innermost loops for LLVM's vectorizer.
   pm.addPass(qat::createCollapseLoops());
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(qat::createWriteGlobalsInPlace());
 
   // Functions take and return identity-layout memrefs; results become
   // caller-owned out-parameters, so neither the JIT nor an AOT caller has

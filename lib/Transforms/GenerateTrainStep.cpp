@@ -432,11 +432,20 @@ void GenerateTrainStepPass::runOnOperation() {
     return;
   }
 
-  // Optimizer updates, in place.
+  // Optimizer updates, in place. The update reads the parameter through the
+  // forward pass's load when there is one: with a single view of the global,
+  // bufferization sees every read of the old value and can write the update
+  // into the global itself once the backward pass is done with it.
   SymbolTable symbols(module);
   for (auto [name, grad] : tb.paramGrads) {
     auto type = cast<RankedTensorType>(grad.getType());
-    Value p = LoadOp::create(b, loc, type, name);
+    Value p;
+    for (Operation *op : forwardOps)
+      if (auto load = dyn_cast<LoadOp>(op))
+        if (load.getName() == name && load.getType() == type)
+          p = load.getResult();
+    if (!p)
+      p = LoadOp::create(b, loc, type, name);
     if (!adam) {
       Value buf;
       std::string bufName;

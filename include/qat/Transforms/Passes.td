@@ -374,4 +374,34 @@ def CollapseLoops : Pass<"qat-collapse-loops", "ModuleOp"> {
                            "::mlir::affine::AffineDialect"];
 }
 
+def WriteGlobalsInPlace : Pass<"qat-write-globals-in-place", "ModuleOp"> {
+  let summary = "Compute updates of module globals in the global's own buffer";
+  let description = [{
+    Runs on tensors, right before one-shot bufferization. A parameter,
+    optimizer or observer update stored into its global
+    (`bufferization.materialize_in_destination` into a `memref.get_global`)
+    would otherwise be computed into a new buffer and then copied into the
+    global: per training step, a copy of every weight and momentum buffer.
+    Here the `outs` of the linalg op that computes the stored value becomes
+    the function's view of the global, made writable.
+
+    Upstream empty-tensor elimination would build a second
+    `to_tensor restrict` of the global and hide the backward pass's reads
+    of the old value from the analysis. This pass keeps one view, so
+    one-shot bufferization sees every read of the old value and falls back
+    to a new buffer plus a copy if one of them comes after the update. It
+    applies only when the view is the only one of its global in the
+    function, the function calls no function of the module, and nothing
+    that may alias the view or the new value is used after the store.
+
+    ```mlir
+    %w = bufferization.to_tensor %g restrict : memref<2xf32> to tensor<2xf32>
+    %new = linalg.generic ... ins(%w, %s : ...) outs(%empty : tensor<2xf32>)
+    bufferization.materialize_in_destination %new in restrict writable %g
+    // becomes: %w is `restrict writable` and the generic writes outs(%w)
+    ```
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+}
+
 #endif // QAT_TRANSFORMS_PASSES_TD
