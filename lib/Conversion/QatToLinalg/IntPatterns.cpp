@@ -899,24 +899,26 @@ struct QAvgPool2dLowering : OpConversionPattern<QAvgPool2dOp> {
     AffineMap hw = AffineMap::get(
         4, 0, {getAffineDimExpr(2, ctx), getAffineDimExpr(3, ctx)}, ctx);
     auto outT = RankedTensorType::get(yT.getShape(), i8);
+    // The divisor of each output position (PyTorch's window count).
+    SmallVector<int64_t> counts;
+    for (int64_t i = 0; i < oh; ++i)
+      for (int64_t j = 0; j < ow; ++j)
+        counts.push_back(
+            runtime::avgPoolExtent(i, xT.getDimSize(2), k[0], s[0], pads[0],
+                                   pads[2], op.getCountIncludePad()) *
+            runtime::avgPoolExtent(j, xT.getDimSize(3), k[1], s[1], pads[1],
+                                   pads[3], op.getCountIncludePad()));
     if (op.getRequant() == RequantKind::FixedPoint) {
       // TFLite's integer mean: one multiplier s_x / s_y, then the division
       // by each position's count (see runtime::avgPoolFixedPoint).
       runtime::FixedPointMultiplier fp = runtime::quantizeMultiplier(
           static_cast<double>(static_cast<float>(qx.getScale())) /
           static_cast<double>(static_cast<float>(qy.getScale())));
-      SmallVector<int32_t> counts;
-      for (int64_t i = 0; i < oh; ++i)
-        for (int64_t j = 0; j < ow; ++j)
-          counts.push_back(static_cast<int32_t>(
-              runtime::avgPoolExtent(i, xT.getDimSize(2), k[0], s[0], pads[0],
-                                     pads[2], op.getCountIncludePad()) *
-              runtime::avgPoolExtent(j, xT.getDimSize(3), k[1], s[1], pads[1],
-                                     pads[3], op.getCountIncludePad())));
+      SmallVector<int32_t> counts32(counts.begin(), counts.end());
       Value countT = arith::ConstantOp::create(
           rewriter, loc,
           DenseElementsAttr::get(RankedTensorType::get({oh, ow}, i32),
-                                 ArrayRef(counts)));
+                                 ArrayRef(counts32)));
       Value y =
           linalg::GenericOp::create(
               rewriter, loc, TypeRange{outT}, ValueRange{acc, countT},
@@ -950,14 +952,8 @@ struct QAvgPool2dLowering : OpConversionPattern<QAvgPool2dOp> {
     SmallVector<float> mult;
     float sx = static_cast<float>(qx.getScale());
     float sy = static_cast<float>(qy.getScale());
-    for (int64_t i = 0; i < oh; ++i)
-      for (int64_t j = 0; j < ow; ++j)
-        mult.push_back(runtime::avgPoolMultiplier(
-            sx, sy,
-            runtime::avgPoolExtent(i, xT.getDimSize(2), k[0], s[0], pads[0],
-                                   pads[2], op.getCountIncludePad()) *
-                runtime::avgPoolExtent(j, xT.getDimSize(3), k[1], s[1], pads[1],
-                                       pads[3], op.getCountIncludePad())));
+    for (int64_t count : counts)
+      mult.push_back(runtime::avgPoolMultiplier(sx, sy, count));
     Value multT = arith::ConstantOp::create(
         rewriter, loc,
         DenseElementsAttr::get(
