@@ -89,13 +89,13 @@ int32_t mlir::qat::runtime::multiplyByQuantizedMultiplier(int32_t x,
                                                           int32_t multiplier,
                                                           int shift) {
   assert(shift <= 30 && "x * (1 << shift) needs shift <= 30");
-  int left = shift > 0 ? shift : 0;
-  int right = shift > 0 ? 0 : -shift;
+  FixedPointMultiplier m{multiplier, shift};
   // x * (1 << left) in int32, wrapping (modulo 2^32) where TFLite's signed
   // product would overflow.
-  auto shifted = static_cast<int32_t>(static_cast<uint32_t>(x) << left);
+  auto shifted =
+      static_cast<int32_t>(static_cast<uint32_t>(x) << m.leftShift());
   return roundingDivideByPOT(
-      saturatingRoundingDoublingHighMul(shifted, multiplier), right);
+      saturatingRoundingDoublingHighMul(shifted, multiplier), m.rightShift());
 }
 
 double mlir::qat::runtime::fixedPointRealMultiplier(float sx, float sw,

@@ -649,8 +649,16 @@ LogicalResult SumToShapeOp::verify() {
 // Integer ops
 //===----------------------------------------------------------------------===//
 
-static quant::UniformQuantizedType getPerTensor(Type t) {
+quant::UniformQuantizedType mlir::qat::getPerTensorType(Type t) {
   return dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(t));
+}
+
+float mlir::qat::getWeightScale(Type weight, int64_t c) {
+  Type e = getElementTypeOrSelf(weight);
+  if (auto pt = dyn_cast<quant::UniformQuantizedType>(e))
+    return static_cast<float>(pt.getScale());
+  return static_cast<float>(
+      cast<quant::UniformQuantizedPerAxisType>(e).getScales()[c]);
 }
 
 /// The output clamp of an integer op lies inside the result's storage range.
@@ -684,15 +692,6 @@ static LogicalResult checkFixedPointMultiplier(Operation *op, StringRef what,
   return success();
 }
 
-/// Scale of output channel `c` of symmetric weights (per tensor or axis 0).
-static float weightScale(Type w, int64_t c) {
-  Type e = getElementTypeOrSelf(w);
-  if (auto pt = dyn_cast<quant::UniformQuantizedType>(e))
-    return static_cast<float>(pt.getScale());
-  return static_cast<float>(
-      cast<quant::UniformQuantizedPerAxisType>(e).getScales()[c]);
-}
-
 /// qlinear/qconv2d in fixed-point mode: TFLite's per-channel multipliers
 /// double(s_x) * double(s_w[c]) / double(s_y).
 static LogicalResult checkLayerRequant(Operation *op, RequantKind requant,
@@ -700,18 +699,18 @@ static LogicalResult checkLayerRequant(Operation *op, RequantKind requant,
                                        int64_t channels) {
   if (requant != RequantKind::FixedPoint)
     return success();
-  auto sx = static_cast<float>(getPerTensor(x).getScale());
-  auto sy = static_cast<float>(getPerTensor(y).getScale());
+  auto sx = static_cast<float>(getPerTensorType(x).getScale());
+  auto sy = static_cast<float>(getPerTensorType(y).getScale());
   for (int64_t c = 0; c < channels; ++c)
     if (failed(checkFixedPointMultiplier(
             op, "output channel " + std::to_string(c),
-            runtime::fixedPointRealMultiplier(sx, weightScale(w, c), sy), 30)))
+            runtime::fixedPointRealMultiplier(sx, getWeightScale(w, c), sy), 30)))
       return failure();
   return success();
 }
 
 LogicalResult QuantizeOp::verify() {
-  auto q = getPerTensor(getType());
+  auto q = getPerTensorType(getType());
   if (!q)
     return emitOpError("result must have a per-tensor !quant.uniform element "
                        "type, got ")
@@ -725,7 +724,7 @@ LogicalResult QuantizeOp::verify() {
 }
 
 LogicalResult DequantizeOp::verify() {
-  auto q = getPerTensor(getInput().getType());
+  auto q = getPerTensorType(getInput().getType());
   if (!q)
     return emitOpError("input must have a per-tensor !quant.uniform element "
                        "type, got ")
@@ -741,8 +740,8 @@ LogicalResult QLinearOp::verify() {
   auto x = getInput().getType();
   auto w = getWeight().getType();
   auto y = getType();
-  auto qx = getPerTensor(x);
-  auto qy = getPerTensor(y);
+  auto qx = getPerTensorType(x);
+  auto qy = getPerTensorType(y);
   if (!qx || !qy)
     return emitOpError("input and result need per-tensor !quant.uniform types");
   if (qx.getStorageTypeIntegralWidth() != 8 ||
@@ -783,8 +782,8 @@ static LogicalResult verifyQBinary(Operation *op, uint64_t clampMin,
   auto lhs = cast<ShapedType>(op->getOperand(0).getType());
   auto rhs = cast<ShapedType>(op->getOperand(1).getType());
   auto res = cast<ShapedType>(op->getResult(0).getType());
-  auto qy = getPerTensor(res);
-  if (!getPerTensor(lhs) || !getPerTensor(rhs) || !qy)
+  auto qy = getPerTensorType(res);
+  if (!getPerTensorType(lhs) || !getPerTensorType(rhs) || !qy)
     return op->emitOpError("operands and result need per-tensor "
                            "!quant.uniform types");
   SmallVector<int64_t> shape;
@@ -805,9 +804,9 @@ LogicalResult QAddOp::verify() {
     return success();
   // TFLite's add quantizes all three multipliers "smaller than one".
   runtime::QAddFixedPoint p = runtime::qaddFixedPointMultipliers(
-      static_cast<float>(getPerTensor(getLhs().getType()).getScale()),
-      static_cast<float>(getPerTensor(getRhs().getType()).getScale()),
-      static_cast<float>(getPerTensor(getType()).getScale()));
+      static_cast<float>(getPerTensorType(getLhs().getType()).getScale()),
+      static_cast<float>(getPerTensorType(getRhs().getType()).getScale()),
+      static_cast<float>(getPerTensorType(getType()).getScale()));
   if (p.y.shift > 0)
     return emitOpError("fixed-point requant: TFLite's add needs an output "
                        "scale above max(lhs scale, rhs scale) / 2^19");
@@ -822,9 +821,9 @@ LogicalResult QMulOp::verify() {
   return checkFixedPointMultiplier(
       *this, "output",
       runtime::fixedPointRealMultiplier(
-          static_cast<float>(getPerTensor(getLhs().getType()).getScale()),
-          static_cast<float>(getPerTensor(getRhs().getType()).getScale()),
-          static_cast<float>(getPerTensor(getType()).getScale())),
+          static_cast<float>(getPerTensorType(getLhs().getType()).getScale()),
+          static_cast<float>(getPerTensorType(getRhs().getType()).getScale()),
+          static_cast<float>(getPerTensorType(getType()).getScale())),
       30);
 }
 
@@ -836,8 +835,8 @@ SmallVector<int64_t, 4> QAvgPool2dOp::getPads() {
 }
 LogicalResult QAvgPool2dOp::verify() {
   auto x = getInput().getType();
-  auto qx = getPerTensor(x);
-  auto qy = getPerTensor(getType());
+  auto qx = getPerTensorType(x);
+  auto qy = getPerTensorType(getType());
   if (!qx || !qy)
     return emitOpError("input and result need per-tensor !quant.uniform types");
   if (x.getRank() != 4)
@@ -871,8 +870,8 @@ LogicalResult QConv2dOp::verify() {
   auto x = getInput().getType();
   auto w = getWeight().getType();
   auto y = getType();
-  auto qx = getPerTensor(x);
-  auto qy = getPerTensor(y);
+  auto qx = getPerTensorType(x);
+  auto qy = getPerTensorType(y);
   if (!qx || !qy)
     return emitOpError("input and result need per-tensor !quant.uniform types");
   if (x.getRank() != 4 || w.getRank() != 4 || y.getRank() != 4)

@@ -28,6 +28,14 @@ int64_t getWindowOutputSize(int64_t in, int64_t kernel, int64_t stride,
                             int64_t padLo, int64_t padHi, int64_t dilation,
                             bool ceilMode);
 
+/// The per-tensor quantized element type of `t` (a tensor type or an
+/// element type), or null.
+quant::UniformQuantizedType getPerTensorType(Type t);
+
+/// The scale of output channel `c` of quantized weights: per tensor, or per
+/// axis along axis 0.
+float getWeightScale(Type weight, int64_t c);
+
 /// Normalizes `[h, w]` or `[top, left, bottom, right]` padding to the
 /// 4-element form.
 SmallVector<int64_t, 4> normalizePads(ArrayRef<int64_t> pads);

@@ -38,6 +38,10 @@ enum class Requant { Float, FixedPoint };
 struct FixedPointMultiplier {
   int32_t multiplier = 0;
   int shift = 0;
+  /// The split MultiplyByQuantizedMultiplier applies: x * 2^leftShift()
+  /// before the high multiply, a rounding divide by 2^rightShift() after.
+  int leftShift() const { return shift > 0 ? shift : 0; }
+  int rightShift() const { return shift > 0 ? 0 : -shift; }
 };
 
 /// TFLite's QuantizeMultiplier (tensorflow/lite/kernels/internal/

@@ -399,8 +399,8 @@ static PackedLayer packLayer(PatternRewriter &rewriter, Operation *op,
                                    static_cast<uint32_t>(zpX + xOffset) * sum);
     if (fixedPoint) {
       fpMult[c] = requant.fixed[c].multiplier;
-      fpLeft[c] = std::max(requant.fixed[c].shift, 0);
-      fpRight[c] = std::max(-requant.fixed[c].shift, 0);
+      fpLeft[c] = requant.fixed[c].leftShift();
+      fpRight[c] = requant.fixed[c].rightShift();
     } else {
       mult[c] = requant.multipliers[c];
     }
@@ -635,10 +635,6 @@ static Value transposeBytes(PatternRewriter &rewriter, Location loc,
                                            /*writable=*/true);
 }
 
-static quant::UniformQuantizedType perTensor(Type t) {
-  return dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(t));
-}
-
 /// The requant constants of a qlinear/qconv2d per its `requant` attribute,
 /// computed by the generic lowering's functions.
 static LayerRequant layerRequant(RequantKind kind, Type xType, Type wType,
@@ -666,8 +662,8 @@ struct QLinearToKernel : OpRewritePattern<QLinearOp> {
       : OpRewritePattern(ctx), k(k) {}
   LogicalResult matchAndRewrite(QLinearOp op,
                                 PatternRewriter &rewriter) const override {
-    auto qx = perTensor(op.getInput().getType());
-    auto qy = perTensor(op.getType());
+    auto qx = getPerTensorType(op.getInput().getType());
+    auto qy = getPerTensorType(op.getType());
     auto xT = op.getInput().getType();
     if (!qx || !qy || !xT.hasStaticShape() || xT.getRank() != 2)
       return rewriter.notifyMatchFailure(op, "needs static per-tensor x and y");
@@ -706,8 +702,8 @@ struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
                                 PatternRewriter &rewriter) const override {
     if (auto g = op->getAttrOfType<IntegerAttr>("groups"); g && g.getInt() != 1)
       return rewriter.notifyMatchFailure(op, "grouped convolution");
-    auto qx = perTensor(op.getInput().getType());
-    auto qy = perTensor(op.getType());
+    auto qx = getPerTensorType(op.getInput().getType());
+    auto qy = getPerTensorType(op.getType());
     auto xT = op.getInput().getType();
     auto wT = op.getWeight().getType();
     auto yT = op.getType();

@@ -23,10 +23,6 @@ using namespace mlir::qat::lowering;
 
 using IT = utils::IteratorType;
 
-static quant::UniformQuantizedType perTensor(Type t) {
-  return cast<quant::UniformQuantizedType>(getElementTypeOrSelf(t));
-}
-
 /// Storage value (i8 bits) to i32, signed or unsigned per the type.
 static Value widen(OpBuilder &b, Location l, Value v, bool isSigned) {
   Type i32 = b.getI32Type();
@@ -153,16 +149,22 @@ Value lowering::buildFixedPointRequant(OpBuilder &b, Location l, Value acc,
       zpY, lo, hi, storage);
 }
 
+/// MultiplyByQuantizedMultiplier(x, m) by a compile-time multiplier.
+static Value multiplyByConstant(OpBuilder &b, Location l, Value x,
+                                runtime::FixedPointMultiplier m) {
+  Type t = x.getType();
+  return lowering::buildMultiplyByQuantizedMultiplier(
+      b, l, x, intConst(b, l, t, m.multiplier),
+      intConst(b, l, t, m.leftShift()), intConst(b, l, t, m.rightShift()));
+}
+
 /// The fixed-point requant of `acc` by constant (m, shift).
 static Value fixedPointRequantValue(OpBuilder &b, Location l, Value acc,
                                     runtime::FixedPointMultiplier m,
                                     int64_t zpY, int64_t lo, int64_t hi,
                                     Type storage) {
-  Type t = acc.getType();
-  return lowering::buildFixedPointRequant(
-      b, l, acc, intConst(b, l, t, m.multiplier),
-      intConst(b, l, t, std::max(m.shift, 0)),
-      intConst(b, l, t, std::max(-m.shift, 0)), zpY, lo, hi, storage);
+  return addZeroPointAndClamp(b, l, multiplyByConstant(b, l, acc, m), zpY, lo,
+                              hi, storage);
 }
 
 /// The requant epilogue of qlinear/qconv2d on (sum_k x * w, bias, sum_k w,
@@ -189,18 +191,11 @@ static Value requantEpilogue(OpBuilder &b, Location l, ValueRange v,
 template <typename F>
 static auto perChannelScales(Type xType, Type wType, Type yType,
                              int64_t channels, F f) {
-  auto sx = static_cast<float>(perTensor(xType).getScale());
-  auto sy = static_cast<float>(perTensor(yType).getScale());
-  Type wElt = getElementTypeOrSelf(wType);
+  auto sx = static_cast<float>(getPerTensorType(xType).getScale());
+  auto sy = static_cast<float>(getPerTensorType(yType).getScale());
   SmallVector<decltype(f(0.f, 0.f, 0.f))> out;
-  for (int64_t c = 0; c < channels; ++c) {
-    double sw;
-    if (auto pt = dyn_cast<quant::UniformQuantizedType>(wElt))
-      sw = pt.getScale();
-    else
-      sw = cast<quant::UniformQuantizedPerAxisType>(wElt).getScales()[c];
-    out.push_back(f(sx, static_cast<float>(sw), sy));
-  }
+  for (int64_t c = 0; c < channels; ++c)
+    out.push_back(f(sx, getWeightScale(wType, c), sy));
   return out;
 }
 
@@ -232,8 +227,8 @@ static SmallVector<Value> requantConstants(OpBuilder &b, Location loc,
     for (runtime::FixedPointMultiplier f :
          fixedPointMultipliers(xType, wType, yType, channels)) {
       m.push_back(f.multiplier);
-      left.push_back(std::max(f.shift, 0));
-      right.push_back(std::max(-f.shift, 0));
+      left.push_back(f.leftShift());
+      right.push_back(f.rightShift());
     }
     auto t = RankedTensorType::get({channels}, b.getI32Type());
     SmallVector<Value> out;
@@ -326,7 +321,7 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
   LogicalResult
   matchAndRewrite(QuantizeOp op, OpAdaptor a,
                   ConversionPatternRewriter &rewriter) const override {
-    auto q = perTensor(op.getType());
+    auto q = getPerTensorType(op.getType());
     auto type = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getType()));
     float inv = 1.0f / static_cast<float>(q.getScale());
@@ -351,7 +346,7 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
   LogicalResult
   matchAndRewrite(DequantizeOp op, OpAdaptor a,
                   ConversionPatternRewriter &rewriter) const override {
-    auto q = perTensor(op.getInput().getType());
+    auto q = getPerTensorType(op.getInput().getType());
     float scale = static_cast<float>(q.getScale());
     int64_t zp = q.getZeroPoint();
     bool isSigned = q.isSigned();
@@ -379,8 +374,8 @@ struct QLinearLowering : OpConversionPattern<QLinearOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    auto qx = perTensor(op.getInput().getType());
-    auto qy = perTensor(op.getType());
+    auto qx = getPerTensorType(op.getInput().getType());
+    auto qy = getPerTensorType(op.getType());
     auto wType = op.getWeight().getType();
     int64_t n = op.getType().getDimSize(0), c = wType.getDimSize(0);
     SmallVector<Value> requant =
@@ -579,8 +574,8 @@ struct QConv2dLowering : OpConversionPattern<QConv2dOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    auto qx = perTensor(op.getInput().getType());
-    auto qy = perTensor(op.getType());
+    auto qx = getPerTensorType(op.getInput().getType());
+    auto qy = getPerTensorType(op.getType());
     auto xT = op.getInput().getType();
     auto wT = op.getWeight().getType();
     auto yT = op.getType();
@@ -740,9 +735,9 @@ struct QAddLowering : OpConversionPattern<QAddOp> {
   LogicalResult
   matchAndRewrite(QAddOp op, OpAdaptor a,
                   ConversionPatternRewriter &rewriter) const override {
-    auto qa = perTensor(op.getLhs().getType());
-    auto qb = perTensor(op.getRhs().getType());
-    auto qy = perTensor(op.getType());
+    auto qa = getPerTensorType(op.getLhs().getType());
+    auto qb = getPerTensorType(op.getRhs().getType());
+    auto qy = getPerTensorType(op.getType());
     float sy = static_cast<float>(qy.getScale());
     float ma = static_cast<float>(qa.getScale()) / sy;
     float mb = static_cast<float>(qb.getScale()) / sy;
@@ -768,10 +763,7 @@ struct QAddLowering : OpConversionPattern<QAddOp> {
                   b, l, c,
                   intConst(b, l, c.getType(),
                            runtime::QAddFixedPoint::kLeftShift));
-              return buildMultiplyByQuantizedMultiplier(
-                  b, l, shifted, intConst(b, l, c.getType(), m.multiplier),
-                  intConst(b, l, c.getType(), std::max(m.shift, 0)),
-                  intConst(b, l, c.getType(), std::max(-m.shift, 0)));
+              return multiplyByConstant(b, l, shifted, m);
             };
             Value sum = arith::AddIOp::create(b, l, scaled(v[0], qa, fp.a),
                                               scaled(v[1], qb, fp.b));
@@ -808,9 +800,9 @@ struct QMulLowering : OpConversionPattern<QMulOp> {
   LogicalResult
   matchAndRewrite(QMulOp op, OpAdaptor a,
                   ConversionPatternRewriter &rewriter) const override {
-    auto qa = perTensor(op.getLhs().getType());
-    auto qb = perTensor(op.getRhs().getType());
-    auto qy = perTensor(op.getType());
+    auto qa = getPerTensorType(op.getLhs().getType());
+    auto qb = getPerTensorType(op.getRhs().getType());
+    auto qy = getPerTensorType(op.getType());
     float m = runtime::requantMultiplier(static_cast<float>(qa.getScale()),
                                          static_cast<float>(qb.getScale()),
                                          static_cast<float>(qy.getScale()));
@@ -853,8 +845,8 @@ struct QAvgPool2dLowering : OpConversionPattern<QAvgPool2dOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    auto qx = perTensor(op.getInput().getType());
-    auto qy = perTensor(op.getType());
+    auto qx = getPerTensorType(op.getInput().getType());
+    auto qy = getPerTensorType(op.getType());
     auto xT = op.getInput().getType();
     auto yT = op.getType();
     int64_t n = yT.getDimSize(0), c = yT.getDimSize(1);
@@ -908,68 +900,60 @@ struct QAvgPool2dLowering : OpConversionPattern<QAvgPool2dOp> {
                                    pads[2], op.getCountIncludePad()) *
             runtime::avgPoolExtent(j, xT.getDimSize(3), k[1], s[1], pads[1],
                                    pads[3], op.getCountIncludePad()));
-    if (op.getRequant() == RequantKind::FixedPoint) {
-      // TFLite's integer mean: one multiplier s_x / s_y, then the division
-      // by each position's count (see runtime::avgPoolFixedPoint).
-      runtime::FixedPointMultiplier fp = runtime::quantizeMultiplier(
-          static_cast<double>(static_cast<float>(qx.getScale())) /
-          static_cast<double>(static_cast<float>(qy.getScale())));
-      SmallVector<int32_t> counts32(counts.begin(), counts.end());
-      Value countT = arith::ConstantOp::create(
-          rewriter, loc,
-          DenseElementsAttr::get(RankedTensorType::get({oh, ow}, i32),
-                                 ArrayRef(counts32)));
-      Value y =
-          linalg::GenericOp::create(
-              rewriter, loc, TypeRange{outT}, ValueRange{acc, countT},
-              ValueRange{tensor::EmptyOp::create(rewriter, loc,
-                                                 outT.getShape(), i8)},
-              SmallVector<AffineMap>{id4, hw, id4},
-              SmallVector<IT>(4, IT::parallel),
-              [&](OpBuilder &b, Location l, ValueRange v) {
-                Value r = buildMultiplyByQuantizedMultiplier(
-                    b, l, v[0], intConst(b, l, i32, fp.multiplier),
-                    intConst(b, l, i32, std::max(fp.shift, 0)),
-                    intConst(b, l, i32, std::max(-fp.shift, 0)));
-                // r > 0 ? (r + count / 2) / count : (r - count / 2) / count
-                Value half =
-                    arith::DivSIOp::create(b, l, v[1], intConst(b, l, i32, 2));
-                Value up = arith::DivSIOp::create(
-                    b, l, arith::AddIOp::create(b, l, r, half), v[1]);
-                Value down = arith::DivSIOp::create(
-                    b, l, arith::SubIOp::create(b, l, r, half), v[1]);
-                Value positive = arith::CmpIOp::create(
-                    b, l, arith::CmpIPredicate::sgt, r, intConst(b, l, i32, 0));
-                Value q = arith::SelectOp::create(b, l, positive, up, down);
-                linalg::YieldOp::create(
-                    b, l, addZeroPointAndClamp(b, l, q, zpY, lo, hi, i8));
-              })
-              .getResult(0);
-      rewriter.replaceOp(op, y);
-      return success();
-    }
-    // M per output position, computed as the reference does.
-    SmallVector<float> mult;
     float sx = static_cast<float>(qx.getScale());
     float sy = static_cast<float>(qy.getScale());
-    for (int64_t count : counts)
-      mult.push_back(runtime::avgPoolMultiplier(sx, sy, count));
-    Value multT = arith::ConstantOp::create(
-        rewriter, loc,
-        DenseElementsAttr::get(
-            RankedTensorType::get({oh, ow}, rewriter.getF32Type()),
-            ArrayRef(mult)));
-    Value y = linalg::GenericOp::create(
-                  rewriter, loc, TypeRange{outT}, ValueRange{acc, multT},
-                  ValueRange{tensor::EmptyOp::create(rewriter, loc,
-                                                     outT.getShape(), i8)},
-                  SmallVector<AffineMap>{id4, hw, id4},
-                  SmallVector<IT>(4, IT::parallel),
-                  [&](OpBuilder &b, Location l, ValueRange v) {
-                    linalg::YieldOp::create(
-                        b, l, requantValue(b, l, v[0], v[1], zpY, lo, hi, i8));
-                  })
-                  .getResult(0);
+    // A per-position table read beside the window sum: the float32 M of
+    // each count, or (fixed point) the count itself.
+    bool fixedPoint = op.getRequant() == RequantKind::FixedPoint;
+    DenseElementsAttr table;
+    if (fixedPoint) {
+      SmallVector<int32_t> counts32(counts.begin(), counts.end());
+      table = DenseElementsAttr::get(RankedTensorType::get({oh, ow}, i32),
+                                     ArrayRef(counts32));
+    } else {
+      // M per output position, computed as the reference does.
+      SmallVector<float> mult;
+      for (int64_t count : counts)
+        mult.push_back(runtime::avgPoolMultiplier(sx, sy, count));
+      table = DenseElementsAttr::get(
+          RankedTensorType::get({oh, ow}, rewriter.getF32Type()),
+          ArrayRef(mult));
+    }
+    // TFLite's integer mean: one multiplier s_x / s_y, then the division by
+    // each position's count (see runtime::avgPoolFixedPoint).
+    runtime::FixedPointMultiplier fp;
+    if (fixedPoint)
+      fp = runtime::quantizeMultiplier(static_cast<double>(sx) /
+                                       static_cast<double>(sy));
+    Value y =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{outT},
+            ValueRange{acc, arith::ConstantOp::create(rewriter, loc, table)},
+            ValueRange{
+                tensor::EmptyOp::create(rewriter, loc, outT.getShape(), i8)},
+            SmallVector<AffineMap>{id4, hw, id4},
+            SmallVector<IT>(4, IT::parallel),
+            [&](OpBuilder &b, Location l, ValueRange v) {
+              if (!fixedPoint) {
+                linalg::YieldOp::create(
+                    b, l, requantValue(b, l, v[0], v[1], zpY, lo, hi, i8));
+                return;
+              }
+              Value r = multiplyByConstant(b, l, v[0], fp);
+              // r > 0 ? (r + count / 2) / count : (r - count / 2) / count
+              Value half =
+                  arith::DivSIOp::create(b, l, v[1], intConst(b, l, i32, 2));
+              Value up = arith::DivSIOp::create(
+                  b, l, arith::AddIOp::create(b, l, r, half), v[1]);
+              Value down = arith::DivSIOp::create(
+                  b, l, arith::SubIOp::create(b, l, r, half), v[1]);
+              Value positive = arith::CmpIOp::create(
+                  b, l, arith::CmpIPredicate::sgt, r, intConst(b, l, i32, 0));
+              Value q = arith::SelectOp::create(b, l, positive, up, down);
+              linalg::YieldOp::create(
+                  b, l, addZeroPointAndClamp(b, l, q, zpY, lo, hi, i8));
+            })
+            .getResult(0);
     rewriter.replaceOp(op, y);
     return success();
   }
