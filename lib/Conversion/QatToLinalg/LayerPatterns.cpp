@@ -26,12 +26,7 @@ static Value biasInit(OpBuilder &b, Location loc, RankedTensorType type,
 
 /// The transpose of a 2-D tensor.
 static Value transposed(OpBuilder &b, Location loc, Value v) {
-  auto t = cast<RankedTensorType>(v.getType());
-  Value empty = tensor::EmptyOp::create(
-      b, loc, ArrayRef<int64_t>{t.getDimSize(1), t.getDimSize(0)},
-      t.getElementType());
-  return linalg::TransposeOp::create(b, loc, v, empty, ArrayRef<int64_t>{1, 0})
-      .getResult()[0];
+  return buildTranspose(b, loc, v, {1, 0});
 }
 
 /// The smallest batch for which a linear layer runs as y^T = w * x^T: the
@@ -85,15 +80,7 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
     // the PyTorch [out, in] weight transposed once: the innermost loop then
     // runs over contiguous memory of y and wt with no loop-carried
     // dependence, which LLVM vectorizes without reassociating the sum.
-    auto wType = cast<RankedTensorType>(adaptor.getWeight().getType());
-    auto wtType = RankedTensorType::get(
-        {wType.getDimSize(1), wType.getDimSize(0)}, wType.getElementType());
-    Value wt = linalg::TransposeOp::create(
-                   rewriter, loc, adaptor.getWeight(),
-                   tensor::EmptyOp::create(rewriter, loc, wtType.getShape(),
-                                           wtType.getElementType()),
-                   ArrayRef<int64_t>{1, 0})
-                   .getResult()[0];
+    Value wt = transposed(rewriter, loc, adaptor.getWeight());
     AffineExpr m, k, n;
     bindDims(ctx, m, k, n);
     SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {m, k}, ctx),

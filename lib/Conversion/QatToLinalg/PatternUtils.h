@@ -57,6 +57,11 @@ Value buildReduction(OpBuilder &b, Location loc, Value input,
                      function_ref<Value(OpBuilder &, Location, Value, Value)>
                          combine);
 
+/// linalg.transpose of a static-shape tensor by `permutation` (result
+/// dimension i is input dimension permutation[i]).
+Value buildTranspose(OpBuilder &b, Location loc, Value x,
+                     ArrayRef<int64_t> permutation);
+
 /// tensor.pad of `x` to `type` with static low/high amounts and a constant.
 Value padConstant(OpBuilder &b, Location loc, RankedTensorType type, Value x,
                   ArrayRef<int64_t> lo, ArrayRef<int64_t> hi, Value padValue);

@@ -139,6 +139,17 @@ Value lowering::buildReduction(
   return generic.getResult(0);
 }
 
+Value lowering::buildTranspose(OpBuilder &b, Location loc, Value x,
+                               ArrayRef<int64_t> permutation) {
+  auto t = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t d : permutation)
+    shape.push_back(t.getDimSize(d));
+  Value empty = tensor::EmptyOp::create(b, loc, shape, t.getElementType());
+  return linalg::TransposeOp::create(b, loc, x, empty, permutation)
+      .getResult()[0];
+}
+
 Value lowering::padConstant(OpBuilder &b, Location loc, RankedTensorType type,
                           Value x, ArrayRef<int64_t> lo, ArrayRef<int64_t> hi,
                           Value padValue) {

@@ -251,49 +251,34 @@ struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
         // the kernel width.
         Value col =
             buildIm2col(rewriter, loc, xpad, {kh, kw}, s, d, {oh, ow});
-        Value dyT =
-            linalg::TransposeOp::create(
-                rewriter, loc, dy3,
-                tensor::EmptyOp::create(rewriter, loc,
-                                        ArrayRef<int64_t>{n, p, o}, elt),
-                ArrayRef<int64_t>{0, 2, 1})
-                .getResult()[0];
+        Value dyT = buildTranspose(rewriter, loc, dy3, {0, 2, 1});
         auto dwTType = RankedTensorType::get({kk, o}, elt);
         Value dwT = buildTiledGemm(
             rewriter, loc, dwTType, col, dyT,
             filledTensor(rewriter, loc, dwTType, {}, 0.0),
             GemmLayout{1, kk, o, 0, p, 0, {{n, kk * p, p * o}, {p, 1, o}}});
-        dw2 = linalg::TransposeOp::create(
-                  rewriter, loc, dwT,
-                  tensor::EmptyOp::create(rewriter, loc, dw2Type.getShape(),
-                                          elt),
-                  ArrayRef<int64_t>{1, 0})
-                  .getResult()[0];
-        dcol = buildTiledGemm(rewriter, loc, dcolType, w2, dy3,
-                              filledTensor(rewriter, loc, dcolType, {}, 0.0),
-                              GemmLayout{n, kk, p, 0, 1, o * p, {{o, kk, p}}});
-      } else if (elt.isF32()) {
-        Value colT =
-            buildIm2colRows(rewriter, loc, xpad, {kh, kw}, s, d, {oh, ow});
-        dw2 = buildTiledGemm(
-            rewriter, loc, dw2Type, dy3, colT,
-            filledTensor(rewriter, loc, dw2Type, {}, 0.0),
-            GemmLayout{1, o, kk, 0, p, 0, {{n, o * p, p * kk}, {p, 1, kk}}});
-        dcol = buildTiledGemm(rewriter, loc, dcolType, w2, dy3,
-                              filledTensor(rewriter, loc, dcolType, {}, 0.0),
-                              GemmLayout{n, kk, p, 0, 1, o * p, {{o, kk, p}}});
+        dw2 = buildTranspose(rewriter, loc, dwT, {1, 0});
       } else {
         Value colT =
             buildIm2colRows(rewriter, loc, xpad, {kh, kw}, s, d, {oh, ow});
-        dw2 = contract(
-            rewriter, loc, dw2Type, dy3, colT,
-            {m4({d1, d0, d2}), m4({d1, d2, d3}), m4({d0, d3})},
-            {IT::parallel, IT::reduction, IT::reduction, IT::parallel});
-        dcol =
-            contract(rewriter, loc, dcolType, w2, dy3,
-                     {m4({d2, d1}), m4({d0, d2, d3}), m4({d0, d1, d3})},
-                     {IT::parallel, IT::parallel, IT::reduction, IT::parallel});
+        dw2 = elt.isF32()
+                  ? buildTiledGemm(rewriter, loc, dw2Type, dy3, colT,
+                                   filledTensor(rewriter, loc, dw2Type, {}, 0.0),
+                                   GemmLayout{1, o, kk, 0, p, 0,
+                                              {{n, o * p, p * kk}, {p, 1, kk}}})
+                  : contract(rewriter, loc, dw2Type, dy3, colT,
+                             {m4({d1, d0, d2}), m4({d1, d2, d3}), m4({d0, d3})},
+                             {IT::parallel, IT::reduction, IT::reduction,
+                              IT::parallel});
       }
+      dcol = elt.isF32()
+                 ? buildTiledGemm(rewriter, loc, dcolType, w2, dy3,
+                                  filledTensor(rewriter, loc, dcolType, {}, 0.0),
+                                  GemmLayout{n, kk, p, 0, 1, o * p, {{o, kk, p}}})
+                 : contract(rewriter, loc, dcolType, w2, dy3,
+                            {m4({d2, d1}), m4({d0, d2, d3}), m4({d0, d1, d3})},
+                            {IT::parallel, IT::parallel, IT::reduction,
+                             IT::parallel});
       Value dw = tensor::ExpandShapeOp::create(
           rewriter, loc, op.getWeightGrad().getType(), dw2,
           SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
