@@ -194,36 +194,40 @@ static void emitTile(OpBuilder &b, Location loc, const KernelIsa &k,
     mask = vector::ConstantMaskOp::create(
         b, loc, VectorType::get({k.lanes}, b.getI1Type()),
         ArrayRef<int64_t>{p.n % k.lanes});
+  // Stores one row's requantized bytes. A one-lane tail is a scalar byte
+  // store: LLVM 22's x86 backend turns a one-lane masked byte store of
+  // trunc(fptosi) into a 4-byte vmovss, clobbering the next three bytes.
+  auto store = [&](Value q, Value row, Value ch) {
+    if (masked && p.n % k.lanes == 1)
+      memref::StoreOp::create(
+          b, loc, vector::ExtractOp::create(b, loc, q, ArrayRef<int64_t>{0}),
+          p.y, ValueRange{row, ch});
+    else if (masked)
+      vector::MaskedStoreOp::create(b, loc, p.y, ValueRange{row, ch}, mask, q);
+    else
+      vector::StoreOp::create(b, loc, q, p.y, ValueRange{row, ch});
+  };
   for (int64_t j = 0; j < nr; ++j) {
     Value ch = affine(b, loc, blocks[j], k.lanes);
     Value comp = vector::LoadOp::create(b, loc, accT, p.comp, ValueRange{ch});
+    Value mult, fm, fl, fr;
     if (p.fpMult) {
-      // TFLite's fixed-point requant, with the generic lowering's emitter
-      // on whole vectors (the doubling high multiply in i64 lanes).
-      Value fm = vector::LoadOp::create(b, loc, accT, p.fpMult, ValueRange{ch});
-      Value fl = vector::LoadOp::create(b, loc, accT, p.fpLeft, ValueRange{ch});
-      Value fr = vector::LoadOp::create(b, loc, accT, p.fpRight, ValueRange{ch});
-      for (int64_t i = 0; i < mr * perVector; ++i) {
-        Value acc = arith::AddIOp::create(b, loc, accumulator(i, j), comp);
-        Value q = lowering::buildFixedPointRequant(
-            b, loc, acc, fm, fl, fr, p.zpY, p.lo, p.hi, b.getI8Type());
-        if (masked && p.n % k.lanes == 1) {
-          // As below: a scalar byte store of the one lane.
-          Value lane = vector::ExtractOp::create(b, loc, q, ArrayRef<int64_t>{0});
-          memref::StoreOp::create(b, loc, lane, p.y, ValueRange{yRows[i], ch});
-          continue;
-        }
-        if (masked)
-          vector::MaskedStoreOp::create(b, loc, p.y, ValueRange{yRows[i], ch},
-                                        mask, q);
-        else
-          vector::StoreOp::create(b, loc, q, p.y, ValueRange{yRows[i], ch});
-      }
-      continue;
+      fm = vector::LoadOp::create(b, loc, accT, p.fpMult, ValueRange{ch});
+      fl = vector::LoadOp::create(b, loc, accT, p.fpLeft, ValueRange{ch});
+      fr = vector::LoadOp::create(b, loc, accT, p.fpRight, ValueRange{ch});
+    } else {
+      mult = vector::LoadOp::create(b, loc, fT, p.mult, ValueRange{ch});
     }
-    Value mult = vector::LoadOp::create(b, loc, fT, p.mult, ValueRange{ch});
     for (int64_t i = 0; i < mr * perVector; ++i) {
       Value acc = arith::AddIOp::create(b, loc, accumulator(i, j), comp);
+      if (p.fpMult) {
+        // TFLite's fixed-point requant, with the generic lowering's emitter
+        // on whole vectors (the doubling high multiply in i64 lanes).
+        store(lowering::buildFixedPointRequant(b, loc, acc, fm, fl, fr, p.zpY,
+                                               p.lo, p.hi, b.getI8Type()),
+              yRows[i], ch);
+        continue;
+      }
       Value f = arith::SIToFPOp::create(b, loc, fT, acc);
       Value r = math::RoundEvenOp::create(b, loc,
                                           arith::MulFOp::create(b, loc, f, mult));
@@ -232,22 +236,7 @@ static void emitTile(OpBuilder &b, Location loc, const KernelIsa &k,
       r = arith::MinNumFOp::create(b, loc, r, hi);
       Value q32 = arith::FPToSIOp::create(
           b, loc, VectorType::get({k.lanes}, b.getI32Type()), r);
-      if (masked && p.n % k.lanes == 1) {
-        // LLVM 22's x86 backend turns a one-lane masked byte store of
-        // trunc(fptosi) into a 4-byte vmovss, clobbering the next three
-        // bytes; a scalar byte store of the extracted lane is correct.
-        Value lane = vector::ExtractOp::create(b, loc, q32, ArrayRef<int64_t>{0});
-        memref::StoreOp::create(
-            b, loc, arith::TruncIOp::create(b, loc, b.getI8Type(), lane), p.y,
-            ValueRange{yRows[i], ch});
-        continue;
-      }
-      Value q = arith::TruncIOp::create(b, loc, outT, q32);
-      if (masked)
-        vector::MaskedStoreOp::create(b, loc, p.y, ValueRange{yRows[i], ch},
-                                      mask, q);
-      else
-        vector::StoreOp::create(b, loc, q, p.y, ValueRange{yRows[i], ch});
+      store(arith::TruncIOp::create(b, loc, outT, q32), yRows[i], ch);
     }
   }
 }
