@@ -290,11 +290,13 @@ struct ObserveLowering : OpConversionPattern<ObserveOp> {
         if (!spec.isPerChannel() || d != *spec.getAxis())
           axes.push_back(d);
       double inf = std::numeric_limits<double>::infinity();
-      auto batchRange = [&](double init, bool isMin) -> Value {
+      // The min or max of `v` over `over`, as the state's type.
+      auto batchRange = [&](Value v, ArrayRef<int64_t> over, double init,
+                            bool isMin) -> Value {
         auto redType = spec.isPerChannel() ? stateType
                                            : RankedTensorType::get({}, f32);
         Value r = buildReduction(
-            rewriter, loc, x, axes, filledTensor(rewriter, loc, redType, {}, init),
+            rewriter, loc, v, over, filledTensor(rewriter, loc, redType, {}, init),
             [&](OpBuilder &b, Location l, Value e, Value acc) -> Value {
               if (isMin)
                 return arith::MinimumFOp::create(b, l, acc, e);
@@ -338,24 +340,11 @@ struct ObserveLowering : OpConversionPattern<ObserveOp> {
                   ValueRange{arith::MinimumFOp::create(b, l, a[1], a[0]),
                              arith::MaximumFOp::create(b, l, a[2], a[0])});
             });
-        auto finish = [&](Value v, double init, bool isMin) -> Value {
-          Value r = buildReduction(
-              rewriter, loc, v, {0},
-              filledTensor(rewriter, loc, RankedTensorType::get({}, f32), {},
-                           init),
-              [&](OpBuilder &b, Location l, Value e, Value acc) -> Value {
-                if (isMin)
-                  return arith::MinimumFOp::create(b, l, acc, e);
-                return arith::MaximumFOp::create(b, l, acc, e);
-              });
-          return tensor::ExpandShapeOp::create(
-              rewriter, loc, stateType, r, ArrayRef<ReassociationIndices>{});
-        };
-        bmin = finish(partial.getResult(0), inf, true);
-        bmax = finish(partial.getResult(1), -inf, false);
+        bmin = batchRange(partial.getResult(0), {0}, inf, true);
+        bmax = batchRange(partial.getResult(1), {0}, -inf, false);
       } else {
-        bmin = batchRange(inf, true);
-        bmax = batchRange(-inf, false);
+        bmin = batchRange(x, axes, inf, true);
+        bmax = batchRange(x, axes, -inf, false);
       }
       ObserverKind kind = spec.getObserver();
       float c = static_cast<float>(spec.getAveragingConstantOrDefault());
