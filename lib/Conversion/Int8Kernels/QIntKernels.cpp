@@ -56,9 +56,7 @@ static Value emitDot(OpBuilder &b, Location loc, const KernelIsa &k, Value acc,
   return dot;
 }
 
-static Value idx(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
+using lowering::idx;
 
 /// a * m + c on index values.
 static Value affine(OpBuilder &b, Location loc, Value a, int64_t m,

@@ -3,6 +3,7 @@
 #ifndef QAT_LIB_CONVERSION_QATTOLINALG_PATTERNUTILS_H
 #define QAT_LIB_CONVERSION_QATTOLINALG_PATTERNUTILS_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -36,6 +37,11 @@ Value emptyTensorBroadcast(OpBuilder &b, Location loc, RankedTensorType type,
 
 /// A float constant of `type`'s element type (or of `type` if scalar).
 Value floatConst(OpBuilder &b, Location loc, Type type, double value);
+
+/// An index constant.
+inline Value idx(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
 
 /// linalg.fill of a new tensor of `type` with `value`.
 Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type,

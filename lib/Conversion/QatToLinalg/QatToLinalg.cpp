@@ -388,9 +388,6 @@ private:
 
   using LoopBody = function_ref<Value(OpBuilder &, Location, Value, Value)>;
 
-  static Value idx(OpBuilder &b, Location l, int64_t v) {
-    return arith::ConstantIndexOp::create(b, l, v);
-  }
   /// scf.for over [lo, hi) carrying the C tensor.
   static Value loop(OpBuilder &b, Location loc, Value lo, Value hi,
                     int64_t step, Value c, LoopBody body) {

@@ -29,9 +29,6 @@ static Value mulf(OpBuilder &b, Location l, Value x, Value y) {
 static Value subf(OpBuilder &b, Location l, Value x, Value y) {
   return arith::SubFOp::create(b, l, x, y);
 }
-static Value idx(OpBuilder &b, Location l, int64_t v) {
-  return arith::ConstantIndexOp::create(b, l, v);
-}
 
 /// Sum of `v` over `axes` into a filled tensor of `type`. The order of the
 /// terms is free (`reassoc`): a gradient sum has no order to keep, and LLVM
