@@ -80,6 +80,9 @@ struct PlanWorkspacePass
       SmallVector<Buffer> buffers;
       for (auto a : block.getOps<memref::AllocOp>()) {
         MemRefType t = a.getType();
+        // An index element has no fixed byte size before LLVM lowering.
+        if (!t.getElementType().isIntOrFloat())
+          continue;
         unsigned bits = t.getElementTypeBitWidth();
         if (!t.hasStaticShape() || !t.getLayout().isIdentity() ||
             bits % 8 != 0 || t.getMemorySpace())

@@ -95,3 +95,22 @@ func.func @one(%out: memref<4xf32>, %n: index) {
   memref.copy %a, %out : memref<4xf32> to memref<4xf32>
   return
 }
+
+// -----
+
+// An index buffer (the training step's argmax positions) has no byte size
+// before LLVM lowering: it keeps its own allocation, the f32 ones share.
+// CHECK-LABEL: func.func @index_elements
+// CHECK: %[[WS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<128xi8>
+// CHECK: memref.alloc() : memref<4xindex>
+// CHECK-COUNT-2: memref.view %[[WS]]
+func.func @index_elements(%in: memref<16xf32>, %out: memref<4xindex>) {
+  %i = memref.alloc() : memref<4xindex>
+  memref.copy %i, %out : memref<4xindex> to memref<4xindex>
+  %a = memref.alloc() : memref<16xf32>
+  memref.copy %in, %a : memref<16xf32> to memref<16xf32>
+  %b = memref.alloc() : memref<16xf32>
+  memref.copy %in, %b : memref<16xf32> to memref<16xf32>
+  memref.copy %a, %b : memref<16xf32> to memref<16xf32>
+  return
+}
