@@ -3,6 +3,7 @@
 #include "qat/JIT/JitModule.h"
 
 #include "qat/Pipelines/Pipelines.h"
+#include "qat/Runtime/JitAlloc.h"
 #include "qat/Runtime/QParams.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -169,6 +170,9 @@ JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
     add("qat_rt_qparams_scale", reinterpret_cast<void *>(&qat_rt_qparams_scale));
     add("qat_rt_qparams_zero_point",
         reinterpret_cast<void *>(&qat_rt_qparams_zero_point));
+    // The temporaries' allocator: a cache of freed blocks (JitAlloc.h).
+    add("aligned_alloc", reinterpret_cast<void *>(&qat_rt_aligned_alloc));
+    add("free", reinterpret_cast<void *>(&qat_rt_free));
     return symbols;
   });
   jit->engine->initialize();
