@@ -63,6 +63,15 @@ Value buildReduction(OpBuilder &b, Location loc, Value input,
                      function_ref<Value(OpBuilder &, Location, Value, Value)>
                          combine);
 
+/// Several reductions of `input` over `axes` in one pass (one linalg.generic
+/// with a result per init): `combine` gets an element and the accumulators
+/// and returns the new accumulators.
+SmallVector<Value> buildReductions(
+    OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
+    ValueRange inits,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)>
+        combine);
+
 /// linalg.transpose of a static-shape tensor by `permutation` (result
 /// dimension i is input dimension permutation[i]).
 Value buildTranspose(OpBuilder &b, Location loc, Value x,

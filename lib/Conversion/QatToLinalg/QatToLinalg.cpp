@@ -117,6 +117,18 @@ Value lowering::buildElementwiseInto(OpBuilder &b, Location loc, Value init,
 Value lowering::buildReduction(
     OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes, Value init,
     function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
+  return buildReductions(
+      b, loc, input, axes, init,
+      [&](OpBuilder &nb, Location l, Value e, ValueRange acc) {
+        return SmallVector<Value>{combine(nb, l, e, acc[0])};
+      })[0];
+}
+
+SmallVector<Value> lowering::buildReductions(
+    OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
+    ValueRange inits,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)>
+        combine) {
   auto t = cast<RankedTensorType>(input.getType());
   int64_t rank = t.getRank();
   MLIRContext *ctx = b.getContext();
@@ -129,14 +141,15 @@ Value lowering::buildReduction(
     if (!reduced)
       outExprs.push_back(getAffineDimExpr(d, ctx));
   }
-  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
-                                 AffineMap::get(rank, 0, outExprs, ctx)};
+  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx)};
+  maps.append(inits.size(), AffineMap::get(rank, 0, outExprs, ctx));
   auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{init.getType()}, ValueRange{input}, ValueRange{init},
-      maps, iters, [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        linalg::YieldOp::create(nb, nloc, combine(nb, nloc, args[0], args[1]));
+      b, loc, inits.getTypes(), ValueRange{input}, inits, maps, iters,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(
+            nb, nloc, combine(nb, nloc, args[0], args.drop_front()));
       });
-  return generic.getResult(0);
+  return SmallVector<Value>(generic.getResults());
 }
 
 Value lowering::buildTranspose(OpBuilder &b, Location loc, Value x,
@@ -364,9 +377,10 @@ public:
   /// accumulators leave half of the 32 zmm registers for B rows, the A
   /// broadcasts and the products.
   static constexpr int64_t kLanes = 16, kRows = 4, kVecs = 4;
-  /// Reduction terms per cache block: a block of B (kBlock rows) stays in
-  /// L2 while every register tile of C sweeps it.
-  static constexpr int64_t kBlock = 256;
+  /// Reduction terms per cache block: a panel of B (kBlock rows by one
+  /// register tile's kLanes * kVecs columns, 32 KiB) stays in L1 while
+  /// every row tile of A sweeps it.
+  static constexpr int64_t kBlock = 128;
 
   GemmEmitter(const GemmLayout &g, Value a, Value bm, Value initSplat)
       : g(g), a(a), bm(bm), initSplat(initSplat) {}
@@ -431,16 +445,38 @@ private:
         .getResult();
   }
 
+  /// Column panels (one register tile wide) outermost, then cache blocks
+  /// of the reduction, then row tiles: a panel's block of B is read from
+  /// L2 once and from L1 by every row tile. (Row tiles outside the column
+  /// loop re-read a block of all of B's columns from L2 for every row
+  /// tile.) The order of the terms of each element does not change.
+  Value emitBatch(OpBuilder &b, Location loc, Value bi, Value c) {
+    int64_t width = kLanes * kVecs;
+    int64_t full = g.cols / width * width;
+    if (full > 0)
+      c = loop(b, loc, 0, full, width, c,
+               [&](OpBuilder &nb, Location l, Value j0, Value cur) {
+                 return emitPanel(nb, l, bi, j0, kVecs, 0, cur);
+               });
+    int64_t rest = g.cols - full;
+    if (rest != 0)
+      c = emitPanel(b, loc, bi, idx(b, loc, full),
+                    (rest + kLanes - 1) / kLanes, rest % kLanes, c);
+    return c;
+  }
+
   /// The outermost reduction axis is split into cache blocks; the first
   /// block starts the accumulators from init, the others from C.
-  Value emitBatch(OpBuilder &b, Location loc, Value bi, Value c) {
+  Value emitPanel(OpBuilder &b, Location loc, Value bi, Value j0, int64_t nv,
+                  int64_t tail, Value c) {
     int64_t outer = g.reductions.front().extent;
     int64_t inner = 1;
     for (const GemmReduction &r : ArrayRef(g.reductions).drop_front())
       inner *= r.extent;
     int64_t step = std::max<int64_t>(1, kBlock / inner);
     int64_t first = std::min(step, outer);
-    c = emitBlock(b, loc, bi, idx(b, loc, 0), idx(b, loc, first), true, c);
+    c = emitBlock(b, loc, bi, j0, nv, tail, idx(b, loc, 0),
+                  idx(b, loc, first), true, c);
     if (outer <= step)
       return c;
     Value end = idx(b, loc, outer);
@@ -448,40 +484,23 @@ private:
                 [&](OpBuilder &nb, Location l, Value r0, Value cur) {
                   Value hi = arith::MinSIOp::create(
                       nb, l, addConst(nb, l, r0, step), end);
-                  return emitBlock(nb, l, bi, r0, hi, false, cur);
+                  return emitBlock(nb, l, bi, j0, nv, tail, r0, hi, false,
+                                   cur);
                 });
   }
 
-  Value emitBlock(OpBuilder &b, Location loc, Value bi, Value rLo, Value rHi,
-                  bool first, Value c) {
+  Value emitBlock(OpBuilder &b, Location loc, Value bi, Value j0, int64_t nv,
+                  int64_t tail, Value rLo, Value rHi, bool first, Value c) {
     int64_t full = g.rows / kRows * kRows;
     if (full > 0)
       c = loop(b, loc, 0, full, kRows, c,
                [&](OpBuilder &nb, Location l, Value i0, Value cur) {
-                 return emitRowTiles(nb, l, bi, i0, kRows, rLo, rHi, first,
-                                     cur);
-               });
-    if (g.rows != full)
-      c = emitRowTiles(b, loc, bi, idx(b, loc, full), g.rows - full, rLo, rHi,
-                       first, c);
-    return c;
-  }
-
-  Value emitRowTiles(OpBuilder &b, Location loc, Value bi, Value i0, int64_t mr,
-                     Value rLo, Value rHi, bool first, Value c) {
-    int64_t width = kLanes * kVecs;
-    int64_t full = g.cols / width * width;
-    if (full > 0)
-      c = loop(b, loc, 0, full, width, c,
-               [&](OpBuilder &nb, Location l, Value j0, Value cur) {
-                 return emitTile(nb, l, bi, i0, mr, j0, kVecs, 0, rLo, rHi,
+                 return emitTile(nb, l, bi, i0, kRows, j0, nv, tail, rLo, rHi,
                                  first, cur);
                });
-    int64_t rest = g.cols - full;
-    if (rest != 0)
-      c = emitTile(b, loc, bi, i0, mr, idx(b, loc, full),
-                   (rest + kLanes - 1) / kLanes, rest % kLanes, rLo, rHi, first,
-                   c);
+    if (g.rows != full)
+      c = emitTile(b, loc, bi, idx(b, loc, full), g.rows - full, j0, nv, tail,
+                   rLo, rHi, first, c);
     return c;
   }
 

@@ -290,22 +290,26 @@ struct ObserveLowering : OpConversionPattern<ObserveOp> {
         if (!spec.isPerChannel() || d != *spec.getAxis())
           axes.push_back(d);
       double inf = std::numeric_limits<double>::infinity();
-      // The min or max of `v` over `over`, as the state's type.
-      auto batchRange = [&](Value v, ArrayRef<int64_t> over, double init,
-                            bool isMin) -> Value {
+      // The min and max of x over `axes` in one pass, as the state's type.
+      auto batchRange = [&]() -> std::pair<Value, Value> {
         auto redType = spec.isPerChannel() ? stateType
                                            : RankedTensorType::get({}, f32);
-        Value r = buildReduction(
-            rewriter, loc, v, over, filledTensor(rewriter, loc, redType, {}, init),
-            [&](OpBuilder &b, Location l, Value e, Value acc) -> Value {
-              if (isMin)
-                return arith::MinimumFOp::create(b, l, acc, e);
-              return arith::MaximumFOp::create(b, l, acc, e);
+        SmallVector<Value> r = buildReductions(
+            rewriter, loc, x, axes,
+            {filledTensor(rewriter, loc, redType, {}, inf),
+             filledTensor(rewriter, loc, redType, {}, -inf)},
+            [&](OpBuilder &b, Location l, Value e, ValueRange acc) {
+              return SmallVector<Value>{
+                  arith::MinimumFOp::create(b, l, acc[0], e),
+                  arith::MaximumFOp::create(b, l, acc[1], e)};
             });
         if (spec.isPerChannel())
-          return r;
-        return tensor::ExpandShapeOp::create(rewriter, loc, stateType, r,
-                                             ArrayRef<ReassociationIndices>{});
+          return {r[0], r[1]};
+        auto expand = [&](Value s) -> Value {
+          return tensor::ExpandShapeOp::create(
+              rewriter, loc, stateType, s, ArrayRef<ReassociationIndices>{});
+        };
+        return {expand(r[0]), expand(r[1])};
       };
       Value bmin, bmax;
       if (!spec.isPerChannel() && xType.hasStaticShape() &&
@@ -324,27 +328,33 @@ struct ObserveLowering : OpConversionPattern<ObserveOp> {
             rewriter, loc, RankedTensorType::get({rows, lanes}, f32), flat,
             SmallVector<ReassociationIndices>{{0, 1}});
         auto laneType = RankedTensorType::get({lanes}, f32);
-        MLIRContext *ctx = rewriter.getContext();
-        AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
-        AffineMap lane = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
-        auto partial = linalg::GenericOp::create(
-            rewriter, loc, TypeRange{laneType, laneType}, ValueRange{x2},
-            ValueRange{filledTensor(rewriter, loc, laneType, {}, inf),
-                       filledTensor(rewriter, loc, laneType, {}, -inf)},
-            SmallVector<AffineMap>{id2, lane, lane},
-            SmallVector<utils::IteratorType>{utils::IteratorType::reduction,
-                                             utils::IteratorType::parallel},
-            [](OpBuilder &b, Location l, ValueRange a) {
-              linalg::YieldOp::create(
-                  b, l,
-                  ValueRange{arith::MinimumFOp::create(b, l, a[1], a[0]),
-                             arith::MaximumFOp::create(b, l, a[2], a[0])});
+        SmallVector<Value> partial = buildReductions(
+            rewriter, loc, x2, {0},
+            {filledTensor(rewriter, loc, laneType, {}, inf),
+             filledTensor(rewriter, loc, laneType, {}, -inf)},
+            [](OpBuilder &b, Location l, Value e, ValueRange acc) {
+              return SmallVector<Value>{
+                  arith::MinimumFOp::create(b, l, acc[0], e),
+                  arith::MaximumFOp::create(b, l, acc[1], e)};
             });
-        bmin = batchRange(partial.getResult(0), {0}, inf, true);
-        bmax = batchRange(partial.getResult(1), {0}, -inf, false);
+        // The minimum of the lane minima, the maximum of the lane maxima.
+        auto scalarType = RankedTensorType::get({}, f32);
+        auto lanesTo = [&](Value v, double init, bool isMin) -> Value {
+          Value r = buildReduction(
+              rewriter, loc, v, {0},
+              filledTensor(rewriter, loc, scalarType, {}, init),
+              [&](OpBuilder &b, Location l, Value e, Value acc) -> Value {
+                if (isMin)
+                  return arith::MinimumFOp::create(b, l, acc, e);
+                return arith::MaximumFOp::create(b, l, acc, e);
+              });
+          return tensor::ExpandShapeOp::create(
+              rewriter, loc, stateType, r, ArrayRef<ReassociationIndices>{});
+        };
+        bmin = lanesTo(partial[0], inf, true);
+        bmax = lanesTo(partial[1], -inf, false);
       } else {
-        bmin = batchRange(x, axes, inf, true);
-        bmax = batchRange(x, axes, -inf, false);
+        std::tie(bmin, bmax) = batchRange();
       }
       ObserverKind kind = spec.getObserver();
       float c = static_cast<float>(spec.getAveragingConstantOrDefault());
