@@ -133,11 +133,24 @@ struct TrainStepBuilder {
     } else if (auto o = dyn_cast<DivOp>(op)) {
       // PyTorch: d lhs = dy / rhs, d rhs = -dy * ((lhs / rhs) / rhs).
       auto t = o.getType();
-      accumulate(loc, o.getLhs(), DivOp::create(b, loc, t, dy, o.getRhs()));
-      Value q = DivOp::create(b, loc, t,
-                              DivOp::create(b, loc, t, o.getLhs(), o.getRhs()),
-                              o.getRhs());
-      accumulate(loc, o.getRhs(), MulOp::create(b, loc, t, neg(loc, dy), q));
+      Value rhs = o.getRhs();
+      accumulate(loc, o.getLhs(), DivOp::create(b, loc, t, dy, rhs));
+      auto rt = typeOf(rhs);
+      if (rt.getNumElements() < t.getNumElements()) {
+        // A broadcast divisor (the conv-BN fold's per-channel scale
+        // factor): -((sum(dy * lhs) / rhs) / rhs), the divisions after the
+        // reduction. The same sum as PyTorch's up to rounding, without two
+        // divisions per element of the full tensor.
+        Value s = SumToShapeOp::create(
+            b, loc, rt, MulOp::create(b, loc, t, dy, o.getLhs()));
+        Value q = DivOp::create(b, loc, rt, DivOp::create(b, loc, rt, s, rhs),
+                                rhs);
+        accumulate(loc, rhs, neg(loc, q));
+      } else {
+        Value q = DivOp::create(b, loc, t,
+                                DivOp::create(b, loc, t, o.getLhs(), rhs), rhs);
+        accumulate(loc, rhs, MulOp::create(b, loc, t, neg(loc, dy), q));
+      }
     } else if (auto o = dyn_cast<ConcatOp>(op)) {
       int64_t rank = o.getType().getRank();
       int64_t axis = getNormalizedAxis(o.getAxis(), rank);
