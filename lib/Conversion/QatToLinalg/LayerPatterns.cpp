@@ -143,6 +143,57 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
       int64_t n = xType.getDimSize(0), o = wType.getDimSize(0);
       int64_t k = wType.getDimSize(1) * wType.getDimSize(2) * wType.getDimSize(3);
       int64_t oh = type.getDimSize(2), ow = type.getDimSize(3);
+      ArrayRef<int64_t> st = op.getStrides();
+      // Worth it where the im2col matrix (K rows per pixel) outweighs the
+      // extra pass that compacts the output (F rows per pixel, read and
+      // written): C1's second conv (K 288, F 64), not its first (K 9).
+      // Not in a training step, whose weight gradient needs the im2col
+      // matrix of the same input anyway (CSE shares one).
+      bool hasGrad = llvm::any_of(op.getInput().getUsers(), [](Operation *u) {
+        return isa<Conv2dGradOp>(u);
+      });
+      if (elt.isF32() && st[0] == 1 && st[1] == 1 && k > 2 * o && !hasGrad) {
+        // Stride 1: the GEMM reads the input itself (no im2col). Output
+        // pixel (y, x) is column p = y * W + x of a [N, F, (OH - 1) * W +
+        // OW] result, whose term (c, i, j) is x[n, c] at p + i * dH * W +
+        // j * dW: affine in p, so a row of B is a contiguous run of the
+        // input. The columns x >= OW between rows are computed and dropped
+        // (W / OW more work), instead of writing and reading a K times
+        // larger im2col matrix. The terms keep im2col's (c, i, j) order.
+        int64_t c = xType.getDimSize(1), h = xType.getDimSize(2),
+                wd = xType.getDimSize(3);
+        int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
+        ArrayRef<int64_t> dil = op.getDilation();
+        int64_t cols = (oh - 1) * wd + ow;
+        GemmLayout gl{n,
+                      o,
+                      cols,
+                      0,
+                      k,
+                      c * h * wd,
+                      {{c, kh * kw, h * wd}, {kh, kw, dil[0] * wd}, {kw, 1, dil[1]}}};
+        auto wideType = RankedTensorType::get({n, o, cols}, elt);
+        Value wideInit = biasInit(rewriter, loc, wideType, adaptor.getBias(),
+                                  1, adaptor.getInput());
+        Value w2 = tensor::CollapseShapeOp::create(
+            rewriter, loc, w,
+            SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+        Value wide = buildTiledGemm(rewriter, loc, wideType, w2, x, wideInit, gl);
+        AffineExpr d0, d1, d2, d3;
+        bindDims(ctx, d0, d1, d2, d3);
+        auto compact = linalg::GenericOp::create(
+            rewriter, loc, TypeRange{type}, ValueRange{wide},
+            ValueRange{emptyTensor(rewriter, loc, type, adaptor.getInput())},
+            SmallVector<AffineMap>{
+                AffineMap::get(4, 0, {d0, d1, d2 * wd + d3}, ctx),
+                AffineMap::getMultiDimIdentityMap(4, ctx)},
+            SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+            [](OpBuilder &b, Location l, ValueRange a) {
+              linalg::YieldOp::create(b, l, a[0]);
+            });
+        rewriter.replaceOp(op, compact.getResult(0));
+        return success();
+      }
       Value col = buildIm2col(rewriter, loc, x,
                               {wType.getDimSize(2), wType.getDimSize(3)},
                               op.getStrides(), op.getDilation(), {oh, ow});

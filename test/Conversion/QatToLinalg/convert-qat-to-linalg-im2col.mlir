@@ -40,3 +40,36 @@ func.func @conv_grouped_named(%x: tensor<1x4x6x6xf32>, %w: tensor<4x2x3x3xf32>) 
   %y = qat.conv2d %x, %w {groups = 2 : i64} : (tensor<1x4x6x6xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x4x4xf32>
   return %y : tensor<1x4x4x4xf32>
 }
+
+// -----
+
+// Stride 1 with many more terms than filters (K = 72, F = 2): no im2col. The
+// GEMM reads rows of the input itself into a [N, F, (OH - 1) * W + OW]
+// result (column y * W + x; columns x >= OW are computed and dropped), and
+// one gather compacts it to [N, F, OH, OW].
+// CHECK-DAG: #[[COMPACT:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 * 6 + d3)>
+// CHECK-LABEL: func.func @conv_implicit_im2col
+// CHECK-SAME: (%[[X:.*]]: tensor<1x8x6x6xf32>, %[[W:.*]]: tensor<2x8x3x3xf32>)
+// CHECK-NOT: tensor<1x8x3x3x4x4xf32>
+// CHECK-DAG: %[[X1:.*]] = tensor.collapse_shape %[[X]] {{\[}}[0, 1, 2, 3]] : tensor<1x8x6x6xf32> into tensor<288xf32>
+// CHECK: vector.transfer_read %[[X1]]
+// CHECK: %[[WIDE3:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0, 1, 2]] output_shape [1, 2, 22] : tensor<44xf32> into tensor<1x2x22xf32>
+// CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [#[[COMPACT]], {{.*}}]{{.*}} ins(%[[WIDE3]] : tensor<1x2x22xf32>) outs(%{{.*}} : tensor<1x2x4x4xf32>)
+// CHECK: return %[[Y]]
+func.func @conv_implicit_im2col(%x: tensor<1x8x6x6xf32>, %w: tensor<2x8x3x3xf32>) -> tensor<1x2x4x4xf32> {
+  %y = qat.conv2d %x, %w : (tensor<1x8x6x6xf32>, tensor<2x8x3x3xf32>) -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// In a training step the weight gradient needs the im2col matrix of the same
+// input, so the forward builds it too (CSE shares the two).
+// CHECK-LABEL: func.func @conv_with_grad
+// CHECK: tensor<1x8x3x3x4x4xf32>
+// CHECK-NOT: affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 * 6 + d3)>
+func.func @conv_with_grad(%x: tensor<1x8x6x6xf32>, %w: tensor<2x8x3x3xf32>, %dy: tensor<1x2x4x4xf32>) -> (tensor<1x2x4x4xf32>, tensor<2x8x3x3xf32>) {
+  %y = qat.conv2d %x, %w : (tensor<1x8x6x6xf32>, tensor<2x8x3x3xf32>) -> tensor<1x2x4x4xf32>
+  %dx, %dw, %db = qat.conv2d_grad %x, %w, %dy {dilation = array<i64: 1, 1>, groups = 1 : i64, padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x8x6x6xf32>, tensor<2x8x3x3xf32>, tensor<1x2x4x4xf32>) -> (tensor<1x8x6x6xf32>, tensor<2x8x3x3xf32>, tensor<2xf32>)
+  return %y, %dw : tensor<1x2x4x4xf32>, tensor<2x8x3x3xf32>
+}
