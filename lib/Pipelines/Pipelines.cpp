@@ -32,6 +32,10 @@ void qat::buildQatToLLVMPipeline(OpPassManager &pm,
     pm.addPass(createLowerX86(x86));
   }
   pm.addPass(createConvertQatToLinalg());
+  // Merge what forward and backward lowered identically (a max-pool's
+  // argmax) before canonicalization drops the forward's unused results
+  // and makes the two differ.
+  pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
   if (options.fuseElementwise)
     pm.addPass(qat::createFuseElementwise());

@@ -195,6 +195,17 @@ Value padForWindow(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> outHW,
                    ArrayRef<int64_t> pads, ArrayRef<int64_t> dilation,
                    Value padValue);
 
+/// Every window's first maximum (row-major in the window; a NaN wins and
+/// stays, as PyTorch's `val > max || isnan(val)`) and its position
+/// ky * KW + kx, as [N, C, OH, OW] values and indices, over `xpad` (padded
+/// by padForWindow). Max-pool and its gradient build it identically, so in
+/// a training step CSE computes it once.
+std::pair<Value, Value> buildMaxPoolArgmax(OpBuilder &b, Location loc,
+                                           Value xpad, ArrayRef<int64_t> kernel,
+                                           ArrayRef<int64_t> strides,
+                                           ArrayRef<int64_t> dilation,
+                                           ArrayRef<int64_t> outHW);
+
 /// The divisor of every avg_pool2d output position ([OH, OW] constant),
 /// PyTorch's: the window clipped to the padded input, or with
 /// `countIncludePad = false` to the input itself. Pads are

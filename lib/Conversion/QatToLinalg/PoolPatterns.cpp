@@ -46,6 +46,32 @@ struct MaxPoolLowering : OpConversionPattern<MaxPool2dOp> {
         {type.getDimSize(2), type.getDimSize(3)}, op.getKernelSize(), strides,
         op.getPads(), op.getDilation(),
         floatConst(rewriter, loc, type.getElementType(), ninf));
+    // In a training step whose gradient of this pool recomputes the
+    // windows' argmax, the forward pass is that argmax's maximum: CSE then
+    // leaves one pass over the input (the values agree but for the sign of
+    // a zero maximum).
+    bool hasGrad = type.hasStaticShape() &&
+                   llvm::any_of(op.getInput().getUsers(), [&](Operation *u) {
+                     auto g = dyn_cast<MaxPool2dGradOp>(u);
+                     if (!g || g.getInput() != op.getInput() ||
+                         g.getGrad().getType() != type ||
+                         g.getKernelSize() != op.getKernelSize() ||
+                         g.getDilation() != op.getDilation() ||
+                         normalizePads(g.getPadding()) != op.getPads())
+                       return false;
+                     ArrayRef<int64_t> gs = g.getStrides()
+                                                ? *g.getStrides()
+                                                : g.getKernelSize();
+                     return gs == ArrayRef<int64_t>(strides);
+                   });
+    if (hasGrad) {
+      rewriter.replaceOp(
+          op, buildMaxPoolArgmax(rewriter, loc, x, op.getKernelSize(), strides,
+                                 op.getDilation(),
+                                 {type.getDimSize(2), type.getDimSize(3)})
+                  .first);
+      return success();
+    }
     Value window = tensor::EmptyOp::create(rewriter, loc, op.getKernelSize(),
                                            type.getElementType());
     Value init = filledTensor(rewriter, loc, type, adaptor.getInput(), ninf);

@@ -632,6 +632,61 @@ Value lowering::buildTiledGemm(OpBuilder &b, Location loc,
   return tensor::ExpandShapeOp::create(b, loc, type, c, all);
 }
 
+std::pair<Value, Value> lowering::buildMaxPoolArgmax(
+    OpBuilder &b, Location loc, Value xpad, ArrayRef<int64_t> k,
+    ArrayRef<int64_t> s, ArrayRef<int64_t> dil, ArrayRef<int64_t> outHW) {
+  using IT = utils::IteratorType;
+  MLIRContext *ctx = b.getContext();
+  auto xType = cast<RankedTensorType>(xpad.getType());
+  Type elt = xType.getElementType();
+  SmallVector<int64_t> shape = {xType.getDimSize(0), xType.getDimSize(1),
+                                outHW[0], outHW[1]};
+  SmallVector<AffineExpr> e(6);
+  bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+  auto map6 = [&](ArrayRef<AffineExpr> r) {
+    return AffineMap::get(6, 0, r, ctx);
+  };
+  auto outType = RankedTensorType::get(shape, elt);
+  auto idxType = RankedTensorType::get(shape, b.getIndexType());
+  Value maxInit = filledTensor(b, loc, outType, {},
+                               -std::numeric_limits<double>::infinity());
+  Value idxInit =
+      linalg::FillOp::create(
+          b, loc, ValueRange{idx(b, loc, 0)},
+          ValueRange{tensor::EmptyOp::create(b, loc, shape, b.getIndexType())})
+          .getResult(0);
+  int64_t kw = k[1];
+  Value windowShape = tensor::EmptyOp::create(b, loc, k, elt);
+  auto argmax = linalg::GenericOp::create(
+      b, loc, TypeRange{outType, idxType}, ValueRange{xpad, windowShape},
+      ValueRange{maxInit, idxInit},
+      SmallVector<AffineMap>{map6({e[0], e[1], e[2] * s[0] + e[4] * dil[0],
+                                   e[3] * s[1] + e[5] * dil[1]}),
+                             map6({e[4], e[5]}),
+                             map6({e[0], e[1], e[2], e[3]}),
+                             map6({e[0], e[1], e[2], e[3]})},
+      SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel, IT::parallel,
+                      IT::reduction, IT::reduction},
+      [&](OpBuilder &nb, Location l, ValueRange v) {
+        Value pos = arith::AddIOp::create(
+            nb, l,
+            arith::MulIOp::create(nb, l, linalg::IndexOp::create(nb, l, 4),
+                                  idx(nb, l, kw)),
+            linalg::IndexOp::create(nb, l, 5));
+        // Strictly greater: the first maximum wins. `ugt` alone would also
+        // let a number replace a NaN maximum.
+        Value better = arith::OrIOp::create(
+            nb, l,
+            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, v[0], v[2]),
+            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::UNO, v[0], v[0]));
+        linalg::YieldOp::create(
+            nb, l,
+            ValueRange{arith::SelectOp::create(nb, l, better, v[0], v[2]),
+                       arith::SelectOp::create(nb, l, better, pos, v[3])});
+      });
+  return {argmax.getResult(0), argmax.getResult(1)};
+}
+
 Value lowering::padForWindow(OpBuilder &b, Location loc, Value x,
                              ArrayRef<int64_t> outHW, ArrayRef<int64_t> kernel,
                              ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,

@@ -553,47 +553,9 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPool2dGradOp> {
         floatConst(rewriter, loc, elt, -std::numeric_limits<double>::infinity()));
 
     // argmax (first maximum, row-major in the window) of every window.
-    SmallVector<AffineExpr> e(6);
-    bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
-    auto map6 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(6, 0, r, ctx); };
-    auto outType = RankedTensorType::get({n, c, oh, ow}, elt);
-    auto idxType = RankedTensorType::get({n, c, oh, ow}, rewriter.getIndexType());
-    Value maxInit = filledTensor(rewriter, loc, outType, {},
-                                 -std::numeric_limits<double>::infinity());
-    Value idxInit = linalg::FillOp::create(
-                        rewriter, loc, ValueRange{idx(rewriter, loc, 0)},
-                        ValueRange{tensor::EmptyOp::create(
-                            rewriter, loc, idxType.getShape(),
-                            rewriter.getIndexType())})
-                        .getResult(0);
+    Value argIdx = buildMaxPoolArgmax(rewriter, loc, xpad, k, s, dil, {oh, ow})
+                       .second;
     int64_t kw = k[1];
-    Value windowShape = tensor::EmptyOp::create(rewriter, loc, k, elt);
-    auto argmax = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{outType, idxType},
-        ValueRange{xpad, windowShape}, ValueRange{maxInit, idxInit},
-        SmallVector<AffineMap>{
-            map6({e[0], e[1], e[2] * s[0] + e[4] * dil[0],
-                  e[3] * s[1] + e[5] * dil[1]}),
-            map6({e[4], e[5]}), map6({e[0], e[1], e[2], e[3]}),
-            map6({e[0], e[1], e[2], e[3]})},
-        SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel, IT::parallel,
-                        IT::reduction, IT::reduction},
-        [&](OpBuilder &b, Location l, ValueRange v) {
-          Value pos = arith::AddIOp::create(
-              b, l,
-              arith::MulIOp::create(b, l, linalg::IndexOp::create(b, l, 4),
-                                    idx(b, l, kw)),
-              linalg::IndexOp::create(b, l, 5));
-          // Strictly greater: the first maximum wins (and NaN propagates
-          // like PyTorch's `val > max || isnan(val)`).
-          Value better = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UGT,
-                                               v[0], v[2]);
-          linalg::YieldOp::create(
-              b, l,
-              ValueRange{arith::SelectOp::create(b, l, better, v[0], v[2]),
-                         arith::SelectOp::create(b, l, better, pos, v[3])});
-        });
-    Value argIdx = argmax.getResult(1);
 
     // dx[n, c, y, x] = sum over windows (ky, kx) reading (y, x) of dy where
     // that window's argmax is (ky, kx).

@@ -1,4 +1,4 @@
-// RUN: qat-opt %s --convert-qat-to-linalg -split-input-file | FileCheck %s
+// RUN: qat-opt %s --convert-qat-to-linalg --cse -split-input-file | FileCheck %s
 
 // With im2col (the default), an ungrouped static conv2d becomes im2col plus
 // a register-tiled GEMM per image, out[n, f, p] = sum_k w[f, k] * col[n, k, p]
@@ -72,4 +72,25 @@ func.func @conv_with_grad(%x: tensor<1x8x6x6xf32>, %w: tensor<2x8x3x3xf32>, %dy:
   %y = qat.conv2d %x, %w : (tensor<1x8x6x6xf32>, tensor<2x8x3x3xf32>) -> tensor<1x2x4x4xf32>
   %dx, %dw, %db = qat.conv2d_grad %x, %w, %dy {dilation = array<i64: 1, 1>, groups = 1 : i64, padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x8x6x6xf32>, tensor<2x8x3x3xf32>, tensor<1x2x4x4xf32>) -> (tensor<1x8x6x6xf32>, tensor<2x8x3x3xf32>, tensor<2xf32>)
   return %y, %dw : tensor<1x2x4x4xf32>, tensor<2x8x3x3xf32>
+}
+
+// -----
+
+// A max-pool whose gradient is in the same function is lowered to the
+// gradient's argmax generic (first maximum; a NaN wins and stays: ogt or
+// the new value is NaN), which CSE then computes once for both.
+// CHECK-LABEL: func.func @max_pool_with_grad
+// CHECK-NOT: linalg.pooling_nchw_max
+// CHECK: %[[ARG:.*]]:2 = linalg.generic
+// CHECK-SAME: outs(%{{.*}}, %{{.*}} : tensor<1x2x2x2xf32>, tensor<1x2x2x2xindex>)
+// CHECK-DAG: %[[NAN:.*]] = arith.cmpf uno, %[[IN:.*]], %[[IN]] : f32
+// CHECK-DAG: %[[GT:.*]] = arith.cmpf ogt, %[[IN]], %{{.*}} : f32
+// CHECK: arith.ori %[[GT]], %[[NAN]] : i1
+// CHECK-NOT: tensor<1x2x2x2xindex>) {
+// CHECK: tensor.extract %[[ARG]]#1
+// CHECK: return %[[ARG]]#0,
+func.func @max_pool_with_grad(%x: tensor<1x2x4x4xf32>, %dy: tensor<1x2x2x2xf32>) -> (tensor<1x2x2x2xf32>, tensor<1x2x4x4xf32>) {
+  %y = qat.max_pool2d %x {kernel_size = array<i64: 2, 2>} : tensor<1x2x4x4xf32> -> tensor<1x2x2x2xf32>
+  %dx = qat.max_pool2d_grad %x, %dy {kernel_size = array<i64: 2, 2>} : (tensor<1x2x4x4xf32>, tensor<1x2x2x2xf32>) -> tensor<1x2x4x4xf32>
+  return %y, %dx : tensor<1x2x2x2xf32>, tensor<1x2x4x4xf32>
 }
