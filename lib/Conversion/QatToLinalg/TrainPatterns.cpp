@@ -282,15 +282,31 @@ struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
       Value dcol6 = tensor::ExpandShapeOp::create(
           rewriter, loc, RankedTensorType::get({n, c, kh, kw, oh, ow}, elt),
           dcol, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4, 5}});
-      // dxpad[n, c, y, x] = sum_{kh, kw} dcol6[n, c, kh, kw, oy, ox] where
-      // oy * s + kh * d == y (and likewise for x).
-      Value dx = buildWindowGather(
-          rewriter, loc, RankedTensorType::get({n, c, hp, wp}, elt), {kh, kw},
-          s, d, {0, 0}, {oh, ow},
-          [&](OpBuilder &b, Location l, const WindowIndex &w) -> Value {
-            return tensor::ExtractOp::create(
-                b, l, dcol6, ValueRange{w.n, w.c, w.ky, w.kx, w.sy, w.sx});
-          });
+      // dxpad[n, c, oy * s + kh * d, ox * s + kw * d] += dcol6[n, c, kh, kw,
+      // oy, ox], as a scatter: loops (n, c, kh, kw, oy, ox), the kernel
+      // offsets reductions outside the pixel loops, so the innermost loop
+      // adds a contiguous row of dcol into a row of dx (the gather form
+      // needs a masked gather per element). Each element sums its terms in
+      // (kh, kw) order, as the gather does.
+      SmallVector<AffineExpr> e(6);
+      bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+      auto dxType = RankedTensorType::get({n, c, hp, wp}, elt);
+      Value dx =
+          linalg::GenericOp::create(
+              rewriter, loc, TypeRange{dxType}, ValueRange{dcol6},
+              ValueRange{filledTensor(rewriter, loc, dxType, {}, 0.0)},
+              SmallVector<AffineMap>{
+                  AffineMap::getMultiDimIdentityMap(6, ctx),
+                  AffineMap::get(6, 0,
+                                 {e[0], e[1], e[4] * s[0] + e[2] * d[0],
+                                  e[5] * s[1] + e[3] * d[1]},
+                                 ctx)},
+              SmallVector<IT>{IT::parallel, IT::parallel, IT::reduction,
+                              IT::reduction, IT::parallel, IT::parallel},
+              [](OpBuilder &b, Location l, ValueRange v) {
+                linalg::YieldOp::create(b, l, addf(b, l, v[1], v[0]));
+              })
+              .getResult(0);
       if (hp != h || wp != w)
         dx = tensor::ExtractSliceOp::create(
             rewriter, loc, xType, dx,

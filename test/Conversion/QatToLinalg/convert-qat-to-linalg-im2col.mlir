@@ -94,3 +94,18 @@ func.func @max_pool_with_grad(%x: tensor<1x2x4x4xf32>, %dy: tensor<1x2x2x2xf32>)
   %dx = qat.max_pool2d_grad %x, %dy {kernel_size = array<i64: 2, 2>} : (tensor<1x2x4x4xf32>, tensor<1x2x2x2xf32>) -> tensor<1x2x4x4xf32>
   return %y, %dx : tensor<1x2x2x2xf32>, tensor<1x2x4x4xf32>
 }
+
+// -----
+
+// The input gradient's col2im is a scatter: loops (n, c, kh, kw, oy, ox),
+// the kernel offsets as reductions outside the pixel loops, each dcol row
+// added into the dx row it lands on (stride 2, dilation 1 here).
+// CHECK: #[[DXMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 2 + d2, d5 * 2 + d3)>
+// CHECK-LABEL: func.func @conv_input_grad_scatter
+// CHECK: %[[DX:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #[[DXMAP]]], iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel", "parallel"]} ins(%{{.*}} : tensor<1x3x3x3x2x2xf32>) outs(%{{.*}} : tensor<1x3x5x5xf32>)
+// CHECK: arith.addf %{{.*}}, %{{.*}} : f32
+// CHECK: return %[[DX]]
+func.func @conv_input_grad_scatter(%x: tensor<1x3x5x5xf32>, %w: tensor<4x3x3x3xf32>, %dy: tensor<1x4x2x2xf32>) -> tensor<1x3x5x5xf32> {
+  %dx, %dw, %db = qat.conv2d_grad %x, %w, %dy {dilation = array<i64: 1, 1>, groups = 1 : i64, padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x3x5x5xf32>, tensor<4x3x3x3xf32>, tensor<1x4x2x2xf32>) -> (tensor<1x3x5x5xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>)
+  return %dx : tensor<1x3x5x5xf32>
+}
