@@ -147,12 +147,7 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
       // Worth it where the im2col matrix (K rows per pixel) outweighs the
       // extra pass that compacts the output (F rows per pixel, read and
       // written): C1's second conv (K 288, F 64), not its first (K 9).
-      // Not in a training step, whose weight gradient needs the im2col
-      // matrix of the same input anyway (CSE shares one).
-      bool hasGrad = llvm::any_of(op.getInput().getUsers(), [](Operation *u) {
-        return isa<Conv2dGradOp>(u);
-      });
-      if (elt.isF32() && st[0] == 1 && st[1] == 1 && k > 2 * o && !hasGrad) {
+      if (elt.isF32() && st[0] == 1 && st[1] == 1 && k > 2 * o) {
         // Stride 1: the GEMM reads the input itself (no im2col). Output
         // pixel (y, x) is column p = y * W + x of a [N, F, (OH - 1) * W +
         // OW] result, whose term (c, i, j) is x[n, c] at p + i * dH * W +

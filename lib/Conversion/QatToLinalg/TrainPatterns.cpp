@@ -222,7 +222,7 @@ struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
     if (groups == 1 && im2col) {
       // GEMMs on the im2col matrix, each with a contiguous innermost loop:
       //   dW[f, k] = sum_{n, p} dy[n, f, p] * colT[n, p, k]   (f, n, p, k)
-      //     (f32: as dW^T = col * dy^T, below)
+      //     (f32 with F < K: straight from the input, below)
       //   dcol[n, k, p] = sum_f w[f, k] * dy[n, f, p]          (n, k, f, p)
       // then col2im as a gather over the windows reading each input.
       int64_t kk = c * kh * kw, p = oh * ow;
@@ -239,22 +239,44 @@ struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
       auto dcolType = RankedTensorType::get({n, kk, p}, elt);
       Value dw2, dcol;
       if (elt.isF32() && o < kk) {
-        // dW^T[k, f] = sum_{n, p} col[n, k, p] * dyT[n, p, f] on the
-        // forward's column matrix (the same im2col of the same input, which
-        // CSE merges with the forward's): when dy ([n, f, p]) is smaller
-        // than the column matrix ([n, k, p]; 1/4.5 of it in C1's second
-        // convolution), transposing dy is far cheaper than gathering a
-        // pixel-major copy of the columns, whose innermost loop runs over
-        // the kernel width.
-        Value col =
-            buildIm2col(rewriter, loc, xpad, {kh, kw}, s, d, {oh, ow});
+        // dW[f, c, i, j] = sum_{n, y, x} xpad[n, c, y * s + i * d, x * s +
+        // j * d] * dyT[n, y * OW + x, f]: for each kernel row i, one GEMM
+        // batched over the kernel column j, rows c, columns f, reading A
+        // straight from the input (a row of channel c is H * W floats from
+        // the next) instead of from an im2col matrix K / F times the size
+        // of dy; the transposed dy keeps B's rows contiguous. The terms
+        // keep the (n, y, x) order of the im2col form.
+        int64_t hw = hp * wp;
         Value dyT = buildTranspose(rewriter, loc, dy3, {0, 2, 1});
-        auto dwTType = RankedTensorType::get({kk, o}, elt);
-        Value dwT = buildTiledGemm(
-            rewriter, loc, dwTType, col, dyT,
-            filledTensor(rewriter, loc, dwTType, {}, 0.0),
-            GemmLayout{1, kk, o, 0, p, 0, {{n, kk * p, p * o}, {p, 1, o}}});
-        dw2 = buildTranspose(rewriter, loc, dwT, {1, 0});
+        Value xflat = tensor::CollapseShapeOp::create(
+            rewriter, loc, xpad,
+            SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
+        auto partType = RankedTensorType::get({kw, c, o}, elt);
+        auto allType = RankedTensorType::get({kh, kw, c, o}, elt);
+        Value all = tensor::EmptyOp::create(rewriter, loc, allType.getShape(),
+                                            elt);
+        for (int64_t i = 0; i < kh; ++i) {
+          int64_t off = i * d[0] * wp;
+          Value xi = tensor::ExtractSliceOp::create(
+              rewriter, loc, xflat, getAsIndexOpFoldResult(ctx, {off}),
+              getAsIndexOpFoldResult(ctx, {n * c * hw - off}),
+              getAsIndexOpFoldResult(ctx, {1}));
+          Value part = buildTiledGemm(
+              rewriter, loc, partType, xi, dyT,
+              filledTensor(rewriter, loc, partType, {}, 0.0),
+              GemmLayout{kw, c, o, d[1], hw, 0,
+                         {{n, c * hw, p * o},
+                          {oh, s[0] * wp, ow * o},
+                          {ow, s[1], o}}});
+          all = tensor::InsertSliceOp::create(
+              rewriter, loc, part, all, getAsIndexOpFoldResult(ctx, {i, 0, 0, 0}),
+              getAsIndexOpFoldResult(ctx, {1, kw, c, o}),
+              getAsIndexOpFoldResult(ctx, {1, 1, 1, 1}));
+        }
+        // [kh, kw, c, f] -> [f, c, kh, kw] -> [f, c * kh * kw].
+        dw2 = tensor::CollapseShapeOp::create(
+            rewriter, loc, buildTranspose(rewriter, loc, all, {3, 2, 0, 1}),
+            SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
       } else {
         Value colT =
             buildIm2colRows(rewriter, loc, xpad, {kh, kw}, s, d, {oh, ow});

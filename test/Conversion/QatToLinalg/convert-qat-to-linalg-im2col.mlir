@@ -63,11 +63,21 @@ func.func @conv_implicit_im2col(%x: tensor<1x8x6x6xf32>, %w: tensor<2x8x3x3xf32>
 
 // -----
 
-// In a training step the weight gradient needs the im2col matrix of the same
-// input, so the forward builds it too (CSE shares the two).
+// In a training step neither pass builds an im2col matrix: the forward GEMM
+// reads the input (and is compacted), and the weight gradient is one GEMM
+// per kernel row i, batched over the kernel column j, reading the input
+// from row offset i * W (here 0, 6, 12 of the flattened input) against the
+// transposed dy; the [KH, KW, C, F] parts are transposed to [F, C, KH, KW].
 // CHECK-LABEL: func.func @conv_with_grad
-// CHECK: tensor<1x8x3x3x4x4xf32>
-// CHECK-NOT: affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 * 6 + d3)>
+// CHECK-SAME: (%[[X:.*]]: tensor<1x8x6x6xf32>
+// CHECK-NOT: linalg.generic {{.*}} ins(%[[X]] : tensor<1x8x6x6xf32>) outs(%{{.*}} : tensor<1x8x3x3x4x4xf32>)
+// CHECK: %[[XF:.*]] = tensor.collapse_shape %[[X]] {{\[}}[0, 1, 2, 3]] : tensor<1x8x6x6xf32> into tensor<288xf32>
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<1x2x16xf32>) outs(%{{.*}} : tensor<1x16x2xf32>) permutation = [0, 2, 1]
+// CHECK: tensor.extract_slice %[[XF]][0] [288] [1]
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 0] [1, 3, 8, 2] [1, 1, 1, 1] : tensor<3x8x2xf32> into tensor<3x3x8x2xf32>
+// CHECK: tensor.extract_slice %[[XF]][6] [282] [1]
+// CHECK: tensor.extract_slice %[[XF]][12] [276] [1]
+// CHECK: %[[DW:.*]] = linalg.transpose ins(%{{.*}} : tensor<3x3x8x2xf32>) outs(%{{.*}} : tensor<2x8x3x3xf32>) permutation = [3, 2, 0, 1]
 func.func @conv_with_grad(%x: tensor<1x8x6x6xf32>, %w: tensor<2x8x3x3xf32>, %dy: tensor<1x2x4x4xf32>) -> (tensor<1x2x4x4xf32>, tensor<2x8x3x3xf32>) {
   %y = qat.conv2d %x, %w : (tensor<1x8x6x6xf32>, tensor<2x8x3x3xf32>) -> tensor<1x2x4x4xf32>
   %dx, %dw, %db = qat.conv2d_grad %x, %w, %dy {dilation = array<i64: 1, 1>, groups = 1 : i64, padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x8x6x6xf32>, tensor<2x8x3x3xf32>, tensor<1x2x4x4xf32>) -> (tensor<1x8x6x6xf32>, tensor<2x8x3x3xf32>, tensor<2xf32>)
