@@ -437,6 +437,18 @@ LogicalResult MaxPool2dOp::verify() {
   return verifyPool(*this, getDilation(), getCeilMode());
 }
 
+SmallVector<int64_t, 2> MaxPool2dGradOp::getStridesOrDefault() {
+  return poolStrides(*this);
+}
+SmallVector<int64_t, 4> MaxPool2dGradOp::getPads() {
+  return normalizePads(getPadding());
+}
+SmallVector<int64_t, 2> AvgPool2dGradOp::getStridesOrDefault() {
+  return poolStrides(*this);
+}
+SmallVector<int64_t, 4> AvgPool2dGradOp::getPads() {
+  return normalizePads(getPadding());
+}
 SmallVector<int64_t, 2> AvgPool2dOp::getStridesOrDefault() {
   return poolStrides(*this);
 }

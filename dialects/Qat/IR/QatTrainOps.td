@@ -117,6 +117,12 @@ def Qat_MaxPool2dGradOp : Qat_GradOp<"max_pool2d_grad"> {
                        DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilation,
                        UnitAttr:$ceil_mode);
   let results = (outs Qat_FloatTensor:$input_grad);
+  let extraClassDeclaration = [{
+    /// Strides; PyTorch's default is the kernel size (as the forward op).
+    ::llvm::SmallVector<int64_t, 2> getStridesOrDefault();
+    /// Padding as [top, left, bottom, right].
+    ::llvm::SmallVector<int64_t, 4> getPads();
+  }];
 }
 
 def Qat_AvgPool2dGradOp : Qat_GradOp<"avg_pool2d_grad"> {
@@ -137,6 +143,12 @@ def Qat_AvgPool2dGradOp : Qat_GradOp<"avg_pool2d_grad"> {
                        UnitAttr:$ceil_mode,
                        DefaultValuedAttr<BoolAttr, "true">:$count_include_pad);
   let results = (outs Qat_FloatTensor:$input_grad);
+  let extraClassDeclaration = [{
+    /// Strides; PyTorch's default is the kernel size (as the forward op).
+    ::llvm::SmallVector<int64_t, 2> getStridesOrDefault();
+    /// Padding as [top, left, bottom, right].
+    ::llvm::SmallVector<int64_t, 4> getPads();
+  }];
 }
 
 def Qat_SoftmaxGradOp : Qat_GradOp<"softmax_grad"> {

@@ -53,16 +53,12 @@ struct MaxPoolLowering : OpConversionPattern<MaxPool2dOp> {
     bool hasGrad = type.hasStaticShape() &&
                    llvm::any_of(op.getInput().getUsers(), [&](Operation *u) {
                      auto g = dyn_cast<MaxPool2dGradOp>(u);
-                     if (!g || g.getInput() != op.getInput() ||
-                         g.getGrad().getType() != type ||
-                         g.getKernelSize() != op.getKernelSize() ||
-                         g.getDilation() != op.getDilation() ||
-                         normalizePads(g.getPadding()) != op.getPads())
-                       return false;
-                     ArrayRef<int64_t> gs = g.getStrides()
-                                                ? *g.getStrides()
-                                                : g.getKernelSize();
-                     return gs == ArrayRef<int64_t>(strides);
+                     return g && g.getInput() == op.getInput() &&
+                            g.getGrad().getType() == type &&
+                            g.getKernelSize() == op.getKernelSize() &&
+                            g.getDilation() == op.getDilation() &&
+                            g.getPads() == op.getPads() &&
+                            g.getStridesOrDefault() == strides;
                    });
     if (hasGrad) {
       rewriter.replaceOp(

@@ -577,11 +577,9 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPool2dGradOp> {
     auto dyType = cast<RankedTensorType>(op.getGrad().getType());
     Type elt = xType.getElementType();
     ArrayRef<int64_t> k = op.getKernelSize();
-    SmallVector<int64_t> s = op.getStrides()
-                                 ? SmallVector<int64_t>(*op.getStrides())
-                                 : SmallVector<int64_t>(k);
+    SmallVector<int64_t, 2> s = op.getStridesOrDefault();
     ArrayRef<int64_t> dil = op.getDilation();
-    SmallVector<int64_t, 4> pads = normalizePads(op.getPadding());
+    SmallVector<int64_t, 4> pads = op.getPads();
     int64_t n = xType.getDimSize(0), c = xType.getDimSize(1);
     int64_t h = xType.getDimSize(2), w = xType.getDimSize(3);
     int64_t oh = dyType.getDimSize(2), ow = dyType.getDimSize(3);
@@ -680,10 +678,8 @@ struct AvgPoolGradLowering : OpConversionPattern<AvgPool2dGradOp> {
     auto dyType = cast<RankedTensorType>(op.getGrad().getType());
     Type elt = xType.getElementType();
     ArrayRef<int64_t> k = op.getKernelSize();
-    SmallVector<int64_t> s = op.getStrides()
-                                 ? SmallVector<int64_t>(*op.getStrides())
-                                 : SmallVector<int64_t>(k);
-    SmallVector<int64_t, 4> pads = normalizePads(op.getPadding());
+    SmallVector<int64_t, 2> s = op.getStridesOrDefault();
+    SmallVector<int64_t, 4> pads = op.getPads();
     int64_t n = xType.getDimSize(0), c = xType.getDimSize(1);
     int64_t h = xType.getDimSize(2), w = xType.getDimSize(3);
     int64_t oh = dyType.getDimSize(2), ow = dyType.getDimSize(3);
