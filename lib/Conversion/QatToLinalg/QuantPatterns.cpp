@@ -290,27 +290,21 @@ struct ObserveLowering : OpConversionPattern<ObserveOp> {
         if (!spec.isPerChannel() || d != *spec.getAxis())
           axes.push_back(d);
       double inf = std::numeric_limits<double>::infinity();
-      // The min and max of x over `axes` in one pass, as the state's type.
-      auto batchRange = [&]() -> std::pair<Value, Value> {
-        auto redType = spec.isPerChannel() ? stateType
-                                           : RankedTensorType::get({}, f32);
-        SmallVector<Value> r = buildReductions(
-            rewriter, loc, x, axes,
-            {filledTensor(rewriter, loc, redType, {}, inf),
-             filledTensor(rewriter, loc, redType, {}, -inf)},
-            [&](OpBuilder &b, Location l, Value e, ValueRange acc) {
-              return SmallVector<Value>{
-                  arith::MinimumFOp::create(b, l, acc[0], e),
-                  arith::MaximumFOp::create(b, l, acc[1], e)};
-            });
-        if (spec.isPerChannel())
-          return {r[0], r[1]};
-        auto expand = [&](Value s) -> Value {
-          return tensor::ExpandShapeOp::create(
-              rewriter, loc, stateType, s, ArrayRef<ReassociationIndices>{});
-        };
-        return {expand(r[0]), expand(r[1])};
+      // Running [min, max] of the elements, from [+inf, -inf] inits.
+      auto minMax = [](OpBuilder &b, Location l, Value e, ValueRange acc) {
+        return SmallVector<Value>{arith::MinimumFOp::create(b, l, acc[0], e),
+                                  arith::MaximumFOp::create(b, l, acc[1], e)};
       };
+      auto minMaxInits = [&](RankedTensorType t) {
+        return SmallVector<Value>{filledTensor(rewriter, loc, t, {}, inf),
+                                  filledTensor(rewriter, loc, t, {}, -inf)};
+      };
+      // A per-tensor range (a 0-d tensor) as the state's [1].
+      auto toState = [&](Value s) -> Value {
+        return tensor::ExpandShapeOp::create(rewriter, loc, stateType, s,
+                                             ArrayRef<ReassociationIndices>{});
+      };
+      auto scalarType = RankedTensorType::get({}, f32);
       Value bmin, bmax;
       if (!spec.isPerChannel() && xType.hasStaticShape() &&
           xType.getNumElements() % 16 == 0 && xType.getRank() > 0) {
@@ -329,32 +323,28 @@ struct ObserveLowering : OpConversionPattern<ObserveOp> {
             SmallVector<ReassociationIndices>{{0, 1}});
         auto laneType = RankedTensorType::get({lanes}, f32);
         SmallVector<Value> partial = buildReductions(
-            rewriter, loc, x2, {0},
-            {filledTensor(rewriter, loc, laneType, {}, inf),
-             filledTensor(rewriter, loc, laneType, {}, -inf)},
-            [](OpBuilder &b, Location l, Value e, ValueRange acc) {
-              return SmallVector<Value>{
-                  arith::MinimumFOp::create(b, l, acc[0], e),
-                  arith::MaximumFOp::create(b, l, acc[1], e)};
-            });
+            rewriter, loc, x2, {0}, minMaxInits(laneType), minMax);
         // The minimum of the lane minima, the maximum of the lane maxima.
-        auto scalarType = RankedTensorType::get({}, f32);
-        auto lanesTo = [&](Value v, double init, bool isMin) -> Value {
-          Value r = buildReduction(
-              rewriter, loc, v, {0},
-              filledTensor(rewriter, loc, scalarType, {}, init),
-              [&](OpBuilder &b, Location l, Value e, Value acc) -> Value {
-                if (isMin)
-                  return arith::MinimumFOp::create(b, l, acc, e);
-                return arith::MaximumFOp::create(b, l, acc, e);
-              });
-          return tensor::ExpandShapeOp::create(
-              rewriter, loc, stateType, r, ArrayRef<ReassociationIndices>{});
-        };
-        bmin = lanesTo(partial[0], inf, true);
-        bmax = lanesTo(partial[1], -inf, false);
+        bmin = toState(buildReduction(
+            rewriter, loc, partial[0], {0},
+            filledTensor(rewriter, loc, scalarType, {}, inf),
+            [](OpBuilder &b, Location l, Value e, Value acc) -> Value {
+              return arith::MinimumFOp::create(b, l, acc, e);
+            }));
+        bmax = toState(buildReduction(
+            rewriter, loc, partial[1], {0},
+            filledTensor(rewriter, loc, scalarType, {}, -inf),
+            [](OpBuilder &b, Location l, Value e, Value acc) -> Value {
+              return arith::MaximumFOp::create(b, l, acc, e);
+            }));
       } else {
-        std::tie(bmin, bmax) = batchRange();
+        // Per channel, or a tensor whose size is no multiple of 16: min
+        // and max of x over `axes` in one pass.
+        SmallVector<Value> r = buildReductions(
+            rewriter, loc, x, axes,
+            minMaxInits(spec.isPerChannel() ? stateType : scalarType), minMax);
+        bmin = spec.isPerChannel() ? r[0] : toState(r[0]);
+        bmax = spec.isPerChannel() ? r[1] : toState(r[1]);
       }
       ObserverKind kind = spec.getObserver();
       float c = static_cast<float>(spec.getAveragingConstantOrDefault());
