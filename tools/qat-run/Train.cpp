@@ -170,32 +170,21 @@ static llvm::Error dataError(const Twine &msg) {
 
 /// Flattens records to [N, D]: u8 stays u8 (fillBatch scales it to [0, 1],
 /// the Fashion-MNIST convention), f32 and f64 become f32.
-static llvm::Expected<Tensor> toFeatures(const Tensor &t, StringRef what) {
+static llvm::Expected<Tensor> toFeatures(Tensor t, StringRef what) {
   if (t.shape.empty())
     return dataError(what + ": expected records along axis 0, got a scalar");
   int64_t n = t.shape[0];
   int64_t d = n ? t.getNumElements() / n : 0;
-  if (t.dtype == DType::U8) {
-    Tensor f = Tensor::zeros(DType::U8, {n, d});
-    std::copy(t.data<uint8_t>(), t.data<uint8_t>() + t.getNumElements(),
-              f.data<uint8_t>());
-    return f;
+  if (t.dtype == DType::U8 || t.dtype == DType::F32) {
+    t.shape = {n, d};
+    return std::move(t);
   }
+  if (t.dtype != DType::F64)
+    return dataError(what + ": features must be u8, f32 or f64, got " +
+                     runtime::getDTypeName(t.dtype));
   Tensor f = Tensor::zeros(DType::F32, {n, d});
-  float *out = f.data<float>();
-  for (int64_t i = 0, e = t.getNumElements(); i < e; ++i) {
-    switch (t.dtype) {
-    case DType::F32:
-      out[i] = t.data<float>()[i];
-      break;
-    case DType::F64:
-      out[i] = static_cast<float>(t.data<double>()[i]);
-      break;
-    default:
-      return dataError(what + ": features must be u8, f32 or f64, got " +
-                       runtime::getDTypeName(t.dtype));
-    }
-  }
+  for (int64_t i = 0, e = t.getNumElements(); i < e; ++i)
+    f.data<float>()[i] = static_cast<float>(t.data<double>()[i]);
   return f;
 }
 
@@ -282,7 +271,7 @@ static llvm::Expected<Data> loadSpec(StringRef spec, StringRef split) {
     auto ds = runtime::loadFashionMnist(dir, split);
     if (!ds)
       return ds.takeError();
-    auto f = toFeatures(ds->images, dir);
+    auto f = toFeatures(std::move(ds->images), dir);
     if (!f)
       return f.takeError();
     auto l = toLabels(ds->labels, dir);
@@ -300,7 +289,7 @@ static llvm::Expected<Data> loadSpec(StringRef spec, StringRef split) {
     auto lt = runtime::readNpy(lpath);
     if (!lt)
       return lt.takeError();
-    auto f = toFeatures(*ft, fpath);
+    auto f = toFeatures(std::move(*ft), fpath);
     if (!f)
       return f.takeError();
     auto l = toLabels(*lt, lpath);
@@ -364,11 +353,8 @@ static void fillBatch(const Data &ds, ArrayRef<int64_t> order, int64_t first,
   // instead of stalling the copy once per record. (Requesting the next
   // batch's records during this step measured slower: they do not survive
   // the step in the cache.)
-  int64_t recordBytes = perRecord * (bytes ? 1 : sizeof(float));
-  const char *base = bytes ? reinterpret_cast<const char *>(
-                                 ds.features.data<uint8_t>())
-                           : reinterpret_cast<const char *>(
-                                 ds.features.data<float>());
+  int64_t recordBytes = perRecord * runtime::getDTypeSize(ds.features.dtype);
+  const uint8_t *base = ds.features.storage.data();
   for (int64_t k = first;
        k < first + batch && k < static_cast<int64_t>(order.size()); ++k)
     for (int64_t off = 0; off < recordBytes; off += 64)
