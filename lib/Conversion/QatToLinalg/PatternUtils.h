@@ -195,11 +195,15 @@ Value padForWindow(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> outHW,
                    ArrayRef<int64_t> pads, ArrayRef<int64_t> dilation,
                    Value padValue);
 
+/// The i32 position ky * kw + kx of a window element (index operands).
+Value windowPosition(OpBuilder &b, Location loc, Value ky, Value kx,
+                     int64_t kw);
+
 /// Every window's first maximum (row-major in the window; a NaN wins and
-/// stays, as PyTorch's `val > max || isnan(val)`) and its position
-/// ky * KW + kx, as [N, C, OH, OW] values and indices, over `xpad` (padded
-/// by padForWindow). Max-pool and its gradient build it identically, so in
-/// a training step CSE computes it once.
+/// stays, as PyTorch's `val > max || isnan(val)`) and its windowPosition,
+/// as [N, C, OH, OW] values and i32 positions, over `xpad` (padded by
+/// padForWindow). Max-pool and its gradient build it identically, so in a
+/// training step CSE computes it once.
 std::pair<Value, Value> buildMaxPoolArgmax(OpBuilder &b, Location loc,
                                            Value xpad, ArrayRef<int64_t> kernel,
                                            ArrayRef<int64_t> strides,

@@ -632,6 +632,13 @@ Value lowering::buildTiledGemm(OpBuilder &b, Location loc,
   return tensor::ExpandShapeOp::create(b, loc, type, c, all);
 }
 
+Value lowering::windowPosition(OpBuilder &b, Location loc, Value ky, Value kx,
+                               int64_t kw) {
+  Value pos = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, ky, idx(b, loc, kw)), kx);
+  return arith::IndexCastOp::create(b, loc, b.getI32Type(), pos);
+}
+
 std::pair<Value, Value> lowering::buildMaxPoolArgmax(
     OpBuilder &b, Location loc, Value xpad, ArrayRef<int64_t> k,
     ArrayRef<int64_t> s, ArrayRef<int64_t> dil, ArrayRef<int64_t> outHW) {
@@ -647,13 +654,17 @@ std::pair<Value, Value> lowering::buildMaxPoolArgmax(
     return AffineMap::get(6, 0, r, ctx);
   };
   auto outType = RankedTensorType::get(shape, elt);
-  auto idxType = RankedTensorType::get(shape, b.getIndexType());
+  // i32 positions: the same lane width as f32, so the gradient's gather of
+  // them vectorizes with 16 lanes (64-bit `index` lanes halve it).
+  Type i32 = b.getI32Type();
+  auto idxType = RankedTensorType::get(shape, i32);
   Value maxInit = filledTensor(b, loc, outType, {},
                                -std::numeric_limits<double>::infinity());
   Value idxInit =
       linalg::FillOp::create(
-          b, loc, ValueRange{idx(b, loc, 0)},
-          ValueRange{tensor::EmptyOp::create(b, loc, shape, b.getIndexType())})
+          b, loc,
+          ValueRange{arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0))},
+          ValueRange{tensor::EmptyOp::create(b, loc, shape, i32)})
           .getResult(0);
   int64_t kw = k[1];
   Value windowShape = tensor::EmptyOp::create(b, loc, k, elt);
@@ -668,11 +679,8 @@ std::pair<Value, Value> lowering::buildMaxPoolArgmax(
       SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel, IT::parallel,
                       IT::reduction, IT::reduction},
       [&](OpBuilder &nb, Location l, ValueRange v) {
-        Value pos = arith::AddIOp::create(
-            nb, l,
-            arith::MulIOp::create(nb, l, linalg::IndexOp::create(nb, l, 4),
-                                  idx(nb, l, kw)),
-            linalg::IndexOp::create(nb, l, 5));
+        Value pos = windowPosition(nb, l, linalg::IndexOp::create(nb, l, 4),
+                                   linalg::IndexOp::create(nb, l, 5), kw);
         // Strictly greater: the first maximum wins. `ugt` alone would also
         // let a number replace a NaN maximum.
         Value better = arith::OrIOp::create(

@@ -633,9 +633,7 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPool2dGradOp> {
                                         linalg::IndexOp::create(b, l, 1), o[0],
                                         o[1]};
             Value which = tensor::ExtractOp::create(b, l, argIdx, where);
-            Value pos = arith::AddIOp::create(
-                b, l, arith::MulIOp::create(b, l, off[0], idx(b, l, kw)),
-                off[1]);
+            Value pos = windowPosition(b, l, off[0], off[1], kw);
             Value chosen = arith::AndIOp::create(
                 b, l, valid,
                 arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, which,
@@ -654,8 +652,7 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPool2dGradOp> {
         [&](OpBuilder &b, Location l, const WindowIndex &w) -> Value {
           Value which = tensor::ExtractOp::create(
               b, l, argIdx, ValueRange{w.n, w.c, w.sy, w.sx});
-          Value pos = arith::AddIOp::create(
-              b, l, arith::MulIOp::create(b, l, w.ky, idx(b, l, kw)), w.kx);
+          Value pos = windowPosition(b, l, w.ky, w.kx, kw);
           Value chosen =
               arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, which, pos);
           Value g = tensor::ExtractOp::create(b, l, dy,

@@ -92,11 +92,11 @@ func.func @conv_with_grad(%x: tensor<1x8x6x6xf32>, %w: tensor<2x8x3x3xf32>, %dy:
 // CHECK-LABEL: func.func @max_pool_with_grad
 // CHECK-NOT: linalg.pooling_nchw_max
 // CHECK: %[[ARG:.*]]:2 = linalg.generic
-// CHECK-SAME: outs(%{{.*}}, %{{.*}} : tensor<1x2x2x2xf32>, tensor<1x2x2x2xindex>)
+// CHECK-SAME: outs(%{{.*}}, %{{.*}} : tensor<1x2x2x2xf32>, tensor<1x2x2x2xi32>)
 // CHECK-DAG: %[[NAN:.*]] = arith.cmpf uno, %[[IN:.*]], %[[IN]] : f32
 // CHECK-DAG: %[[GT:.*]] = arith.cmpf ogt, %[[IN]], %{{.*}} : f32
 // CHECK: arith.ori %[[GT]], %[[NAN]] : i1
-// CHECK-NOT: tensor<1x2x2x2xindex>) {
+// CHECK-NOT: tensor<1x2x2x2xi32>) {
 // CHECK: tensor.extract %[[ARG]]#1
 // CHECK: return %[[ARG]]#0,
 func.func @max_pool_with_grad(%x: tensor<1x2x4x4xf32>, %dy: tensor<1x2x2x2xf32>) -> (tensor<1x2x2x2xf32>, tensor<1x2x4x4xf32>) {
