@@ -17,6 +17,10 @@ namespace mlir::qat {
 #define GEN_PASS_DECL
 #include "qat/Transforms/Passes.h.inc"
 
+/// Fuses a linalg.generic consumer with a producer generic that has other
+/// users into one generic with the results of both (MultiResultFusion.cpp).
+void populateMultiResultFusionPatterns(RewritePatternSet &patterns);
+
 #define GEN_PASS_REGISTRATION
 #include "qat/Transforms/Passes.h.inc"
 

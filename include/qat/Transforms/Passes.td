@@ -273,7 +273,7 @@ def PlanWorkspace : Pass<"qat-plan-workspace", "ModuleOp"> {
 }
 
 def FuseElementwise : Pass<"qat-fuse-elementwise", "ModuleOp"> {
-  let summary = "Element-wise linalg fusion that never recomputes a producer inside a gather";
+  let summary = "Element-wise and multi-result linalg fusion that never recomputes a producer";
   let description = [{
     Upstream `--linalg-fuse-elementwise-ops` fuses an all-parallel producer
     into its consumer whatever map the consumer reads it through, so a
@@ -284,6 +284,14 @@ def FuseElementwise : Pass<"qat-fuse-elementwise", "ModuleOp"> {
     fuses only through projected permutations, where each producer element
     is computed once. The results are unchanged; only where the work
     happens differs.
+
+    A producer with several users is not recomputed either: a consumer
+    that iterates over the same loop ranges and reads the producer's
+    results through the maps the producer writes them with joins the
+    producer in one generic with the results of both (a loop that is a
+    reduction in either is a reduction of the fused op). A gradient that
+    two reductions sum and a third op scales is then one pass over memory
+    instead of four.
 
     ```mlir
     %p = linalg.generic {... all parallel ...} -> tensor<64x32x13x13xi8>

@@ -1,0 +1,231 @@
+//===- MultiResultFusion.cpp - fuse a consumer into a multi-use producer --===//
+//
+// Upstream's element-wise fusion folds a producer into its consumer only
+// when the consumer is the producer's sole user, and recomputes it
+// otherwise. A training step is full of producers with several users: a
+// gradient that two reductions sum and a third op scales, a normalized
+// activation that the forward pass and the backward pass both read. Each
+// of those users is a separate pass over a tensor that does not fit in
+// cache. These patterns put producer and consumer in one linalg.generic
+// with the results of both: the tensor is written once, and its readers in
+// the same iteration space use the value while it is in a register.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qat/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/SetVector.h"
+
+using namespace mlir;
+
+/// The static loop ranges of `op`, or nothing when one is dynamic.
+static std::optional<SmallVector<int64_t>> staticRanges(linalg::GenericOp op) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(ranges, ShapedType::isDynamic))
+    return std::nullopt;
+  return ranges;
+}
+
+/// Whether every op of `op`'s body is free of memory effects (a call to the
+/// runtime is not: it stays where it is).
+static bool hasPureBody(linalg::GenericOp op) {
+  return op.getBody()
+      ->walk([](Operation *inner) {
+        return isMemoryEffectFree(inner) ? WalkResult::advance()
+                                         : WalkResult::interrupt();
+      })
+      .wasInterrupted() == false;
+}
+
+/// Whether `op` (in `block`) or an op nested in it uses a value from `defs`.
+static bool usesAnyOf(Operation *op, const DenseSet<Operation *> &defs) {
+  return op
+      ->walk([&](Operation *inner) {
+        for (Value v : inner->getOperands())
+          if (Operation *d = v.getDefiningOp(); d && defs.contains(d))
+            return WalkResult::interrupt();
+        return WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
+namespace {
+/// Fuses `consumer` with a linalg.generic `producer` that has other users:
+/// one generic with the producer's results followed by the consumer's.
+///
+/// Legal when both iterate over the same static loop ranges in the same
+/// order and the consumer reads each producer result through the very
+/// permutation map the producer writes it with: every element of that
+/// result is then complete at the iteration that reads it. A loop that is
+/// a reduction in either op is a reduction of the fused op; the results
+/// whose maps cover every loop are still written once per element.
+struct FuseConsumerIntoMultiUseProducer
+    : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::GenericOp consumer,
+                                PatternRewriter &rewriter) const override {
+    if (!consumer.hasPureTensorSemantics() || !hasPureBody(consumer))
+      return failure();
+    std::optional<SmallVector<int64_t>> ranges = staticRanges(consumer);
+    if (!ranges)
+      return failure();
+    for (OpOperand *operand : consumer.getDpsInputOperands()) {
+      auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
+      if (!producer || producer == consumer)
+        continue;
+      if (Operation *insertAt = legalInsertionPoint(producer, consumer,
+                                                    *ranges)) {
+        fuse(rewriter, producer, consumer, insertAt);
+        return success();
+      }
+    }
+    return failure();
+  }
+
+private:
+  /// Where the fused op can go (the producer's or the consumer's place), or
+  /// null when the two cannot be fused.
+  static Operation *legalInsertionPoint(linalg::GenericOp producer,
+                                        linalg::GenericOp consumer,
+                                        ArrayRef<int64_t> ranges) {
+    Block *block = consumer->getBlock();
+    if (producer->getBlock() != block || !producer.hasPureTensorSemantics() ||
+        !hasPureBody(producer) || staticRanges(producer) != ranges)
+      return nullptr;
+    // A sole-user element-wise producer is upstream fusion's case.
+    if (producer->hasOneUse() &&
+        producer.getNumLoops() == producer.getNumParallelLoops())
+      return nullptr;
+    // Every read of a producer result is an input through the map the
+    // producer writes it with, a permutation of all loops.
+    for (OpOperand &use : consumer->getOpOperands()) {
+      auto result = dyn_cast<OpResult>(use.get());
+      if (!result || result.getOwner() != producer)
+        continue;
+      if (consumer.isDpsInit(&use))
+        return nullptr;
+      AffineMap written = producer.getIndexingMapMatchingResult(result);
+      if (!written.isPermutation() ||
+          consumer.getMatchingIndexingMap(&use) != written)
+        return nullptr;
+    }
+
+    // At the producer: everything the consumer reads (operands and values
+    // its body captures) must already be defined there.
+    SetVector<Value> read;
+    getUsedValuesDefinedAbove(consumer->getRegion(0), read);
+    for (Value v : consumer->getOperands())
+      if (v.getDefiningOp() != producer)
+        read.insert(v);
+    DominanceInfo dominance;
+    bool atProducer = llvm::all_of(read, [&](Value v) {
+      return dominance.properlyDominates(v, producer);
+    });
+    if (atProducer)
+      return producer;
+
+    // At the consumer: no other user of the producer comes before it, and
+    // nothing the consumer reads depends on the producer.
+    DenseSet<Operation *> dependent = {producer};
+    for (Operation *op = producer->getNextNode(); op != consumer;
+         op = op->getNextNode()) {
+      if (usesAnyOf(op, dependent))
+        dependent.insert(op);
+    }
+    for (Operation *user : producer->getUsers()) {
+      Operation *inBlock = block->findAncestorOpInBlock(*user);
+      if (!inBlock || (inBlock != consumer && inBlock->isBeforeInBlock(consumer)))
+        return nullptr;
+    }
+    for (Value v : read)
+      if (Operation *d = v.getDefiningOp(); d && dependent.contains(d))
+        return nullptr;
+    return consumer;
+  }
+
+  static void fuse(PatternRewriter &rewriter, linalg::GenericOp producer,
+                   linalg::GenericOp consumer, Operation *insertAt) {
+    SmallVector<Value> inputs(producer.getDpsInputs());
+    SmallVector<AffineMap> maps;
+    for (OpOperand *in : producer.getDpsInputOperands())
+      maps.push_back(producer.getMatchingIndexingMap(in));
+    SmallVector<OpOperand *> keptInputs;
+    for (OpOperand *in : consumer.getDpsInputOperands()) {
+      if (in->get().getDefiningOp() == producer)
+        continue;
+      keptInputs.push_back(in);
+      inputs.push_back(in->get());
+      maps.push_back(consumer.getMatchingIndexingMap(in));
+    }
+    SmallVector<Value> inits(producer.getDpsInits());
+    llvm::append_range(inits, consumer.getDpsInits());
+    for (OpOperand &init : producer.getDpsInitsMutable())
+      maps.push_back(producer.getMatchingIndexingMap(&init));
+    for (OpOperand &init : consumer.getDpsInitsMutable())
+      maps.push_back(consumer.getMatchingIndexingMap(&init));
+    SmallVector<utils::IteratorType> iterators =
+        producer.getIteratorTypesArray();
+    for (auto [i, t] : llvm::enumerate(consumer.getIteratorTypesArray()))
+      if (t == utils::IteratorType::reduction)
+        iterators[i] = t;
+    SmallVector<Type> types(producer->getResultTypes());
+    llvm::append_range(types, consumer->getResultTypes());
+
+    rewriter.setInsertionPoint(insertAt);
+    auto fused = linalg::GenericOp::create(rewriter, consumer.getLoc(), types,
+                                           inputs, inits, maps, iterators);
+    Block *body = rewriter.createBlock(&fused.getRegion());
+    auto addArg = [&](BlockArgument old) {
+      return body->addArgument(old.getType(), old.getLoc());
+    };
+    IRMapping map;
+    for (OpOperand *in : producer.getDpsInputOperands())
+      map.map(producer.getMatchingBlockArgument(in),
+              addArg(producer.getMatchingBlockArgument(in)));
+    for (OpOperand *in : keptInputs)
+      map.map(consumer.getMatchingBlockArgument(in),
+              addArg(consumer.getMatchingBlockArgument(in)));
+    for (BlockArgument arg : producer.getRegionOutputArgs())
+      map.map(arg, addArg(arg));
+    for (BlockArgument arg : consumer.getRegionOutputArgs())
+      map.map(arg, addArg(arg));
+
+    rewriter.setInsertionPointToStart(body);
+    for (Operation &op : producer.getBody()->without_terminator())
+      rewriter.clone(op, map);
+    auto producerYield =
+        cast<linalg::YieldOp>(producer.getBody()->getTerminator());
+    SmallVector<Value> yields;
+    for (Value v : producerYield.getValues())
+      yields.push_back(map.lookupOrDefault(v));
+    // The consumer reads the producer's value of this iteration.
+    for (OpOperand *in : consumer.getDpsInputOperands())
+      if (auto result = dyn_cast<OpResult>(in->get());
+          result && result.getOwner() == producer)
+        map.map(consumer.getMatchingBlockArgument(in),
+                yields[result.getResultNumber()]);
+    for (Operation &op : consumer.getBody()->without_terminator())
+      rewriter.clone(op, map);
+    auto consumerYield =
+        cast<linalg::YieldOp>(consumer.getBody()->getTerminator());
+    for (Value v : consumerYield.getValues())
+      yields.push_back(map.lookupOrDefault(v));
+    linalg::YieldOp::create(rewriter, consumer.getLoc(), yields);
+
+    unsigned n = producer->getNumResults();
+    rewriter.replaceOp(producer, fused->getResults().take_front(n));
+    rewriter.replaceOp(consumer, fused->getResults().drop_front(n));
+  }
+};
+} // namespace
+
+void qat::populateMultiResultFusionPatterns(RewritePatternSet &patterns) {
+  patterns.add<FuseConsumerIntoMultiUseProducer>(patterns.getContext());
+}

@@ -1,0 +1,167 @@
+// RUN: qat-opt %s --qat-fuse-elementwise -split-input-file | FileCheck %s
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+
+// A producer with three users (a sum, a scaled copy, the return): one
+// generic writes the producer's result and computes both consumers; the
+// sum makes d0 a reduction of the fused op.
+// CHECK-LABEL: func.func @three_users
+// CHECK-SAME: (%[[X:.*]]: tensor<4x8xf32>, %[[S:.*]]: tensor<8xf32>)
+// CHECK: %[[F:.*]]:3 = linalg.generic
+// CHECK-SAME: iterator_types = ["reduction", "parallel"]
+// CHECK-SAME: ins(%[[X]], %[[S]] : tensor<4x8xf32>, tensor<8xf32>)
+// CHECK: %[[N:.*]] = arith.negf
+// CHECK: %[[SUM:.*]] = arith.addf %{{.*}}, %[[N]]
+// CHECK: %[[MUL:.*]] = arith.mulf %[[N]]
+// CHECK: linalg.yield %[[N]], %[[SUM]], %[[MUL]]
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[F]]#0, %[[F]]#1, %[[F]]#2
+func.func @three_users(%x: tensor<4x8xf32>, %s: tensor<8xf32>)
+    -> (tensor<4x8xf32>, tensor<8xf32>, tensor<4x8xf32>) {
+  %e = tensor.empty() : tensor<4x8xf32>
+  %z = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : tensor<8xf32>
+  %acc = linalg.fill ins(%z : f32) outs(%e1 : tensor<8xf32>) -> tensor<8xf32>
+  %n = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.negf %a : f32
+    linalg.yield %r : f32
+  } -> tensor<4x8xf32>
+  %sum = linalg.generic {indexing_maps = [#id, #col], iterator_types = ["reduction", "parallel"]}
+      ins(%n : tensor<4x8xf32>) outs(%acc : tensor<8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.addf %o, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  %m = linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%n, %s : tensor<4x8xf32>, tensor<8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.mulf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<4x8xf32>
+  return %n, %sum, %m : tensor<4x8xf32>, tensor<8xf32>, tensor<4x8xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+
+// The second pass needs the first one's complete sum (a mean): the sum
+// fuses into the producer, the centered square stays a loop of its own
+// (upstream fusion folds the single-use mean into it).
+// CHECK-LABEL: func.func @needs_complete_reduction
+// CHECK: %[[F:.*]]:2 = linalg.generic
+// CHECK-SAME: iterator_types = ["reduction", "parallel"]
+// CHECK: %[[VAR:.*]] = linalg.generic
+// CHECK-SAME: ins(%[[F]]#0, %[[F]]#1 :
+// CHECK: return %[[VAR]], %[[F]]#0
+func.func @needs_complete_reduction(%x: tensor<4x8xf32>) -> (tensor<8xf32>, tensor<4x8xf32>) {
+  %e = tensor.empty() : tensor<4x8xf32>
+  %z = arith.constant 0.0 : f32
+  %c4 = arith.constant 4.0 : f32
+  %e1 = tensor.empty() : tensor<8xf32>
+  %acc = linalg.fill ins(%z : f32) outs(%e1 : tensor<8xf32>) -> tensor<8xf32>
+  %n = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.negf %a : f32
+    linalg.yield %r : f32
+  } -> tensor<4x8xf32>
+  %sum = linalg.generic {indexing_maps = [#id, #col], iterator_types = ["reduction", "parallel"]}
+      ins(%n : tensor<4x8xf32>) outs(%acc : tensor<8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.addf %o, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  %mean = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      ins(%sum : tensor<8xf32>) outs(%e1 : tensor<8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.divf %a, %c4 : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  %var = linalg.generic {indexing_maps = [#id, #col, #col], iterator_types = ["reduction", "parallel"]}
+      ins(%n, %mean : tensor<4x8xf32>, tensor<8xf32>) outs(%acc : tensor<8xf32>) {
+  ^bb0(%a: f32, %m: f32, %o: f32):
+    %d = arith.subf %a, %m : f32
+    %q = arith.mulf %d, %d : f32
+    %r = arith.addf %o, %q : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  return %var, %n : tensor<8xf32>, tensor<4x8xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#tr = affine_map<(d0, d1) -> (d1, d0)>
+
+// Read transposed, an element is not complete at the iteration that reads
+// it: no fusion.
+// CHECK-LABEL: func.func @transposed_read
+// CHECK: %[[N:.*]] = linalg.generic
+// CHECK: arith.negf
+// CHECK: %[[T:.*]] = linalg.generic
+// CHECK-SAME: ins(%[[N]] : tensor<4x4xf32>)
+// CHECK: return %[[N]], %[[T]]
+func.func @transposed_read(%x: tensor<4x4xf32>) -> (tensor<4x4xf32>, tensor<4x4xf32>) {
+  %e = tensor.empty() : tensor<4x4xf32>
+  %n = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.negf %a : f32
+    linalg.yield %r : f32
+  } -> tensor<4x4xf32>
+  %t = linalg.generic {indexing_maps = [#tr, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%n : tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.mulf %a, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<4x4xf32>
+  return %n, %t : tensor<4x4xf32>, tensor<4x4xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#id1 = affine_map<(d0) -> (d0)>
+
+// A body with a call (the call stays where it is), and a consumer that
+// reads a value computed from the producer by another op: no fusion.
+// CHECK-LABEL: func.func @not_fusable
+// CHECK: %[[N:.*]] = linalg.generic
+// CHECK: linalg.generic {{.*}} ins(%[[N]] : tensor<4x8xf32>)
+// CHECK: func.call @f
+// CHECK: %[[V:.*]] = call @g
+// CHECK: linalg.generic {{.*}} ins(%[[N]], %[[V]] :
+// CHECK: return
+func.func private @f(f32) -> f32
+func.func private @g(f32) -> tensor<4x8xf32>
+func.func @not_fusable(%x: tensor<4x8xf32>)
+    -> (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %e = tensor.empty() : tensor<4x8xf32>
+  %n = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.negf %a : f32
+    linalg.yield %r : f32
+  } -> tensor<4x8xf32>
+  %c = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%n : tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = func.call @f(%a) : (f32) -> f32
+    linalg.yield %r : f32
+  } -> tensor<4x8xf32>
+  %u = tensor.extract %n[%c0, %c0] : tensor<4x8xf32>
+  %v = func.call @g(%u) : (f32) -> tensor<4x8xf32>
+  %d = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%n, %v : tensor<4x8xf32>, tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.mulf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<4x8xf32>
+  return %n, %c, %d : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>
+}
