@@ -116,8 +116,14 @@ struct TrainStepBuilder {
         inclusive = true;
       }
       Value x = op->getOperand(0);
+      // ReLU/ReLU6 mask by their output, as PyTorch's threshold_backward:
+      // lo < y < hi exactly when lo < x < hi (and both fail for NaN), and
+      // the backward pass then reads the tensor the next op reads instead
+      // of keeping the pre-activation alive. An inclusive clamp cannot:
+      // its output is in [lo, hi] for every input.
+      Value mask = inclusive ? x : op->getResult(0);
       accumulate(loc, x,
-                 ClampGradOp::create(b, loc, x.getType(), x, dy,
+                 ClampGradOp::create(b, loc, x.getType(), mask, dy,
                                      b.getF64FloatAttr(lo), b.getF64FloatAttr(hi),
                                      inclusive ? b.getUnitAttr() : UnitAttr()));
     } else if (auto o = dyn_cast<AddOp>(op)) {

@@ -75,7 +75,9 @@ def Qat_ClampGradOp : Qat_GradOp<"clamp_grad"> {
   let description = [{
     PyTorch's rules: relu passes where `x > 0` (threshold_backward), relu6
     (hardtanh) where `min < x < max`, clamp where `min <= x <= max`
-    (`inclusive`).
+    (`inclusive`). With exclusive bounds the op's output gives the same
+    mask as its input (`min < y < max` exactly when `min < x < max`), and
+    the generated training step passes the output for relu and relu6.
 
     ```mlir
     %dx = qat.clamp_grad %x, %dy {min = 0.0 : f64, max = 0x7FF0000000000000 : f64}
