@@ -7,7 +7,9 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/SmallBitVector.h"
 
 namespace mlir::qat {
 #define GEN_PASS_DEF_COLLAPSELOOPS
@@ -16,13 +18,59 @@ namespace mlir::qat {
 
 using namespace mlir;
 
+/// Whether the body reads the indices of the loops in `run` only as their
+/// linearization (sum of index * inner extents, the form reshape expansion
+/// gives an op that read one collapsed index): collapsing `run` then gives
+/// the body back the index it had. Other reads of loop indices (the window
+/// gathers' y and x) would each become a division and a remainder.
+static bool readsOnlyLinearized(linalg::GenericOp op,
+                                ArrayRef<int64_t> run) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(run, [&](int64_t d) {
+        return ShapedType::isDynamic(ranges[d]);
+      }))
+    return false;
+  MLIRContext *ctx = op.getContext();
+  AffineExpr linear = getAffineConstantExpr(0, ctx);
+  for (auto [i, d] : llvm::enumerate(run))
+    linear = linear * ranges[d] + getAffineDimExpr(i, ctx);
+  WalkResult r = op.getBody()->walk([&](linalg::IndexOp index) {
+    if (!llvm::is_contained(run, int64_t(index.getDim())))
+      return WalkResult::advance();
+    for (Operation *user : index->getUsers()) {
+      auto apply = dyn_cast<affine::AffineApplyOp>(user);
+      if (!apply)
+        return WalkResult::interrupt();
+      // Every operand is the index of one loop of the run, each once.
+      AffineMap map = apply.getAffineMap();
+      SmallVector<AffineExpr> dims(map.getNumDims()), syms(map.getNumSymbols());
+      llvm::SmallBitVector seen(run.size());
+      for (auto [i, operand] : llvm::enumerate(apply.getMapOperands())) {
+        auto idx = operand.getDefiningOp<linalg::IndexOp>();
+        auto pos = idx ? llvm::find(run, int64_t(idx.getDim())) : run.end();
+        if (pos == run.end() || seen.test(pos - run.begin()))
+          return WalkResult::interrupt();
+        seen.set(pos - run.begin());
+        AffineExpr e = getAffineDimExpr(pos - run.begin(), ctx);
+        (i < map.getNumDims() ? dims[i] : syms[i - map.getNumDims()]) = e;
+      }
+      if (!seen.all() || map.getNumResults() != 1 ||
+          simplifyAffineExpr(
+              map.getResult(0).replaceDimsAndSymbols(dims, syms), run.size(),
+              0) != linear)
+        return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return !r.wasInterrupted();
+}
+
 /// The maximal runs of adjacent iteration dimensions of `op` with one
-/// iterator type that every indexing map keeps contiguous. Ops that read
-/// their loop indices (the window gathers) are left alone: collapsing them
-/// would put a division and a remainder per index into the loop body.
+/// iterator type that every indexing map keeps contiguous (and whose
+/// indices the body reads only linearized).
 static SmallVector<ReassociationIndices> collapsibleDims(linalg::LinalgOp op) {
   if (!isa<linalg::GenericOp>(op.getOperation()) ||
-      !op.hasPureTensorSemantics() || op.hasIndexSemantics())
+      !op.hasPureTensorSemantics())
     return {};
   // A function result stays the op's own buffer (a reshaped view of it
   // would not become the caller's out-parameter and would be copied).
@@ -51,7 +99,36 @@ static SmallVector<ReassociationIndices> collapsibleDims(linalg::LinalgOp op) {
   }
   if (run.size() > 1)
     groups.push_back(run);
-  return groups;
+  if (!op.hasIndexSemantics())
+    return groups;
+  // Split each run around the loops whose indices the body reads: those
+  // collapse together when the body reads them only linearized, and stay
+  // apart otherwise; the loops before and after them collapse on their own.
+  auto generic = cast<linalg::GenericOp>(op.getOperation());
+  llvm::SmallBitVector read(op.getNumLoops());
+  generic.getBody()->walk(
+      [&](linalg::IndexOp index) { read.set(index.getDim()); });
+  SmallVector<ReassociationIndices> split;
+  auto add = [&](ArrayRef<int64_t> g) {
+    if (g.size() > 1)
+      split.push_back(ReassociationIndices(g));
+  };
+  for (ArrayRef<int64_t> g : groups) {
+    auto first = llvm::find_if(g, [&](int64_t d) { return read.test(d); });
+    if (first == g.end()) {
+      add(g);
+      continue;
+    }
+    auto last = llvm::find_if(llvm::reverse(g),
+                              [&](int64_t d) { return read.test(d); })
+                    .base();
+    ArrayRef<int64_t> mid(first, last);
+    add(ArrayRef<int64_t>(g.begin(), first));
+    if (readsOnlyLinearized(generic, mid))
+      add(mid);
+    add(ArrayRef<int64_t>(last, g.end()));
+  }
+  return split;
 }
 
 /// The loops of a plain element-wise or reduction op (every index a loop
@@ -60,7 +137,7 @@ static SmallVector<ReassociationIndices> collapsibleDims(linalg::LinalgOp op) {
 /// the body) keep their shapes.
 static SmallVector<unsigned> unitDimsToDrop(Operation *op) {
   auto generic = dyn_cast<linalg::GenericOp>(op);
-  if (!generic || generic.hasIndexSemantics())
+  if (!generic)
     return {};
   for (AffineMap map : generic.getIndexingMapsArray())
     for (AffineExpr e : map.getResults()) {
@@ -95,6 +172,44 @@ static void relaxMinMaxReductions(linalg::GenericOp op) {
 }
 
 namespace {
+/// A division or remainder of a loop index (or of such a quotient) by a
+/// positive constant, which the collapse emits to recover the original
+/// indices, as an affine.apply: composed with the body's linearization of
+/// those indices it folds back to the collapsed index itself.
+template <typename OpTy, bool isDiv>
+struct LoopIndexDivRemToAffine : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.getType().isIndex() || !isNonNegativeIndex(op.getLhs()))
+      return failure();
+    std::optional<int64_t> c = getConstantIntValue(op.getRhs());
+    if (!c || *c <= 0)
+      return failure();
+    AffineExpr d = rewriter.getAffineDimExpr(0);
+    AffineExpr e = isDiv ? d.floorDiv(*c) : d % *c;
+    rewriter.replaceOpWithNewOp<affine::AffineApplyOp>(
+        op, AffineMap::get(1, 0, e), ValueRange{op.getLhs()});
+    return success();
+  }
+
+  static bool isNonNegativeIndex(Value v) {
+    Operation *def = v.getDefiningOp();
+    if (isa_and_nonnull<linalg::IndexOp>(def))
+      return true;
+    if (auto apply = dyn_cast_or_null<affine::AffineApplyOp>(def)) {
+      AffineExpr r = apply.getAffineMap().getResult(0);
+      auto bin = dyn_cast<AffineBinaryOpExpr>(r);
+      return bin &&
+             (r.getKind() == AffineExprKind::FloorDiv ||
+              r.getKind() == AffineExprKind::Mod) &&
+             isa<AffineConstantExpr>(bin.getRHS()) &&
+             llvm::all_of(apply.getMapOperands(), isNonNegativeIndex);
+    }
+    return false;
+  }
+};
+
 struct CollapseLoopsPass : qat::impl::CollapseLoopsBase<CollapseLoopsPass> {
   void runOnOperation() override {
     // First unit dimensions: a per-channel operand [1, C, 1, 1] read
@@ -110,6 +225,12 @@ struct CollapseLoopsPass : qat::impl::CollapseLoopsBase<CollapseLoopsPass> {
       return signalPassFailure();
     RewritePatternSet patterns(&getContext());
     linalg::populateCollapseDimensions(patterns, collapsibleDims);
+    patterns.add<LoopIndexDivRemToAffine<arith::DivSIOp, true>,
+                 LoopIndexDivRemToAffine<arith::DivUIOp, true>,
+                 LoopIndexDivRemToAffine<arith::RemSIOp, false>,
+                 LoopIndexDivRemToAffine<arith::RemUIOp, false>>(
+        &getContext());
+    affine::AffineApplyOp::getCanonicalizationPatterns(patterns, &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     getOperation()->walk(relaxMinMaxReductions);

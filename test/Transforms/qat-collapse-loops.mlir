@@ -64,3 +64,52 @@ func.func @window(%x: tensor<2x4x5x5xf32>, %init: tensor<2x4x3x3xf32>) -> tensor
   %c = linalg.copy ins(%m : tensor<2x4x3x3xf32>) outs(%z : tensor<2x4x3x3xf32>) -> tensor<2x4x3x3xf32>
   return %c : tensor<2x4x3x3xf32>
 }
+
+// -----
+
+// A body that reads its (y, x) indices only as y * 5 + x (what reshape
+// expansion makes of an op over a flattened index) collapses, and reads
+// the collapsed index itself; a body that reads y and x on their own keeps
+// its loops.
+// CHECK-LABEL: func.func @linearized_index
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]
+// CHECK: %[[I:.*]] = linalg.index 1 : index
+// CHECK-NOT: affine.apply
+// CHECK: arith.index_cast %[[I]]
+// CHECK-LABEL: func.func @separate_indices
+// CHECK: iterator_types = ["parallel", "parallel", "parallel"]
+#id3 = affine_map<(n, y, x) -> (n, y, x)>
+func.func @linearized_index(%x: tensor<2x3x5xf32>) -> tensor<2x3x5xf32> {
+  %e = tensor.empty() : tensor<2x3x5xf32>
+  %r = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : tensor<2x3x5xf32>) outs(%e : tensor<2x3x5xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %y = linalg.index 1 : index
+    %xx = linalg.index 2 : index
+    %i = affine.apply affine_map<()[s0, s1] -> (s0 + s1 * 5)>()[%xx, %y]
+    %ii = arith.index_cast %i : index to i32
+    %f = arith.sitofp %ii : i32 to f32
+    %s = arith.addf %a, %f : f32
+    linalg.yield %s : f32
+  } -> tensor<2x3x5xf32>
+  %z = tensor.empty() : tensor<2x3x5xf32>
+  %c = linalg.copy ins(%r : tensor<2x3x5xf32>) outs(%z : tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
+  return %c : tensor<2x3x5xf32>
+}
+func.func @separate_indices(%x: tensor<2x3x5xf32>) -> tensor<2x3x5xf32> {
+  %e = tensor.empty() : tensor<2x3x5xf32>
+  %r = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : tensor<2x3x5xf32>) outs(%e : tensor<2x3x5xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %y = linalg.index 1 : index
+    %xx = linalg.index 2 : index
+    %i = arith.subi %xx, %y : index
+    %ii = arith.index_cast %i : index to i32
+    %f = arith.sitofp %ii : i32 to f32
+    %s = arith.addf %a, %f : f32
+    linalg.yield %s : f32
+  } -> tensor<2x3x5xf32>
+  %z = tensor.empty() : tensor<2x3x5xf32>
+  %c = linalg.copy ins(%r : tensor<2x3x5xf32>) outs(%z : tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
+  return %c : tensor<2x3x5xf32>
+}

@@ -596,44 +596,58 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPool2dGradOp> {
     // dx[n, c, y, x] = sum over windows (ky, kx) reading (y, x) of dy where
     // that window's argmax is (ky, kx).
     Value dy = a.getGrad();
-    if (dil[0] == 1 && dil[1] == 1 && s[0] >= k[0] && s[1] >= k[1]) {
+    if (dil[0] == 1 && dil[1] == 1 && s[0] >= k[0] && s[1] >= k[1] &&
+        h * w + pads[0] * w + pads[1] < (int64_t(1) << 31)) {
       // Windows that do not overlap (the usual stride == kernel): input
       // (y, x) is read by at most one window, (py / s, px / s) at offset
       // (py % s, px % s) in padded coordinates, so the sum over windows
       // has at most one term; `0 + term` keeps the gather's +0 for -0.
-      auto dxType = RankedTensorType::get({n, c, h, w}, elt);
-      AffineMap id = AffineMap::getMultiDimIdentityMap(4, ctx);
+      // The loop runs over y * W + x (i32 arithmetic, which vectorizes):
+      // rows of W alone are too short for the vector loop, and the
+      // reductions that consume dx (batch norm's) fuse into this op.
+      auto flatType = RankedTensorType::get({n, c, h * w}, elt);
+      AffineMap id = AffineMap::getMultiDimIdentityMap(3, ctx);
+      auto i32 = [&](OpBuilder &b, Location l, int64_t v) -> Value {
+        return arith::ConstantOp::create(b, l, b.getI32IntegerAttr(v));
+      };
       auto gen = linalg::GenericOp::create(
-          rewriter, loc, TypeRange{dxType}, ValueRange{},
-          ValueRange{
-              tensor::EmptyOp::create(rewriter, loc, dxType.getShape(), elt)},
-          SmallVector<AffineMap>{id}, SmallVector<IT>(4, IT::parallel),
+          rewriter, loc, TypeRange{flatType}, ValueRange{},
+          ValueRange{tensor::EmptyOp::create(rewriter, loc,
+                                             flatType.getShape(), elt)},
+          SmallVector<AffineMap>{id}, SmallVector<IT>(3, IT::parallel),
           [&](OpBuilder &b, Location l, ValueRange) {
+            Value flat = arith::IndexCastUIOp::create(
+                b, l, b.getI32Type(), linalg::IndexOp::create(b, l, 2));
+            SmallVector<Value> yx = {
+                arith::DivUIOp::create(b, l, flat, i32(b, l, w)),
+                arith::RemUIOp::create(b, l, flat, i32(b, l, w))};
             SmallVector<Value> o, off;
             Value valid;
             for (int i = 0; i < 2; ++i) {
-              Value p = arith::AddIOp::create(
-                  b, l, linalg::IndexOp::create(b, l, 2 + i),
-                  idx(b, l, pads[i]));
-              Value q = arith::DivUIOp::create(b, l, p, idx(b, l, s[i]));
-              Value r = arith::RemUIOp::create(b, l, p, idx(b, l, s[i]));
+              Value p = arith::AddIOp::create(b, l, yx[i], i32(b, l, pads[i]));
+              Value q = arith::DivUIOp::create(b, l, p, i32(b, l, s[i]));
+              Value r = arith::RemUIOp::create(b, l, p, i32(b, l, s[i]));
               Value ok = arith::AndIOp::create(
                   b, l,
                   arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, r,
-                                        idx(b, l, k[i])),
+                                        i32(b, l, k[i])),
                   arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, q,
-                                        idx(b, l, i == 0 ? oh : ow)));
+                                        i32(b, l, i == 0 ? oh : ow)));
               valid = valid ? arith::AndIOp::create(b, l, valid, ok) : ok;
               o.push_back(q);
               off.push_back(r);
             }
             for (Value &q : o)
-              q = arith::SelectOp::create(b, l, valid, q, idx(b, l, 0));
+              q = arith::IndexCastUIOp::create(
+                  b, l, b.getIndexType(),
+                  arith::SelectOp::create(b, l, valid, q, i32(b, l, 0)));
             SmallVector<Value> where = {linalg::IndexOp::create(b, l, 0),
                                         linalg::IndexOp::create(b, l, 1), o[0],
                                         o[1]};
             Value which = tensor::ExtractOp::create(b, l, argIdx, where);
-            Value pos = windowPosition(b, l, off[0], off[1], kw);
+            Value pos = arith::AddIOp::create(
+                b, l, arith::MulIOp::create(b, l, off[0], i32(b, l, kw)),
+                off[1]);
             Value chosen = arith::AndIOp::create(
                 b, l, valid,
                 arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, which,
@@ -643,7 +657,10 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPool2dGradOp> {
             Value term = arith::SelectOp::create(b, l, chosen, g, zero);
             linalg::YieldOp::create(b, l, addf(b, l, zero, term));
           });
-      rewriter.replaceOp(op, gen.getResult(0));
+      rewriter.replaceOp(op, tensor::ExpandShapeOp::create(
+                                 rewriter, loc, xType.clone(elt),
+                                 gen.getResult(0),
+                                 ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}}));
       return success();
     }
     Value dx = buildWindowGather(
