@@ -258,8 +258,9 @@ func.func @batch_norm_eval(%x: tensor<8x4x3x3xf32>, %g: tensor<4xf32>, %b: tenso
 // -----
 
 // Training: batch mean and biased variance by reductions over N, H, W
-// (count 8 * 3 * 3 = 72), accumulated in f64 like PyTorch's CPU kernels and
-// rounded once to f32; the running statistics are updated with momentum
+// (count 8 * 3 * 3 = 72), accumulated in f64 like PyTorch's CPU kernels
+// (the centered sum of squares as sum(x^2) - sum * mean, one pass over x)
+// and rounded once to f32; the running statistics are updated with momentum
 // 0.25 and the unbiased variance; normalization uses the batch statistics.
 // CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 // CHECK-DAG: #[[CH:.*]] = affine_map<(d0, d1, d2, d3) -> (d1)>
@@ -270,7 +271,14 @@ func.func @batch_norm_eval(%x: tensor<8x4x3x3xf32>, %g: tensor<4xf32>, %b: tenso
 // CHECK: arith.extf %{{.*}} : f32 to f64
 // CHECK: %[[MEAN64:.*]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<4xf64>)
 // CHECK: arith.divf %{{.*}}, %[[CNT]] : f64
-// CHECK: %[[SQSUM:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[CH]], #[[CH]]], {{.*}} ins(%[[X]], %[[MEAN64]] : tensor<8x4x3x3xf32>, tensor<4xf64>)
+// CHECK: %[[SQ:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[CH]]], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%[[X]] : tensor<8x4x3x3xf32>) outs(%{{.*}} : tensor<4xf64>)
+// CHECK: %[[X64:.*]] = arith.extf %{{.*}} : f32 to f64
+// CHECK: arith.mulf %[[X64]], %[[X64]] : f64
+// CHECK: %[[SQSUM:.*]] = linalg.generic {{.*}} ins(%[[SQ]], %[[SUM]], %[[MEAN64]] : tensor<4xf64>, tensor<4xf64>, tensor<4xf64>)
+// CHECK: ^bb0(%[[SQA:.*]]: f64, %[[SA:.*]]: f64, %[[MA:.*]]: f64, %{{.*}}: f64):
+// CHECK: %[[SM:.*]] = arith.mulf %[[SA]], %[[MA]] : f64
+// CHECK: %[[C:.*]] = arith.subf %[[SQA]], %[[SM]] : f64
+// CHECK: arith.maximumf %[[C]], %{{.*}} : f64
 // CHECK: %[[MEAN:.*]] = linalg.generic {{.*}} ins(%[[MEAN64]] : tensor<4xf64>) outs(%{{.*}} : tensor<4xf32>)
 // CHECK: arith.truncf
 // CHECK: %[[VAR:.*]] = linalg.generic {{.*}} ins(%[[SQSUM]] : tensor<4xf64>) outs(%{{.*}} : tensor<4xf32>)
