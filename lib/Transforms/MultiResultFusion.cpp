@@ -35,15 +35,15 @@ static std::optional<SmallVector<int64_t>> staticRanges(linalg::GenericOp op) {
 /// Whether every op of `op`'s body is free of memory effects (a call to the
 /// runtime is not: it stays where it is).
 static bool hasPureBody(linalg::GenericOp op) {
-  return op.getBody()
-      ->walk([](Operation *inner) {
-        return isMemoryEffectFree(inner) ? WalkResult::advance()
-                                         : WalkResult::interrupt();
-      })
-      .wasInterrupted() == false;
+  return !op.getBody()
+              ->walk([](Operation *inner) {
+                return isMemoryEffectFree(inner) ? WalkResult::advance()
+                                                 : WalkResult::interrupt();
+              })
+              .wasInterrupted();
 }
 
-/// Whether `op` (in `block`) or an op nested in it uses a value from `defs`.
+/// Whether `op` or an op nested in it uses a value defined by one of `defs`.
 static bool usesAnyOf(Operation *op, const DenseSet<Operation *> &defs) {
   return op
       ->walk([&](Operation *inner) {

@@ -195,7 +195,8 @@ Value padForWindow(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> outHW,
                    ArrayRef<int64_t> pads, ArrayRef<int64_t> dilation,
                    Value padValue);
 
-/// The i32 position ky * kw + kx of a window element (index operands).
+/// The i32 position ky * kw + kx of a window element (from index operands,
+/// or i32 ones).
 Value windowPosition(OpBuilder &b, Location loc, Value ky, Value kx,
                      int64_t kw);
 

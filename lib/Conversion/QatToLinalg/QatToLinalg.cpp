@@ -646,8 +646,15 @@ Value lowering::buildTiledGemm(OpBuilder &b, Location loc,
 
 Value lowering::windowPosition(OpBuilder &b, Location loc, Value ky, Value kx,
                                int64_t kw) {
+  Type t = ky.getType();
+  Value width = t.isIndex() ? idx(b, loc, kw)
+                            : arith::ConstantOp::create(
+                                  b, loc, b.getIntegerAttr(t, kw))
+                                  .getResult();
   Value pos = arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, ky, idx(b, loc, kw)), kx);
+      b, loc, arith::MulIOp::create(b, loc, ky, width), kx);
+  if (!t.isIndex())
+    return pos;
   return arith::IndexCastOp::create(b, loc, b.getI32Type(), pos);
 }
 

@@ -645,9 +645,7 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPool2dGradOp> {
                                         linalg::IndexOp::create(b, l, 1), o[0],
                                         o[1]};
             Value which = tensor::ExtractOp::create(b, l, argIdx, where);
-            Value pos = arith::AddIOp::create(
-                b, l, arith::MulIOp::create(b, l, off[0], i32(b, l, kw)),
-                off[1]);
+            Value pos = windowPosition(b, l, off[0], off[1], kw);
             Value chosen = arith::AndIOp::create(
                 b, l, valid,
                 arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, which,
