@@ -114,7 +114,8 @@ static cl::opt<int64_t> maxSteps("max-steps",
                                  cl::cat(trainCat));
 static cl::opt<int64_t> maxEval("max-eval",
                                 cl::desc("Evaluate on at most this many "
-                                         "records"),
+                                         "records (train: 0 skips the "
+                                         "per-epoch test evaluation)"),
                                 cl::init(-1), cl::sub(qat::trainCommand),
                                 cl::sub(qat::evalCommand),
                                 cl::sub(qat::compareCommand), cl::cat(trainCat));
@@ -397,6 +398,9 @@ static llvm::Expected<EvalResult> evaluate(JitModule &jit, StringRef entry,
   int64_t n = ds.labels.shape[0];
   if (limit >= 0)
     n = std::min(n, limit);
+  if (n == 0)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "no records to evaluate (--max-eval=0)");
   SmallVector<int64_t> order = llvm::to_vector(llvm::seq<int64_t>(0, n));
   Tensor x = Tensor::zeros(DType::F32, spec->inputs[0].shape);
   int64_t batch = x.shape[0];
@@ -721,7 +725,7 @@ int qat::runTrain(ModuleOp base) {
                       .count();
     EvalResult evr;
     evr.loss = evr.accuracy = NAN;
-    if (test) {
+    if (test && maxEval != 0) {
       auto ev = evaluate(*jit, "eval_step", *test, maxEval);
       if (!ev)
         return fail(llvm::toString(ev.takeError()));
@@ -733,19 +737,29 @@ int qat::runTrain(ModuleOp base) {
     llvm::outs() << "epoch " << epoch + 1 << ": train loss "
                  << llvm::format("%.4f", trainLoss) << " acc "
                  << llvm::format("%.2f%%", 100 * trainAcc);
-    if (test)
+    if (test && maxEval != 0)
       llvm::outs() << ", test loss " << llvm::format("%.4f", ev->loss)
                    << " acc " << llvm::format("%.2f%%", 100 * ev->accuracy)
                    << " (" << ev->count << " records)";
     llvm::outs() << ", " << llvm::format("%.2f", secs) << " s\n";
     history.push_back({epoch + 1, trainLoss, trainAcc, ev->loss, ev->accuracy});
-    if (metricsOut)
+    if (metricsOut) {
+      // JSON has no NaN: an epoch without a test evaluation writes null.
+      auto num = [](double v) {
+        std::string str = "null";
+        if (!std::isnan(v)) {
+          str.clear();
+          llvm::raw_string_ostream(str) << v;
+        }
+        return str;
+      };
       *metricsOut << "{\"epoch\": " << epoch + 1 << ", \"lr\": " << rate
                   << ", \"train_loss\": " << trainLoss
                   << ", \"train_accuracy\": " << trainAcc
-                  << ", \"test_loss\": " << ev->loss
-                  << ", \"test_accuracy\": " << ev->accuracy
+                  << ", \"test_loss\": " << num(ev->loss)
+                  << ", \"test_accuracy\": " << num(ev->accuracy)
                   << ", \"seconds\": " << secs << "}\n";
+    }
   }
   if (!plot.empty())
     if (failed(plotCurves(history, plot)))
@@ -867,6 +881,8 @@ int qat::runCompare(ModuleOp a) {
   int64_t n = ds->labels.shape[0];
   if (maxEval >= 0)
     n = std::min(n, maxEval.getValue());
+  if (n == 0)
+    return fail("no records to compare (--max-eval=0)");
   SmallVector<int64_t> order = llvm::to_vector(llvm::seq<int64_t>(0, n));
   Tensor x = Tensor::zeros(DType::F32, ea->inputs[0].shape);
   int64_t batch = x.shape[0];
