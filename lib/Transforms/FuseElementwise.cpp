@@ -16,6 +16,53 @@ namespace mlir::qat {
 
 using namespace mlir;
 
+/// `d` or `s * d + d'` (either order) with `d'` ranging over fewer than
+/// `s + 1` values: a window of a non-overlapping pooling, stride >= window.
+static bool isDisjointWindow(AffineExpr e, ArrayRef<int64_t> ranges,
+                             SmallVectorImpl<unsigned> &dims) {
+  if (auto d = dyn_cast<AffineDimExpr>(e)) {
+    dims.push_back(d.getPosition());
+    return true;
+  }
+  auto add = dyn_cast<AffineBinaryOpExpr>(e);
+  if (!add || add.getKind() != AffineExprKind::Add)
+    return false;
+  for (auto [lhs, rhs] : {std::pair(add.getLHS(), add.getRHS()),
+                          std::pair(add.getRHS(), add.getLHS())}) {
+    auto mul = dyn_cast<AffineBinaryOpExpr>(lhs);
+    auto inner = dyn_cast<AffineDimExpr>(rhs);
+    if (!mul || mul.getKind() != AffineExprKind::Mul || !inner)
+      continue;
+    auto outer = dyn_cast<AffineDimExpr>(mul.getLHS());
+    auto stride = dyn_cast<AffineConstantExpr>(mul.getRHS());
+    if (!outer || !stride)
+      continue;
+    int64_t window = ranges[inner.getPosition()];
+    if (ShapedType::isDynamic(window) || window > stride.getValue())
+      continue;
+    dims.push_back(outer.getPosition());
+    dims.push_back(inner.getPosition());
+    return true;
+  }
+  return false;
+}
+
+/// Whether `map` reads each element it reaches at one iteration of the loop
+/// dims it uses: a projected permutation, or one whose results also include
+/// disjoint windows (`2 * oh + kh` for a 2x2 max-pool of stride 2). A
+/// producer fused through such a map is computed once per element, as
+/// through a projected permutation.
+static bool readsOncePerElement(AffineMap map, ArrayRef<int64_t> ranges) {
+  if (map.isProjectedPermutation())
+    return true;
+  SmallVector<unsigned> dims;
+  for (AffineExpr e : map.getResults())
+    if (!isDisjointWindow(e, ranges, dims))
+      return false;
+  llvm::sort(dims);
+  return std::adjacent_find(dims.begin(), dims.end()) == dims.end();
+}
+
 namespace {
 struct FuseElementwisePass
     : qat::impl::FuseElementwiseBase<FuseElementwisePass> {
@@ -28,7 +75,8 @@ struct FuseElementwisePass
       if (!producer || !producer->hasOneUse())
         return false;
       if (auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner()))
-        return consumer.getMatchingIndexingMap(fused).isProjectedPermutation();
+        return readsOncePerElement(consumer.getMatchingIndexingMap(fused),
+                                   consumer.getStaticLoopRanges());
       return true;
     };
     RewritePatternSet patterns(ctx);

@@ -281,8 +281,11 @@ def FuseElementwise : Pass<"qat-fuse-elementwise", "ModuleOp"> {
     kw)`) is recomputed for every window position: a 2x2 max-pool feeding a
     3x3 convolution's im2col would run 9 times. This pass applies the same
     patterns (fusion, reshape folding by expansion, constant folding) but
-    fuses only through projected permutations, where each producer element
-    is computed once. The results are unchanged; only where the work
+    fuses only through projected permutations and through the disjoint
+    windows of a pooling whose stride is at least its window (`2 * oh +
+    kh` with `kh < 2`), where each producer element is computed once: a
+    fake-quant feeding a 2x2 max-pool of stride 2 runs inside the pool and
+    is never written out. The results are unchanged; only where the work
     happens differs.
 
     A producer with several users is not recomputed either: a consumer
