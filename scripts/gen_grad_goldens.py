@@ -19,7 +19,19 @@ module order):
   <model>.input.grad.npy       [64, 1, 28, 28]
   <model>.<param>.grad.npy     one per trainable qat.param
 
-The reference is computed in float64 (the exact gradient up to ~1e-15,
+And for C1 prepared for QAT (`qat-opt --qat-fuse --qat-prepare=preset=x86`:
+ConvBn folding with fake-quantized per-channel weights, uint8 [0, 127]
+activations with moving-average observers), the same gradients from
+PyTorch's eager QAT model (fuse_modules_qat + prepare_qat, training mode),
+as c1-qat.*.npy. Its fake-quants use the unfused FakeQuantize with the x86
+qconfig's observers and ranges, whose qparams are the Python observer
+formula that convert and our numerics contract use
+(FusedMovingAvgObsFakeQuantize, the default, trains symmetric weights with
+the C++ formula instead; NUMERICS.md). That reference is float32: the
+rounding of fake-quant is part of the function, so a float64 run would be
+a different model.
+
+The float references are computed in float64 (the exact gradient up to ~1e-15,
 then rounded to float32), so the test tolerances only have to cover the
 float32 rounding of qat's own computation. The script also evaluates the
 model in float32 torch and prints, per tensor, max|g| and the float32-torch
@@ -119,6 +131,66 @@ def gradients(forward, params, images, labels, dtype):
     return [(k, v.numpy().astype(np.float64)) for k, v in out]
 
 
+class C1(torch.nn.Module):
+    """examples/c1.mlir as eager modules, for PyTorch's QAT flow."""
+
+    def __init__(self):
+        super().__init__()
+        import torch.ao.quantization as tq
+        nn = torch.nn
+        self.quant = tq.QuantStub()
+        self.conv1 = nn.Conv2d(1, 32, 3)
+        self.bn1 = nn.BatchNorm2d(32, eps=1e-5)
+        self.relu1 = nn.ReLU()
+        self.conv2 = nn.Conv2d(32, 64, 3)
+        self.bn2 = nn.BatchNorm2d(64, eps=1e-5)
+        self.relu2 = nn.ReLU()
+        self.fc1 = nn.Linear(1600, 128)
+        self.relu3 = nn.ReLU()
+        self.fc2 = nn.Linear(128, 10)
+        self.dequant = tq.DeQuantStub()
+
+    def forward(self, x):
+        x = self.quant(x)
+        x = F.max_pool2d(self.relu1(self.bn1(self.conv1(x))), 2)
+        x = F.max_pool2d(self.relu2(self.bn2(self.conv2(x))), 2)
+        x = self.relu3(self.fc1(torch.flatten(x, 1)))
+        return self.dequant(self.fc2(x))
+
+
+def c1_qat_gradients(params, images, labels):
+    """[(name, value)] for the loss, d input 0 and the trainable params of
+    C1 after fuse_modules_qat + prepare_qat (x86 ranges, Python qparams)."""
+    import torch.ao.quantization as tq
+    model = C1()
+    sd = model.state_dict()
+    for k, (v, _) in params.items():
+        sd[k] = torch.from_numpy(v.copy())
+    model.load_state_dict(sd)
+    model.train()
+    model = tq.fuse_modules_qat(model, [["conv1", "bn1", "relu1"],
+                                        ["conv2", "bn2", "relu2"],
+                                        ["fc1", "relu3"]])
+    fused = tq.get_default_qat_qconfig("x86")
+    model.qconfig = tq.QConfig(
+        activation=tq.FakeQuantize.with_args(**fused.activation.p.keywords),
+        weight=tq.FakeQuantize.with_args(**fused.weight.p.keywords))
+    model = tq.prepare_qat(model)
+    x = torch.tensor(images, requires_grad=True)
+    loss = F.cross_entropy(model(x), torch.tensor(labels))
+    loss.backward()
+    # The fused modules' parameters under the model file's names.
+    where = {"bn1.": "conv1.bn.", "bn2.": "conv2.bn."}
+    named = dict(model.named_parameters())
+    out = [("loss", loss.detach()), ("input", x.grad)]
+    for k, (_, trainable) in params.items():
+        if trainable:
+            tk = next((v + k[len(p):] for p, v in where.items()
+                       if k.startswith(p)), k)
+            out.append((k, named[tk].grad))
+    return [(k, v.numpy()) for k, v in out]
+
+
 def main():
     torch.set_num_threads(1)
     images, labels = R.load_fmnist("test", 0, BATCH)
@@ -136,6 +208,11 @@ def main():
             suffix = name if name == "loss" else name + ".grad"
             R.save_npy(os.path.join(OUT, "%s.%s.npy" % (model, suffix)),
                        g.astype(np.float32))
+    params = load_params(os.path.join(ROOT, "examples", "c1.mlir"))
+    for name, g in c1_qat_gradients(params, images, labels):
+        print("c1-qat: %-18s max|g| %10.3e" % (name, float(np.max(np.abs(g)))))
+        suffix = name if name == "loss" else name + ".grad"
+        R.save_npy(os.path.join(OUT, "c1-qat.%s.npy" % suffix), g.astype(np.float32))
 
 
 if __name__ == "__main__":
