@@ -181,10 +181,23 @@ def build(name):
     return model
 
 
-def prepare(model, qconfig):
+def python_qconfig(qconfig):
+    """get_default_qat_qconfig(QCONFIG)'s observers and ranges in the
+    unfused FakeQuantize, which takes its qparams from the Python observer
+    formula that convert uses (and our numerics contract), instead of
+    FusedMovingAvgObsFakeQuantize's C++ ChooseQuantizationParams (symmetric
+    weights: max(|min|/128, max/127) instead of max(|min|, max)/127.5)."""
+    fused = tq.get_default_qat_qconfig(qconfig)
+    def unfused(partial):
+        return tq.FakeQuantize.with_args(**partial.p.keywords)
+    return tq.QConfig(activation=unfused(fused.activation), weight=unfused(fused.weight))
+
+
+def prepare(model, qconfig, fake_quant="fused"):
     model.train()
     model = tq.fuse_modules_qat(model, model.fuse_groups)
-    model.qconfig = tq.get_default_qat_qconfig(qconfig)
+    model.qconfig = (tq.get_default_qat_qconfig(qconfig) if fake_quant == "fused"
+                     else python_qconfig(qconfig))
     return tq.prepare_qat(model)
 
 
@@ -248,7 +261,7 @@ def cmd_epoch(args, xtr, ytr):
            "threads": torch.get_num_threads(), "seconds": []}
     for r in range(args.repeat):
         torch.manual_seed(args.seed)
-        model = prepare(build(args.model), args.qconfig)
+        model = prepare(build(args.model), args.qconfig, args.fake_quant)
         opt = sgd(model, args)
         gen = torch.Generator().manual_seed(args.seed + r)
         # Warm-up: a few steps on a throwaway copy so one-time costs
@@ -279,7 +292,7 @@ def qat_recipe(args, xtr, ytr, xte, yte):
         print("float epoch %d: loss %.4f, test acc %.2f%%, %.1f s"
               % (e + 1, loss, 100 * acc, sec), flush=True)
     float_acc = accuracy(model, xte, yte, args.max_eval)
-    qat = prepare(model, args.qconfig)
+    qat = prepare(model, args.qconfig, args.fake_quant)
     opt = sgd(qat, args)  # fresh optimizer, as --reset-optimizer
     for e in range(args.qat_epochs):
         sec, loss, _ = train_epoch(qat, opt, xtr, ytr, gen, args.max_steps)
@@ -361,6 +374,10 @@ def main():
     p.add_argument("what", choices=["epoch", "accuracy", "agreement"])
     p.add_argument("--model", choices=["m1", "c1"], default="m1")
     p.add_argument("--qconfig", choices=["x86", "qnnpack", "onednn"], default="x86")
+    p.add_argument("--fake-quant", choices=["fused", "python"], default="fused",
+                   help="fused: the qconfig's FusedMovingAvgObsFakeQuantize (PyTorch's "
+                        "default); python: the same observers in FakeQuantize, whose qparams "
+                        "are convert's (and ours)")
     p.add_argument("--engine", choices=["onednn", "qnnpack"], default=None,
                    help="int8 engine for convert (default: onednn, qnnpack for --qconfig qnnpack)")
     p.add_argument("--threads", type=int, default=1)
