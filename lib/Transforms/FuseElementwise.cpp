@@ -1,4 +1,4 @@
-//===- FuseElementwise.cpp - element-wise fusion without recomputation ----===//
+//===- FuseElementwise.cpp - element-wise fusion, cheap recomputation -----===//
 
 #include "qat/Transforms/Passes.h"
 
@@ -72,8 +72,17 @@ struct FuseElementwisePass
     // reads each producer element once.
     linalg::ControlFusionFn control = [](OpOperand *fused) {
       Operation *producer = fused->get().getDefiningOp();
-      if (!producer || !producer->hasOneUse())
+      if (!producer)
         return false;
+      if (!producer->hasOneUse()) {
+        // Recomputed per element only where the consumer visits each element
+        // once (a permutation): never a per-channel value broadcast over a
+        // whole tensor.
+        auto generic = dyn_cast<linalg::GenericOp>(producer);
+        auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
+        return generic && consumer && qat::isCheapToRecompute(generic) &&
+               consumer.getMatchingIndexingMap(fused).isPermutation();
+      }
       if (auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner()))
         return readsOncePerElement(consumer.getMatchingIndexingMap(fused),
                                    consumer.getStaticLoopRanges());

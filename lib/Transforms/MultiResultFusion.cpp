@@ -8,7 +8,9 @@
 // of those users is a separate pass over a tensor that does not fit in
 // cache. These patterns put producer and consumer in one linalg.generic
 // with the results of both: the tensor is written once, and its readers in
-// the same iteration space use the value while it is in a register.
+// the same iteration space use the value while it is in a register. Two
+// readers of one tensor with no dependence between them are joined the
+// same way, so it is also read once.
 //
 //===----------------------------------------------------------------------===//
 
@@ -55,6 +57,181 @@ static bool usesAnyOf(Operation *op, const DenseSet<Operation *> &defs) {
       .wasInterrupted();
 }
 
+/// Whether recomputing `producer` in each of its users is cheaper than
+/// writing its result once and reading it back: an element-wise op of at
+/// most two arithmetic ops on one tensor of its own shape (the others
+/// broadcast, per-channel values), all of whose users are linalg ops that
+/// can take it in. The batch-norm fold's `conv / scale + bias` is such a
+/// producer: its result has four readers, each of which reads the conv
+/// output instead, and the tensor is never written.
+bool qat::isCheapToRecompute(Operation *op) {
+  auto producer = dyn_cast<linalg::GenericOp>(op);
+  if (!producer)
+    return false;
+  if (producer.getNumDpsInits() != 1 || producer.hasIndexSemantics() ||
+      producer.getNumReductionLoops() != 0 ||
+      !producer.hasPureTensorSemantics())
+    return false;
+  if (producer.getBody()->getOperations().size() > 3)
+    return false;
+  for (Operation &op : producer.getBody()->without_terminator())
+    if (!isPure(&op) || op.getNumRegions() != 0)
+      return false;
+  AffineMap out = producer.getIndexingMapMatchingResult(
+      cast<OpResult>(producer->getResult(0)));
+  if (!out.isIdentity())
+    return false;
+  int full = 0;
+  for (OpOperand *in : producer.getDpsInputOperands()) {
+    AffineMap map = producer.getMatchingIndexingMap(in);
+    if (map == out)
+      ++full;
+    else if (!map.isProjectedPermutation(/*allowZeroInResults=*/true) ||
+             llvm::count_if(map.getResults(), llvm::IsaPred<AffineDimExpr>) >=
+                 out.getNumResults())
+      return false;
+  }
+  return full == 1 && llvm::all_of(producer->getUsers(), [](Operation *user) {
+           return isa<linalg::GenericOp>(user);
+         });
+}
+
+/// Where the fused op can go (the producer's or the consumer's place), or
+/// null when the two cannot be fused.
+static Operation *legalInsertionPoint(linalg::GenericOp producer,
+                                      linalg::GenericOp consumer,
+                                      ArrayRef<int64_t> ranges) {
+  Block *block = consumer->getBlock();
+  if (producer->getBlock() != block || !producer.hasPureTensorSemantics() ||
+      !hasPureBody(producer) || staticRanges(producer) != ranges)
+    return nullptr;
+  // A sole-user element-wise producer is upstream fusion's case, and so is
+  // one that upstream fusion recomputes in each of its users.
+  if ((producer->hasOneUse() &&
+       producer.getNumLoops() == producer.getNumParallelLoops()) ||
+      qat::isCheapToRecompute(producer))
+    return nullptr;
+  // Every read of a producer result is an input through the map the
+  // producer writes it with, a permutation of all loops.
+  for (OpOperand &use : consumer->getOpOperands()) {
+    auto result = dyn_cast<OpResult>(use.get());
+    if (!result || result.getOwner() != producer)
+      continue;
+    if (consumer.isDpsInit(&use))
+      return nullptr;
+    AffineMap written = producer.getIndexingMapMatchingResult(result);
+    if (!written.isPermutation() ||
+        consumer.getMatchingIndexingMap(&use) != written)
+      return nullptr;
+  }
+
+  // At the producer: everything the consumer reads (operands and values
+  // its body captures) must already be defined there.
+  SetVector<Value> read;
+  getUsedValuesDefinedAbove(consumer->getRegion(0), read);
+  for (Value v : consumer->getOperands())
+    if (v.getDefiningOp() != producer)
+      read.insert(v);
+  DominanceInfo dominance;
+  bool atProducer = llvm::all_of(read, [&](Value v) {
+    return dominance.properlyDominates(v, producer);
+  });
+  if (atProducer)
+    return producer;
+
+  // At the consumer: no other user of the producer comes before it, and
+  // nothing the consumer reads depends on the producer.
+  DenseSet<Operation *> dependent = {producer};
+  for (Operation *op = producer->getNextNode(); op != consumer;
+       op = op->getNextNode()) {
+    if (usesAnyOf(op, dependent))
+      dependent.insert(op);
+  }
+  for (Operation *user : producer->getUsers()) {
+    Operation *inBlock = block->findAncestorOpInBlock(*user);
+    if (!inBlock || (inBlock != consumer && inBlock->isBeforeInBlock(consumer)))
+      return nullptr;
+  }
+  for (Value v : read)
+    if (Operation *d = v.getDefiningOp(); d && dependent.contains(d))
+      return nullptr;
+  return consumer;
+}
+
+static void fuse(PatternRewriter &rewriter, linalg::GenericOp producer,
+                 linalg::GenericOp consumer, Operation *insertAt) {
+  SmallVector<Value> inputs(producer.getDpsInputs());
+  SmallVector<AffineMap> maps;
+  for (OpOperand *in : producer.getDpsInputOperands())
+    maps.push_back(producer.getMatchingIndexingMap(in));
+  SmallVector<OpOperand *> keptInputs;
+  for (OpOperand *in : consumer.getDpsInputOperands()) {
+    if (in->get().getDefiningOp() == producer)
+      continue;
+    keptInputs.push_back(in);
+    inputs.push_back(in->get());
+    maps.push_back(consumer.getMatchingIndexingMap(in));
+  }
+  SmallVector<Value> inits(producer.getDpsInits());
+  llvm::append_range(inits, consumer.getDpsInits());
+  for (OpOperand &init : producer.getDpsInitsMutable())
+    maps.push_back(producer.getMatchingIndexingMap(&init));
+  for (OpOperand &init : consumer.getDpsInitsMutable())
+    maps.push_back(consumer.getMatchingIndexingMap(&init));
+  SmallVector<utils::IteratorType> iterators =
+      producer.getIteratorTypesArray();
+  for (auto [i, t] : llvm::enumerate(consumer.getIteratorTypesArray()))
+    if (t == utils::IteratorType::reduction)
+      iterators[i] = t;
+  SmallVector<Type> types(producer->getResultTypes());
+  llvm::append_range(types, consumer->getResultTypes());
+
+  rewriter.setInsertionPoint(insertAt);
+  auto fused = linalg::GenericOp::create(rewriter, consumer.getLoc(), types,
+                                         inputs, inits, maps, iterators);
+  Block *body = rewriter.createBlock(&fused.getRegion());
+  auto addArg = [&](BlockArgument old) {
+    return body->addArgument(old.getType(), old.getLoc());
+  };
+  IRMapping map;
+  for (OpOperand *in : producer.getDpsInputOperands())
+    map.map(producer.getMatchingBlockArgument(in),
+            addArg(producer.getMatchingBlockArgument(in)));
+  for (OpOperand *in : keptInputs)
+    map.map(consumer.getMatchingBlockArgument(in),
+            addArg(consumer.getMatchingBlockArgument(in)));
+  for (BlockArgument arg : producer.getRegionOutputArgs())
+    map.map(arg, addArg(arg));
+  for (BlockArgument arg : consumer.getRegionOutputArgs())
+    map.map(arg, addArg(arg));
+
+  rewriter.setInsertionPointToStart(body);
+  for (Operation &op : producer.getBody()->without_terminator())
+    rewriter.clone(op, map);
+  auto producerYield =
+      cast<linalg::YieldOp>(producer.getBody()->getTerminator());
+  SmallVector<Value> yields;
+  for (Value v : producerYield.getValues())
+    yields.push_back(map.lookupOrDefault(v));
+  // The consumer reads the producer's value of this iteration.
+  for (OpOperand *in : consumer.getDpsInputOperands())
+    if (auto result = dyn_cast<OpResult>(in->get());
+        result && result.getOwner() == producer)
+      map.map(consumer.getMatchingBlockArgument(in),
+              yields[result.getResultNumber()]);
+  for (Operation &op : consumer.getBody()->without_terminator())
+    rewriter.clone(op, map);
+  auto consumerYield =
+      cast<linalg::YieldOp>(consumer.getBody()->getTerminator());
+  for (Value v : consumerYield.getValues())
+    yields.push_back(map.lookupOrDefault(v));
+  linalg::YieldOp::create(rewriter, consumer.getLoc(), yields);
+
+  unsigned n = producer->getNumResults();
+  rewriter.replaceOp(producer, fused->getResults().take_front(n));
+  rewriter.replaceOp(consumer, fused->getResults().drop_front(n));
+}
+
 namespace {
 /// Fuses `consumer` with a linalg.generic `producer` that has other users:
 /// one generic with the producer's results followed by the consumer's.
@@ -89,143 +266,52 @@ struct FuseConsumerIntoMultiUseProducer
     return failure();
   }
 
-private:
-  /// Where the fused op can go (the producer's or the consumer's place), or
-  /// null when the two cannot be fused.
-  static Operation *legalInsertionPoint(linalg::GenericOp producer,
-                                        linalg::GenericOp consumer,
-                                        ArrayRef<int64_t> ranges) {
-    Block *block = consumer->getBlock();
-    if (producer->getBlock() != block || !producer.hasPureTensorSemantics() ||
-        !hasPureBody(producer) || staticRanges(producer) != ranges)
-      return nullptr;
-    // A sole-user element-wise producer is upstream fusion's case.
-    if (producer->hasOneUse() &&
-        producer.getNumLoops() == producer.getNumParallelLoops())
-      return nullptr;
-    // Every read of a producer result is an input through the map the
-    // producer writes it with, a permutation of all loops.
-    for (OpOperand &use : consumer->getOpOperands()) {
-      auto result = dyn_cast<OpResult>(use.get());
-      if (!result || result.getOwner() != producer)
+};
+} // namespace
+
+namespace {
+/// Fuses two linalg.generics that read the same tensor element by element
+/// (the same permutation of all loops) over the same loop ranges and do not
+/// depend on each other: the tensor is read once. Two batch-norm sums of a
+/// recomputed `conv / scale + bias` are one pass over the conv output.
+struct FuseSiblingsSharingAnInput : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::GenericOp later,
+                                PatternRewriter &rewriter) const override {
+    if (!later.hasPureTensorSemantics() || !hasPureBody(later))
+      return failure();
+    std::optional<SmallVector<int64_t>> ranges = staticRanges(later);
+    if (!ranges)
+      return failure();
+    for (OpOperand *operand : later.getDpsInputOperands()) {
+      AffineMap map = later.getMatchingIndexingMap(operand);
+      if (!map.isPermutation())
         continue;
-      if (consumer.isDpsInit(&use))
-        return nullptr;
-      AffineMap written = producer.getIndexingMapMatchingResult(result);
-      if (!written.isPermutation() ||
-          consumer.getMatchingIndexingMap(&use) != written)
-        return nullptr;
+      for (OpOperand &use : operand->get().getUses()) {
+        auto earlier = dyn_cast<linalg::GenericOp>(use.getOwner());
+        if (!earlier || earlier == later ||
+            earlier->getBlock() != later->getBlock() ||
+            !earlier->isBeforeInBlock(later) || !earlier.isDpsInput(&use) ||
+            earlier.getMatchingIndexingMap(&use) != map)
+          continue;
+        // A producer of `later` is the other pattern's (or upstream's) case.
+        if (llvm::any_of(later->getOperands(), [&](Value v) {
+              return v.getDefiningOp() == earlier.getOperation();
+            }))
+          continue;
+        if (Operation *insertAt = legalInsertionPoint(earlier, later, *ranges)) {
+          fuse(rewriter, earlier, later, insertAt);
+          return success();
+        }
+      }
     }
-
-    // At the producer: everything the consumer reads (operands and values
-    // its body captures) must already be defined there.
-    SetVector<Value> read;
-    getUsedValuesDefinedAbove(consumer->getRegion(0), read);
-    for (Value v : consumer->getOperands())
-      if (v.getDefiningOp() != producer)
-        read.insert(v);
-    DominanceInfo dominance;
-    bool atProducer = llvm::all_of(read, [&](Value v) {
-      return dominance.properlyDominates(v, producer);
-    });
-    if (atProducer)
-      return producer;
-
-    // At the consumer: no other user of the producer comes before it, and
-    // nothing the consumer reads depends on the producer.
-    DenseSet<Operation *> dependent = {producer};
-    for (Operation *op = producer->getNextNode(); op != consumer;
-         op = op->getNextNode()) {
-      if (usesAnyOf(op, dependent))
-        dependent.insert(op);
-    }
-    for (Operation *user : producer->getUsers()) {
-      Operation *inBlock = block->findAncestorOpInBlock(*user);
-      if (!inBlock || (inBlock != consumer && inBlock->isBeforeInBlock(consumer)))
-        return nullptr;
-    }
-    for (Value v : read)
-      if (Operation *d = v.getDefiningOp(); d && dependent.contains(d))
-        return nullptr;
-    return consumer;
-  }
-
-  static void fuse(PatternRewriter &rewriter, linalg::GenericOp producer,
-                   linalg::GenericOp consumer, Operation *insertAt) {
-    SmallVector<Value> inputs(producer.getDpsInputs());
-    SmallVector<AffineMap> maps;
-    for (OpOperand *in : producer.getDpsInputOperands())
-      maps.push_back(producer.getMatchingIndexingMap(in));
-    SmallVector<OpOperand *> keptInputs;
-    for (OpOperand *in : consumer.getDpsInputOperands()) {
-      if (in->get().getDefiningOp() == producer)
-        continue;
-      keptInputs.push_back(in);
-      inputs.push_back(in->get());
-      maps.push_back(consumer.getMatchingIndexingMap(in));
-    }
-    SmallVector<Value> inits(producer.getDpsInits());
-    llvm::append_range(inits, consumer.getDpsInits());
-    for (OpOperand &init : producer.getDpsInitsMutable())
-      maps.push_back(producer.getMatchingIndexingMap(&init));
-    for (OpOperand &init : consumer.getDpsInitsMutable())
-      maps.push_back(consumer.getMatchingIndexingMap(&init));
-    SmallVector<utils::IteratorType> iterators =
-        producer.getIteratorTypesArray();
-    for (auto [i, t] : llvm::enumerate(consumer.getIteratorTypesArray()))
-      if (t == utils::IteratorType::reduction)
-        iterators[i] = t;
-    SmallVector<Type> types(producer->getResultTypes());
-    llvm::append_range(types, consumer->getResultTypes());
-
-    rewriter.setInsertionPoint(insertAt);
-    auto fused = linalg::GenericOp::create(rewriter, consumer.getLoc(), types,
-                                           inputs, inits, maps, iterators);
-    Block *body = rewriter.createBlock(&fused.getRegion());
-    auto addArg = [&](BlockArgument old) {
-      return body->addArgument(old.getType(), old.getLoc());
-    };
-    IRMapping map;
-    for (OpOperand *in : producer.getDpsInputOperands())
-      map.map(producer.getMatchingBlockArgument(in),
-              addArg(producer.getMatchingBlockArgument(in)));
-    for (OpOperand *in : keptInputs)
-      map.map(consumer.getMatchingBlockArgument(in),
-              addArg(consumer.getMatchingBlockArgument(in)));
-    for (BlockArgument arg : producer.getRegionOutputArgs())
-      map.map(arg, addArg(arg));
-    for (BlockArgument arg : consumer.getRegionOutputArgs())
-      map.map(arg, addArg(arg));
-
-    rewriter.setInsertionPointToStart(body);
-    for (Operation &op : producer.getBody()->without_terminator())
-      rewriter.clone(op, map);
-    auto producerYield =
-        cast<linalg::YieldOp>(producer.getBody()->getTerminator());
-    SmallVector<Value> yields;
-    for (Value v : producerYield.getValues())
-      yields.push_back(map.lookupOrDefault(v));
-    // The consumer reads the producer's value of this iteration.
-    for (OpOperand *in : consumer.getDpsInputOperands())
-      if (auto result = dyn_cast<OpResult>(in->get());
-          result && result.getOwner() == producer)
-        map.map(consumer.getMatchingBlockArgument(in),
-                yields[result.getResultNumber()]);
-    for (Operation &op : consumer.getBody()->without_terminator())
-      rewriter.clone(op, map);
-    auto consumerYield =
-        cast<linalg::YieldOp>(consumer.getBody()->getTerminator());
-    for (Value v : consumerYield.getValues())
-      yields.push_back(map.lookupOrDefault(v));
-    linalg::YieldOp::create(rewriter, consumer.getLoc(), yields);
-
-    unsigned n = producer->getNumResults();
-    rewriter.replaceOp(producer, fused->getResults().take_front(n));
-    rewriter.replaceOp(consumer, fused->getResults().drop_front(n));
+    return failure();
   }
 };
 } // namespace
 
 void qat::populateMultiResultFusionPatterns(RewritePatternSet &patterns) {
-  patterns.add<FuseConsumerIntoMultiUseProducer>(patterns.getContext());
+  patterns.add<FuseConsumerIntoMultiUseProducer, FuseSiblingsSharingAnInput>(
+      patterns.getContext());
 }

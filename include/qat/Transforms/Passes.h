@@ -21,6 +21,12 @@ namespace mlir::qat {
 /// users into one generic with the results of both (MultiResultFusion.cpp).
 void populateMultiResultFusionPatterns(RewritePatternSet &patterns);
 
+/// Whether `op` is an element-wise linalg.generic cheap enough that
+/// recomputing it in each of its users beats writing its result once and
+/// reading it back (--qat-fuse-elementwise does; multi-result fusion leaves
+/// it alone).
+bool isCheapToRecompute(Operation *op);
+
 #define GEN_PASS_REGISTRATION
 #include "qat/Transforms/Passes.h.inc"
 

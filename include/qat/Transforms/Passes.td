@@ -273,7 +273,7 @@ def PlanWorkspace : Pass<"qat-plan-workspace", "ModuleOp"> {
 }
 
 def FuseElementwise : Pass<"qat-fuse-elementwise", "ModuleOp"> {
-  let summary = "Element-wise and multi-result linalg fusion that never recomputes a producer";
+  let summary = "Element-wise, multi-result and sibling linalg fusion that recomputes only cheap producers";
   let description = [{
     Upstream `--linalg-fuse-elementwise-ops` fuses an all-parallel producer
     into its consumer whatever map the consumer reads it through, so a
@@ -288,13 +288,22 @@ def FuseElementwise : Pass<"qat-fuse-elementwise", "ModuleOp"> {
     is never written out. The results are unchanged; only where the work
     happens differs.
 
-    A producer with several users is not recomputed either: a consumer
+    A producer with several users is recomputed in each of them only when
+    that is cheaper than writing it out and reading it back: an element-wise
+    op of at most two arithmetic ops on one tensor of its own shape (the
+    other operands broadcast), all of whose users are linalg ops reading it
+    element by element. The batch-norm fold's `conv / scale + bias` is
+    then never written; its readers read the conv output instead.
+
+    Any other producer with several users is not recomputed: a consumer
     that iterates over the same loop ranges and reads the producer's
     results through the maps the producer writes them with joins the
     producer in one generic with the results of both (a loop that is a
     reduction in either is a reduction of the fused op). A gradient that
     two reductions sum and a third op scales is then one pass over memory
-    instead of four.
+    instead of four. Siblings that read the same tensor element by element
+    over the same loop ranges, with no dependence between them, are joined
+    the same way, so the tensor is read once.
 
     ```mlir
     %p = linalg.generic {... all parallel ...} -> tensor<64x32x13x13xi8>
