@@ -59,6 +59,36 @@ struct BinaryLowering : OpConversionPattern<OpTy> {
   }
 };
 
+/// x / y. Where y is broadcast (fewer elements than the result: a
+/// per-channel divisor, such as the ConvBn fold's scale factor) this is x *
+/// (1 / y): the reciprocal is invariant along the broadcast dims and leaves
+/// the inner loop, a division per element does not. At most 1 ulp from the
+/// quotient, like the fake-quant's multiplication by 1 / scale.
+struct DivLowering : OpConversionPattern<DivOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DivOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType type = op.getType();
+    SmallVector<Value, 2> operands = {adaptor.getLhs(), adaptor.getRhs()};
+    auto rhsType = cast<RankedTensorType>(operands[1].getType());
+    bool broadcastRhs = type.hasStaticShape() && rhsType.hasStaticShape() &&
+                        rhsType.getNumElements() < type.getNumElements();
+    Value init = emptyTensorBroadcast(rewriter, op.getLoc(), type, operands);
+    Value r = buildElementwiseInto(
+        rewriter, op.getLoc(), init, operands,
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          if (!broadcastRhs)
+            return arith::DivFOp::create(b, l, a[0], a[1]);
+          Value one = floatConst(b, l, a[1].getType(), 1.0);
+          return arith::MulFOp::create(
+              b, l, a[0], arith::DivFOp::create(b, l, one, a[1]));
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 template <typename OpTy>
 struct IdentityLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
@@ -162,5 +192,5 @@ void lowering::populateElementwisePatterns(RewritePatternSet &patterns) {
                BinaryLowering<MulOp, arith::MulFOp>,
                IdentityLowering<QuantStubOp>, IdentityLowering<DequantStubOp>,
                BinaryLowering<SubOp, arith::SubFOp>,
-               BinaryLowering<DivOp, arith::DivFOp>, SoftmaxLowering>(ctx);
+               DivLowering, SoftmaxLowering>(ctx);
 }

@@ -422,6 +422,28 @@ func.func @add_broadcast(%a: tensor<2x8x4x4xf32>, %b: tensor<8x1x1xf32>) -> tens
 
 // -----
 
+// Division by a broadcast divisor multiplies by its reciprocal (invariant in
+// the inner loop); by a full tensor it divides.
+// CHECK-LABEL: func.func @div
+// CHECK-SAME: (%[[A:.*]]: tensor<2x8x4x4xf32>, %[[B:.*]]: tensor<1x8x1x1xf32>, %[[C:.*]]: tensor<2x8x4x4xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[A]], %[[B]] :
+// CHECK-NEXT: ^bb0(%[[X:.*]]: f32, %[[S:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[R:.*]] = arith.divf %[[ONE]], %[[S]] : f32
+// CHECK-NEXT: %[[P:.*]] = arith.mulf %[[X]], %[[R]] : f32
+// CHECK-NEXT: linalg.yield %[[P]]
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[C]] :
+// CHECK-NEXT: ^bb0(%[[X2:.*]]: f32, %[[Y2:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT: %[[Q:.*]] = arith.divf %[[X2]], %[[Y2]] : f32
+// CHECK-NEXT: linalg.yield %[[Q]]
+func.func @div(%a: tensor<2x8x4x4xf32>, %b: tensor<1x8x1x1xf32>, %c: tensor<2x8x4x4xf32>) -> tensor<2x8x4x4xf32> {
+  %y = qat.div %a, %b : (tensor<2x8x4x4xf32>, tensor<1x8x1x1xf32>) -> tensor<2x8x4x4xf32>
+  %z = qat.div %y, %c : (tensor<2x8x4x4xf32>, tensor<2x8x4x4xf32>) -> tensor<2x8x4x4xf32>
+  return %z : tensor<2x8x4x4xf32>
+}
+
+// -----
+
 // Both operands broadcast; a rank-0 operand has an empty map.
 // CHECK-DAG: #[[COL:.*]] = affine_map<(d0, d1) -> (d0, 0)>
 // CHECK-DAG: #[[ROW:.*]] = affine_map<(d0, d1) -> (0, d1)>
