@@ -74,15 +74,10 @@ struct FuseElementwisePass
       Operation *producer = fused->get().getDefiningOp();
       if (!producer)
         return false;
-      if (!producer->hasOneUse()) {
-        // Recomputed per element only where the consumer visits each element
-        // once (a permutation): never a per-channel value broadcast over a
-        // whole tensor.
-        auto generic = dyn_cast<linalg::GenericOp>(producer);
-        auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
-        return generic && consumer && qat::isCheapToRecompute(generic) &&
-               consumer.getMatchingIndexingMap(fused).isPermutation();
-      }
+      // A producer with several users is recomputed in each only when that
+      // beats writing it (every user reads it element by element).
+      if (!producer->hasOneUse())
+        return qat::isCheapToRecompute(producer);
       if (auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner()))
         return readsOncePerElement(consumer.getMatchingIndexingMap(fused),
                                    consumer.getStaticLoopRanges());

@@ -61,7 +61,7 @@ static bool usesAnyOf(Operation *op, const DenseSet<Operation *> &defs) {
 /// writing its result once and reading it back: an element-wise op of at
 /// most two arithmetic ops on one tensor of its own shape (the others
 /// broadcast, per-channel values), all of whose users are linalg ops that
-/// can take it in. The batch-norm fold's `conv / scale + bias` is such a
+/// read it element by element. The batch-norm fold's `conv / scale + bias` is such a
 /// producer: its result has four readers, each of which reads the conv
 /// output instead, and the tensor is never written.
 bool qat::isCheapToRecompute(Operation *op) {
@@ -91,8 +91,13 @@ bool qat::isCheapToRecompute(Operation *op) {
                  out.getNumResults())
       return false;
   }
-  return full == 1 && llvm::all_of(producer->getUsers(), [](Operation *user) {
-           return isa<linalg::GenericOp>(user);
+  // Every reader takes it in (an input read element by element), so the
+  // tensor is never written.
+  return full == 1 &&
+         llvm::all_of(producer->getResult(0).getUses(), [](OpOperand &use) {
+           auto user = dyn_cast<linalg::GenericOp>(use.getOwner());
+           return user && user.isDpsInput(&use) &&
+                  user.getMatchingIndexingMap(&use).isPermutation();
          });
 }
 
