@@ -313,8 +313,35 @@ struct ObserveLowering : OpConversionPattern<ObserveOp> {
       };
       auto scalarType = RankedTensorType::get({}, f32);
       Value bmin, bmax;
-      if (!spec.isPerChannel() && xType.hasStaticShape() &&
-          xType.getNumElements() % 16 == 0 && xType.getRank() > 0) {
+      auto scalarMinMax = [&](Value partialMin, Value partialMax) {
+        auto rank1 = [&](Value partial, bool isMin) {
+          return toState(buildReduction(
+              rewriter, loc, partial, {0},
+              filledTensor(rewriter, loc, scalarType, {}, isMin ? inf : -inf),
+              [isMin](OpBuilder &b, Location l, Value e, Value acc) -> Value {
+                if (isMin)
+                  return arith::MinimumFOp::create(b, l, acc, e);
+                return arith::MaximumFOp::create(b, l, acc, e);
+              }));
+        };
+        bmin = rank1(partialMin, true);
+        bmax = rank1(partialMax, false);
+      };
+      if (!spec.isPerChannel() && xType.hasStaticShape() && rank >= 2) {
+        // The range of a whole activation tensor as per-channel (dim 1)
+        // partials, then their range: the first pass iterates like the op
+        // that produced x (a batch norm + ReLU, a bias add), so
+        // --qat-fuse-elementwise joins the two and x is not read again.
+        SmallVector<int64_t> notChannel;
+        for (int64_t d = 0; d < rank; ++d)
+          if (d != 1)
+            notChannel.push_back(d);
+        auto chanType = RankedTensorType::get({xType.getDimSize(1)}, f32);
+        SmallVector<Value> partial = buildReductions(
+            rewriter, loc, x, notChannel, minMaxInits(chanType), minMax);
+        scalarMinMax(partial[0], partial[1]);
+      } else if (!spec.isPerChannel() && xType.hasStaticShape() &&
+                 xType.getNumElements() % 16 == 0 && xType.getRank() > 0) {
         // The range of a whole activation tensor in one pass, 16 lanes wide:
         // min and max are exact in any order, and a running min over all
         // elements is one long dependence chain of NaN-propagating minimums
@@ -332,18 +359,7 @@ struct ObserveLowering : OpConversionPattern<ObserveOp> {
         SmallVector<Value> partial = buildReductions(
             rewriter, loc, x2, {0}, minMaxInits(laneType), minMax);
         // The minimum of the lane minima, the maximum of the lane maxima.
-        bmin = toState(buildReduction(
-            rewriter, loc, partial[0], {0},
-            filledTensor(rewriter, loc, scalarType, {}, inf),
-            [](OpBuilder &b, Location l, Value e, Value acc) -> Value {
-              return arith::MinimumFOp::create(b, l, acc, e);
-            }));
-        bmax = toState(buildReduction(
-            rewriter, loc, partial[1], {0},
-            filledTensor(rewriter, loc, scalarType, {}, -inf),
-            [](OpBuilder &b, Location l, Value e, Value acc) -> Value {
-              return arith::MaximumFOp::create(b, l, acc, e);
-            }));
+        scalarMinMax(partial[0], partial[1]);
       } else {
         // Per channel, or a tensor whose size is no multiple of 16: min
         // and max of x over `axes` in one pass.

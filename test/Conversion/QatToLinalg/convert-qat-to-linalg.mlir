@@ -949,3 +949,24 @@ func.func @update_in_place(%g: tensor<4xf32>) {
   qat.store %n, @w : tensor<4xf32>
   return
 }
+
+// -----
+
+// A per-tensor observer's batch range: per-channel (dim 1) partials in a
+// pass that iterates like the op producing x (so qat-fuse-elementwise can
+// join them), then the range of the partials; nnan nsz min/max.
+// CHECK-DAG: #[[X4:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[C4:.*]] = affine_map<(d0, d1, d2, d3) -> (d1)>
+// CHECK-LABEL: func.func @observe_per_tensor
+// CHECK-SAME: (%[[X:.*]]: tensor<2x4x3x3xf32>,
+// CHECK: %[[P:.*]]:2 = linalg.generic {indexing_maps = [#[[X4]], #[[C4]], #[[C4]]], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%[[X]] : tensor<2x4x3x3xf32>) outs(%{{.*}}, %{{.*}} : tensor<4xf32>, tensor<4xf32>)
+// CHECK: arith.minimumf %{{.*}}, %{{.*}} fastmath<nnan,nsz> : f32
+// CHECK: arith.maximumf %{{.*}}, %{{.*}} fastmath<nnan,nsz> : f32
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction"]} ins(%[[P]]#0 : tensor<4xf32>) outs(%{{.*}} : tensor<f32>)
+// CHECK: arith.minimumf
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction"]} ins(%[[P]]#1 : tensor<4xf32>) outs(%{{.*}} : tensor<f32>)
+// CHECK: arith.maximumf
+func.func @observe_per_tensor(%x: tensor<2x4x3x3xf32>, %mn: tensor<1xf32>, %mx: tensor<1xf32>) -> (tensor<1xf32>, tensor<1xf32>) {
+  %s, %z, %nmin, %nmax = qat.observe %x, %mn, %mx {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 127, observer = moving_average, averaging_constant = 1.000000e-02 : f64>, training} : (tensor<2x4x3x3xf32>, tensor<1xf32>, tensor<1xf32>) -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
+  return %nmin, %nmax : tensor<1xf32>, tensor<1xf32>
+}
