@@ -26,14 +26,6 @@
 
 using namespace mlir;
 
-/// The static loop ranges of `op`, or nothing when one is dynamic.
-static std::optional<SmallVector<int64_t>> staticRanges(linalg::GenericOp op) {
-  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  if (llvm::any_of(ranges, ShapedType::isDynamic))
-    return std::nullopt;
-  return ranges;
-}
-
 /// Whether every op of `op`'s body is free of memory effects (a call to the
 /// runtime is not: it stays where it is).
 static bool hasPureBody(linalg::GenericOp op) {
@@ -43,6 +35,19 @@ static bool hasPureBody(linalg::GenericOp op) {
                                                  : WalkResult::interrupt();
               })
               .wasInterrupted();
+}
+
+/// The static loop ranges of `op` if the patterns here may move it into
+/// another generic (tensor semantics, a pure body); nothing when one range
+/// is dynamic or the op cannot move.
+static std::optional<SmallVector<int64_t>>
+fusableRanges(linalg::GenericOp op) {
+  if (!op.hasPureTensorSemantics() || !hasPureBody(op))
+    return std::nullopt;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(ranges, ShapedType::isDynamic))
+    return std::nullopt;
+  return ranges;
 }
 
 /// Whether `op` or an op nested in it uses a value defined by one of `defs`.
@@ -107,8 +112,7 @@ static Operation *legalInsertionPoint(linalg::GenericOp producer,
                                       linalg::GenericOp consumer,
                                       ArrayRef<int64_t> ranges) {
   Block *block = consumer->getBlock();
-  if (producer->getBlock() != block || !producer.hasPureTensorSemantics() ||
-      !hasPureBody(producer) || staticRanges(producer) != ranges)
+  if (producer->getBlock() != block || fusableRanges(producer) != ranges)
     return nullptr;
   // A sole-user element-wise producer is upstream fusion's case, and so is
   // one that upstream fusion recomputes in each of its users.
@@ -253,9 +257,7 @@ struct FuseConsumerIntoMultiUseProducer
 
   LogicalResult matchAndRewrite(linalg::GenericOp consumer,
                                 PatternRewriter &rewriter) const override {
-    if (!consumer.hasPureTensorSemantics() || !hasPureBody(consumer))
-      return failure();
-    std::optional<SmallVector<int64_t>> ranges = staticRanges(consumer);
+    std::optional<SmallVector<int64_t>> ranges = fusableRanges(consumer);
     if (!ranges)
       return failure();
     for (OpOperand *operand : consumer.getDpsInputOperands()) {
@@ -270,11 +272,8 @@ struct FuseConsumerIntoMultiUseProducer
     }
     return failure();
   }
-
 };
-} // namespace
 
-namespace {
 /// Fuses two linalg.generics that read the same tensor element by element
 /// (the same permutation of all loops) over the same loop ranges and do not
 /// depend on each other: the tensor is read once. Two batch-norm sums of a
@@ -284,9 +283,7 @@ struct FuseSiblingsSharingAnInput : OpRewritePattern<linalg::GenericOp> {
 
   LogicalResult matchAndRewrite(linalg::GenericOp later,
                                 PatternRewriter &rewriter) const override {
-    if (!later.hasPureTensorSemantics() || !hasPureBody(later))
-      return failure();
-    std::optional<SmallVector<int64_t>> ranges = staticRanges(later);
+    std::optional<SmallVector<int64_t>> ranges = fusableRanges(later);
     if (!ranges)
       return failure();
     for (OpOperand *operand : later.getDpsInputOperands()) {
