@@ -36,10 +36,17 @@ struct UnaryLowering : OpConversionPattern<OpTy> {
   Body body;
 };
 
-template <typename OpTy, typename ArithOp>
+/// Lowers a two-input element-wise op (with broadcasting) with a scalar
+/// body, which may look at the op's types.
+template <typename OpTy>
 struct BinaryLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   using Adaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
+  using Body = std::function<Value(OpBuilder &, Location, OpTy, Value, Value)>;
+
+  BinaryLowering(MLIRContext *ctx, Body body)
+      : OpConversionPattern<OpTy>(ctx), body(std::move(body)) {}
+
   LogicalResult
   matchAndRewrite(OpTy op, Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -51,42 +58,13 @@ struct BinaryLowering : OpConversionPattern<OpTy> {
         emptyTensorBroadcast(rewriter, op.getLoc(), type, operands);
     Value r = buildElementwiseInto(
         rewriter, op.getLoc(), init, operands,
-        [](OpBuilder &b, Location l, ValueRange a) {
-          return Value(ArithOp::create(b, l, a[0], a[1]));
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          return body(b, l, op, a[0], a[1]);
         });
     rewriter.replaceOp(op, r);
     return success();
   }
-};
-
-/// x / y. Where y is broadcast (fewer elements than the result: a
-/// per-channel divisor, such as the ConvBn fold's scale factor) this is x *
-/// (1 / y): the reciprocal is invariant along the broadcast dims and leaves
-/// the inner loop, a division per element does not. At most 1 ulp from the
-/// quotient, like the fake-quant's multiplication by 1 / scale.
-struct DivLowering : OpConversionPattern<DivOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(DivOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    RankedTensorType type = op.getType();
-    SmallVector<Value, 2> operands = {adaptor.getLhs(), adaptor.getRhs()};
-    auto rhsType = cast<RankedTensorType>(operands[1].getType());
-    bool broadcastRhs = type.hasStaticShape() && rhsType.hasStaticShape() &&
-                        rhsType.getNumElements() < type.getNumElements();
-    Value init = emptyTensorBroadcast(rewriter, op.getLoc(), type, operands);
-    Value r = buildElementwiseInto(
-        rewriter, op.getLoc(), init, operands,
-        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-          if (!broadcastRhs)
-            return arith::DivFOp::create(b, l, a[0], a[1]);
-          Value one = floatConst(b, l, a[1].getType(), 1.0);
-          return arith::MulFOp::create(
-              b, l, a[0], arith::DivFOp::create(b, l, one, a[1]));
-        });
-    rewriter.replaceOp(op, r);
-    return success();
-  }
+  Body body;
 };
 
 template <typename OpTy>
@@ -188,9 +166,34 @@ void lowering::populateElementwisePatterns(RewritePatternSet &patterns) {
         return clampScalar(b, l, v, op.getMin().convertToDouble(),
                            op.getMax().convertToDouble());
       });
-  patterns.add<BinaryLowering<AddOp, arith::AddFOp>,
-               BinaryLowering<MulOp, arith::MulFOp>,
-               IdentityLowering<QuantStubOp>, IdentityLowering<DequantStubOp>,
-               BinaryLowering<SubOp, arith::SubFOp>,
-               DivLowering, SoftmaxLowering>(ctx);
+  patterns.add<BinaryLowering<AddOp>>(
+      ctx, [](OpBuilder &b, Location l, AddOp, Value x, Value y) -> Value {
+        return arith::AddFOp::create(b, l, x, y);
+      });
+  patterns.add<BinaryLowering<SubOp>>(
+      ctx, [](OpBuilder &b, Location l, SubOp, Value x, Value y) -> Value {
+        return arith::SubFOp::create(b, l, x, y);
+      });
+  patterns.add<BinaryLowering<MulOp>>(
+      ctx, [](OpBuilder &b, Location l, MulOp, Value x, Value y) -> Value {
+        return arith::MulFOp::create(b, l, x, y);
+      });
+  // x / y. Where y is broadcast (fewer elements than the result: a
+  // per-channel divisor, such as the ConvBn fold's scale factor) this is
+  // x * (1 / y): the reciprocal is invariant along the broadcast dims and
+  // leaves the inner loop, a division per element does not. At most 1 ulp
+  // from the quotient, like the fake-quant's multiplication by 1 / scale.
+  patterns.add<BinaryLowering<DivOp>>(
+      ctx, [](OpBuilder &b, Location l, DivOp op, Value x, Value y) -> Value {
+        RankedTensorType type = op.getType();
+        auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
+        if (!type.hasStaticShape() || !rhsType.hasStaticShape() ||
+            rhsType.getNumElements() >= type.getNumElements())
+          return arith::DivFOp::create(b, l, x, y);
+        Value one = floatConst(b, l, y.getType(), 1.0);
+        return arith::MulFOp::create(b, l, x,
+                                     arith::DivFOp::create(b, l, one, y));
+      });
+  patterns.add<IdentityLowering<QuantStubOp>, IdentityLowering<DequantStubOp>,
+               SoftmaxLowering>(ctx);
 }
