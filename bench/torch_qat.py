@@ -32,7 +32,6 @@ import argparse
 import copy
 import json
 import os
-import re
 import sys
 import time
 import warnings
@@ -63,6 +62,7 @@ for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 import torch.ao.quantization as tq  # noqa: E402
+from qattorch import C1, M1, prepare  # noqa: E402
 
 # reduce_range deprecation notice of the x86/fbgemm qconfig
 warnings.filterwarnings("ignore", message="Please use quant_min")
@@ -79,96 +79,14 @@ def engine(args):
 
 
 # ---------------------------------------------------------------------------
-# Reading qat.param values from the example .mlir files
+# Models (scripts/qattorch.py: same structure and parameter names as the
+# .mlir files)
 # ---------------------------------------------------------------------------
-
-_PARAM = re.compile(r"^qat\.param (?:state )?@(\S+) = (dense_resource<(\w+)>|dense<(.*)>)"
-                    r" : tensor<([0-9x]+)xf32>\s*$")
-_BLOB = re.compile(r'^\s*(\w+): "0x04000000([0-9A-Fa-f]*)",?\s*$')
-
-
-def read_params(path):
-    """{name: float32 array} of every qat.param of a model file
-    (dense<...> literals and dense_resource blobs, as qatref.ModuleWriter
-    writes them)."""
-    params, blobs, pending = {}, {}, {}
-    with open(path) as f:
-        for line in f:
-            m = _PARAM.match(line)
-            if m:
-                name, _, key, body, shape = m.groups()
-                shape = tuple(int(d) for d in shape.split("x"))
-                if key:
-                    pending[name] = (key, shape)
-                else:
-                    vals = np.array(body.replace("[", " ").replace("]", " ")
-                                    .replace(",", " ").split(), dtype=np.float64)
-                    params[name] = vals.astype(np.float32).reshape(shape)
-                continue
-            m = _BLOB.match(line)
-            if m:
-                blobs[m.group(1)] = np.frombuffer(bytes.fromhex(m.group(2)), dtype="<f4")
-    for name, (key, shape) in pending.items():
-        params[name] = blobs[key].astype(np.float32).reshape(shape)
-    return params
-
-
-# ---------------------------------------------------------------------------
-# Models (same structure and parameter names as the .mlir files)
-# ---------------------------------------------------------------------------
-
-class M1(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.quant = tq.QuantStub()
-        self.fc1 = nn.Linear(784, 256)
-        self.relu1 = nn.ReLU()
-        self.fc2 = nn.Linear(256, 128)
-        self.relu2 = nn.ReLU()
-        self.fc3 = nn.Linear(128, 10)
-        self.dequant = tq.DeQuantStub()
-
-    def forward(self, x):
-        x = self.quant(torch.flatten(x, 1))
-        x = self.relu1(self.fc1(x))
-        x = self.relu2(self.fc2(x))
-        return self.dequant(self.fc3(x))
-
-    fuse_groups = [["fc1", "relu1"], ["fc2", "relu2"]]
-
-
-class C1(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.quant = tq.QuantStub()
-        self.conv1 = nn.Conv2d(1, 32, 3)
-        self.bn1 = nn.BatchNorm2d(32, eps=1e-5)
-        self.relu1 = nn.ReLU()
-        self.pool1 = nn.MaxPool2d(2)
-        self.conv2 = nn.Conv2d(32, 64, 3)
-        self.bn2 = nn.BatchNorm2d(64, eps=1e-5)
-        self.relu2 = nn.ReLU()
-        self.pool2 = nn.MaxPool2d(2)
-        self.fc1 = nn.Linear(1600, 128)
-        self.relu3 = nn.ReLU()
-        self.fc2 = nn.Linear(128, 10)
-        self.dequant = tq.DeQuantStub()
-
-    def forward(self, x):
-        x = self.quant(x)
-        x = self.pool1(self.relu1(self.bn1(self.conv1(x))))
-        x = self.pool2(self.relu2(self.bn2(self.conv2(x))))
-        x = torch.flatten(x, 1)
-        x = self.relu3(self.fc1(x))
-        return self.dequant(self.fc2(x))
-
-    fuse_groups = [["conv1", "bn1", "relu1"], ["conv2", "bn2", "relu2"],
-                   ["fc1", "relu3"]]
-
 
 def build(name):
     model = {"m1": M1, "c1": C1}[name]()
-    params = read_params(os.path.join(ROOT, "examples", name + ".mlir"))
+    params = {k: v for k, (v, _) in
+              R.load_params(os.path.join(ROOT, "examples", name + ".mlir")).items()}
     sd = model.state_dict()
     missing = [k for k in sd if k not in params and not k.endswith("num_batches_tracked")]
     extra = [k for k in params if k not in sd]
@@ -179,26 +97,6 @@ def build(name):
         sd[k] = torch.from_numpy(v.copy())
     model.load_state_dict(sd)
     return model
-
-
-def python_qconfig(qconfig):
-    """get_default_qat_qconfig(QCONFIG)'s observers and ranges in the
-    unfused FakeQuantize, which takes its qparams from the Python observer
-    formula that convert uses (and our numerics contract), instead of
-    FusedMovingAvgObsFakeQuantize's C++ ChooseQuantizationParams (symmetric
-    weights: max(|min|/128, max/127) instead of max(|min|, max)/127.5)."""
-    fused = tq.get_default_qat_qconfig(qconfig)
-    def unfused(partial):
-        return tq.FakeQuantize.with_args(**partial.p.keywords)
-    return tq.QConfig(activation=unfused(fused.activation), weight=unfused(fused.weight))
-
-
-def prepare(model, qconfig, fake_quant="fused"):
-    model.train()
-    model = tq.fuse_modules_qat(model, model.fuse_groups)
-    model.qconfig = (tq.get_default_qat_qconfig(qconfig) if fake_quant == "fused"
-                     else python_qconfig(qconfig))
-    return tq.prepare_qat(model)
 
 
 # ---------------------------------------------------------------------------

@@ -42,7 +42,6 @@ tolerances are chosen from. Deterministic (single-threaded torch):
 """
 
 import os
-import re
 import sys
 
 import numpy as np
@@ -51,49 +50,11 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qatref as R  # noqa: E402
+import qattorch  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "test", "Integration", "grad", "Inputs")
 BATCH = 64
-
-_PARAM = re.compile(
-    r"^qat\.param\s+(state\s+)?@([\w.]+)\s*=\s*"
-    r"(dense<(.*)>|dense_resource<(\w+)>)\s*:\s*tensor<([0-9x]+)xf32>\s*$")
-_BLOB = re.compile(r'^\s*(\w+):\s*"0x([0-9A-Fa-f]*)"')
-
-
-def load_params(path):
-    """{name: (array float32, trainable)} in module order."""
-    with open(path) as f:
-        lines = f.read().splitlines()
-    blobs = {}
-    for line in lines:
-        m = _BLOB.match(line)
-        if m:
-            data = bytes.fromhex(m.group(2))
-            # 4 bytes of alignment (little-endian 4), then float32 data.
-            assert int.from_bytes(data[:4], "little") == 4, m.group(1)
-            blobs[m.group(1)] = np.frombuffer(data[4:], dtype="<f4")
-    params = {}
-    for line in lines:
-        m = _PARAM.match(line)
-        if not m:
-            continue
-        state, name, _, literal, key, shape = m.groups()
-        shape = tuple(int(d) for d in shape.split("x"))
-        if key is not None:
-            arr = blobs[key]
-        else:
-            # Nested [...] lists of float literals, or a splat.
-            arr = np.array(eval(literal, {"__builtins__": {}}), dtype=np.float64)
-            arr = arr.astype(np.float32)
-            if arr.ndim == 0:
-                arr = np.full(shape, arr, dtype=np.float32)
-        params[name] = (np.asarray(arr, dtype=np.float32).reshape(shape),
-                        state is None)
-    assert params, path
-    return params
-
 
 def m1_forward(x, p):
     h = torch.flatten(x, 1)
@@ -131,51 +92,15 @@ def gradients(forward, params, images, labels, dtype):
     return [(k, v.numpy().astype(np.float64)) for k, v in out]
 
 
-class C1(torch.nn.Module):
-    """examples/c1.mlir as eager modules, for PyTorch's QAT flow."""
-
-    def __init__(self):
-        super().__init__()
-        import torch.ao.quantization as tq
-        nn = torch.nn
-        self.quant = tq.QuantStub()
-        self.conv1 = nn.Conv2d(1, 32, 3)
-        self.bn1 = nn.BatchNorm2d(32, eps=1e-5)
-        self.relu1 = nn.ReLU()
-        self.conv2 = nn.Conv2d(32, 64, 3)
-        self.bn2 = nn.BatchNorm2d(64, eps=1e-5)
-        self.relu2 = nn.ReLU()
-        self.fc1 = nn.Linear(1600, 128)
-        self.relu3 = nn.ReLU()
-        self.fc2 = nn.Linear(128, 10)
-        self.dequant = tq.DeQuantStub()
-
-    def forward(self, x):
-        x = self.quant(x)
-        x = F.max_pool2d(self.relu1(self.bn1(self.conv1(x))), 2)
-        x = F.max_pool2d(self.relu2(self.bn2(self.conv2(x))), 2)
-        x = self.relu3(self.fc1(torch.flatten(x, 1)))
-        return self.dequant(self.fc2(x))
-
-
 def c1_qat_gradients(params, images, labels):
     """[(name, value)] for the loss, d input 0 and the trainable params of
     C1 after fuse_modules_qat + prepare_qat (x86 ranges, Python qparams)."""
-    import torch.ao.quantization as tq
-    model = C1()
+    model = qattorch.C1()
     sd = model.state_dict()
     for k, (v, _) in params.items():
         sd[k] = torch.from_numpy(v.copy())
     model.load_state_dict(sd)
-    model.train()
-    model = tq.fuse_modules_qat(model, [["conv1", "bn1", "relu1"],
-                                        ["conv2", "bn2", "relu2"],
-                                        ["fc1", "relu3"]])
-    fused = tq.get_default_qat_qconfig("x86")
-    model.qconfig = tq.QConfig(
-        activation=tq.FakeQuantize.with_args(**fused.activation.p.keywords),
-        weight=tq.FakeQuantize.with_args(**fused.weight.p.keywords))
-    model = tq.prepare_qat(model)
+    model = qattorch.prepare(model, "x86", fake_quant="python")
     x = torch.tensor(images, requires_grad=True)
     loss = F.cross_entropy(model(x), torch.tensor(labels))
     loss.backward()
@@ -195,7 +120,7 @@ def main():
     torch.set_num_threads(1)
     images, labels = R.load_fmnist("test", 0, BATCH)
     for model, forward in (("m1", m1_forward), ("c1", c1_forward)):
-        params = load_params(os.path.join(ROOT, "examples", model + ".mlir"))
+        params = R.load_params(os.path.join(ROOT, "examples", model + ".mlir"))
         ref = gradients(forward, params, images, labels, torch.float64)
         f32 = gradients(forward, params, images, labels, torch.float32)
         print("%s: %-18s %10s %10s %10s" % (model, "result", "max|g|",
@@ -208,7 +133,7 @@ def main():
             suffix = name if name == "loss" else name + ".grad"
             R.save_npy(os.path.join(OUT, "%s.%s.npy" % (model, suffix)),
                        g.astype(np.float32))
-    params = load_params(os.path.join(ROOT, "examples", "c1.mlir"))
+    params = R.load_params(os.path.join(ROOT, "examples", "c1.mlir"))
     for name, g in c1_qat_gradients(params, images, labels):
         print("c1-qat: %-18s max|g| %10.3e" % (name, float(np.max(np.abs(g)))))
         suffix = name if name == "loss" else name + ".grad"

@@ -12,6 +12,7 @@ Needs only NumPy (Debian's python3-numpy under /usr/bin/python3).
 
 import gzip
 import os
+import re
 
 import numpy as np
 
@@ -151,6 +152,51 @@ def bn_init(rng, c):
     mean = rng.uniform(-0.1, 0.1, size=c).astype(np.float32)
     var = rng.uniform(0.5, 1.5, size=c).astype(np.float32)
     return weight, bias, mean, var
+
+
+# ---------------------------------------------------------------------------
+# Reading the parameters of a model file
+# ---------------------------------------------------------------------------
+
+_PARAM = re.compile(
+    r"^qat\.param\s+(state\s+)?@([\w.]+)\s*=\s*"
+    r"(dense<(.*)>|dense_resource<(\w+)>)\s*:\s*tensor<([0-9x]+)xf32>\s*$")
+_BLOB = re.compile(r'^\s*(\w+):\s*"0x([0-9A-Fa-f]*)"')
+
+
+def load_params(path):
+    """{name: (float32 array, trainable)} of every qat.param of a model
+    file, in module order: dense<...> literals (nested lists or a splat) and
+    the dense_resource blobs of its `{-# dialect_resources #-}` section."""
+    with open(path) as f:
+        lines = f.read().splitlines()
+    blobs = {}
+    for line in lines:
+        m = _BLOB.match(line)
+        if m:
+            data = bytes.fromhex(m.group(2))
+            # 4 bytes of alignment (little-endian 4), then float32 data.
+            assert int.from_bytes(data[:4], "little") == 4, m.group(1)
+            blobs[m.group(1)] = np.frombuffer(data[4:], dtype="<f4")
+    params = {}
+    for line in lines:
+        m = _PARAM.match(line)
+        if not m:
+            continue
+        state, name, _, literal, key, shape = m.groups()
+        shape = tuple(int(d) for d in shape.split("x"))
+        if key is not None:
+            arr = blobs[key]
+        else:
+            # Nested [...] lists of float literals, or a splat.
+            arr = np.array(eval(literal, {"__builtins__": {}}), dtype=np.float64)
+            arr = arr.astype(np.float32)
+            if arr.ndim == 0:
+                arr = np.full(shape, arr, dtype=np.float32)
+        params[name] = (np.asarray(arr, dtype=np.float32).reshape(shape),
+                        state is None)
+    assert params, path
+    return params
 
 
 # ---------------------------------------------------------------------------
