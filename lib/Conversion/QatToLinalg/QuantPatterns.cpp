@@ -341,19 +341,13 @@ struct ObserveLowering : OpConversionPattern<ObserveOp> {
             rewriter, loc, x, notChannel, minMaxInits(chanType), minMax);
         scalarMinMax(partial[0], partial[1]);
       } else if (!spec.isPerChannel() && xType.hasStaticShape() &&
-                 xType.getNumElements() % 16 == 0 && xType.getRank() > 0) {
-        // The range of a whole activation tensor in one pass, 16 lanes wide:
-        // min and max are exact in any order, and a running min over all
-        // elements is one long dependence chain of NaN-propagating minimums
-        // that LLVM keeps scalar.
+                 rank == 1 && xType.getNumElements() % 16 == 0) {
+        // A 1-D tensor in one pass, 16 lanes wide: min and max are exact in
+        // any order, and a running min over all elements is one long
+        // dependence chain that LLVM keeps scalar.
         int64_t lanes = 16, rows = xType.getNumElements() / lanes;
-        SmallVector<ReassociationIndices> all = {
-            llvm::to_vector(llvm::seq<int64_t>(0, rank))};
-        Value flat = x;
-        if (rank != 1)
-          flat = tensor::CollapseShapeOp::create(rewriter, loc, x, all);
         Value x2 = tensor::ExpandShapeOp::create(
-            rewriter, loc, RankedTensorType::get({rows, lanes}, f32), flat,
+            rewriter, loc, RankedTensorType::get({rows, lanes}, f32), x,
             SmallVector<ReassociationIndices>{{0, 1}});
         auto laneType = RankedTensorType::get({lanes}, f32);
         SmallVector<Value> partial = buildReductions(
