@@ -27,7 +27,12 @@ def ConvertQatToLinalg : Pass<"convert-qat-to-linalg", "ModuleOp"> {
     Option<"im2col", "im2col", "bool", /*default=*/"true",
            "Lower ungrouped static-shape conv2d (and its gradient) as im2col "
            "+ a GEMM whose innermost loop is contiguous, instead of the named "
-           "linalg convolution">
+           "linalg convolution">,
+    Option<"blockPools", "block-pools", "bool", /*default=*/"true",
+           "Store the output of an im2col conv2d that reaches 2x2 stride-2 "
+           "max-pools only through pixel-wise ops in blocked pixel order "
+           "(the four positions of each window in four planes), so that the "
+           "pools and their gradients read and write contiguous planes">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -136,6 +136,9 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
     auto strides = rewriter.getI64TensorAttr(op.getStrides());
     auto dilations = rewriter.getI64TensorAttr(op.getDilation());
     auto g = static_cast<int64_t>(op.getGroups());
+    if (op->hasAttr(kPoolBlockedAttr) &&
+        !(g == 1 && im2col && xType.hasStaticShape()))
+      return rewriter.notifyMatchFailure(op, "blocked pixels need im2col");
     if (g == 1 && im2col && xType.hasStaticShape()) {
       // out[n, f, p] = sum_k w[f, k] * col[n, k, p], loops (n, f, k, p):
       // the innermost loop is contiguous in out and col.
@@ -147,7 +150,8 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
       // Worth it where the im2col matrix (K rows per pixel) outweighs the
       // extra pass that compacts the output (F rows per pixel, read and
       // written): C1's second conv (K 288, F 64), not its first (K 9).
-      if (elt.isF32() && st[0] == 1 && st[1] == 1 && k > 2 * o) {
+      bool blocked = op->hasAttr(kPoolBlockedAttr);
+      if (elt.isF32() && st[0] == 1 && st[1] == 1 && k > 2 * o && !blocked) {
         // Stride 1: the GEMM reads the input itself (no im2col). Output
         // pixel (y, x) is column p = y * W + x of a [N, F, (OH - 1) * W +
         // OW] result, whose term (c, i, j) is x[n, c] at p + i * dH * W +
@@ -191,7 +195,8 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
       }
       Value col = buildIm2col(rewriter, loc, x,
                               {wType.getDimSize(2), wType.getDimSize(3)},
-                              op.getStrides(), op.getDilation(), {oh, ow});
+                              op.getStrides(), op.getDilation(), {oh, ow},
+                              blocked);
       Value w2 = tensor::CollapseShapeOp::create(
           rewriter, loc, w, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
       Value init3 = tensor::CollapseShapeOp::create(

@@ -145,18 +145,37 @@ struct BatchStats {
 };
 BatchStats computeBatchStats(OpBuilder &b, Location loc, Value x);
 
+/// Name of the unit attribute that markPoolBlockedPixels puts on the conv2d,
+/// conv2d_grad, max_pool2d and max_pool2d_grad ops whose spatial tensors are
+/// stored in blocked pixel order: output pixel (oh, ow) at position
+/// ((oh % 2) * 2 + ow % 2) * (OH / 2 * OW / 2) + (oh / 2) * (OW / 2) + ow / 2
+/// of the OH * OW pixels, so that the four positions of every 2x2 pooling
+/// window are in four contiguous planes.
+constexpr llvm::StringLiteral kPoolBlockedAttr = "qat.pool_blocked";
+
+/// Marks the ops of every region of `func` that can store its pixels in
+/// blocked order (see kPoolBlockedAttr): a conv2d whose output reaches 2x2
+/// stride-2 max-pools, and their gradients, only through ops that never
+/// look at pixel positions (element-wise ops with per-channel or scalar
+/// operands, batch norm, fake-quant, observers and their gradients).
+/// Without `im2col` no conv2d is lowered in a form that can produce it.
+void markPoolBlockedPixels(Operation *func, bool im2col);
+
 /// im2col of a padded NCHW tensor: [N, C * KH * KW, OH * OW], where column
 /// (c, kh, kw) of output position (oh, ow) reads
-/// xpad[n, c, oh * s + kh * d, ow * s + kw * d].
+/// xpad[n, c, oh * s + kh * d, ow * s + kw * d]; with `blocked`, the output
+/// positions are in blocked pixel order (kPoolBlockedAttr; OH, OW even).
 Value buildIm2col(OpBuilder &b, Location loc, Value xpad,
                   ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-                  ArrayRef<int64_t> dilation, ArrayRef<int64_t> outHW);
+                  ArrayRef<int64_t> dilation, ArrayRef<int64_t> outHW,
+                  bool blocked = false);
 
 /// The transposed im2col of buildIm2col, [N, OH * OW, C * KH * KW]: one
 /// contiguous row of window values per output position.
 Value buildIm2colRows(OpBuilder &b, Location loc, Value xpad,
                       ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-                      ArrayRef<int64_t> dilation, ArrayRef<int64_t> outHW);
+                      ArrayRef<int64_t> dilation, ArrayRef<int64_t> outHW,
+                      bool blocked = false);
 
 /// A reduction axis of a tiled GEMM: its extent and the element strides of
 /// the A and B operands along it.
@@ -204,12 +223,19 @@ Value windowPosition(OpBuilder &b, Location loc, Value ky, Value kx,
 /// stays, as PyTorch's `val > max || isnan(val)`) and its windowPosition,
 /// as [N, C, OH, OW] values and i32 positions, over `xpad` (padded by
 /// padForWindow). Max-pool and its gradient build it identically, so in a
-/// training step CSE computes it once.
+/// training step CSE computes it once. With `blocked`, `xpad` is an
+/// unpadded 2x2 stride-2 pool's input in blocked pixel order
+/// (kPoolBlockedAttr) and the windows are read from its four planes.
 std::pair<Value, Value> buildMaxPoolArgmax(OpBuilder &b, Location loc,
                                            Value xpad, ArrayRef<int64_t> kernel,
                                            ArrayRef<int64_t> strides,
                                            ArrayRef<int64_t> dilation,
-                                           ArrayRef<int64_t> outHW);
+                                           ArrayRef<int64_t> outHW,
+                                           bool blocked = false);
+
+/// `x` [N, C, H, W] in blocked pixel order viewed as its planes,
+/// [N, C, 2, 2, H / 2, W / 2] (window row, window column, then the pixel).
+Value blockedPlanes(OpBuilder &b, Location loc, Value x);
 
 /// The divisor of every avg_pool2d output position ([OH, OW] constant),
 /// PyTorch's: the window clipped to the padded input, or with

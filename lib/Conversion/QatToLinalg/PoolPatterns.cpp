@@ -60,12 +60,39 @@ struct MaxPoolLowering : OpConversionPattern<MaxPool2dOp> {
                             g.getPads() == op.getPads() &&
                             g.getStridesOrDefault() == strides;
                    });
+    bool blocked = op->hasAttr(kPoolBlockedAttr);
     if (hasGrad) {
       rewriter.replaceOp(
           op, buildMaxPoolArgmax(rewriter, loc, x, op.getKernelSize(), strides,
                                  op.getDilation(),
-                                 {type.getDimSize(2), type.getDimSize(3)})
+                                 {type.getDimSize(2), type.getDimSize(3)},
+                                 blocked)
                   .first);
+      return success();
+    }
+    if (blocked) {
+      // linalg.pooling_nchw_max over the four planes: contiguous reads.
+      MLIRContext *ctx = rewriter.getContext();
+      SmallVector<AffineExpr> e(6);
+      bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+      auto map6 = [&](ArrayRef<AffineExpr> r) {
+        return AffineMap::get(6, 0, r, ctx);
+      };
+      using IT = utils::IteratorType;
+      auto pool = linalg::GenericOp::create(
+          rewriter, loc, TypeRange{type},
+          ValueRange{blockedPlanes(rewriter, loc, x)},
+          ValueRange{
+              filledTensor(rewriter, loc, type, adaptor.getInput(), ninf)},
+          SmallVector<AffineMap>{map6({e[0], e[1], e[4], e[5], e[2], e[3]}),
+                                 map6({e[0], e[1], e[2], e[3]})},
+          SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel,
+                          IT::parallel, IT::reduction, IT::reduction},
+          [](OpBuilder &b, Location l, ValueRange v) {
+            linalg::YieldOp::create(
+                b, l, Value(arith::MaximumFOp::create(b, l, v[1], v[0])));
+          });
+      rewriter.replaceOp(op, pool.getResult(0));
       return success();
     }
     Value window = tensor::EmptyOp::create(rewriter, loc, op.getKernelSize(),

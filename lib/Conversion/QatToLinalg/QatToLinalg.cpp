@@ -314,63 +314,98 @@ BatchStats lowering::computeBatchStats(OpBuilder &b, Location loc, Value x) {
   return s;
 }
 
-/// The column matrix as a 6-D gather: axes (n, c, kh, kw, oh, ow), or
+/// The column matrix as a gather: axes (n, c, kh, kw, oh, ow), or
 /// (n, oh, ow, c, kh, kw) with `pixelsFirst`, collapsed to [N, C*KH*KW,
-/// OH*OW] or [N, OH*OW, C*KH*KW].
+/// OH*OW] or [N, OH*OW, C*KH*KW]. With `blocked` the pixel axes (oh, ow)
+/// are (ph, pw, qh, qw), oh = 2 * qh + ph (blocked pixel order).
 static Value buildIm2colLayout(OpBuilder &b, Location loc, Value xpad,
                                ArrayRef<int64_t> kernel,
                                ArrayRef<int64_t> strides,
                                ArrayRef<int64_t> dilation,
-                               ArrayRef<int64_t> outHW, bool pixelsFirst) {
+                               ArrayRef<int64_t> outHW, bool pixelsFirst,
+                               bool blocked) {
   MLIRContext *ctx = b.getContext();
   auto t = cast<RankedTensorType>(xpad.getType());
   int64_t n = t.getDimSize(0), c = t.getDimSize(1);
   Type elt = t.getElementType();
-  SmallVector<AffineExpr> e(6);
+  int64_t rank = blocked ? 8 : 6;
+  SmallVector<AffineExpr> e(rank);
   bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
-  // Which loop is which axis of the window.
-  AffineExpr dc = e[1], dkh = e[2], dkw = e[3], doh = e[4], dow = e[5];
-  SmallVector<int64_t> shape = {n, c, kernel[0], kernel[1], outHW[0], outHW[1]};
-  SmallVector<ReassociationIndices> merge = {{0}, {1, 2, 3}, {4, 5}};
-  if (pixelsFirst) {
-    doh = e[1], dow = e[2], dc = e[3], dkh = e[4], dkw = e[5];
-    shape = {n, outHW[0], outHW[1], c, kernel[0], kernel[1]};
-    merge = {{0}, {1, 2}, {3, 4, 5}};
+  // Axes: batch, then the window (c, kh, kw) and the pixel axes, in the
+  // order of the layout.
+  unsigned pix = pixelsFirst ? 1 : 4, win = pixelsFirst ? rank - 3 : 1;
+  SmallVector<int64_t> pixShape = {outHW[0], outHW[1]};
+  AffineExpr oh = e[pix], ow = e[pix + 1];
+  if (blocked) {
+    pixShape = {2, 2, outHW[0] / 2, outHW[1] / 2};
+    oh = e[pix + 2] * 2 + e[pix];
+    ow = e[pix + 3] * 2 + e[pix + 1];
   }
-  auto col6Type = RankedTensorType::get(shape, elt);
+  SmallVector<int64_t> winShape = {c, kernel[0], kernel[1]};
+  SmallVector<int64_t> shape = {n};
+  auto seq = [](int64_t lo, int64_t count) {
+    return llvm::to_vector_of<int64_t>(llvm::seq<int64_t>(lo, lo + count));
+  };
+  ReassociationIndices pixAxes = seq(pix, pixShape.size()),
+                       winAxes = seq(win, 3);
+  SmallVector<ReassociationIndices> merge = {{0}};
+  if (pixelsFirst) {
+    llvm::append_range(shape, pixShape);
+    llvm::append_range(shape, winShape);
+    merge.append({pixAxes, winAxes});
+  } else {
+    llvm::append_range(shape, winShape);
+    llvm::append_range(shape, pixShape);
+    merge.append({winAxes, pixAxes});
+  }
+  auto colType = RankedTensorType::get(shape, elt);
   AffineMap in = AffineMap::get(
-      6, 0,
-      {e[0], dc, doh * strides[0] + dkh * dilation[0],
-       dow * strides[1] + dkw * dilation[1]},
+      rank, 0,
+      {e[0], e[win], oh * strides[0] + e[win + 1] * dilation[0],
+       ow * strides[1] + e[win + 2] * dilation[1]},
       ctx);
-  Value col6 =
+  Value col =
       linalg::GenericOp::create(
-          b, loc, TypeRange{col6Type}, ValueRange{xpad},
-          ValueRange{tensor::EmptyOp::create(b, loc, col6Type.getShape(), elt)},
-          SmallVector<AffineMap>{in, AffineMap::getMultiDimIdentityMap(6, ctx)},
-          SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
+          b, loc, TypeRange{colType}, ValueRange{xpad},
+          ValueRange{tensor::EmptyOp::create(b, loc, colType.getShape(), elt)},
+          SmallVector<AffineMap>{in,
+                                 AffineMap::getMultiDimIdentityMap(rank, ctx)},
+          SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
           [](OpBuilder &nb, Location l, ValueRange a) {
             linalg::YieldOp::create(nb, l, a[0]);
           })
           .getResult(0);
-  return tensor::CollapseShapeOp::create(b, loc, col6, merge);
+  return tensor::CollapseShapeOp::create(b, loc, col, merge);
 }
 
 Value lowering::buildIm2col(OpBuilder &b, Location loc, Value xpad,
                             ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
                             ArrayRef<int64_t> dilation,
-                            ArrayRef<int64_t> outHW) {
+                            ArrayRef<int64_t> outHW, bool blocked) {
   return buildIm2colLayout(b, loc, xpad, kernel, strides, dilation, outHW,
-                           /*pixelsFirst=*/false);
+                           /*pixelsFirst=*/false, blocked);
 }
 
 Value lowering::buildIm2colRows(OpBuilder &b, Location loc, Value xpad,
                                 ArrayRef<int64_t> kernel,
                                 ArrayRef<int64_t> strides,
                                 ArrayRef<int64_t> dilation,
-                                ArrayRef<int64_t> outHW) {
+                                ArrayRef<int64_t> outHW, bool blocked) {
   return buildIm2colLayout(b, loc, xpad, kernel, strides, dilation, outHW,
-                           /*pixelsFirst=*/true);
+                           /*pixelsFirst=*/true, blocked);
+}
+
+Value lowering::blockedPlanes(OpBuilder &b, Location loc, Value x) {
+  auto t = cast<RankedTensorType>(x.getType());
+  int64_t h = t.getDimSize(2), w = t.getDimSize(3);
+  Value flat = tensor::CollapseShapeOp::create(
+      b, loc, x, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  return tensor::ExpandShapeOp::create(
+      b, loc,
+      RankedTensorType::get(
+          {t.getDimSize(0), t.getDimSize(1), 2, 2, h / 2, w / 2},
+          t.getElementType()),
+      flat, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4, 5}});
 }
 
 //===----------------------------------------------------------------------===//
@@ -660,7 +695,8 @@ Value lowering::windowPosition(OpBuilder &b, Location loc, Value ky, Value kx,
 
 std::pair<Value, Value> lowering::buildMaxPoolArgmax(
     OpBuilder &b, Location loc, Value xpad, ArrayRef<int64_t> k,
-    ArrayRef<int64_t> s, ArrayRef<int64_t> dil, ArrayRef<int64_t> outHW) {
+    ArrayRef<int64_t> s, ArrayRef<int64_t> dil, ArrayRef<int64_t> outHW,
+    bool blocked) {
   using IT = utils::IteratorType;
   MLIRContext *ctx = b.getContext();
   auto xType = cast<RankedTensorType>(xpad.getType());
@@ -687,12 +723,20 @@ std::pair<Value, Value> lowering::buildMaxPoolArgmax(
           .getResult(0);
   int64_t kw = k[1];
   Value windowShape = tensor::EmptyOp::create(b, loc, k, elt);
+  // Window element (kh, kw) of output (oh, ow): in blocked order, plane
+  // (kh, kw) at (oh, ow), contiguous along ow.
+  AffineMap in = map6({e[0], e[1], e[2] * s[0] + e[4] * dil[0],
+                       e[3] * s[1] + e[5] * dil[1]});
+  if (blocked) {
+    assert((k == ArrayRef<int64_t>{2, 2} && s == ArrayRef<int64_t>{2, 2}) &&
+           "blocked pixels are for 2x2 windows of stride 2");
+    xpad = blockedPlanes(b, loc, xpad);
+    in = map6({e[0], e[1], e[4], e[5], e[2], e[3]});
+  }
   auto argmax = linalg::GenericOp::create(
       b, loc, TypeRange{outType, idxType}, ValueRange{xpad, windowShape},
       ValueRange{maxInit, idxInit},
-      SmallVector<AffineMap>{map6({e[0], e[1], e[2] * s[0] + e[4] * dil[0],
-                                   e[3] * s[1] + e[5] * dil[1]}),
-                             map6({e[4], e[5]}),
+      SmallVector<AffineMap>{in, map6({e[4], e[5]}),
                              map6({e[0], e[1], e[2], e[3]}),
                              map6({e[0], e[1], e[2], e[3]})},
       SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel, IT::parallel,
@@ -922,6 +966,9 @@ struct ConvertQatToLinalgPass
     target.addIllegalDialect<quant::QuantDialect>();
     TypeConverter converter;
     addQuantTypeConversions(converter);
+    if (blockPools)
+      getOperation()->walk(
+          [&](func::FuncOp f) { markPoolBlockedPixels(f, im2col); });
     RewritePatternSet patterns(ctx);
     populateQatToLinalgConversionPatterns(patterns, im2col);
     populateIntPatterns(patterns, converter);

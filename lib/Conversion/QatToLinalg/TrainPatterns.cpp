@@ -219,6 +219,9 @@ struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
                          RankedTensorType::get({n, c, hp, wp}, elt), xpad,
                          {0, 0, pads[0], pads[1]}, {0, 0, pads[2], pads[3]},
                          floatConst(rewriter, loc, elt, 0.0));
+    bool blocked = op->hasAttr(kPoolBlockedAttr);
+    if (blocked && !(groups == 1 && im2col))
+      return rewriter.notifyMatchFailure(op, "blocked pixels need im2col");
     if (groups == 1 && im2col) {
       // GEMMs on the im2col matrix, each with a contiguous innermost loop:
       //   dW[f, k] = sum_{n, p} dy[n, f, p] * colT[n, p, k]   (f, n, p, k)
@@ -238,7 +241,9 @@ struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
       auto dw2Type = RankedTensorType::get({o, kk}, elt);
       auto dcolType = RankedTensorType::get({n, kk, p}, elt);
       Value dw2, dcol;
-      if (elt.isF32() && o < kk) {
+      // (dy in blocked pixel order (kPoolBlockedAttr) has the im2col
+      // matrix's pixel order, not the input's.)
+      if (elt.isF32() && o < kk && !blocked) {
         // dW[f, c, i, j] = sum_{n, y, x} xpad[n, c, y * s + i * d, x * s +
         // j * d] * dyT[n, y * OW + x, f]: for each kernel row i, one GEMM
         // batched over the kernel column j, rows c, columns f, reading A
@@ -279,7 +284,8 @@ struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
             SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
       } else {
         Value colT =
-            buildIm2colRows(rewriter, loc, xpad, {kh, kw}, s, d, {oh, ow});
+            buildIm2colRows(rewriter, loc, xpad, {kh, kw}, s, d, {oh, ow},
+                            blocked);
         dw2 = elt.isF32()
                   ? buildTiledGemm(rewriter, loc, dw2Type, dy3, colT,
                                    filledTensor(rewriter, loc, dw2Type, {}, 0.0),
@@ -301,30 +307,44 @@ struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
       Value dw = tensor::ExpandShapeOp::create(
           rewriter, loc, op.getWeightGrad().getType(), dw2,
           SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
-      Value dcol6 = tensor::ExpandShapeOp::create(
-          rewriter, loc, RankedTensorType::get({n, c, kh, kw, oh, ow}, elt),
-          dcol, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4, 5}});
       // dxpad[n, c, oy * s + kh * d, ox * s + kw * d] += dcol6[n, c, kh, kw,
       // oy, ox], as a scatter: loops (n, c, kh, kw, oy, ox), the kernel
       // offsets reductions outside the pixel loops, so the innermost loop
       // adds a contiguous row of dcol into a row of dx (the gather form
       // needs a masked gather per element). Each element sums its terms in
-      // (kh, kw) order, as the gather does.
-      SmallVector<AffineExpr> e(6);
+      // (kh, kw) order, as the gather does. Blocked pixels are the loops
+      // (py, px, qy, qx) of oy = 2 * qy + py.
+      SmallVector<int64_t> pixShape = {oh, ow};
+      if (blocked)
+        pixShape = {2, 2, oh / 2, ow / 2};
+      int64_t rank = 4 + pixShape.size();
+      SmallVector<int64_t> dcolShape = {n, c, kh, kw};
+      llvm::append_range(dcolShape, pixShape);
+      ReassociationIndices pixAxes =
+          llvm::to_vector_of<int64_t>(llvm::seq<int64_t>(4, rank));
+      Value dcolN = tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get(dcolShape, elt), dcol,
+          SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, pixAxes});
+      SmallVector<AffineExpr> e(rank);
       bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+      AffineExpr oy = e[4], ox = e[5];
+      if (blocked)
+        oy = e[6] * 2 + e[4], ox = e[7] * 2 + e[5];
+      SmallVector<IT> iters = {IT::parallel, IT::parallel, IT::reduction,
+                               IT::reduction};
+      iters.append(pixShape.size(), IT::parallel);
       auto dxType = RankedTensorType::get({n, c, hp, wp}, elt);
       Value dx =
           linalg::GenericOp::create(
-              rewriter, loc, TypeRange{dxType}, ValueRange{dcol6},
+              rewriter, loc, TypeRange{dxType}, ValueRange{dcolN},
               ValueRange{filledTensor(rewriter, loc, dxType, {}, 0.0)},
               SmallVector<AffineMap>{
-                  AffineMap::getMultiDimIdentityMap(6, ctx),
-                  AffineMap::get(6, 0,
-                                 {e[0], e[1], e[4] * s[0] + e[2] * d[0],
-                                  e[5] * s[1] + e[3] * d[1]},
+                  AffineMap::getMultiDimIdentityMap(rank, ctx),
+                  AffineMap::get(rank, 0,
+                                 {e[0], e[1], oy * s[0] + e[2] * d[0],
+                                  ox * s[1] + e[3] * d[1]},
                                  ctx)},
-              SmallVector<IT>{IT::parallel, IT::parallel, IT::reduction,
-                              IT::reduction, IT::parallel, IT::parallel},
+              iters,
               [](OpBuilder &b, Location l, ValueRange v) {
                 linalg::YieldOp::create(b, l, addf(b, l, v[1], v[0]));
               })
@@ -589,13 +609,49 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPool2dGradOp> {
         floatConst(rewriter, loc, elt, -std::numeric_limits<double>::infinity()));
 
     // argmax (first maximum, row-major in the window) of every window.
-    Value argIdx = buildMaxPoolArgmax(rewriter, loc, xpad, k, s, dil, {oh, ow})
+    bool blocked = op->hasAttr(kPoolBlockedAttr);
+    Value argIdx = buildMaxPoolArgmax(rewriter, loc, xpad, k, s, dil, {oh, ow},
+                                      blocked)
                        .second;
     int64_t kw = k[1];
 
     // dx[n, c, y, x] = sum over windows (ky, kx) reading (y, x) of dy where
     // that window's argmax is (ky, kx).
     Value dy = a.getGrad();
+    if (blocked) {
+      // Plane (ky, kx) of dx in blocked pixel order is dy where the argmax
+      // is (ky, kx): every read and write contiguous along ow. `0 + term`
+      // as below.
+      SmallVector<AffineExpr> e(6);
+      bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+      auto planesType = RankedTensorType::get({n, c, 2, 2, oh, ow}, elt);
+      AffineMap window = AffineMap::get(6, 0, {e[0], e[1], e[4], e[5]}, ctx);
+      auto gen = linalg::GenericOp::create(
+          rewriter, loc, TypeRange{planesType}, ValueRange{argIdx, dy},
+          ValueRange{tensor::EmptyOp::create(rewriter, loc,
+                                             planesType.getShape(), elt)},
+          SmallVector<AffineMap>{window, window,
+                                 AffineMap::getMultiDimIdentityMap(6, ctx)},
+          SmallVector<IT>(6, IT::parallel),
+          [&](OpBuilder &b, Location l, ValueRange v) {
+            Value pos = windowPosition(b, l, linalg::IndexOp::create(b, l, 2),
+                                       linalg::IndexOp::create(b, l, 3), kw);
+            Value chosen = arith::CmpIOp::create(
+                b, l, arith::CmpIPredicate::eq, v[0], pos);
+            Value zero = floatConst(b, l, elt, 0.0);
+            linalg::YieldOp::create(
+                b, l,
+                addf(b, l, zero,
+                     arith::SelectOp::create(b, l, chosen, v[1], zero)));
+          });
+      Value flat = tensor::CollapseShapeOp::create(
+          rewriter, loc, gen.getResult(0),
+          SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4, 5}});
+      rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+          op, xType.clone(elt), flat,
+          SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+      return success();
+    }
     if (dil[0] == 1 && dil[1] == 1 && s[0] >= k[0] && s[1] >= k[1] &&
         h * w + pads[0] * w + pads[1] < (int64_t(1) << 31)) {
       // Windows that do not overlap (the usual stride == kernel): input
