@@ -147,11 +147,30 @@ BatchStats computeBatchStats(OpBuilder &b, Location loc, Value x);
 
 /// Name of the unit attribute that markPoolBlockedPixels puts on the conv2d,
 /// conv2d_grad, max_pool2d and max_pool2d_grad ops whose spatial tensors are
-/// stored in blocked pixel order: output pixel (oh, ow) at position
-/// ((oh % 2) * 2 + ow % 2) * (OH / 2 * OW / 2) + (oh / 2) * (OW / 2) + ow / 2
-/// of the OH * OW pixels, so that the four positions of every 2x2 pooling
-/// window are in four contiguous planes.
+/// stored in blocked pixel order (blockedPixelPieces): the four positions
+/// of every 2x2 pooling window in four contiguous planes, then the pixels
+/// that no window reads (the last column and row of an odd extent).
 constexpr llvm::StringLiteral kPoolBlockedAttr = "qat.pool_blocked";
+
+/// A run of consecutive pixels of the blocked order: the four planes
+/// (oh, ow) = (2 * qh + ph, 2 * qw + pw), axes (ph, pw, qh, qw) of extents
+/// (2, 2, rows, cols); or the rectangle (h0 + i, w0 + j), axes (i, j) of
+/// extents (rows, cols).
+struct PixelPiece {
+  bool planes;
+  int64_t h0, w0, rows, cols;
+  int64_t count() const { return (planes ? 4 : 1) * rows * cols; }
+  SmallVector<int64_t, 4> shape() const {
+    if (planes)
+      return {2, 2, rows, cols};
+    return {rows, cols};
+  }
+};
+
+/// The blocked order of an OH x OW image: the planes of the OH / 2 x OW / 2
+/// windows, then column OW - 1 above row 2 * (OH / 2) when OW is odd, then
+/// row OH - 1 when OH is odd.
+SmallVector<PixelPiece, 3> blockedPixelPieces(int64_t oh, int64_t ow);
 
 /// Marks the ops of every region of `func` that can store its pixels in
 /// blocked order (see kPoolBlockedAttr): a conv2d whose output reaches 2x2
@@ -233,8 +252,8 @@ std::pair<Value, Value> buildMaxPoolArgmax(OpBuilder &b, Location loc,
                                            ArrayRef<int64_t> outHW,
                                            bool blocked = false);
 
-/// `x` [N, C, H, W] in blocked pixel order viewed as its planes,
-/// [N, C, 2, 2, H / 2, W / 2] (window row, window column, then the pixel).
+/// The planes of `x` [N, C, H, W] in blocked pixel order,
+/// [N, C, 2, 2, H / 2, W / 2] (window row, window column, then the window).
 Value blockedPlanes(OpBuilder &b, Location loc, Value x);
 
 /// The divisor of every avg_pool2d output position ([OH, OW] constant),

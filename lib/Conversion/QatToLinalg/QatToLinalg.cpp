@@ -314,10 +314,21 @@ BatchStats lowering::computeBatchStats(OpBuilder &b, Location loc, Value x) {
   return s;
 }
 
+SmallVector<PixelPiece, 3> lowering::blockedPixelPieces(int64_t oh,
+                                                        int64_t ow) {
+  int64_t qh = oh / 2, qw = ow / 2;
+  SmallVector<PixelPiece, 3> pieces = {{true, 0, 0, qh, qw}};
+  if (ow % 2)
+    pieces.push_back({false, 0, ow - 1, 2 * qh, 1});
+  if (oh % 2)
+    pieces.push_back({false, oh - 1, 0, 1, ow});
+  return pieces;
+}
+
 /// The column matrix as a gather: axes (n, c, kh, kw, oh, ow), or
 /// (n, oh, ow, c, kh, kw) with `pixelsFirst`, collapsed to [N, C*KH*KW,
-/// OH*OW] or [N, OH*OW, C*KH*KW]. With `blocked` the pixel axes (oh, ow)
-/// are (ph, pw, qh, qw), oh = 2 * qh + ph (blocked pixel order).
+/// OH*OW] or [N, OH*OW, C*KH*KW]. With `blocked` the pixels are in blocked
+/// order: one gather per PixelPiece, concatenated.
 static Value buildIm2colLayout(OpBuilder &b, Location loc, Value xpad,
                                ArrayRef<int64_t> kernel,
                                ArrayRef<int64_t> strides,
@@ -327,55 +338,80 @@ static Value buildIm2colLayout(OpBuilder &b, Location loc, Value xpad,
   MLIRContext *ctx = b.getContext();
   auto t = cast<RankedTensorType>(xpad.getType());
   int64_t n = t.getDimSize(0), c = t.getDimSize(1);
+  int64_t k = c * kernel[0] * kernel[1];
   Type elt = t.getElementType();
-  int64_t rank = blocked ? 8 : 6;
-  SmallVector<AffineExpr> e(rank);
-  bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
-  // Axes: batch, then the window (c, kh, kw) and the pixel axes, in the
-  // order of the layout.
-  unsigned pix = pixelsFirst ? 1 : 4, win = pixelsFirst ? rank - 3 : 1;
-  SmallVector<int64_t> pixShape = {outHW[0], outHW[1]};
-  AffineExpr oh = e[pix], ow = e[pix + 1];
-  if (blocked) {
-    pixShape = {2, 2, outHW[0] / 2, outHW[1] / 2};
-    oh = e[pix + 2] * 2 + e[pix];
-    ow = e[pix + 3] * 2 + e[pix + 1];
-  }
-  SmallVector<int64_t> winShape = {c, kernel[0], kernel[1]};
-  SmallVector<int64_t> shape = {n};
-  auto seq = [](int64_t lo, int64_t count) {
-    return llvm::to_vector_of<int64_t>(llvm::seq<int64_t>(lo, lo + count));
+  auto gather = [&](const PixelPiece &piece) -> Value {
+    SmallVector<int64_t, 4> pixShape = piece.shape();
+    int64_t rank = 4 + pixShape.size();
+    SmallVector<AffineExpr> e(rank);
+    bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+    // Axes: batch, then the window (c, kh, kw) and the pixel axes, in the
+    // order of the layout.
+    unsigned pix = pixelsFirst ? 1 : 4, win = pixelsFirst ? rank - 3 : 1;
+    AffineExpr oh = e[pix] + piece.h0, ow = e[pix + 1] + piece.w0;
+    if (piece.planes) {
+      oh = e[pix + 2] * 2 + e[pix];
+      ow = e[pix + 3] * 2 + e[pix + 1];
+    }
+    SmallVector<int64_t> winShape = {c, kernel[0], kernel[1]};
+    SmallVector<int64_t> shape = {n};
+    auto seq = [](int64_t lo, int64_t count) {
+      return llvm::to_vector_of<int64_t>(llvm::seq<int64_t>(lo, lo + count));
+    };
+    ReassociationIndices pixAxes = seq(pix, pixShape.size()),
+                         winAxes = seq(win, 3);
+    SmallVector<ReassociationIndices> merge = {{0}};
+    if (pixelsFirst) {
+      llvm::append_range(shape, pixShape);
+      llvm::append_range(shape, winShape);
+      merge.append({pixAxes, winAxes});
+    } else {
+      llvm::append_range(shape, winShape);
+      llvm::append_range(shape, pixShape);
+      merge.append({winAxes, pixAxes});
+    }
+    auto colType = RankedTensorType::get(shape, elt);
+    AffineMap in = AffineMap::get(
+        rank, 0,
+        {e[0], e[win], oh * strides[0] + e[win + 1] * dilation[0],
+         ow * strides[1] + e[win + 2] * dilation[1]},
+        ctx);
+    Value col =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{colType}, ValueRange{xpad},
+            ValueRange{
+                tensor::EmptyOp::create(b, loc, colType.getShape(), elt)},
+            SmallVector<AffineMap>{
+                in, AffineMap::getMultiDimIdentityMap(rank, ctx)},
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [](OpBuilder &nb, Location l, ValueRange a) {
+              linalg::YieldOp::create(nb, l, a[0]);
+            })
+            .getResult(0);
+    return tensor::CollapseShapeOp::create(b, loc, col, merge);
   };
-  ReassociationIndices pixAxes = seq(pix, pixShape.size()),
-                       winAxes = seq(win, 3);
-  SmallVector<ReassociationIndices> merge = {{0}};
-  if (pixelsFirst) {
-    llvm::append_range(shape, pixShape);
-    llvm::append_range(shape, winShape);
-    merge.append({pixAxes, winAxes});
-  } else {
-    llvm::append_range(shape, winShape);
-    llvm::append_range(shape, pixShape);
-    merge.append({winAxes, pixAxes});
+  if (!blocked)
+    return gather({false, 0, 0, outHW[0], outHW[1]});
+  SmallVector<PixelPiece, 3> pieces = blockedPixelPieces(outHW[0], outHW[1]);
+  if (pieces.size() == 1)
+    return gather(pieces.front());
+  int64_t p = outHW[0] * outHW[1];
+  unsigned axis = pixelsFirst ? 1 : 2;
+  SmallVector<int64_t, 3> shape = {n, pixelsFirst ? p : k, pixelsFirst ? k : p};
+  Value col = tensor::EmptyOp::create(b, loc, shape, elt);
+  int64_t offset = 0;
+  for (const PixelPiece &piece : pieces) {
+    SmallVector<int64_t, 3> offsets = {0, 0, 0}, sizes(shape);
+    offsets[axis] = offset;
+    sizes[axis] = piece.count();
+    col = tensor::InsertSliceOp::create(
+        b, loc, gather(piece), col, getAsIndexOpFoldResult(b.getContext(), offsets),
+        getAsIndexOpFoldResult(b.getContext(), sizes),
+        getAsIndexOpFoldResult(b.getContext(), {1, 1, 1}));
+    offset += piece.count();
   }
-  auto colType = RankedTensorType::get(shape, elt);
-  AffineMap in = AffineMap::get(
-      rank, 0,
-      {e[0], e[win], oh * strides[0] + e[win + 1] * dilation[0],
-       ow * strides[1] + e[win + 2] * dilation[1]},
-      ctx);
-  Value col =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{colType}, ValueRange{xpad},
-          ValueRange{tensor::EmptyOp::create(b, loc, colType.getShape(), elt)},
-          SmallVector<AffineMap>{in,
-                                 AffineMap::getMultiDimIdentityMap(rank, ctx)},
-          SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-          [](OpBuilder &nb, Location l, ValueRange a) {
-            linalg::YieldOp::create(nb, l, a[0]);
-          })
-          .getResult(0);
-  return tensor::CollapseShapeOp::create(b, loc, col, merge);
+  return col;
 }
 
 Value lowering::buildIm2col(OpBuilder &b, Location loc, Value xpad,
@@ -397,15 +433,19 @@ Value lowering::buildIm2colRows(OpBuilder &b, Location loc, Value xpad,
 
 Value lowering::blockedPlanes(OpBuilder &b, Location loc, Value x) {
   auto t = cast<RankedTensorType>(x.getType());
-  int64_t h = t.getDimSize(2), w = t.getDimSize(3);
+  int64_t n = t.getDimSize(0), c = t.getDimSize(1);
+  int64_t qh = t.getDimSize(2) / 2, qw = t.getDimSize(3) / 2;
   Value flat = tensor::CollapseShapeOp::create(
       b, loc, x, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  if (4 * qh * qw != t.getDimSize(2) * t.getDimSize(3))
+    flat = tensor::ExtractSliceOp::create(
+        b, loc, flat, getAsIndexOpFoldResult(b.getContext(), {0, 0, 0}),
+        getAsIndexOpFoldResult(b.getContext(), {n, c, 4 * qh * qw}),
+        getAsIndexOpFoldResult(b.getContext(), {1, 1, 1}));
   return tensor::ExpandShapeOp::create(
       b, loc,
-      RankedTensorType::get(
-          {t.getDimSize(0), t.getDimSize(1), 2, 2, h / 2, w / 2},
-          t.getElementType()),
-      flat, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4, 5}});
+      RankedTensorType::get({n, c, 2, 2, qh, qw}, t.getElementType()), flat,
+      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4, 5}});
 }
 
 //===----------------------------------------------------------------------===//

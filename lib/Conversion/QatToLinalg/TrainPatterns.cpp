@@ -312,43 +312,55 @@ struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
       // offsets reductions outside the pixel loops, so the innermost loop
       // adds a contiguous row of dcol into a row of dx (the gather form
       // needs a masked gather per element). Each element sums its terms in
-      // (kh, kw) order, as the gather does. Blocked pixels are the loops
-      // (py, px, qy, qx) of oy = 2 * qy + py.
-      SmallVector<int64_t> pixShape = {oh, ow};
-      if (blocked)
-        pixShape = {2, 2, oh / 2, ow / 2};
-      int64_t rank = 4 + pixShape.size();
-      SmallVector<int64_t> dcolShape = {n, c, kh, kw};
-      llvm::append_range(dcolShape, pixShape);
-      ReassociationIndices pixAxes =
-          llvm::to_vector_of<int64_t>(llvm::seq<int64_t>(4, rank));
-      Value dcolN = tensor::ExpandShapeOp::create(
-          rewriter, loc, RankedTensorType::get(dcolShape, elt), dcol,
-          SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, pixAxes});
-      SmallVector<AffineExpr> e(rank);
-      bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
-      AffineExpr oy = e[4], ox = e[5];
-      if (blocked)
-        oy = e[6] * 2 + e[4], ox = e[7] * 2 + e[5];
-      SmallVector<IT> iters = {IT::parallel, IT::parallel, IT::reduction,
-                               IT::reduction};
-      iters.append(pixShape.size(), IT::parallel);
+      // (kh, kw) order, as the gather does; blocked pixels scatter piece by
+      // piece (the planes: loops (py, px, qy, qx) of oy = 2 * qy + py), each
+      // in that order.
       auto dxType = RankedTensorType::get({n, c, hp, wp}, elt);
-      Value dx =
-          linalg::GenericOp::create(
-              rewriter, loc, TypeRange{dxType}, ValueRange{dcolN},
-              ValueRange{filledTensor(rewriter, loc, dxType, {}, 0.0)},
-              SmallVector<AffineMap>{
-                  AffineMap::getMultiDimIdentityMap(rank, ctx),
-                  AffineMap::get(rank, 0,
-                                 {e[0], e[1], oy * s[0] + e[2] * d[0],
-                                  ox * s[1] + e[3] * d[1]},
-                                 ctx)},
-              iters,
-              [](OpBuilder &b, Location l, ValueRange v) {
-                linalg::YieldOp::create(b, l, addf(b, l, v[1], v[0]));
-              })
-              .getResult(0);
+      Value dx = filledTensor(rewriter, loc, dxType, {}, 0.0);
+      SmallVector<PixelPiece, 3> pieces = {{false, 0, 0, oh, ow}};
+      if (blocked)
+        pieces = blockedPixelPieces(oh, ow);
+      int64_t offset = 0;
+      for (const PixelPiece &piece : pieces) {
+        SmallVector<int64_t, 4> pixShape = piece.shape();
+        int64_t rank = 4 + pixShape.size();
+        Value part = dcol;
+        if (pieces.size() > 1)
+          part = tensor::ExtractSliceOp::create(
+              rewriter, loc, dcol, getAsIndexOpFoldResult(ctx, {0, 0, offset}),
+              getAsIndexOpFoldResult(ctx, {n, kk, piece.count()}),
+              getAsIndexOpFoldResult(ctx, {1, 1, 1}));
+        offset += piece.count();
+        SmallVector<int64_t> partShape = {n, c, kh, kw};
+        llvm::append_range(partShape, pixShape);
+        ReassociationIndices pixAxes =
+            llvm::to_vector_of<int64_t>(llvm::seq<int64_t>(4, rank));
+        part = tensor::ExpandShapeOp::create(
+            rewriter, loc, RankedTensorType::get(partShape, elt), part,
+            SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, pixAxes});
+        SmallVector<AffineExpr> e(rank);
+        bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+        AffineExpr oy = e[4] + piece.h0, ox = e[5] + piece.w0;
+        if (piece.planes)
+          oy = e[6] * 2 + e[4], ox = e[7] * 2 + e[5];
+        SmallVector<IT> iters = {IT::parallel, IT::parallel, IT::reduction,
+                                 IT::reduction};
+        iters.append(pixShape.size(), IT::parallel);
+        dx = linalg::GenericOp::create(
+                 rewriter, loc, TypeRange{dxType}, ValueRange{part},
+                 ValueRange{dx},
+                 SmallVector<AffineMap>{
+                     AffineMap::getMultiDimIdentityMap(rank, ctx),
+                     AffineMap::get(rank, 0,
+                                    {e[0], e[1], oy * s[0] + e[2] * d[0],
+                                     ox * s[1] + e[3] * d[1]},
+                                    ctx)},
+                 iters,
+                 [](OpBuilder &b, Location l, ValueRange v) {
+                   linalg::YieldOp::create(b, l, addf(b, l, v[1], v[0]));
+                 })
+                 .getResult(0);
+      }
       if (hp != h || wp != w)
         dx = tensor::ExtractSliceOp::create(
             rewriter, loc, xType, dx,
@@ -647,6 +659,15 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPool2dGradOp> {
       Value flat = tensor::CollapseShapeOp::create(
           rewriter, loc, gen.getResult(0),
           SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4, 5}});
+      if (4 * oh * ow != h * w) {
+        // The pixels after the planes are in no window: zero gradient.
+        auto allType = RankedTensorType::get({n, c, h * w}, elt);
+        flat = tensor::InsertSliceOp::create(
+            rewriter, loc, flat, filledTensor(rewriter, loc, allType, {}, 0.0),
+            getAsIndexOpFoldResult(ctx, {0, 0, 0}),
+            getAsIndexOpFoldResult(ctx, {n, c, 4 * oh * ow}),
+            getAsIndexOpFoldResult(ctx, {1, 1, 1}));
+      }
       rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
           op, xType.clone(elt), flat,
           SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
