@@ -29,11 +29,12 @@ def ConvertQatToLinalg : Pass<"convert-qat-to-linalg", "ModuleOp"> {
            "+ a GEMM whose innermost loop is contiguous, instead of the named "
            "linalg convolution">,
     Option<"blockPools", "block-pools", "bool", /*default=*/"true",
-           "Store the output of a conv2d lowered through an im2col matrix "
-           "that reaches 2x2 stride-2 max-pools only through pixel-wise ops "
-           "in blocked pixel order (the four positions of each window in "
-           "four planes, then the pixels no window reads), so that the pools "
-           "and their gradients read and write contiguous planes">
+           "Store the output of an ungrouped static-shape conv2d (im2col "
+           "lowering) that reaches 2x2 stride-2 max-pools only through "
+           "pixel-wise ops in blocked pixel order (the four positions of "
+           "each window in four planes, then the pixels no window reads), so "
+           "that the pools and their gradients read and write contiguous "
+           "planes">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

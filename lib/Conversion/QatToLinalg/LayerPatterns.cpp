@@ -151,7 +151,7 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
       // extra pass that compacts the output (F rows per pixel, read and
       // written): C1's second conv (K 288, F 64), not its first (K 9).
       bool blocked = op->hasAttr(kPoolBlockedAttr);
-      if (elt.isF32() && st[0] == 1 && st[1] == 1 && k > 2 * o && !blocked) {
+      if (elt.isF32() && st[0] == 1 && st[1] == 1 && k > 2 * o) {
         // Stride 1: the GEMM reads the input itself (no im2col). Output
         // pixel (y, x) is column p = y * W + x of a [N, F, (OH - 1) * W +
         // OW] result, whose term (c, i, j) is x[n, c] at p + i * dH * W +
@@ -178,19 +178,60 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
             rewriter, loc, w,
             SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
         Value wide = buildTiledGemm(rewriter, loc, wideType, w2, x, wideInit, gl);
-        AffineExpr d0, d1, d2, d3;
-        bindDims(ctx, d0, d1, d2, d3);
-        auto compact = linalg::GenericOp::create(
-            rewriter, loc, TypeRange{type}, ValueRange{wide},
-            ValueRange{emptyTensor(rewriter, loc, type, adaptor.getInput())},
-            SmallVector<AffineMap>{
-                AffineMap::get(4, 0, {d0, d1, d2 * wd + d3}, ctx),
-                AffineMap::getMultiDimIdentityMap(4, ctx)},
-            SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
-            [](OpBuilder &b, Location l, ValueRange a) {
-              linalg::YieldOp::create(b, l, a[0]);
-            });
-        rewriter.replaceOp(op, compact.getResult(0));
+        // The compaction writes blocked pixels piece by piece.
+        SmallVector<PixelPiece, 3> pieces = {{false, 0, 0, oh, ow}};
+        if (blocked)
+          pieces = blockedPixelPieces(oh, ow);
+        auto flatType = RankedTensorType::get({n, o, oh * ow}, elt);
+        Value out = emptyTensor(rewriter, loc, flatType, adaptor.getInput());
+        int64_t offset = 0;
+        for (const PixelPiece &piece : pieces) {
+          SmallVector<int64_t> shape = {n, o};
+          llvm::append_range(shape, piece.shape());
+          int64_t rank = shape.size();
+          SmallVector<AffineExpr> e(rank);
+          bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+          AffineExpr y = e[2] + piece.h0, xx = e[3] + piece.w0;
+          if (piece.planes)
+            y = e[4] * 2 + e[2], xx = e[5] * 2 + e[3];
+          auto partType = RankedTensorType::get(shape, elt);
+          Value part =
+              linalg::GenericOp::create(
+                  rewriter, loc, TypeRange{partType}, ValueRange{wide},
+                  ValueRange{emptyTensor(rewriter, loc, partType,
+                                         adaptor.getInput())},
+                  SmallVector<AffineMap>{
+                      AffineMap::get(rank, 0, {e[0], e[1], y * wd + xx}, ctx),
+                      AffineMap::getMultiDimIdentityMap(rank, ctx)},
+                  SmallVector<utils::IteratorType>(
+                      rank, utils::IteratorType::parallel),
+                  [](OpBuilder &b, Location l, ValueRange a) {
+                    linalg::YieldOp::create(b, l, a[0]);
+                  })
+                  .getResult(0);
+          if (!blocked) {
+            rewriter.replaceOp(op, part);
+            return success();
+          }
+          ReassociationIndices pix =
+              llvm::to_vector_of<int64_t>(llvm::seq<int64_t>(2, rank));
+          part = tensor::CollapseShapeOp::create(
+              rewriter, loc, part,
+              SmallVector<ReassociationIndices>{{0}, {1}, pix});
+          if (pieces.size() == 1) {
+            out = part;
+            break;
+          }
+          out = tensor::InsertSliceOp::create(
+              rewriter, loc, part, out,
+              getAsIndexOpFoldResult(ctx, {0, 0, offset}),
+              getAsIndexOpFoldResult(ctx, {n, o, piece.count()}),
+              getAsIndexOpFoldResult(ctx, {1, 1, 1}));
+          offset += piece.count();
+        }
+        rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+            op, type, out,
+            SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
         return success();
       }
       Value col = buildIm2col(rewriter, loc, x,

@@ -57,23 +57,6 @@ static bool isBlockable2x2(ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
          t.getDimSize(2) >= 2 && t.getDimSize(3) >= 2;
 }
 
-/// Where Conv2dLowering's f32 GEMM reads the input itself instead of an
-/// im2col matrix (stride 1, K > 2 F): blocking would add the matrix.
-static bool readsInputDirectly(Value weight, ArrayRef<int64_t> strides) {
-  auto w = cast<RankedTensorType>(weight.getType());
-  int64_t k = w.getDimSize(1) * w.getDimSize(2) * w.getDimSize(3);
-  return w.getElementType().isF32() && strides == ArrayRef<int64_t>{1, 1} &&
-         k > 2 * w.getDimSize(0);
-}
-
-/// Where Conv2dGradLowering's f32 weight gradient reads the input itself
-/// (F < K) instead of the transposed im2col matrix.
-static bool weightGradReadsInputDirectly(Value weight) {
-  auto w = cast<RankedTensorType>(weight.getType());
-  return w.getElementType().isF32() &&
-         w.getDimSize(0) < w.getDimSize(1) * w.getDimSize(2) * w.getDimSize(3);
-}
-
 namespace {
 /// Classes of spatial values that must share a pixel order, and whether
 /// each can be blocked.
@@ -199,11 +182,10 @@ private:
         return;
       }
     } else if (auto conv = dyn_cast<Conv2dOp>(op)) {
-      // The output's pixel order is the im2col matrix's, where the conv
-      // builds one anyway: not where its GEMM reads the input directly.
+      // The im2col GEMM's output is in the matrix's pixel order; the GEMM
+      // that reads the input directly compacts its rows piece by piece.
       if (im2col && conv.getGroups() == 1 &&
-          conv.getInput().getType().hasStaticShape() &&
-          !readsInputDirectly(conv.getWeight(), conv.getStrides())) {
+          conv.getInput().getType().hasStaticShape()) {
         join(conv.getResult());
         for (Value v : {conv.getInput(), conv.getWeight()})
           if (isSpatial(v))
@@ -214,8 +196,7 @@ private:
       auto dyType = cast<RankedTensorType>(grad.getGrad().getType());
       if (im2col && grad.getGroups() == 1 &&
           cast<RankedTensorType>(grad.getInput().getType()).hasStaticShape() &&
-          dyType.hasStaticShape() &&
-          !weightGradReadsInputDirectly(grad.getWeight())) {
+          dyType.hasStaticShape()) {
         join(grad.getGrad());
         for (Value v : {grad.getInput(), grad.getWeight(), grad.getInputGrad(),
                         grad.getWeightGrad()})

@@ -182,6 +182,69 @@ struct LinearGradLowering : OpConversionPattern<LinearGradOp> {
   }
 };
 
+/// [N, F, OH * OW] in blocked pixel order (kPoolBlockedAttr) to standard
+/// order: each piece of the blocked order is copied into its rectangle of
+/// the [N, F, OH, OW] result.
+static Value unblockPixels(OpBuilder &b, Location loc, Value x3, int64_t oh,
+                           int64_t ow) {
+  MLIRContext *ctx = b.getContext();
+  auto t = cast<RankedTensorType>(x3.getType());
+  int64_t n = t.getDimSize(0), f = t.getDimSize(1);
+  Type elt = t.getElementType();
+  Value out = tensor::EmptyOp::create(b, loc, {n, f, oh, ow}, elt);
+  int64_t offset = 0;
+  for (const PixelPiece &piece : blockedPixelPieces(oh, ow)) {
+    Value src = tensor::ExtractSliceOp::create(
+        b, loc, x3, getAsIndexOpFoldResult(ctx, {0, 0, offset}),
+        getAsIndexOpFoldResult(ctx, {n, f, piece.count()}),
+        getAsIndexOpFoldResult(ctx, {1, 1, 1}));
+    offset += piece.count();
+    SmallVector<int64_t> srcShape = {n, f};
+    llvm::append_range(srcShape, piece.shape());
+    int64_t rank = srcShape.size();
+    src = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get(srcShape, elt), src,
+        SmallVector<ReassociationIndices>{
+            {0}, {1}, llvm::to_vector_of<int64_t>(llvm::seq<int64_t>(2, rank))});
+    // Loops over the destination rectangle: (n, f, y, x), or for the
+    // planes (n, f, qy, py, qx, px) with y = 2 * qy + py.
+    SmallVector<AffineExpr> e(rank);
+    bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+    int64_t rows = piece.planes ? 2 * piece.rows : piece.rows;
+    int64_t cols = piece.planes ? 2 * piece.cols : piece.cols;
+    SmallVector<int64_t> dstShape = {n, f, rows, cols};
+    AffineMap read = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    if (piece.planes) {
+      dstShape = {n, f, piece.rows, 2, piece.cols, 2};
+      read = AffineMap::get(rank, 0, {e[0], e[1], e[3], e[5], e[2], e[4]},
+                            ctx);
+    }
+    Value part =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{RankedTensorType::get(dstShape, elt)},
+            ValueRange{src},
+            ValueRange{tensor::EmptyOp::create(b, loc, dstShape, elt)},
+            SmallVector<AffineMap>{read,
+                                   AffineMap::getMultiDimIdentityMap(rank, ctx)},
+            SmallVector<IT>(rank, IT::parallel),
+            [](OpBuilder &nb, Location l, ValueRange v) {
+              linalg::YieldOp::create(nb, l, v[0]);
+            })
+            .getResult(0);
+    if (piece.planes)
+      part = tensor::CollapseShapeOp::create(
+          b, loc, part,
+          SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}, {4, 5}});
+    out = tensor::InsertSliceOp::create(
+        b, loc, part, out,
+        getAsIndexOpFoldResult(ctx, {0, 0, piece.h0, piece.w0}),
+        getAsIndexOpFoldResult(ctx, {n, f, rows, cols}),
+        getAsIndexOpFoldResult(ctx, {1, 1, 1, 1}));
+  }
+  return tensor::CollapseShapeOp::create(
+      b, loc, out, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+}
+
 struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
   Conv2dGradLowering(MLIRContext *ctx, bool im2col)
       : OpConversionPattern(ctx), im2col(im2col) {}
@@ -235,15 +298,21 @@ struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
       Value w2 = tensor::CollapseShapeOp::create(
           rewriter, loc, a.getWeight(),
           SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+      // Blocked dy goes back to standard order (one copy of dy) where its
+      // consumers would otherwise read or write something larger in
+      // blocked order: with F < K, the weight gradient's GEMM reads the
+      // input in standard order (f32), and dcol outweighs dy for col2im.
+      if (blocked && o < kk) {
+        dy3 = unblockPixels(rewriter, loc, dy3, oh, ow);
+        blocked = false;
+      }
       AffineExpr d0, d1, d2, d3;
       bindDims(ctx, d0, d1, d2, d3);
       auto m4 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(4, 0, r, ctx); };
       auto dw2Type = RankedTensorType::get({o, kk}, elt);
       auto dcolType = RankedTensorType::get({n, kk, p}, elt);
       Value dw2, dcol;
-      // (dy in blocked pixel order (kPoolBlockedAttr) has the im2col
-      // matrix's pixel order, not the input's.)
-      if (elt.isF32() && o < kk && !blocked) {
+      if (elt.isF32() && o < kk) {
         // dW[f, c, i, j] = sum_{n, y, x} xpad[n, c, y * s + i * d, x * s +
         // j * d] * dyT[n, y * OW + x, f]: for each kernel row i, one GEMM
         // batched over the kernel column j, rows c, columns f, reading A

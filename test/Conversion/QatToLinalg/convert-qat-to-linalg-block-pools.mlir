@@ -82,11 +82,13 @@ func.func @other_window(%x: tensor<2x1x8x10xf32>, %w: tensor<8x1x3x3xf32>) -> te
 
 // -----
 
-// A conv2d whose GEMM reads its input directly (K = 27 > 2 F) builds no
-// im2col matrix that could reorder its pixels.
+// A conv2d whose GEMM reads its input directly (K = 27 > 2 F) compacts the
+// GEMM's rows (W = 10 columns, 8 of them outputs) into the planes.
 // CHECK-LABEL: func.func @direct_gemm
-// CHECK-NOT: output_shape [2, 4, 2, 2
-// CHECK: linalg.pooling_nchw_max
+// CHECK: %[[COMPACT:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<2x4x58xf32>) outs(%{{.*}} : tensor<2x4x2x2x3x4xf32>)
+// CHECK: tensor.collapse_shape %[[COMPACT]] {{\[}}[0], [1], [2, 3, 4, 5]]
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<2x4x2x2x3x4xf32>) outs(%{{.*}} : tensor<2x4x3x4xf32>)
+// CHECK-NOT: linalg.pooling_nchw_max
 func.func @direct_gemm(%x: tensor<2x3x8x10xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<2x4x3x4xf32> {
   %c = qat.conv2d %x, %w : (tensor<2x3x8x10xf32>, tensor<4x3x3x3xf32>) -> tensor<2x4x6x8xf32>
   %y = qat.max_pool2d %c {kernel_size = array<i64: 2, 2>} : tensor<2x4x6x8xf32> -> tensor<2x4x3x4xf32>
