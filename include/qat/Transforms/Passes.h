@@ -21,6 +21,11 @@ namespace mlir::qat {
 /// users into one generic with the results of both (MultiResultFusion.cpp).
 void populateMultiResultFusionPatterns(RewritePatternSet &patterns);
 
+/// Moves a linalg.generic across a reshape that regroups trailing dims
+/// (collapse then expand: [N, C, H, W] -> [N, C, 2, 2, H/2, W/2]) onto the
+/// side with more dims, so that the generics on both sides can fuse.
+void populateRegroupFusionPatterns(RewritePatternSet &patterns);
+
 /// Whether `op` is an element-wise linalg.generic cheap enough that
 /// recomputing it in each of its users beats writing its result once and
 /// reading it back (--qat-fuse-elementwise does; multi-result fusion leaves

@@ -305,6 +305,13 @@ def FuseElementwise : Pass<"qat-fuse-elementwise", "ModuleOp"> {
     over the same loop ranges, with no dependence between them, are joined
     the same way, so the tensor is read once.
 
+    A reshape that regroups trailing dims (collapse then expand, as the
+    [N, C, H, W] -> [N, C, 2, 2, H/2, W/2] view of a pool's planes in
+    blocked pixel order) stops upstream's reshape folding; the generic on
+    its side with fewer dims is rewritten to iterate over the other side's
+    dims (if its maps use those dims as a trailing run, or not at all, and
+    its body reads no loop index), and the two then fuse.
+
     ```mlir
     %p = linalg.generic {... all parallel ...} -> tensor<64x32x13x13xi8>
     %c = linalg.generic {indexing_maps = [(n, oh, ow, c, kh, kw) -> (n, c, oh + kh, ow + kw), ...]}
