@@ -16,7 +16,6 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
@@ -81,6 +80,16 @@ static std::optional<Regroup> matchRegroup(Value v) {
   return Regroup{src, p, llvm::to_vector(to.drop_front(p))};
 }
 
+/// Singleton groups for dims [0, start), then one group of `count` dims.
+static SmallVector<ReassociationIndices> trailingGroups(int64_t start,
+                                                        int64_t count) {
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t i = 0; i < start; ++i)
+    groups.push_back({i});
+  groups.push_back(llvm::to_vector(llvm::seq<int64_t>(start, start + count)));
+  return groups;
+}
+
 /// `value` with its trailing dims from `start` regrouped into `trailing`.
 static Value regroupValue(PatternRewriter &rewriter, Location loc, Value value,
                           int64_t start, ArrayRef<int64_t> trailing) {
@@ -88,25 +97,17 @@ static Value regroupValue(PatternRewriter &rewriter, Location loc, Value value,
   int64_t rank = type.getRank();
   if (type.getShape().drop_front(start) == trailing)
     return value;
-  SmallVector<ReassociationIndices> collapse;
-  for (int64_t i = 0; i < start; ++i)
-    collapse.push_back({i});
-  collapse.push_back(llvm::to_vector(llvm::seq<int64_t>(start, rank)));
   Value flat = value;
   if (rank - start > 1)
-    flat = tensor::CollapseShapeOp::create(rewriter, loc, value, collapse);
+    flat = tensor::CollapseShapeOp::create(rewriter, loc, value,
+                                           trailingGroups(start, rank - start));
   if (trailing.size() == 1)
     return flat;
   SmallVector<int64_t> shape(type.getShape().take_front(start));
   llvm::append_range(shape, trailing);
-  SmallVector<ReassociationIndices> expand;
-  for (int64_t i = 0; i < start; ++i)
-    expand.push_back({i});
-  expand.push_back(llvm::to_vector(
-      llvm::seq<int64_t>(start, start + static_cast<int64_t>(trailing.size()))));
   return tensor::ExpandShapeOp::create(
       rewriter, loc, RankedTensorType::get(shape, type.getElementType()), flat,
-      expand);
+      trailingGroups(start, trailing.size()));
 }
 
 /// `op` with its loops from `p` replaced by loops over `trailing` (more of

@@ -178,59 +178,45 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
             rewriter, loc, w,
             SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
         Value wide = buildTiledGemm(rewriter, loc, wideType, w2, x, wideInit, gl);
-        // The compaction writes blocked pixels piece by piece.
-        SmallVector<PixelPiece, 3> pieces = {{false, 0, 0, oh, ow}};
-        if (blocked)
-          pieces = blockedPixelPieces(oh, ow);
-        auto flatType = RankedTensorType::get({n, o, oh * ow}, elt);
-        Value out = emptyTensor(rewriter, loc, flatType, adaptor.getInput());
-        int64_t offset = 0;
-        for (const PixelPiece &piece : pieces) {
+        // Output pixels of one piece of the pixel order, [N, F, piece].
+        auto compact = [&](const PixelPiece &piece) -> Value {
           SmallVector<int64_t> shape = {n, o};
           llvm::append_range(shape, piece.shape());
           int64_t rank = shape.size();
           SmallVector<AffineExpr> e(rank);
           bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
-          AffineExpr y = e[2] + piece.h0, xx = e[3] + piece.w0;
-          if (piece.planes)
-            y = e[4] * 2 + e[2], xx = e[5] * 2 + e[3];
+          auto [y, xx] = piece.position(ArrayRef<AffineExpr>(e).drop_front(2));
           auto partType = RankedTensorType::get(shape, elt);
-          Value part =
-              linalg::GenericOp::create(
-                  rewriter, loc, TypeRange{partType}, ValueRange{wide},
-                  ValueRange{emptyTensor(rewriter, loc, partType,
-                                         adaptor.getInput())},
-                  SmallVector<AffineMap>{
-                      AffineMap::get(rank, 0, {e[0], e[1], y * wd + xx}, ctx),
-                      AffineMap::getMultiDimIdentityMap(rank, ctx)},
-                  SmallVector<utils::IteratorType>(
-                      rank, utils::IteratorType::parallel),
-                  [](OpBuilder &b, Location l, ValueRange a) {
-                    linalg::YieldOp::create(b, l, a[0]);
-                  })
-                  .getResult(0);
-          if (!blocked) {
-            rewriter.replaceOp(op, part);
-            return success();
-          }
-          ReassociationIndices pix =
-              llvm::to_vector_of<int64_t>(llvm::seq<int64_t>(2, rank));
-          part = tensor::CollapseShapeOp::create(
+          return linalg::GenericOp::create(
+                     rewriter, loc, TypeRange{partType}, ValueRange{wide},
+                     ValueRange{emptyTensor(rewriter, loc, partType,
+                                            adaptor.getInput())},
+                     SmallVector<AffineMap>{
+                         AffineMap::get(rank, 0, {e[0], e[1], y * wd + xx},
+                                        ctx),
+                         AffineMap::getMultiDimIdentityMap(rank, ctx)},
+                     SmallVector<utils::IteratorType>(
+                         rank, utils::IteratorType::parallel),
+                     [](OpBuilder &b, Location l, ValueRange a) {
+                       linalg::YieldOp::create(b, l, a[0]);
+                     })
+              .getResult(0);
+        };
+        if (!blocked) {
+          rewriter.replaceOp(op, compact({false, 0, 0, oh, ow}));
+          return success();
+        }
+        SmallVector<Value> parts;
+        for (const PixelPiece &piece : blockedPixelPieces(oh, ow)) {
+          Value part = compact(piece);
+          int64_t rank = cast<RankedTensorType>(part.getType()).getRank();
+          parts.push_back(tensor::CollapseShapeOp::create(
               rewriter, loc, part,
-              SmallVector<ReassociationIndices>{{0}, {1}, pix});
-          if (pieces.size() == 1) {
-            out = part;
-            break;
-          }
-          out = tensor::InsertSliceOp::create(
-              rewriter, loc, part, out,
-              getAsIndexOpFoldResult(ctx, {0, 0, offset}),
-              getAsIndexOpFoldResult(ctx, {n, o, piece.count()}),
-              getAsIndexOpFoldResult(ctx, {1, 1, 1}));
-          offset += piece.count();
+              SmallVector<ReassociationIndices>{
+                  {0}, {1}, llvm::to_vector(llvm::seq<int64_t>(2, rank))}));
         }
         rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
-            op, type, out,
+            op, type, joinPixelPieces(rewriter, loc, parts, 2),
             SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
         return success();
       }

@@ -165,12 +165,24 @@ struct PixelPiece {
       return {2, 2, rows, cols};
     return {rows, cols};
   }
+  /// The output pixel (oh, ow) at the piece's pixel axes `dims` (one per
+  /// extent of shape()).
+  std::pair<AffineExpr, AffineExpr> position(ArrayRef<AffineExpr> dims) const {
+    if (planes)
+      return {dims[2] * 2 + dims[0], dims[3] * 2 + dims[1]};
+    return {dims[0] + h0, dims[1] + w0};
+  }
 };
 
 /// The blocked order of an OH x OW image: the planes of the OH / 2 x OW / 2
 /// windows, then column OW - 1 above row 2 * (OH / 2) when OW is odd, then
 /// row OH - 1 when OH is odd.
 SmallVector<PixelPiece, 3> blockedPixelPieces(int64_t oh, int64_t ow);
+
+/// `parts` (the pieces of blocked order, in order, each with its pixels along
+/// `axis`) concatenated along `axis`.
+Value joinPixelPieces(OpBuilder &b, Location loc, ArrayRef<Value> parts,
+                      unsigned axis);
 
 /// Marks the ops of every region of `func` that can store its pixels in
 /// blocked order (see kPoolBlockedAttr): a conv2d whose output reaches 2x2
@@ -183,7 +195,7 @@ void markPoolBlockedPixels(Operation *func, bool im2col);
 /// im2col of a padded NCHW tensor: [N, C * KH * KW, OH * OW], where column
 /// (c, kh, kw) of output position (oh, ow) reads
 /// xpad[n, c, oh * s + kh * d, ow * s + kw * d]; with `blocked`, the output
-/// positions are in blocked pixel order (kPoolBlockedAttr; OH, OW even).
+/// positions are in blocked pixel order (kPoolBlockedAttr).
 Value buildIm2col(OpBuilder &b, Location loc, Value xpad,
                   ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
                   ArrayRef<int64_t> dilation, ArrayRef<int64_t> outHW,

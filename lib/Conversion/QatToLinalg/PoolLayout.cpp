@@ -46,14 +46,17 @@ static bool isPixelUniform(QSpecAttr spec) {
   return !axis || *axis == 0 || *axis == 1 || *axis == -4 || *axis == -3;
 }
 
-static bool isBlockable2x2(ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-                           ArrayRef<int64_t> pads, ArrayRef<int64_t> dilation,
-                           bool ceilMode, Value input) {
+/// A 2x2 stride-2 unpadded floor-mode max_pool2d or max_pool2d_grad of a
+/// static spatial input: each window's four positions are one plane apiece.
+template <typename PoolOp> static bool isBlockable2x2(PoolOp op) {
+  Value input = op.getInput();
+  if (!isSpatial(input))
+    return false;
   auto t = cast<RankedTensorType>(input.getType());
-  return kernel == ArrayRef<int64_t>{2, 2} &&
-         strides == ArrayRef<int64_t>{2, 2} &&
-         llvm::all_of(pads, [](int64_t p) { return p == 0; }) &&
-         dilation == ArrayRef<int64_t>{1, 1} && !ceilMode &&
+  return op.getKernelSize() == ArrayRef<int64_t>{2, 2} &&
+         op.getStridesOrDefault() == ArrayRef<int64_t>{2, 2} &&
+         llvm::all_of(op.getPads(), [](int64_t p) { return p == 0; }) &&
+         op.getDilation() == ArrayRef<int64_t>{1, 1} && !op.getCeilMode() &&
          t.getDimSize(2) >= 2 && t.getDimSize(3) >= 2;
 }
 
@@ -162,19 +165,14 @@ private:
     } else if (isa<SumToShapeOp>(op)) {
       return pixelwise(op, shapeOf(op->getOperand(0)), isPixelBroadcast);
     } else if (auto pool = dyn_cast<MaxPool2dOp>(op)) {
-      if (isSpatial(pool.getInput()) &&
-          isBlockable2x2(pool.getKernelSize(), pool.getStridesOrDefault(),
-                         pool.getPads(), pool.getDilation(),
-                         pool.getCeilMode(), pool.getInput())) {
+      if (isBlockable2x2(pool)) {
         join(pool.getInput());
         pooled.insert(pool.getInput());
         return;
       }
     } else if (auto grad = dyn_cast<MaxPool2dGradOp>(op)) {
       // The gradient's planes are the input's windows.
-      if (isBlockable2x2(grad.getKernelSize(), grad.getStridesOrDefault(),
-                         grad.getPads(), grad.getDilation(),
-                         grad.getCeilMode(), grad.getInput())) {
+      if (isBlockable2x2(grad)) {
         join({grad.getInput(), grad.getInputGrad()});
         pooled.insert(grad.getInput());
         if (isSpatial(grad.getGrad()))

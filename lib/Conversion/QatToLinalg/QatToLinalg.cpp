@@ -325,6 +325,29 @@ SmallVector<PixelPiece, 3> lowering::blockedPixelPieces(int64_t oh,
   return pieces;
 }
 
+Value lowering::joinPixelPieces(OpBuilder &b, Location loc,
+                                ArrayRef<Value> parts, unsigned axis) {
+  if (parts.size() == 1)
+    return parts.front();
+  auto type = cast<RankedTensorType>(parts.front().getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[axis] = 0;
+  for (Value part : parts)
+    shape[axis] += cast<RankedTensorType>(part.getType()).getDimSize(axis);
+  Value all = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+  MLIRContext *ctx = b.getContext();
+  SmallVector<int64_t> offsets(shape.size(), 0), strides(shape.size(), 1);
+  for (Value part : parts) {
+    ArrayRef<int64_t> sizes = cast<RankedTensorType>(part.getType()).getShape();
+    all = tensor::InsertSliceOp::create(
+        b, loc, part, all, getAsIndexOpFoldResult(ctx, offsets),
+        getAsIndexOpFoldResult(ctx, sizes),
+        getAsIndexOpFoldResult(ctx, strides));
+    offsets[axis] += sizes[axis];
+  }
+  return all;
+}
+
 /// The column matrix as a gather: axes (n, c, kh, kw, oh, ow), or
 /// (n, oh, ow, c, kh, kw) with `pixelsFirst`, collapsed to [N, C*KH*KW,
 /// OH*OW] or [N, OH*OW, C*KH*KW]. With `blocked` the pixels are in blocked
@@ -338,7 +361,6 @@ static Value buildIm2colLayout(OpBuilder &b, Location loc, Value xpad,
   MLIRContext *ctx = b.getContext();
   auto t = cast<RankedTensorType>(xpad.getType());
   int64_t n = t.getDimSize(0), c = t.getDimSize(1);
-  int64_t k = c * kernel[0] * kernel[1];
   Type elt = t.getElementType();
   auto gather = [&](const PixelPiece &piece) -> Value {
     SmallVector<int64_t, 4> pixShape = piece.shape();
@@ -348,11 +370,8 @@ static Value buildIm2colLayout(OpBuilder &b, Location loc, Value xpad,
     // Axes: batch, then the window (c, kh, kw) and the pixel axes, in the
     // order of the layout.
     unsigned pix = pixelsFirst ? 1 : 4, win = pixelsFirst ? rank - 3 : 1;
-    AffineExpr oh = e[pix] + piece.h0, ow = e[pix + 1] + piece.w0;
-    if (piece.planes) {
-      oh = e[pix + 2] * 2 + e[pix];
-      ow = e[pix + 3] * 2 + e[pix + 1];
-    }
+    auto [oh, ow] =
+        piece.position(ArrayRef<AffineExpr>(e).slice(pix, pixShape.size()));
     SmallVector<int64_t> winShape = {c, kernel[0], kernel[1]};
     SmallVector<int64_t> shape = {n};
     auto seq = [](int64_t lo, int64_t count) {
@@ -393,25 +412,10 @@ static Value buildIm2colLayout(OpBuilder &b, Location loc, Value xpad,
   };
   if (!blocked)
     return gather({false, 0, 0, outHW[0], outHW[1]});
-  SmallVector<PixelPiece, 3> pieces = blockedPixelPieces(outHW[0], outHW[1]);
-  if (pieces.size() == 1)
-    return gather(pieces.front());
-  int64_t p = outHW[0] * outHW[1];
-  unsigned axis = pixelsFirst ? 1 : 2;
-  SmallVector<int64_t, 3> shape = {n, pixelsFirst ? p : k, pixelsFirst ? k : p};
-  Value col = tensor::EmptyOp::create(b, loc, shape, elt);
-  int64_t offset = 0;
-  for (const PixelPiece &piece : pieces) {
-    SmallVector<int64_t, 3> offsets = {0, 0, 0}, sizes(shape);
-    offsets[axis] = offset;
-    sizes[axis] = piece.count();
-    col = tensor::InsertSliceOp::create(
-        b, loc, gather(piece), col, getAsIndexOpFoldResult(b.getContext(), offsets),
-        getAsIndexOpFoldResult(b.getContext(), sizes),
-        getAsIndexOpFoldResult(b.getContext(), {1, 1, 1}));
-    offset += piece.count();
-  }
-  return col;
+  SmallVector<Value> parts;
+  for (const PixelPiece &piece : blockedPixelPieces(outHW[0], outHW[1]))
+    parts.push_back(gather(piece));
+  return joinPixelPieces(b, loc, parts, pixelsFirst ? 1 : 2);
 }
 
 Value lowering::buildIm2col(OpBuilder &b, Location loc, Value xpad,

@@ -409,9 +409,7 @@ struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
             SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, pixAxes});
         SmallVector<AffineExpr> e(rank);
         bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
-        AffineExpr oy = e[4] + piece.h0, ox = e[5] + piece.w0;
-        if (piece.planes)
-          oy = e[6] * 2 + e[4], ox = e[7] * 2 + e[5];
+        auto [oy, ox] = piece.position(ArrayRef<AffineExpr>(e).drop_front(4));
         SmallVector<IT> iters = {IT::parallel, IT::parallel, IT::reduction,
                                  IT::reduction};
         iters.append(pixShape.size(), IT::parallel);
