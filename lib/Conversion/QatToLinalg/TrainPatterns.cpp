@@ -674,6 +674,10 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPool2dGradOp> {
     MLIRContext *ctx = rewriter.getContext();
     auto xType = cast<RankedTensorType>(op.getInput().getType());
     auto dyType = cast<RankedTensorType>(op.getGrad().getType());
+    // The windows' argmax is built on static shapes (its inits have no
+    // dynamic extents to read).
+    if (!xType.hasStaticShape() || !dyType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
     Type elt = xType.getElementType();
     ArrayRef<int64_t> k = op.getKernelSize();
     SmallVector<int64_t, 2> s = op.getStridesOrDefault();
