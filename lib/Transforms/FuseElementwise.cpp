@@ -63,6 +63,18 @@ static bool readsOncePerElement(AffineMap map, ArrayRef<int64_t> ranges) {
   return std::adjacent_find(dims.begin(), dims.end()) == dims.end();
 }
 
+/// Whether `expand` only adds unit dims (every group has at most one
+/// non-unit extent), as the [C] -> [1, C, 1, 1] of a per-channel value.
+static bool addsOnlyUnitDims(tensor::ExpandShapeOp expand) {
+  ArrayRef<int64_t> shape = expand.getResultType().getShape();
+  return llvm::all_of(expand.getReassociationIndices(),
+                      [&](const ReassociationIndices &group) {
+                        return llvm::count_if(group, [&](int64_t d) {
+                                 return shape[d] != 1;
+                               }) <= 1;
+                      });
+}
+
 namespace {
 struct FuseElementwisePass
     : qat::impl::FuseElementwiseBase<FuseElementwisePass> {
@@ -87,7 +99,19 @@ struct FuseElementwisePass
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);
     qat::populateMultiResultFusionPatterns(patterns);
     qat::populateRegroupFusionPatterns(patterns);
-    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, control);
+    // Bubbling a unit-dims expansion into its producer gives a per-channel
+    // reduction ([N, C, H, W] -> [C]) the loops of the broadcast shape
+    // [1, C, 1, 1]: nothing is gained, and the extra loops keep it from
+    // fusing with the element-wise producers of its input.
+    linalg::ControlFusionFn reshapeControl = [control](OpOperand *fused) {
+      if (auto expand = dyn_cast<tensor::ExpandShapeOp>(fused->getOwner());
+          expand && addsOnlyUnitDims(expand) &&
+          isa_and_nonnull<linalg::GenericOp>(fused->get().getDefiningOp()))
+        return false;
+      return control(fused);
+    };
+    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns,
+                                                      reshapeControl);
     tensor::populateBubbleUpExpandShapePatterns(patterns);
     affine::AffineApplyOp::getCanonicalizationPatterns(patterns, ctx);
     linalg::GenericOp::getCanonicalizationPatterns(patterns, ctx);

@@ -17,6 +17,7 @@
 #include "qat/Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
@@ -106,11 +107,34 @@ bool qat::isCheapToRecompute(Operation *op) {
          });
 }
 
+/// Collects into `hoist` (operands first) the ops that define `v` and must
+/// move before `at` for `v` to dominate it: reshapes of values that already
+/// do (or of such reshapes), as a consumer's view of a tensor in the
+/// producer's loop shape. False if `v` cannot be made to dominate `at`.
+static bool hoistableAbove(Value v, Operation *at, DominanceInfo &dominance,
+                           SetVector<Operation *> &hoist, int depth = 0) {
+  if (dominance.properlyDominates(v, at))
+    return true;
+  Operation *def = v.getDefiningOp();
+  if (!def || hoist.contains(def))
+    return def != nullptr;
+  if (depth > 4 || def->getBlock() != at->getBlock() ||
+      !isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def))
+    return false;
+  for (Value operand : def->getOperands())
+    if (!hoistableAbove(operand, at, dominance, hoist, depth + 1))
+      return false;
+  hoist.insert(def);
+  return true;
+}
+
 /// Where the fused op can go (the producer's or the consumer's place), or
-/// null when the two cannot be fused.
+/// null when the two cannot be fused. At the producer's place, `hoist` gets
+/// the reshapes that must move before it first.
 static Operation *legalInsertionPoint(linalg::GenericOp producer,
                                       linalg::GenericOp consumer,
-                                      ArrayRef<int64_t> ranges) {
+                                      ArrayRef<int64_t> ranges,
+                                      SetVector<Operation *> &hoist) {
   Block *block = consumer->getBlock();
   if (producer->getBlock() != block || fusableRanges(producer) != ranges)
     return nullptr;
@@ -142,11 +166,13 @@ static Operation *legalInsertionPoint(linalg::GenericOp producer,
     if (v.getDefiningOp() != producer)
       read.insert(v);
   DominanceInfo dominance;
+  hoist.clear();
   bool atProducer = llvm::all_of(read, [&](Value v) {
-    return dominance.properlyDominates(v, producer);
+    return hoistableAbove(v, producer, dominance, hoist);
   });
   if (atProducer)
     return producer;
+  hoist.clear();
 
   // At the consumer: no other user of the producer comes before it, and
   // nothing the consumer reads depends on the producer.
@@ -168,7 +194,10 @@ static Operation *legalInsertionPoint(linalg::GenericOp producer,
 }
 
 static void fuse(PatternRewriter &rewriter, linalg::GenericOp producer,
-                 linalg::GenericOp consumer, Operation *insertAt) {
+                 linalg::GenericOp consumer, Operation *insertAt,
+                 const SetVector<Operation *> &hoist) {
+  for (Operation *op : hoist)
+    rewriter.moveOpBefore(op, insertAt);
   SmallVector<Value> inputs(producer.getDpsInputs());
   SmallVector<AffineMap> maps;
   for (OpOperand *in : producer.getDpsInputOperands())
@@ -264,9 +293,10 @@ struct FuseConsumerIntoMultiUseProducer
       auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
       if (!producer || producer == consumer)
         continue;
-      if (Operation *insertAt = legalInsertionPoint(producer, consumer,
-                                                    *ranges)) {
-        fuse(rewriter, producer, consumer, insertAt);
+      SetVector<Operation *> hoist;
+      if (Operation *insertAt =
+              legalInsertionPoint(producer, consumer, *ranges, hoist)) {
+        fuse(rewriter, producer, consumer, insertAt, hoist);
         return success();
       }
     }
@@ -302,8 +332,10 @@ struct FuseSiblingsSharingAnInput : OpRewritePattern<linalg::GenericOp> {
               return v.getDefiningOp() == earlier.getOperation();
             }))
           continue;
-        if (Operation *insertAt = legalInsertionPoint(earlier, later, *ranges)) {
-          fuse(rewriter, earlier, later, insertAt);
+        SetVector<Operation *> hoist;
+        if (Operation *insertAt =
+                legalInsertionPoint(earlier, later, *ranges, hoist)) {
+          fuse(rewriter, earlier, later, insertAt, hoist);
           return success();
         }
       }

@@ -302,3 +302,106 @@ func.func @siblings(%x: tensor<8x8xf32>) -> (tensor<8xf32>, tensor<8xf32>, tenso
   } -> tensor<8xf32>
   return %sum, %sq, %tr : tensor<8xf32>, tensor<8xf32>, tensor<8xf32>
 }
+
+// -----
+
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#c = affine_map<(d0, d1, d2) -> (d1)>
+
+// A multi-use producer and a per-channel sum that reads another tensor
+// through a reshape created after the producer, with another user of the
+// producer in between (so the fused op cannot go to the sum's place): the
+// reshape moves above the producer and the sum fuses into it, so the
+// producer's result is not read back.
+// CHECK-LABEL: func.func @hoists_consumer_reshape
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3x4xf32>, %[[Y:.*]]: tensor<6x4xf32>
+// CHECK: %[[R:.*]] = tensor.expand_shape %[[Y]]
+// CHECK: %[[F:.*]]:3 = linalg.generic
+// CHECK-SAME: ins(%[[X]], %[[R]] :
+// CHECK: %[[N:.*]] = arith.negf
+// CHECK: %[[SUM:.*]] = arith.addf
+// CHECK: %[[P:.*]] = arith.mulf %{{.*}}, %[[N]]
+// CHECK: %[[DOT:.*]] = arith.addf %{{.*}}, %[[P]]
+// CHECK: linalg.yield %[[N]], %[[SUM]], %[[DOT]]
+// CHECK: %[[H:.*]] = linalg.generic
+// CHECK-SAME: ins(%[[F]]#1 :
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[F]]#0, %[[H]], %[[F]]#2
+func.func @hoists_consumer_reshape(%x: tensor<2x3x4xf32>, %y: tensor<6x4xf32>)
+    -> (tensor<2x3x4xf32>, tensor<3xf32>, tensor<3xf32>) {
+  %e = tensor.empty() : tensor<2x3x4xf32>
+  %z = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : tensor<3xf32>
+  %acc = linalg.fill ins(%z : f32) outs(%e1 : tensor<3xf32>) -> tensor<3xf32>
+  %n:2 = linalg.generic {indexing_maps = [#id, #id, #c], iterator_types = ["reduction", "parallel", "reduction"]}
+      ins(%x : tensor<2x3x4xf32>) outs(%e, %acc : tensor<2x3x4xf32>, tensor<3xf32>) {
+  ^bb0(%a: f32, %o: f32, %s: f32):
+    %r = arith.negf %a : f32
+    %t = arith.addf %s, %r : f32
+    linalg.yield %r, %t : f32, f32
+  } -> (tensor<2x3x4xf32>, tensor<3xf32>)
+  %h = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      ins(%n#1 : tensor<3xf32>) outs(%e1 : tensor<3xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.mulf %a, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<3xf32>
+  %yc = tensor.expand_shape %y [[0, 1], [2]] output_shape [2, 3, 4] : tensor<6x4xf32> into tensor<2x3x4xf32>
+  %dot = linalg.generic {indexing_maps = [#id, #id, #c], iterator_types = ["reduction", "parallel", "reduction"]}
+      ins(%yc, %n#0 : tensor<2x3x4xf32>, tensor<2x3x4xf32>) outs(%acc : tensor<3xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<3xf32>
+  return %n#0, %h, %dot : tensor<2x3x4xf32>, tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#c = affine_map<(d0, d1, d2) -> (d1)>
+#bc = affine_map<(d0, d1, d2, d3) -> (0, d1, 0, 0)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// A per-channel sum whose result is expanded to the broadcast shape
+// [1, C, 1, 1]: the expansion is not bubbled into the sum (that would give
+// it the loops of [1, C, 1, 1] x the input), so the sum keeps its loops
+// and its element-wise producer fuses into it.
+// CHECK-LABEL: func.func @unit_expand_stays
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3x4xf32>
+// CHECK: %[[S:.*]] = linalg.generic
+// CHECK-SAME: iterator_types = ["reduction", "parallel", "reduction"]
+// CHECK-SAME: ins(%[[X]] : tensor<2x3x4xf32>) outs(%{{.*}} : tensor<3xf32>)
+// CHECK: arith.negf
+// CHECK: arith.addf
+// CHECK: %[[E:.*]] = tensor.expand_shape %[[S]] {{\[}}[0, 1, 2, 3]] output_shape [1, 3, 1, 1]
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%[[E]] :
+func.func @unit_expand_stays(%x: tensor<2x3x4xf32>) -> tensor<2x3x5x5xf32> {
+  %e = tensor.empty() : tensor<2x3x4xf32>
+  %z = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : tensor<3xf32>
+  %acc = linalg.fill ins(%z : f32) outs(%e1 : tensor<3xf32>) -> tensor<3xf32>
+  %n = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : tensor<2x3x4xf32>) outs(%e : tensor<2x3x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.negf %a : f32
+    linalg.yield %r : f32
+  } -> tensor<2x3x4xf32>
+  %s = linalg.generic {indexing_maps = [#id, #c], iterator_types = ["reduction", "parallel", "reduction"]}
+      ins(%n : tensor<2x3x4xf32>) outs(%acc : tensor<3xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.addf %o, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<3xf32>
+  %se = tensor.expand_shape %s [[0, 1, 2, 3]] output_shape [1, 3, 1, 1] : tensor<3xf32> into tensor<1x3x1x1xf32>
+  %e4 = tensor.empty() : tensor<2x3x5x5xf32>
+  %b = linalg.generic {indexing_maps = [#bc, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%se : tensor<1x3x1x1xf32>) outs(%e4 : tensor<2x3x5x5xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.mulf %a, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<2x3x5x5xf32>
+  return %b : tensor<2x3x5x5xf32>
+}
