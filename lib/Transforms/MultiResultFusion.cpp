@@ -65,11 +65,13 @@ static bool usesAnyOf(Operation *op, const DenseSet<Operation *> &defs) {
 
 /// Whether recomputing `producer` in each of its users is cheaper than
 /// writing its result once and reading it back: an element-wise op of at
-/// most two arithmetic ops on one tensor of its own shape (the others
-/// broadcast, per-channel values), all of whose users are linalg ops that
-/// read it element by element. The batch-norm fold's `conv / scale + bias` is such a
-/// producer: its result has four readers, each of which reads the conv
-/// output instead, and the tensor is never written.
+/// most two arithmetic ops per element on one tensor of its own shape (the
+/// others broadcast, per-channel values, on which it may do two more ops
+/// that the loops over pixels hoist), all of whose users are linalg ops
+/// that read it element by element. The batch-norm fold's
+/// `conv * (1 / scale) + bias` is such a producer: its result has four
+/// readers, each of which reads the conv output instead, and the tensor is
+/// never written.
 bool qat::isCheapToRecompute(Operation *op) {
   auto producer = dyn_cast<linalg::GenericOp>(op);
   if (!producer)
@@ -78,25 +80,40 @@ bool qat::isCheapToRecompute(Operation *op) {
       producer.getNumReductionLoops() != 0 ||
       !producer.hasPureTensorSemantics())
     return false;
-  if (producer.getBody()->getOperations().size() > 3)
-    return false;
-  for (Operation &op : producer.getBody()->without_terminator())
-    if (!isPure(&op) || op.getNumRegions() != 0)
-      return false;
   AffineMap out = producer.getIndexingMapMatchingResult(
       cast<OpResult>(producer->getResult(0)));
   if (!out.isIdentity())
     return false;
   int full = 0;
+  // Block values that vary with every element: the full-shape input and
+  // what is computed from it.
+  DenseSet<Value> perElement;
   for (OpOperand *in : producer.getDpsInputOperands()) {
     AffineMap map = producer.getMatchingIndexingMap(in);
-    if (map == out)
+    if (map == out) {
       ++full;
-    else if (!map.isProjectedPermutation(/*allowZeroInResults=*/true) ||
-             llvm::count_if(map.getResults(), llvm::IsaPred<AffineDimExpr>) >=
-                 out.getNumResults())
+      perElement.insert(producer.getMatchingBlockArgument(in));
+    } else if (!map.isProjectedPermutation(/*allowZeroInResults=*/true) ||
+               llvm::count_if(map.getResults(),
+                              llvm::IsaPred<AffineDimExpr>) >=
+                   out.getNumResults()) {
       return false;
+    }
   }
+  int elementOps = 0, broadcastOps = 0;
+  for (Operation &op : producer.getBody()->without_terminator()) {
+    if (!isPure(&op) || op.getNumRegions() != 0 || op.getNumResults() != 1)
+      return false;
+    if (llvm::any_of(op.getOperands(),
+                     [&](Value v) { return perElement.contains(v); })) {
+      perElement.insert(op.getResult(0));
+      ++elementOps;
+    } else {
+      ++broadcastOps;
+    }
+  }
+  if (elementOps > 2 || broadcastOps > 2)
+    return false;
   // Every reader takes it in (an input read element by element), so the
   // tensor is never written.
   return full == 1 &&

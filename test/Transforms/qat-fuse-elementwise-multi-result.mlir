@@ -405,3 +405,83 @@ func.func @unit_expand_stays(%x: tensor<2x3x4xf32>) -> tensor<2x3x5x5xf32> {
   } -> tensor<2x3x5x5xf32>
   return %b : tensor<2x3x5x5xf32>
 }
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+
+// `x * (1 / s) + b` as the conv-bn fold writes it: the reciprocal is per
+// column (hoisted out of the loop over rows), so the producer is still two
+// ops per element and each reader recomputes it. A third op per element
+// (@three_element_ops_written) makes it worth writing once.
+// CHECK-LABEL: func.func @recompute_with_per_column_op
+// CHECK-SAME: (%[[X:.*]]: tensor<4x8xf32>, %[[S:.*]]: tensor<8xf32>, %[[B:.*]]: tensor<8xf32>)
+// CHECK: %[[SUM:.*]] = linalg.generic
+// CHECK-SAME: ins(%[[X]], %[[S]], %[[B]] :
+// CHECK: %[[Y:.*]] = linalg.generic
+// CHECK-SAME: ins(%[[X]], %[[S]], %[[B]], %[[SUM]] :
+// CHECK: return %[[SUM]], %[[Y]]
+// CHECK-LABEL: func.func @three_element_ops_written
+// CHECK: %[[F:.*]]:2 = linalg.generic
+// CHECK: %[[Y:.*]] = linalg.generic
+// CHECK-SAME: ins(%[[F]]#0, %[[F]]#1 :
+// CHECK: return %[[F]]#1, %[[Y]]
+func.func @recompute_with_per_column_op(%x: tensor<4x8xf32>, %s: tensor<8xf32>, %b: tensor<8xf32>)
+    -> (tensor<8xf32>, tensor<4x8xf32>) {
+  %e = tensor.empty() : tensor<4x8xf32>
+  %z = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  %e1 = tensor.empty() : tensor<8xf32>
+  %acc = linalg.fill ins(%z : f32) outs(%e1 : tensor<8xf32>) -> tensor<8xf32>
+  %v = linalg.generic {indexing_maps = [#id, #col, #col, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %s, %b : tensor<4x8xf32>, tensor<8xf32>, tensor<8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %c: f32, %d: f32, %o: f32):
+    %inv = arith.divf %one, %c : f32
+    %q = arith.mulf %a, %inv : f32
+    %r = arith.addf %q, %d : f32
+    linalg.yield %r : f32
+  } -> tensor<4x8xf32>
+  %sum = linalg.generic {indexing_maps = [#id, #col], iterator_types = ["reduction", "parallel"]}
+      ins(%v : tensor<4x8xf32>) outs(%acc : tensor<8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.addf %o, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  %y = linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%v, %sum : tensor<4x8xf32>, tensor<8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %m: f32, %o: f32):
+    %r = arith.mulf %a, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<4x8xf32>
+  return %sum, %y : tensor<8xf32>, tensor<4x8xf32>
+}
+
+func.func @three_element_ops_written(%x: tensor<4x8xf32>, %s: tensor<8xf32>, %b: tensor<8xf32>)
+    -> (tensor<8xf32>, tensor<4x8xf32>) {
+  %e = tensor.empty() : tensor<4x8xf32>
+  %z = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : tensor<8xf32>
+  %acc = linalg.fill ins(%z : f32) outs(%e1 : tensor<8xf32>) -> tensor<8xf32>
+  %v = linalg.generic {indexing_maps = [#id, #col, #col, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %s, %b : tensor<4x8xf32>, tensor<8xf32>, tensor<8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %c: f32, %d: f32, %o: f32):
+    %q = arith.mulf %a, %c : f32
+    %r = arith.addf %q, %d : f32
+    %t = arith.mulf %r, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<4x8xf32>
+  %sum = linalg.generic {indexing_maps = [#id, #col], iterator_types = ["reduction", "parallel"]}
+      ins(%v : tensor<4x8xf32>) outs(%acc : tensor<8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.addf %o, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  %y = linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%v, %sum : tensor<4x8xf32>, tensor<8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %m: f32, %o: f32):
+    %r = arith.mulf %a, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<4x8xf32>
+  return %sum, %y : tensor<8xf32>, tensor<4x8xf32>
+}
