@@ -44,6 +44,7 @@ void qat::buildQatToLLVMPipeline(OpPassManager &pm,
   pm.addPass(qat::createCollapseLoops());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(qat::createWriteGlobalsInPlace());
+  pm.addPass(qat::createComputeIntoSlices());
 
   // Functions take and return identity-layout memrefs; results become
   // caller-owned out-parameters, so neither the JIT nor an AOT caller has
@@ -57,6 +58,11 @@ void qat::buildQatToLLVMPipeline(OpPassManager &pm,
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  // An insert_slice of a piece computed into its own slice copies a view of
+  // the destination into an identical view (collapse(expand(subview)) folds
+  // to the subview): CSE makes the two views one value and the copy folds.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
   if (options.workspace)
     pm.addPass(qat::createPlanWorkspace());

@@ -431,4 +431,36 @@ def WriteGlobalsInPlace : Pass<"qat-write-globals-in-place", "ModuleOp"> {
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
 }
 
+def ComputeIntoSlices : Pass<"qat-compute-into-slices"> {
+  let summary = "Compute a linalg op that is inserted into a larger tensor in that tensor's slice";
+  let description = [{
+    Runs on tensors, right before one-shot bufferization. A linalg op whose
+    result is only inserted into a larger tensor (`tensor.insert_slice`),
+    possibly through reshapes, and whose init is a `tensor.empty` (or a
+    `linalg.fill` of one) gets the matching slice of the destination as its
+    init: the result is computed in place instead of into a new buffer that
+    is then copied. The pieces of a concatenation and of blocked pixel
+    order (kPoolBlockedAttr) are written this way.
+
+    Upstream empty-tensor elimination does the same when no reshape stands
+    between the op and the insertion; with one (the [N, C, 2, 2, H, W]
+    planes of a max-pool gradient inserted as [N, C, 4 H W]) its
+    replacement has the wrong type and it gives up. Here the slice is
+    reshaped back to the op's type, and the op (with its reshapes) moves to
+    just before the insertion, where the destination is defined.
+
+    ```mlir
+    %e = tensor.empty() : tensor<2x2x5xf32>
+    %g = linalg.generic ... outs(%e : tensor<2x2x5xf32>)
+    %c = tensor.collapse_shape %g [[0, 1, 2]] : tensor<2x2x5xf32> into tensor<20xf32>
+    %r = tensor.insert_slice %c into %d[0] [20] [1] : tensor<20xf32> into tensor<21xf32>
+    // becomes
+    %s = tensor.extract_slice %d[0] [20] [1] : tensor<21xf32> to tensor<20xf32>
+    %x = tensor.expand_shape %s [[0, 1, 2]] output_shape [2, 2, 5] : ...
+    %g = linalg.generic ... outs(%x : tensor<2x2x5xf32>)
+    ```
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
 #endif // QAT_TRANSFORMS_PASSES_TD
