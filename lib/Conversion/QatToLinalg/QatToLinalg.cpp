@@ -584,11 +584,16 @@ private:
 
   Value emitBlock(OpBuilder &b, Location loc, Value bi, Value j0, int64_t nv,
                   int64_t tail, Value rLo, Value rHi, bool first, Value c) {
-    int64_t full = g.rows / kRows * kRows;
+    // A narrow panel (fewer than kVecs vectors: a GEMM of few columns, as
+    // the 9 of a 3x3 single-channel conv's weight gradient) takes more
+    // rows, so that the tile still has kRows * kVecs independent
+    // accumulators to hide the FMA latency.
+    int64_t mr = std::max(kRows, kRows * kVecs / nv);
+    int64_t full = g.rows / mr * mr;
     if (full > 0)
-      c = loop(b, loc, 0, full, kRows, c,
+      c = loop(b, loc, 0, full, mr, c,
                [&](OpBuilder &nb, Location l, Value i0, Value cur) {
-                 return emitTile(nb, l, bi, i0, kRows, j0, nv, tail, rLo, rHi,
+                 return emitTile(nb, l, bi, i0, mr, j0, nv, tail, rLo, rHi,
                                  first, cur);
                });
     if (g.rows != full)
