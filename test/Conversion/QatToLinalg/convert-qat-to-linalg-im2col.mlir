@@ -4,7 +4,8 @@
 // a register-tiled GEMM per image, out[n, f, p] = sum_k w[f, k] * col[n, k, p]
 // on the collapsed tensors: vector<16xf32> accumulators over 16 positions
 // p (zeros here: no bias), the k loop adding broadcast(w[f, k]) * col row k
-// to them in order, then written back into the output tensor.
+// to them in order, then written back into the output tensor. The panel is
+// one vector wide, so its tile takes up to 16 rows: all 4 here, no row loop.
 // CHECK-DAG: #[[COL_IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 2 + d2, d5 * 2 + d3)>
 // CHECK-LABEL: func.func @conv_im2col
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3x9x9xf32>, %[[W:.*]]: tensor<4x3x3x3xf32>)
@@ -16,19 +17,33 @@
 // CHECK-DAG: %[[COL1:.*]] = tensor.collapse_shape %[[COL]] {{\[}}[0, 1, 2]] : tensor<2x27x16xf32> into tensor<864xf32>
 // CHECK-DAG: %[[W1:.*]] = tensor.collapse_shape %[[W2]] {{\[}}[0, 1]] : tensor<4x27xf32> into tensor<108xf32>
 // CHECK: %[[OUT:.*]] = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[CB:.*]] = %[[C0]]) -> (tensor<128xf32>)
-// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[CT:.*]] = %[[CB]]) -> (tensor<128xf32>)
 // CHECK: %[[ACC:.*]]:4 = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[R0:.*]] = %[[ZERO]], %{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]])
 // CHECK: %[[ROW:.*]] = vector.transfer_read %[[COL1]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<864xf32>, vector<16xf32>
 // CHECK: %[[WS:.*]] = tensor.extract %[[W1]][%{{.*}}] : tensor<108xf32>
 // CHECK: %[[WV:.*]] = vector.broadcast %[[WS]] : f32 to vector<16xf32>
 // CHECK: %[[S:.*]] = math.fma %[[WV]], %[[ROW]], %[[R0]] : vector<16xf32>
-// CHECK: vector.transfer_write %[[ACC]]#0, %[[CT]][%{{.*}}] {in_bounds = [true]} : vector<16xf32>, tensor<128xf32>
+// CHECK: vector.transfer_write %[[ACC]]#0, %[[CB]][%{{.*}}] {in_bounds = [true]} : vector<16xf32>, tensor<128xf32>
 // CHECK: %[[OUT3:.*]] = tensor.expand_shape %[[OUT]] {{\[}}[0, 1, 2]] output_shape [2, 4, 16] : tensor<128xf32> into tensor<2x4x16xf32>
 // CHECK: %[[Y:.*]] = tensor.expand_shape %[[OUT3]] {{\[}}[0], [1], [2, 3]] output_shape [2, 4, 4, 4] : tensor<2x4x16xf32> into tensor<2x4x4x4xf32>
 // CHECK: return %[[Y]]
 func.func @conv_im2col(%x: tensor<2x3x9x9xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<2x4x4x4xf32> {
   %y = qat.conv2d %x, %w {strides = array<i64: 2, 2>} : (tensor<2x3x9x9xf32>, tensor<4x3x3x3xf32>) -> tensor<2x4x4x4xf32>
   return %y : tensor<2x4x4x4xf32>
+}
+
+// -----
+
+// A panel of one vector (16 positions) and 16 filters: one tile of 16 rows,
+// 16 accumulators (a 4-row tile would have 4, and the FMA latency would
+// bound it).
+// CHECK-LABEL: func.func @narrow_panel_tall_tile
+// CHECK: scf.for %{{.*}} iter_args(%{{.*}}) -> (tensor<512xf32>)
+// CHECK: scf.for %{{.*}} = %c0 to %c16 step %c16 iter_args(%{{.*}}) -> (tensor<512xf32>)
+// CHECK: %{{.*}}:16 = scf.for
+// CHECK-SAME: -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+func.func @narrow_panel_tall_tile(%x: tensor<2x1x6x6xf32>, %w: tensor<16x1x3x3xf32>) -> tensor<2x16x4x4xf32> {
+  %y = qat.conv2d %x, %w : (tensor<2x1x6x6xf32>, tensor<16x1x3x3xf32>) -> tensor<2x16x4x4xf32>
+  return %y : tensor<2x16x4x4xf32>
 }
 
 // -----
@@ -74,6 +89,12 @@ func.func @conv_implicit_im2col(%x: tensor<1x8x6x6xf32>, %w: tensor<2x8x3x3xf32>
 // CHECK: %[[XF:.*]] = tensor.collapse_shape %[[X]] {{\[}}[0, 1, 2, 3]] : tensor<1x8x6x6xf32> into tensor<288xf32>
 // CHECK: linalg.transpose ins(%{{.*}} : tensor<1x2x16xf32>) outs(%{{.*}} : tensor<1x16x2xf32>) permutation = [0, 2, 1]
 // CHECK: tensor.extract_slice %[[XF]][0] [288] [1]
+// The reduction over (n, y, x): the 4 terms of x are unrolled in the oh
+// loop (8 accumulators: 8 channel rows by one vector of 2 filters).
+// CHECK: scf.for %{{.*}} = %c0 to %c1 step %c1 iter_args
+// CHECK: scf.for %{{.*}} = %c0 to %c4{{.*}} step %c1 iter_args
+// CHECK-COUNT-32: math.fma
+// CHECK-NOT: scf.for
 // CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 0] [1, 3, 8, 2] [1, 1, 1, 1] : tensor<3x8x2xf32> into tensor<3x3x8x2xf32>
 // CHECK: tensor.extract_slice %[[XF]][6] [282] [1]
 // CHECK: tensor.extract_slice %[[XF]][12] [276] [1]
