@@ -65,6 +65,87 @@ static bool readsOnlyLinearized(linalg::GenericOp op,
   return !r.wasInterrupted();
 }
 
+/// Element strides of `v` as a view of the buffer it will bufferize into,
+/// through rank-reduced slices (SliceConstantIndices) and the reshapes of
+/// earlier collapses; nothing when `v` is (a reshape of) a whole tensor, which
+/// is contiguous.
+static std::optional<SmallVector<int64_t>> viewStrides(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || !type.hasStaticShape())
+    return std::nullopt;
+  auto contiguous = [](ArrayRef<int64_t> shape) {
+    SmallVector<int64_t> st(shape.size(), 1);
+    for (int64_t i = int64_t(shape.size()) - 2; i >= 0; --i)
+      st[i] = st[i + 1] * shape[i + 1];
+    return st;
+  };
+  if (auto slice = v.getDefiningOp<tensor::ExtractSliceOp>()) {
+    RankedTensorType src = slice.getSourceType();
+    if (!src.hasStaticShape() ||
+        !llvm::all_of(slice.getStaticStrides(),
+                      [](int64_t st) { return st == 1; }))
+      return std::nullopt;
+    SmallVector<int64_t> st =
+        viewStrides(slice.getSource()).value_or(contiguous(src.getShape()));
+    llvm::SmallBitVector dropped = slice.getDroppedDims();
+    SmallVector<int64_t> kept;
+    for (int64_t d = 0, e = src.getRank(); d < e; ++d)
+      if (!dropped.test(d))
+        kept.push_back(st[d]);
+    return kept;
+  }
+  if (auto collapse = v.getDefiningOp<tensor::CollapseShapeOp>()) {
+    std::optional<SmallVector<int64_t>> st = viewStrides(collapse.getSrc());
+    if (!st)
+      return std::nullopt;
+    SmallVector<int64_t> out;
+    for (const ReassociationIndices &g : collapse.getReassociationIndices())
+      out.push_back((*st)[g.back()]);
+    return out;
+  }
+  if (auto expand = v.getDefiningOp<tensor::ExpandShapeOp>()) {
+    std::optional<SmallVector<int64_t>> st = viewStrides(expand.getSrc());
+    if (!st)
+      return std::nullopt;
+    SmallVector<int64_t> out(type.getRank());
+    for (auto [i, g] : llvm::enumerate(expand.getReassociationIndices())) {
+      int64_t inner = (*st)[i];
+      for (int64_t d : llvm::reverse(g)) {
+        out[d] = inner;
+        inner *= type.getDimSize(d);
+      }
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+/// Whether the loops `run` can merge for every input that is a strided view
+/// (a plane of [N, C, 2, 2, H, W] sliced by SliceConstantIndices keeps
+/// (N, C) and (H, W) contiguous, not (C, H)): the dimensions they index
+/// must be adjacent in memory too.
+static bool slicesStayContiguous(linalg::LinalgOp op,
+                                 ArrayRef<int64_t> run) {
+  for (OpOperand *in : op.getDpsInputOperands()) {
+    std::optional<SmallVector<int64_t>> st = viewStrides(in->get());
+    if (!st)
+      continue;
+    ArrayRef<int64_t> shape =
+        cast<RankedTensorType>(in->get().getType()).getShape();
+    AffineMap map = op.getMatchingIndexingMap(in);
+    SmallVector<int64_t> resultOf;
+    for (int64_t loop : run)
+      for (auto [r, e] : llvm::enumerate(map.getResults()))
+        if (auto d = dyn_cast<AffineDimExpr>(e); d && d.getPosition() == loop)
+          resultOf.push_back(r);
+    for (size_t i = 1; i < resultOf.size(); ++i)
+      if ((*st)[resultOf[i - 1]] !=
+          (*st)[resultOf[i]] * shape[resultOf[i]])
+        return false;
+  }
+  return true;
+}
+
 /// The maximal runs of adjacent iteration dimensions of `op` with one
 /// iterator type that every indexing map keeps contiguous (and whose
 /// indices the body reads only linearized).
@@ -89,7 +170,8 @@ static SmallVector<ReassociationIndices> collapsibleDims(linalg::LinalgOp op) {
     ReassociationIndices longer = run;
     longer.push_back(d);
     if (iters[d] == iters[run.front()] &&
-        linalg::areDimSequencesPreserved(maps, {longer})) {
+        linalg::areDimSequencesPreserved(maps, {longer}) &&
+        slicesStayContiguous(op, longer)) {
       run = std::move(longer);
       continue;
     }
@@ -210,8 +292,68 @@ struct LoopIndexDivRemToAffine : OpRewritePattern<OpTy> {
   }
 };
 
+/// An input read at a constant index of a non-unit dimension (plane (1, 0)
+/// of a 2x2 pool's planes, (d0, d1, 1, 0, d2, d3)) becomes the rank-reduced
+/// slice at that index, read through the map without it: upstream's
+/// collapse handles dimensions and nothing else, and the slice's remaining
+/// dimensions are as contiguous as the map's.
+struct SliceConstantIndices : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return failure();
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    bool changed = false;
+    SmallVector<Value> inputs;
+    for (OpOperand *in : op.getDpsInputOperands()) {
+      inputs.push_back(in->get());
+      auto type = dyn_cast<RankedTensorType>(in->get().getType());
+      AffineMap map = maps[in->getOperandNumber()];
+      if (!type || !type.hasStaticShape())
+        continue;
+      SmallVector<OpFoldResult> offsets, sizes;
+      SmallVector<int64_t> kept;
+      SmallVector<AffineExpr> results;
+      for (auto [i, e] : llvm::enumerate(map.getResults())) {
+        auto cst = dyn_cast<AffineConstantExpr>(e);
+        bool slice = cst && type.getDimSize(i) != 1;
+        offsets.push_back(rewriter.getIndexAttr(slice ? cst.getValue() : 0));
+        sizes.push_back(rewriter.getIndexAttr(slice ? 1 : type.getDimSize(i)));
+        if (!slice) {
+          kept.push_back(type.getDimSize(i));
+          results.push_back(e);
+        }
+      }
+      if (kept.size() == static_cast<size_t>(type.getRank()))
+        continue;
+      SmallVector<OpFoldResult> strides(type.getRank(),
+                                        rewriter.getIndexAttr(1));
+      inputs.back() = tensor::ExtractSliceOp::create(
+          rewriter, op.getLoc(), type.clone(kept), in->get(), offsets, sizes,
+          strides);
+      maps[in->getOperandNumber()] =
+          AffineMap::get(map.getNumDims(), 0, results, op.getContext());
+      changed = true;
+    }
+    if (!changed)
+      return failure();
+    rewriter.modifyOpInPlace(op, [&] {
+      op.getInputsMutable().assign(inputs);
+      op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+    });
+    return success();
+  }
+};
+
 struct CollapseLoopsPass : qat::impl::CollapseLoopsBase<CollapseLoopsPass> {
   void runOnOperation() override {
+    {
+      RewritePatternSet slices(&getContext());
+      slices.add<SliceConstantIndices>(&getContext());
+      if (failed(applyPatternsGreedily(getOperation(), std::move(slices))))
+        return signalPassFailure();
+    }
     // First unit dimensions: a per-channel operand [1, C, 1, 1] read
     // through (0, d1, 0, 0) becomes [C] read through (d1), which the
     // collapse below can work with.

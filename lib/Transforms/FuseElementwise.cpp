@@ -49,15 +49,16 @@ static bool isDisjointWindow(AffineExpr e, ArrayRef<int64_t> ranges,
 
 /// Whether `map` reads each element it reaches at one iteration of the loop
 /// dims it uses: a projected permutation, or one whose results also include
-/// disjoint windows (`2 * oh + kh` for a 2x2 max-pool of stride 2). A
-/// producer fused through such a map is computed once per element, as
-/// through a projected permutation.
+/// constants (plane (1, 0) of a pool's four planes) and disjoint windows
+/// (`2 * oh + kh` for a 2x2 max-pool of stride 2). A producer fused through
+/// such a map is computed once per element, as through a projected
+/// permutation.
 static bool readsOncePerElement(AffineMap map, ArrayRef<int64_t> ranges) {
   if (map.isProjectedPermutation())
     return true;
   SmallVector<unsigned> dims;
   for (AffineExpr e : map.getResults())
-    if (!isDisjointWindow(e, ranges, dims))
+    if (!isa<AffineConstantExpr>(e) && !isDisjointWindow(e, ranges, dims))
       return false;
   llvm::sort(dims);
   return std::adjacent_find(dims.begin(), dims.end()) == dims.end();
@@ -86,11 +87,29 @@ struct FuseElementwisePass
       Operation *producer = fused->get().getDefiningOp();
       if (!producer)
         return false;
+      auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
+      // A consumer that reads the producer through several operands, each
+      // a different part of it (the four planes of a 2x2 max-pool), gets
+      // it fused into each: every element is still computed once.
+      auto differentParts = [&] {
+        if (!consumer)
+          return false;
+        llvm::SmallDenseSet<AffineMap> maps;
+        for (OpOperand &use : producer->getUses()) {
+          if (use.getOwner() != consumer || !consumer.isDpsInput(&use))
+            return false;
+          AffineMap map = consumer.getMatchingIndexingMap(&use);
+          if (!readsOncePerElement(map, consumer.getStaticLoopRanges()) ||
+              !maps.insert(map).second)
+            return false;
+        }
+        return true;
+      };
       // A producer with several users is recomputed in each only when that
       // beats writing it (every user reads it element by element).
-      if (!producer->hasOneUse())
+      if (!producer->hasOneUse() && !differentParts())
         return qat::isCheapToRecompute(producer);
-      if (auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner()))
+      if (consumer)
         return readsOncePerElement(consumer.getMatchingIndexingMap(fused),
                                    consumer.getStaticLoopRanges());
       return true;

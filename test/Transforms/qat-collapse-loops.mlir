@@ -113,3 +113,33 @@ func.func @separate_indices(%x: tensor<2x3x5xf32>) -> tensor<2x3x5xf32> {
   %c = linalg.copy ins(%r : tensor<2x3x5xf32>) outs(%z : tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
   return %c : tensor<2x3x5xf32>
 }
+
+// -----
+
+#p00 = affine_map<(d0, d1, d2, d3) -> (d0, d1, 0, 0, d2, d3)>
+#p11 = affine_map<(d0, d1, d2, d3) -> (d0, d1, 1, 1, d2, d3)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// Planes of [N, C, 2, 2, H, W] read at constant indices: each becomes a
+// rank-reduced slice, and the loops merge only where the slices stay
+// contiguous, (N, C) and (H, W); (C, H) would step over the other planes.
+// CHECK-LABEL: func.func @plane_slices
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3x2x2x4x5xf32>,
+// CHECK-DAG: %[[S0:.*]] = tensor.extract_slice %[[X]][0, 0, 0, 0, 0, 0] [2, 3, 1, 1, 4, 5] [1, 1, 1, 1, 1, 1] : tensor<2x3x2x2x4x5xf32> to tensor<2x3x4x5xf32>
+// CHECK-DAG: %[[S1:.*]] = tensor.extract_slice %[[X]][0, 0, 1, 1, 0, 0] [2, 3, 1, 1, 4, 5] [1, 1, 1, 1, 1, 1] : tensor<2x3x2x2x4x5xf32> to tensor<2x3x4x5xf32>
+// CHECK-DAG: %[[C0:.*]] = tensor.collapse_shape %[[S0]] {{\[}}[0, 1], [2, 3]] : tensor<2x3x4x5xf32> into tensor<6x20xf32>
+// CHECK-DAG: %[[C1:.*]] = tensor.collapse_shape %[[S1]] {{\[}}[0, 1], [2, 3]] : tensor<2x3x4x5xf32> into tensor<6x20xf32>
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel"]
+// CHECK-SAME: ins(%[[C0]], %[[C1]] : tensor<6x20xf32>, tensor<6x20xf32>)
+func.func @plane_slices(%x: tensor<2x3x2x2x4x5xf32>, %big: tensor<3x3x4x5xf32>) -> tensor<3x3x4x5xf32> {
+  %e = tensor.empty() : tensor<2x3x4x5xf32>
+  %m = linalg.generic {indexing_maps = [#p00, #p11, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %x : tensor<2x3x2x2x4x5xf32>, tensor<2x3x2x2x4x5xf32>) outs(%e : tensor<2x3x4x5xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.maximumf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<2x3x4x5xf32>
+  %r = tensor.insert_slice %m into %big[0, 0, 0, 0] [2, 3, 4, 5] [1, 1, 1, 1] : tensor<2x3x4x5xf32> into tensor<3x3x4x5xf32>
+  return %r : tensor<3x3x4x5xf32>
+}

@@ -144,3 +144,42 @@ func.func @overlapping_2x2_stride1(%x: tensor<2x5x5xf32>) -> tensor<2x4x4xf32> {
   } -> tensor<2x4x4xf32>
   return %q : tensor<2x4x4xf32>
 }
+
+// -----
+
+#id6 = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>
+#p00 = affine_map<(d0, d1, d2, d3) -> (d0, d1, 0, 0, d2, d3)>
+#p01 = affine_map<(d0, d1, d2, d3) -> (d0, d1, 0, 1, d2, d3)>
+#p10 = affine_map<(d0, d1, d2, d3) -> (d0, d1, 1, 0, d2, d3)>
+#p11 = affine_map<(d0, d1, d2, d3) -> (d0, d1, 1, 1, d2, d3)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// A producer read by one consumer through four operands, each a different
+// plane (a 2x2 max-pool in blocked pixel order): fused into each, so every
+// element is computed once and the producer is never written.
+// CHECK-LABEL: func.func @four_planes
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x2x2x3x4xf32>)
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel"]
+// CHECK-SAME: ins(%[[X]], %[[X]], %[[X]], %[[X]] :
+// CHECK-COUNT-4: arith.negf
+// CHECK-NOT: linalg.generic
+func.func @four_planes(%x: tensor<1x2x2x2x3x4xf32>) -> tensor<1x2x3x4xf32> {
+  %e = tensor.empty() : tensor<1x2x2x2x3x4xf32>
+  %n = linalg.generic {indexing_maps = [#id6, #id6], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x2x2x2x3x4xf32>) outs(%e : tensor<1x2x2x2x3x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.negf %a : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x2x2x3x4xf32>
+  %e4 = tensor.empty() : tensor<1x2x3x4xf32>
+  %m = linalg.generic {indexing_maps = [#p00, #p01, #p10, #p11, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%n, %n, %n, %n : tensor<1x2x2x2x3x4xf32>, tensor<1x2x2x2x3x4xf32>, tensor<1x2x2x2x3x4xf32>, tensor<1x2x2x2x3x4xf32>) outs(%e4 : tensor<1x2x3x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32, %d: f32, %o: f32):
+    %m1 = arith.maximumf %a, %b : f32
+    %m2 = arith.maximumf %m1, %c : f32
+    %m3 = arith.maximumf %m2, %d : f32
+    linalg.yield %m3 : f32
+  } -> tensor<1x2x3x4xf32>
+  return %m : tensor<1x2x3x4xf32>
+}

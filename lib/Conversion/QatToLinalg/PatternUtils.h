@@ -264,6 +264,15 @@ std::pair<Value, Value> buildMaxPoolArgmax(OpBuilder &b, Location loc,
                                            ArrayRef<int64_t> outHW,
                                            bool blocked = false);
 
+/// An all-parallel linalg.generic over the windows [N, C, OH, OW] of 2x2
+/// planes [N, C, 2, 2, OH, OW] (blockedPlanes) with results of
+/// `resultTypes`: `body` gets the window's four values in row-major window
+/// order and returns the results.
+SmallVector<Value> buildBlockedPoolMax(
+    OpBuilder &b, Location loc, Value planes, TypeRange resultTypes,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ArrayRef<Value>)>
+        body);
+
 /// The planes of `x` [N, C, H, W] in blocked pixel order,
 /// [N, C, 2, 2, H / 2, W / 2] (window row, window column, then the window).
 Value blockedPlanes(OpBuilder &b, Location loc, Value x);

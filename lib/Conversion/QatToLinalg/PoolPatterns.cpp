@@ -71,28 +71,18 @@ struct MaxPoolLowering : OpConversionPattern<MaxPool2dOp> {
       return success();
     }
     if (blocked) {
-      // linalg.pooling_nchw_max over the four planes: contiguous reads.
-      MLIRContext *ctx = rewriter.getContext();
-      SmallVector<AffineExpr> e(6);
-      bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
-      auto map6 = [&](ArrayRef<AffineExpr> r) {
-        return AffineMap::get(6, 0, r, ctx);
-      };
-      using IT = utils::IteratorType;
-      auto pool = linalg::GenericOp::create(
-          rewriter, loc, TypeRange{type},
-          ValueRange{blockedPlanes(rewriter, loc, x)},
-          ValueRange{
-              filledTensor(rewriter, loc, type, adaptor.getInput(), ninf)},
-          SmallVector<AffineMap>{map6({e[0], e[1], e[4], e[5], e[2], e[3]}),
-                                 map6({e[0], e[1], e[2], e[3]})},
-          SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel,
-                          IT::parallel, IT::reduction, IT::reduction},
-          [](OpBuilder &b, Location l, ValueRange v) {
-            linalg::YieldOp::create(
-                b, l, Value(arith::MaximumFOp::create(b, l, v[1], v[0])));
-          });
-      rewriter.replaceOp(op, pool.getResult(0));
+      // The maximum of the four planes, element-wise: contiguous reads, and
+      // no -inf fill of the output (maximumf(-inf, p) is p), which a
+      // reduction over the window would need.
+      Value pool = buildBlockedPoolMax(
+          rewriter, loc, blockedPlanes(rewriter, loc, x), TypeRange{type},
+          [](OpBuilder &b, Location l, ArrayRef<Value> planes) {
+            Value m = planes[0];
+            for (Value p : planes.drop_front())
+              m = arith::MaximumFOp::create(b, l, m, p);
+            return SmallVector<Value>{m};
+          })[0];
+      rewriter.replaceOp(op, pool);
       return success();
     }
     Value window = tensor::EmptyOp::create(rewriter, loc, op.getKernelSize(),

@@ -758,6 +758,41 @@ Value lowering::windowPosition(OpBuilder &b, Location loc, Value ky, Value kx,
   return arith::IndexCastOp::create(b, loc, b.getI32Type(), pos);
 }
 
+SmallVector<Value> lowering::buildBlockedPoolMax(
+    OpBuilder &b, Location loc, Value planes, TypeRange resultTypes,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ArrayRef<Value>)>
+        body) {
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineExpr> e(4);
+  bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+  SmallVector<AffineMap> maps;
+  SmallVector<Value> inputs;
+  for (int64_t kh = 0; kh < 2; ++kh)
+    for (int64_t kw = 0; kw < 2; ++kw) {
+      inputs.push_back(planes);
+      maps.push_back(AffineMap::get(
+          4, 0,
+          {e[0], e[1], getAffineConstantExpr(kh, ctx),
+           getAffineConstantExpr(kw, ctx), e[2], e[3]},
+          ctx));
+    }
+  SmallVector<Value> inits;
+  for (Type t : resultTypes) {
+    auto rt = cast<RankedTensorType>(t);
+    inits.push_back(
+        emptyTensor(b, loc, rt, planes));
+    maps.push_back(AffineMap::getMultiDimIdentityMap(4, ctx));
+  }
+  auto op = linalg::GenericOp::create(
+      b, loc, resultTypes, inputs, inits, maps,
+      SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+      [&](OpBuilder &nb, Location l, ValueRange v) {
+        SmallVector<Value> planeValues(v.take_front(4));
+        linalg::YieldOp::create(nb, l, body(nb, l, planeValues));
+      });
+  return SmallVector<Value>(op.getResults());
+}
+
 std::pair<Value, Value> lowering::buildMaxPoolArgmax(
     OpBuilder &b, Location loc, Value xpad, ArrayRef<int64_t> k,
     ArrayRef<int64_t> s, ArrayRef<int64_t> dil, ArrayRef<int64_t> outHW,
@@ -778,6 +813,36 @@ std::pair<Value, Value> lowering::buildMaxPoolArgmax(
   // them vectorizes with 16 lanes (64-bit `index` lanes halve it).
   Type i32 = b.getI32Type();
   auto idxType = RankedTensorType::get(shape, i32);
+  if (blocked) {
+    assert((k == ArrayRef<int64_t>{2, 2} && s == ArrayRef<int64_t>{2, 2}) &&
+           "blocked pixels are for 2x2 windows of stride 2");
+    // Element-wise over the four planes, the same comparisons in the same
+    // order as the reduction below from (-inf, 0), which needs no filled
+    // outputs (the first plane always replaces -inf, or leaves -inf and
+    // position 0 as they were).
+    // The positions are defined outside the body, so that the forward's
+    // and the gradient's argmax are identical ops for CSE.
+    SmallVector<Value> positions;
+    for (int32_t i = 0; i < 4; ++i)
+      positions.push_back(
+          arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(i)));
+    SmallVector<Value> r = buildBlockedPoolMax(
+        b, loc, blockedPlanes(b, loc, xpad), TypeRange{outType, idxType},
+        [&](OpBuilder &nb, Location l, ArrayRef<Value> planes) {
+          Value m = planes[0], at = positions[0];
+          for (int64_t i = 1; i < 4; ++i) {
+            Value v = planes[i];
+            Value better = arith::OrIOp::create(
+                nb, l,
+                arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, v, m),
+                arith::CmpFOp::create(nb, l, arith::CmpFPredicate::UNO, v, v));
+            m = arith::SelectOp::create(nb, l, better, v, m);
+            at = arith::SelectOp::create(nb, l, better, positions[i], at);
+          }
+          return SmallVector<Value>{m, at};
+        });
+    return {r[0], r[1]};
+  }
   Value maxInit = filledTensor(b, loc, outType, {},
                                -std::numeric_limits<double>::infinity());
   Value idxInit =
@@ -788,16 +853,9 @@ std::pair<Value, Value> lowering::buildMaxPoolArgmax(
           .getResult(0);
   int64_t kw = k[1];
   Value windowShape = tensor::EmptyOp::create(b, loc, k, elt);
-  // Window element (kh, kw) of output (oh, ow): in blocked order, plane
-  // (kh, kw) at (oh, ow), contiguous along ow.
+  // Window element (kh, kw) of output (oh, ow).
   AffineMap in = map6({e[0], e[1], e[2] * s[0] + e[4] * dil[0],
                        e[3] * s[1] + e[5] * dil[1]});
-  if (blocked) {
-    assert((k == ArrayRef<int64_t>{2, 2} && s == ArrayRef<int64_t>{2, 2}) &&
-           "blocked pixels are for 2x2 windows of stride 2");
-    xpad = blockedPlanes(b, loc, xpad);
-    in = map6({e[0], e[1], e[4], e[5], e[2], e[3]});
-  }
   auto argmax = linalg::GenericOp::create(
       b, loc, TypeRange{outType, idxType}, ValueRange{xpad, windowShape},
       ValueRange{maxInit, idxInit},

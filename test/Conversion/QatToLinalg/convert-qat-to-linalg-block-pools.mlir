@@ -4,15 +4,22 @@
 // A conv2d that reaches a 2x2 max-pool through pixel-wise ops, and whose
 // GEMM reads an im2col matrix (K = 9 <= 2 F), writes its pixels in blocked
 // order: the im2col matrix's pixel axes are (window row,
-// window column, row, column), and the pool reads the conv output's four
-// planes.
+// window column, row, column), and the pool is the element-wise maximum of
+// the conv output's four planes, in window order (no -inf fill).
+// CHECK-DAG: #[[P00:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, 0, 0, d2, d3)>
+// CHECK-DAG: #[[P01:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, 0, 1, d2, d3)>
+// CHECK-DAG: #[[P10:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, 1, 0, d2, d3)>
+// CHECK-DAG: #[[P11:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, 1, 1, d2, d3)>
 // CHECK-LABEL: func.func @blocked
 // CHECK: linalg.generic {{.*}} ins(%arg0 : tensor<2x1x8x10xf32>) outs(%{{.*}} : tensor<2x1x3x3x2x2x3x4xf32>)
 // CHECK: %[[RELU:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<2x8x6x8xf32>) outs(%{{.*}} : tensor<2x8x6x8xf32>)
 // CHECK: %[[FLAT:.*]] = tensor.collapse_shape %[[RELU]] {{\[}}[0], [1], [2, 3]]
 // CHECK: %[[PLANES:.*]] = tensor.expand_shape %[[FLAT]] {{\[}}[0], [1], [2, 3, 4, 5]] output_shape [2, 8, 2, 2, 3, 4]
-// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%[[PLANES]] : tensor<2x8x2x2x3x4xf32>) outs(%{{.*}} : tensor<2x8x3x4xf32>)
-// CHECK: arith.maximumf
+// CHECK: linalg.generic {indexing_maps = [#[[P00]], #[[P01]], #[[P10]], #[[P11]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[PLANES]], %[[PLANES]], %[[PLANES]], %[[PLANES]] : {{.*}}) outs(%{{.*}} : tensor<2x8x3x4xf32>)
+// CHECK: ^bb0(%[[A:.*]]: f32, %[[B:.*]]: f32, %[[C:.*]]: f32, %[[D:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[M1:.*]] = arith.maximumf %[[A]], %[[B]]
+// CHECK: %[[M2:.*]] = arith.maximumf %[[M1]], %[[C]]
+// CHECK: arith.maximumf %[[M2]], %[[D]]
 // CHECK-NOT: linalg.pooling_nchw_max
 // OFF-LABEL: func.func @blocked
 // OFF: linalg.pooling_nchw_max
@@ -87,7 +94,7 @@ func.func @other_window(%x: tensor<2x1x8x10xf32>, %w: tensor<8x1x3x3xf32>) -> te
 // CHECK-LABEL: func.func @direct_gemm
 // CHECK: %[[COMPACT:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<2x4x58xf32>) outs(%{{.*}} : tensor<2x4x2x2x3x4xf32>)
 // CHECK: tensor.collapse_shape %[[COMPACT]] {{\[}}[0], [1], [2, 3, 4, 5]]
-// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<2x4x2x2x3x4xf32>) outs(%{{.*}} : tensor<2x4x3x4xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[P:.*]], %[[P]], %[[P]], %[[P]] : tensor<2x4x2x2x3x4xf32>, {{.*}}) outs(%{{.*}} : tensor<2x4x3x4xf32>)
 // CHECK-NOT: linalg.pooling_nchw_max
 func.func @direct_gemm(%x: tensor<2x3x8x10xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<2x4x3x4xf32> {
   %c = qat.conv2d %x, %w : (tensor<2x3x8x10xf32>, tensor<4x3x3x3xf32>) -> tensor<2x4x6x8xf32>
