@@ -4,7 +4,9 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::qat {
@@ -37,8 +39,14 @@ struct ComputeIntoInsertedSlice : OpRewritePattern<tensor::InsertSliceOp> {
     }
     auto result = dyn_cast<OpResult>(v);
     auto op = result ? dyn_cast<linalg::LinalgOp>(result.getOwner()) : nullptr;
-    if (!op || !v.hasOneUse() || !op.hasPureTensorSemantics() ||
-        op->getBlock() != block)
+    // The op's only use (of any result) is the way to this insertion, so
+    // nothing else sees it move, and its body has no side effects.
+    if (!op || !op->hasOneUse() || !op.hasPureTensorSemantics() ||
+        op->getBlock() != block ||
+        op->walk([](Operation *inner) {
+              return isMemoryEffectFree(inner) ? WalkResult::advance()
+                                               : WalkResult::interrupt();
+            }).wasInterrupted())
       return failure();
     OpOperand *init = op.getDpsInitOperand(result.getResultNumber());
     // The value the op accumulates into stays: a fill moves with the op.
@@ -57,17 +65,35 @@ struct ComputeIntoInsertedSlice : OpRewritePattern<tensor::InsertSliceOp> {
       contents = contents.getDefiningOp()->getOperand(0);
     if (!contents.getDefiningOp<tensor::EmptyOp>())
       return failure();
-    for (Operation *r : reshapes)
+    for (Operation *r : reshapes) {
       if (r->getBlock() != block)
         return failure();
+      // The inverse reshape is built from static shapes.
+      if (!cast<RankedTensorType>(r->getOperand(0).getType()).hasStaticShape())
+        return failure();
+    }
 
-    // Everything moves to just before the insertion, where the destination
-    // is defined; its operands were defined before the op and still are.
-    if (fill)
-      rewriter.moveOpBefore(fill, insert);
-    rewriter.moveOpBefore(op, insert);
-    for (Operation *r : llvm::reverse(reshapes))
-      rewriter.moveOpBefore(r, insert);
+    // The slice is taken where the computation starts. If the destination
+    // (or an offset) is defined later, the computation moves down to the
+    // insertion instead, past nothing that touches memory: a global's
+    // update stored in between must stay after every read of its old value.
+    Operation *first = fill ? fill : op.getOperation();
+    DominanceInfo dominance;
+    bool sliceFits = llvm::all_of(insert->getOperands(), [&](Value x) {
+      return x == insert.getSource() || dominance.properlyDominates(x, first);
+    });
+    if (!sliceFits) {
+      for (Operation *o = first->getNextNode(); o != insert;
+           o = o->getNextNode())
+        if (o != op && !llvm::is_contained(reshapes, o) &&
+            !isMemoryEffectFree(o))
+          return failure();
+      if (fill)
+        rewriter.moveOpBefore(fill, insert);
+      rewriter.moveOpBefore(op, insert);
+      for (Operation *r : llvm::reverse(reshapes))
+        rewriter.moveOpBefore(r, insert);
+    }
 
     rewriter.setInsertionPoint(fill ? fill : op.getOperation());
     Location loc = insert.getLoc();

@@ -94,14 +94,30 @@ struct FuseElementwisePass
       auto differentParts = [&] {
         if (!consumer)
           return false;
-        llvm::SmallDenseSet<AffineMap> maps;
+        // The maps agree everywhere but at constant results, where each
+        // pair differs: disjoint parts.
+        SmallVector<AffineMap> maps;
         for (OpOperand &use : producer->getUses()) {
           if (use.getOwner() != consumer || !consumer.isDpsInput(&use))
             return false;
           AffineMap map = consumer.getMatchingIndexingMap(&use);
-          if (!readsOncePerElement(map, consumer.getStaticLoopRanges()) ||
-              !maps.insert(map).second)
+          if (!readsOncePerElement(map, consumer.getStaticLoopRanges()))
             return false;
+          for (AffineMap other : maps) {
+            if (other.getNumResults() != map.getNumResults())
+              return false;
+            bool differs = false;
+            for (auto [x, y] : llvm::zip(map.getResults(), other.getResults())) {
+              bool constant = isa<AffineConstantExpr>(x);
+              if (constant != isa<AffineConstantExpr>(y) ||
+                  (!constant && x != y))
+                return false;
+              differs |= constant && x != y;
+            }
+            if (!differs)
+              return false;
+          }
+          maps.push_back(map);
         }
         return true;
       };

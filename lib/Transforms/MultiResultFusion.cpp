@@ -100,6 +100,11 @@ bool qat::isCheapToRecompute(Operation *op) {
       return false;
     }
   }
+  // Loop indices and the output's own value vary per element too.
+  for (BlockArgument arg : producer.getRegionOutputArgs())
+    perElement.insert(arg);
+  producer.getBody()->walk(
+      [&](linalg::IndexOp index) { perElement.insert(index.getResult()); });
   int elementOps = 0, broadcastOps = 0;
   for (Operation &op : producer.getBody()->without_terminator()) {
     if (!isPure(&op) || op.getNumRegions() != 0 || op.getNumResults() != 1)
@@ -176,7 +181,8 @@ static Operation *legalInsertionPoint(linalg::GenericOp producer,
   }
 
   // At the producer: everything the consumer reads (operands and values
-  // its body captures) must already be defined there.
+  // its body captures) must already be defined there, or be a reshape that
+  // can move there (hoistableAbove).
   SetVector<Value> read;
   getUsedValuesDefinedAbove(consumer->getRegion(0), read);
   for (Value v : consumer->getOperands())

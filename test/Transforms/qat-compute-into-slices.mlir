@@ -81,3 +81,47 @@ func.func @kept(%x: tensor<4xf32>, %y: tensor<4xf32>) -> (tensor<8xf32>, tensor<
   %r1 = tensor.insert_slice %a into %r0[4] [4] [1] : tensor<4xf32> into tensor<8xf32>
   return %r1, %n : tensor<8xf32>, tensor<4xf32>
 }
+
+// -----
+
+// The destination is defined after a store into memory that the piece's
+// computation must stay before (a global's update): nothing moves.
+// CHECK-LABEL: func.func @not_past_a_store
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<4xf32>
+// CHECK: %[[N:.*]] = linalg.negf ins(%{{.*}} : tensor<4xf32>) outs(%[[E]] : tensor<4xf32>)
+// CHECK: bufferization.materialize_in_destination
+// CHECK-NOT: tensor.extract_slice
+// CHECK: tensor.insert_slice %[[N]]
+func.func @not_past_a_store(%x: tensor<4xf32>, %y: tensor<4xf32>, %m: memref<4xf32>) -> tensor<8xf32> {
+  %e = tensor.empty() : tensor<4xf32>
+  %n = linalg.negf ins(%x : tensor<4xf32>) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+  bufferization.materialize_in_destination %y in restrict writable %m : (tensor<4xf32>, memref<4xf32>) -> ()
+  %d = tensor.empty() : tensor<8xf32>
+  %r = tensor.insert_slice %n into %d[0] [4] [1] : tensor<4xf32> into tensor<8xf32>
+  return %r : tensor<8xf32>
+}
+
+// -----
+
+#id = affine_map<(d0) -> (d0)>
+
+// Both results of one op inserted: the op has another use, so neither
+// insertion takes it over.
+// CHECK-LABEL: func.func @two_results
+// CHECK: %[[G:.*]]:2 = linalg.generic
+// CHECK-NOT: tensor.extract_slice
+// CHECK: tensor.insert_slice %[[G]]#0
+// CHECK: tensor.insert_slice %[[G]]#1
+func.func @two_results(%x: tensor<4xf32>) -> tensor<8xf32> {
+  %e = tensor.empty() : tensor<4xf32>
+  %g:2 = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel"]}
+      ins(%x : tensor<4xf32>) outs(%e, %e : tensor<4xf32>, tensor<4xf32>) {
+  ^bb0(%a: f32, %o: f32, %p: f32):
+    %r = arith.negf %a : f32
+    linalg.yield %r, %a : f32, f32
+  } -> (tensor<4xf32>, tensor<4xf32>)
+  %d = tensor.empty() : tensor<8xf32>
+  %r0 = tensor.insert_slice %g#0 into %d[0] [4] [1] : tensor<4xf32> into tensor<8xf32>
+  %r1 = tensor.insert_slice %g#1 into %r0[4] [4] [1] : tensor<4xf32> into tensor<8xf32>
+  return %r1 : tensor<8xf32>
+}
