@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/SmallBitVector.h"
@@ -73,12 +74,6 @@ static std::optional<SmallVector<int64_t>> viewStrides(Value v) {
   auto type = dyn_cast<RankedTensorType>(v.getType());
   if (!type || !type.hasStaticShape())
     return std::nullopt;
-  auto contiguous = [](ArrayRef<int64_t> shape) {
-    SmallVector<int64_t> st(shape.size(), 1);
-    for (int64_t i = int64_t(shape.size()) - 2; i >= 0; --i)
-      st[i] = st[i + 1] * shape[i + 1];
-    return st;
-  };
   if (auto slice = v.getDefiningOp<tensor::ExtractSliceOp>()) {
     RankedTensorType src = slice.getSourceType();
     if (!src.hasStaticShape() ||
@@ -86,7 +81,7 @@ static std::optional<SmallVector<int64_t>> viewStrides(Value v) {
                       [](int64_t st) { return st == 1; }))
       return std::nullopt;
     SmallVector<int64_t> st =
-        viewStrides(slice.getSource()).value_or(contiguous(src.getShape()));
+        viewStrides(slice.getSource()).value_or(computeStrides(src.getShape()));
     llvm::SmallBitVector dropped = slice.getDroppedDims();
     SmallVector<int64_t> kept;
     for (int64_t d = 0, e = src.getRank(); d < e; ++d)

@@ -95,7 +95,7 @@ struct ComputeIntoInsertedSlice : OpRewritePattern<tensor::InsertSliceOp> {
         rewriter.moveOpBefore(r, insert);
     }
 
-    rewriter.setInsertionPoint(fill ? fill : op.getOperation());
+    rewriter.setInsertionPoint(first);
     Location loc = insert.getLoc();
     Value slice = tensor::ExtractSliceOp::create(
         rewriter, loc, insert.getSourceType(), insert.getDest(),
@@ -133,7 +133,9 @@ struct ComputeIntoSlicesPass
       SmallVector<OpOperand *> uses;
       for (OpOperand &use : empty->getUses())
         uses.push_back(&use);
-      for (OpOperand *use : llvm::drop_begin(uses, std::min<size_t>(1, uses.size())))
+      if (uses.size() < 2)
+        continue;
+      for (OpOperand *use : llvm::drop_begin(uses))
         use->set(b.clone(*empty)->getResult(0));
     }
     RewritePatternSet patterns(&getContext());

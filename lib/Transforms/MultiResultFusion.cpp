@@ -100,11 +100,10 @@ bool qat::isCheapToRecompute(Operation *op) {
       return false;
     }
   }
-  // Loop indices and the output's own value vary per element too.
+  // The output's own value varies per element too (loop indices are
+  // excluded above).
   for (BlockArgument arg : producer.getRegionOutputArgs())
     perElement.insert(arg);
-  producer.getBody()->walk(
-      [&](linalg::IndexOp index) { perElement.insert(index.getResult()); });
   int elementOps = 0, broadcastOps = 0;
   for (Operation &op : producer.getBody()->without_terminator()) {
     if (!isPure(&op) || op.getNumRegions() != 0 || op.getNumResults() != 1)

@@ -778,9 +778,7 @@ SmallVector<Value> lowering::buildBlockedPoolMax(
     }
   SmallVector<Value> inits;
   for (Type t : resultTypes) {
-    auto rt = cast<RankedTensorType>(t);
-    inits.push_back(
-        emptyTensor(b, loc, rt, planes));
+    inits.push_back(emptyTensor(b, loc, cast<RankedTensorType>(t), planes));
     maps.push_back(AffineMap::getMultiDimIdentityMap(4, ctx));
   }
   auto op = linalg::GenericOp::create(

@@ -734,18 +734,10 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPool2dGradOp> {
         // The pixels after the planes are in no window: zero gradient.
         // Only they are filled (qat-compute-into-slices then writes the
         // planes in place).
-        int64_t planes = 4 * oh * ow;
-        auto tailType = RankedTensorType::get({n, c, h * w - planes}, elt);
-        Value all = tensor::EmptyOp::create(rewriter, loc, {n, c, h * w}, elt);
-        all = tensor::InsertSliceOp::create(
-            rewriter, loc, filledTensor(rewriter, loc, tailType, {}, 0.0), all,
-            getAsIndexOpFoldResult(ctx, {0, 0, planes}),
-            getAsIndexOpFoldResult(ctx, {n, c, h * w - planes}),
-            getAsIndexOpFoldResult(ctx, {1, 1, 1}));
-        flat = tensor::InsertSliceOp::create(
-            rewriter, loc, flat, all, getAsIndexOpFoldResult(ctx, {0, 0, 0}),
-            getAsIndexOpFoldResult(ctx, {n, c, planes}),
-            getAsIndexOpFoldResult(ctx, {1, 1, 1}));
+        auto tailType = RankedTensorType::get({n, c, h * w - 4 * oh * ow}, elt);
+        flat = joinPixelPieces(
+            rewriter, loc,
+            {flat, filledTensor(rewriter, loc, tailType, {}, 0.0)}, 2);
       }
       rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
           op, xType.clone(elt), flat,
