@@ -92,6 +92,27 @@ struct GenerateTrainStepPass
   }
 
   void runOnOperation() override;
+
+private:
+  /// The model function `entry`, once it and the options are checked; null
+  /// after a diagnostic otherwise.
+  func::FuncOp getModelFunction();
+  /// Clones the body of `forward` into `body` (whose first arguments are
+  /// the model's) in training mode: batch norms on batch statistics and
+  /// observers updating their state, both stored back unless frozen. Sets
+  /// `output` to the model output; returns the cloned ops in order.
+  SmallVector<Operation *> cloneForTraining(OpBuilder &b, func::FuncOp forward,
+                                            Block *body, Value &output);
+  /// Turns the train step being built into `@gradients`: no optimizer
+  /// arguments; returns the loss and every input and parameter gradient.
+  void turnIntoGradients(OpBuilder &b, TrainStepBuilder &tb,
+                         func::FuncOp step, unsigned numModelArgs,
+                         Value lossValue);
+  /// Emits the optimizer update of every parameter with a gradient, its
+  /// state as `qat.param state @<param>.<name>` (the names qat-run reads).
+  void emitOptimizerUpdates(OpBuilder &b, TrainStepBuilder &tb,
+                            ArrayRef<Operation *> forwardOps,
+                            func::FuncOp step, unsigned numModelArgs);
 };
 } // namespace
 
@@ -133,75 +154,49 @@ static std::string getOrCreateState(ModuleOp module, SymbolTable &symbols,
       .str();
 }
 
-void GenerateTrainStepPass::runOnOperation() {
+func::FuncOp GenerateTrainStepPass::getModelFunction() {
   ModuleOp module = getOperation();
   auto forward = module.lookupSymbol<func::FuncOp>(entry);
   if (!forward || forward.isExternal()) {
     module.emitError("qat-generate-train-step: no function @") << entry;
-    return signalPassFailure();
+    return {};
   }
   if (!llvm::hasSingleElement(forward.getBody()) ||
       forward.getNumResults() != 1) {
     forward.emitOpError("must have one block and one result (the model "
                         "output) to generate a training step");
-    return signalPassFailure();
+    return {};
   }
   if (loss != "cross_entropy" && loss != "mse") {
     module.emitError("qat-generate-train-step: unknown loss '")
         << loss << "' (known: cross_entropy, mse)";
-    return signalPassFailure();
+    return {};
   }
   if (optimizer != "sgd" && optimizer != "adam" && optimizer != "adamw") {
     module.emitError("qat-generate-train-step: unknown optimizer '")
         << optimizer << "' (known: sgd, adam, adamw)";
-    return signalPassFailure();
+    return {};
   }
   if (module.lookupSymbol("train_step") || module.lookupSymbol("eval_step")) {
     module.emitError("qat-generate-train-step: the module already has a "
                      "@train_step or @eval_step");
-    return signalPassFailure();
+    return {};
   }
-  MLIRContext *ctx = &getContext();
   auto outType = cast<RankedTensorType>(forward.getResultTypes()[0]);
-  Type f32 = Float32Type::get(ctx);
-  auto scalar = RankedTensorType::get({}, f32);
-  bool ce = loss == "cross_entropy";
-  if (ce && outType.getRank() != 2) {
+  if (loss == "cross_entropy" && outType.getRank() != 2) {
     forward.emitOpError("returns ")
         << outType << "; cross_entropy needs [N, classes] logits";
-    return signalPassFailure();
+    return {};
   }
+  return forward;
+}
 
-  SmallVector<Type> inputs(forward.getArgumentTypes());
-  inputs.push_back(ce ? Type(RankedTensorType::get({outType.getDimSize(0)},
-                                                   IntegerType::get(ctx, 32)))
-                      : Type(outType));
-  inputs.push_back(scalar); // lr
-  bool adam = optimizer != "sgd";
-  if (adam) {
-    inputs.push_back(scalar); // step_size
-    inputs.push_back(scalar); // bias_correction2_sqrt
-  }
-  auto lossType = RankedTensorType::get({}, outType.getElementType());
-  SmallVector<Type> results = {lossType};
-  if (ce)
-    results.push_back(RankedTensorType::get({}, IntegerType::get(ctx, 32)));
-
-  OpBuilder b(ctx);
-  b.setInsertionPointAfter(forward);
-  auto step = func::FuncOp::create(b, forward.getLoc(), "train_step",
-                                   b.getFunctionType(inputs, results));
-  Block *body = step.addEntryBlock();
-  b.setInsertionPointToStart(body);
-  unsigned numModelArgs = forward.getNumArguments();
-  Value target = body->getArgument(numModelArgs);
-  Value lr = body->getArgument(numModelArgs + 1);
-
-  // Forward, in training mode.
+SmallVector<Operation *>
+GenerateTrainStepPass::cloneForTraining(OpBuilder &b, func::FuncOp forward,
+                                        Block *body, Value &output) {
   IRMapping map;
-  for (unsigned i = 0; i < numModelArgs; ++i)
+  for (unsigned i = 0, e = forward.getNumArguments(); i < e; ++i)
     map.map(forward.getArgument(i), body->getArgument(i));
-  Value output;
   SmallVector<Operation *> forwardOps;
   for (Operation &op : forward.getBody().front()) {
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
@@ -244,66 +239,54 @@ void GenerateTrainStepPass::runOnOperation() {
                                      return op->getBlock() == nullptr;
                                    }),
                    forwardOps.end());
+  return forwardOps;
+}
 
-  // Loss and metrics.
-  Location loc = forward.getLoc();
-  Value lossValue, dOutput;
-  Value one = arith::ConstantOp::create(
-      b, loc,
-      DenseElementsAttr::get(lossType,
-                             b.getFloatAttr(lossType.getElementType(), 1.0)));
-  SmallVector<Value> returns;
-  if (ce) {
-    lossValue = CrossEntropyOp::create(b, loc, lossType, output, target);
-    Value correct = CorrectCountOp::create(
-        b, loc, RankedTensorType::get({}, b.getI32Type()), output, target);
-    dOutput = CrossEntropyGradOp::create(b, loc, outType, output, target, one);
-    returns = {lossValue, correct};
-  } else {
-    lossValue = MseOp::create(b, loc, lossType, output, target);
-    dOutput = MseGradOp::create(b, loc, outType, output, target, one);
-    returns = {lossValue};
+void GenerateTrainStepPass::turnIntoGradients(OpBuilder &b,
+                                              TrainStepBuilder &tb,
+                                              func::FuncOp step,
+                                              unsigned numModelArgs,
+                                              Value lossValue) {
+  // Loss, then the gradient of every float model input and of every
+  // trainable parameter in module order (zeros if it has none).
+  Block *body = &step.getBody().front();
+  SmallVector<Value> outs = {lossValue};
+  for (unsigned i = 0; i < numModelArgs; ++i) {
+    Value arg = body->getArgument(i);
+    auto t = dyn_cast<RankedTensorType>(arg.getType());
+    if (!t || !isa<FloatType>(t.getElementType()))
+      continue;
+    Value g = tb.grads.lookup(arg);
+    outs.push_back(g ? g : tb.createSplat(t, 0.0));
   }
-
-  // Backward.
-  TrainStepBuilder tb(module, b);
-  tb.grads[output] = dOutput;
-  for (Operation *op : llvm::reverse(forwardOps))
-    if (failed(tb.backward(op)))
-      return signalPassFailure();
-
-  if (gradientsOnly) {
-    // Loss, then the gradient of every float model input and of every
-    // trainable parameter in module order (zeros if it has none).
-    SmallVector<Value> outs = {lossValue};
-    for (unsigned i = 0; i < numModelArgs; ++i) {
-      Value arg = body->getArgument(i);
-      auto t = dyn_cast<RankedTensorType>(arg.getType());
-      if (!t || !isa<FloatType>(t.getElementType()))
-        continue;
-      Value g = tb.grads.lookup(arg);
-      outs.push_back(g ? g : tb.createSplat(t, 0.0));
-    }
-    for (auto param : module.getOps<ParamOp>()) {
-      if (!param.isTrainable() || !isa<FloatType>(param.getType().getElementType()))
-        continue;
-      Value g = tb.paramGrads.lookup(param.getSymName());
-      outs.push_back(g ? g : tb.createSplat(param.getType(), 0.0));
-    }
-    func::ReturnOp::create(b, loc, outs);
-    step.setFunctionType(b.getFunctionType(
-        step.getArgumentTypes().drop_back(adam ? 3 : 1),
-        ValueRange(outs).getTypes()));
-    body->eraseArguments(adam ? numModelArgs + 1 : numModelArgs + 1,
-                         adam ? 3 : 1);
-    step.setName("gradients");
-    return;
+  for (auto param : getOperation().getOps<ParamOp>()) {
+    if (!param.isTrainable() || !isa<FloatType>(param.getType().getElementType()))
+      continue;
+    Value g = tb.paramGrads.lookup(param.getSymName());
+    outs.push_back(g ? g : tb.createSplat(param.getType(), 0.0));
   }
+  bool adam = optimizer != "sgd";
+  func::ReturnOp::create(b, step.getLoc(), outs);
+  step.setFunctionType(b.getFunctionType(
+      step.getArgumentTypes().drop_back(adam ? 3 : 1),
+      ValueRange(outs).getTypes()));
+  body->eraseArguments(adam ? numModelArgs + 1 : numModelArgs + 1,
+                       adam ? 3 : 1);
+  step.setName("gradients");
+}
 
+void GenerateTrainStepPass::emitOptimizerUpdates(
+    OpBuilder &b, TrainStepBuilder &tb, ArrayRef<Operation *> forwardOps,
+    func::FuncOp step, unsigned numModelArgs) {
   // Optimizer updates, in place. The update reads the parameter through the
   // forward pass's load when there is one: with a single view of the global,
   // bufferization sees every read of the old value and can write the update
   // into the global itself once the backward pass is done with it.
+  ModuleOp module = getOperation();
+  Location loc = step.getLoc();
+  Block *body = &step.getBody().front();
+  Value lr = body->getArgument(numModelArgs + 1);
+  bool adam = optimizer != "sgd";
   SymbolTable symbols(module);
   for (auto [name, grad] : tb.paramGrads) {
     auto type = cast<RankedTensorType>(grad.getType());
@@ -350,6 +333,78 @@ void GenerateTrainStepPass::runOnOperation() {
     StoreOp::create(b, loc, upd.getNewExpAvg(), m);
     StoreOp::create(b, loc, upd.getNewExpAvgSq(), v);
   }
+}
+
+void GenerateTrainStepPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  func::FuncOp forward = getModelFunction();
+  if (!forward)
+    return signalPassFailure();
+  MLIRContext *ctx = &getContext();
+  auto outType = cast<RankedTensorType>(forward.getResultTypes()[0]);
+  Type f32 = Float32Type::get(ctx);
+  auto scalar = RankedTensorType::get({}, f32);
+  bool ce = loss == "cross_entropy";
+
+  SmallVector<Type> inputs(forward.getArgumentTypes());
+  inputs.push_back(ce ? Type(RankedTensorType::get({outType.getDimSize(0)},
+                                                   IntegerType::get(ctx, 32)))
+                      : Type(outType));
+  inputs.push_back(scalar); // lr
+  if (optimizer != "sgd") {
+    inputs.push_back(scalar); // step_size
+    inputs.push_back(scalar); // bias_correction2_sqrt
+  }
+  auto lossType = RankedTensorType::get({}, outType.getElementType());
+  SmallVector<Type> results = {lossType};
+  if (ce)
+    results.push_back(RankedTensorType::get({}, IntegerType::get(ctx, 32)));
+
+  OpBuilder b(ctx);
+  b.setInsertionPointAfter(forward);
+  auto step = func::FuncOp::create(b, forward.getLoc(), "train_step",
+                                   b.getFunctionType(inputs, results));
+  Block *body = step.addEntryBlock();
+  b.setInsertionPointToStart(body);
+  unsigned numModelArgs = forward.getNumArguments();
+  Value target = body->getArgument(numModelArgs);
+
+  // Forward, in training mode.
+  Value output;
+  SmallVector<Operation *> forwardOps =
+      cloneForTraining(b, forward, body, output);
+
+  // Loss and metrics.
+  Location loc = forward.getLoc();
+  Value lossValue, dOutput;
+  Value one = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(lossType,
+                             b.getFloatAttr(lossType.getElementType(), 1.0)));
+  SmallVector<Value> returns;
+  if (ce) {
+    lossValue = CrossEntropyOp::create(b, loc, lossType, output, target);
+    Value correct = CorrectCountOp::create(
+        b, loc, RankedTensorType::get({}, b.getI32Type()), output, target);
+    dOutput = CrossEntropyGradOp::create(b, loc, outType, output, target, one);
+    returns = {lossValue, correct};
+  } else {
+    lossValue = MseOp::create(b, loc, lossType, output, target);
+    dOutput = MseGradOp::create(b, loc, outType, output, target, one);
+    returns = {lossValue};
+  }
+
+  // Backward.
+  TrainStepBuilder tb(module, b);
+  tb.grads[output] = dOutput;
+  for (Operation *op : llvm::reverse(forwardOps))
+    if (failed(tb.backward(op)))
+      return signalPassFailure();
+
+  if (gradientsOnly)
+    return turnIntoGradients(b, tb, step, numModelArgs, lossValue);
+
+  emitOptimizerUpdates(b, tb, forwardOps, step, numModelArgs);
   func::ReturnOp::create(b, loc, returns);
 
   // Gradients nobody reads (the data input's, through the first conv) are
