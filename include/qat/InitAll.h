@@ -7,8 +7,9 @@
 
 namespace mlir::qat {
 
-/// The qat dialect, every dialect its pipelines produce, and the external
-/// models (bufferization, LLVM translation) those pipelines rely on.
+/// The qat dialect with its backward rules (GradientOpInterface), every
+/// dialect its pipelines produce, and the external models (bufferization,
+/// LLVM translation) those pipelines rely on.
 void registerQatDialects(DialectRegistry &registry);
 
 /// Every qat pass and pipeline, and the upstream passes worth exposing in

@@ -3,6 +3,7 @@
 #include "qat/InitAll.h"
 
 #include "Qat/IR/QatDialect.h"
+#include "qat/Autodiff/GradientInterfaceImpl.h"
 #include "qat/Conversion/Passes.h"
 #include "qat/Pipelines/Pipelines.h"
 #include "qat/Transforms/Passes.h"
@@ -16,6 +17,7 @@ using namespace mlir;
 
 void qat::registerQatDialects(DialectRegistry &registry) {
   registry.insert<qat::QatDialect>();
+  qat::registerGradientInterfaceExternalModels(registry);
   // The pipelines touch many upstream dialects and rely on their external
   // models (bufferization of arith/linalg/tensor/ml_program, LLVM
   // translation); registering all of them keeps qat-opt, qat-run and
