@@ -380,21 +380,25 @@ def norm(text):
 
 
 def scan_lit_test(path):
+    """The expectations of a lit test, as (text, "path:line")."""
     out = []
     with open(path, encoding="utf-8", errors="replace") as f:
-        for line in f:
+        for number, line in enumerate(f, 1):
             m = EXPECTED_RE.search(line)
             if m:
-                out.append(norm(with_gaps(m.group(2), bool(m.group(1)))))
-                continue
-            m = CHECK_RE.match(line)
-            if not m:
-                continue
-            prefix = m.group(1)
-            if prefix in NOT_CHECKS or prefix.endswith("-NOT"):
-                continue
-            out.append(norm(with_gaps(m.group(2), True)))
-    return [t for t in out if t.replace(GAP, "").strip()]
+                text = with_gaps(m.group(2), bool(m.group(1)))
+            else:
+                m = CHECK_RE.match(line)
+                if not m:
+                    continue
+                prefix = m.group(1)
+                if prefix in NOT_CHECKS or prefix.endswith("-NOT"):
+                    continue
+                text = with_gaps(m.group(2), True)
+            text = norm(text)
+            if text.replace(GAP, "").strip():
+                out.append((text, "%s:%d" % (path, number)))
+    return out
 
 
 UNIT_STMT_RE = re.compile(r"\b(?:EXPECT|ASSERT)_[A-Z_]+\s*\(")
@@ -412,7 +416,7 @@ def scan_unit_test(path):
             for s in literals(toks, i + 2, end):
                 for piece in s.split("\n"):
                     if piece.strip():
-                        out.append(norm(piece))
+                        out.append((norm(piece), "%s:%d" % (path, t.line)))
     return out
 
 
@@ -442,14 +446,29 @@ def in_order(frags, text):
     count = length = 0
     covered = set()
     for f in frags:
-        at = text.find(f, pos)
+        at, n = text.find(f, pos), len(f)
+        if at < 0:
+            at, n = truncated_at(f, text, pos)
         if at < 0:
             continue
         count += 1
-        length += len(f)
-        covered.update(range(at, at + len(f)))
-        pos = at + len(f)
+        length += n
+        covered.update(range(at, at + n))
+        pos = at + n
     return count, length, frozenset(covered)
+
+
+def truncated_at(frag, text, pos, shortest=16):
+    """Where a check that stops inside `frag` (at a GAP or at its end)
+    checks its longest prefix: (position, length), or (-1, 0)."""
+    for n in range(len(frag) - 1, shortest - 1, -1):
+        at = text.find(frag[:n], pos)
+        while at >= 0:
+            end = at + n
+            if end == len(text) or text[end] == GAP:
+                return at, n
+            at = text.find(frag[:n], at + 1)
+    return -1, 0
 
 
 def credited(cands, text, short):
@@ -490,16 +509,28 @@ def analyze(diags, texts, min_key):
     for sig, ds in groups.items():
         for k in ds[0].key:
             by_key[k].add(sig)
+    # A check that stops inside a key: its last 16 characters before a
+    # GAP or its end are those before the cut in the key.
+    prefixes = defaultdict(list)
+    for k in by_key:
+        for n in range(16, len(k)):
+            prefixes[k[n - 16:n]].append((k, n))
+    # Each expectation (a file:line) credits the messages it checks; sites
+    # with the same message need one each.
     credits = defaultdict(set)
-    for text in set(texts):
+    for text, where in texts:
         cands = set()
         for k, sigs in by_key.items():
             if k in text:
                 cands |= sigs
+        for end in [i for i, c in enumerate(text) if c == GAP] + [len(text)]:
+            for k, n in prefixes.get(text[max(0, end - 16):end], ()):
+                if text[end - n:end] == k[:n]:
+                    cands |= by_key[k]
         if not cands:
             continue
         for sig in credited(cands, text, short):
-            credits[sig].add(text)
+            credits[sig].add(where)
     tested, untested, dynamic = [], [], []
     for d in diags:
         if not d.key:
