@@ -178,7 +178,7 @@ def chain_end(toks, i):
 
 
 # A tool's "qat-compile: error: " prefix says nothing about the message.
-SEVERITY_PREFIX = re.compile(r"^[\w.-]+: (error|warning|note):$")
+SEVERITY_PREFIX = re.compile(r"^[\w.-]+: (error|warning|note):?$")
 
 
 def fragments_of(strs):
