@@ -60,6 +60,12 @@ RETURNS_MESSAGES = re.compile(r"(apply|check|validate|verify|parse|why)",
 # verifiers or earlier passes already guarantee), keyed by a literal of the
 # message; the reason says why. Listed with --verbose, not counted.
 DEFENSIVE = {
+    "was compiled":
+        "JitModule::run of an entry not compiled; every caller runs only "
+        "the entries it passed to JitModule::compile",
+    "--batch must be positive":
+        "importOnnxModel's own check; qat-import rejects --batch <= 0 "
+        "first (\"--batch must be a positive integer\")",
 }
 
 
@@ -186,10 +192,11 @@ def fragments_of(strs):
     without pure punctuation and severity prefixes."""
     out = []
     for s in strs:
-        for piece in s.split("\n"):
+        alt = s.startswith(ALT)
+        for piece in s.lstrip(ALT).split("\n"):
             piece = piece.strip(" \t:;,")
             if re.search(r"\w", piece) and not SEVERITY_PREFIX.match(piece):
-                out.append(piece)
+                out.append((ALT if alt else "") + piece)
     return out
 
 
@@ -199,11 +206,23 @@ class Diag:
         self.key = None
 
     def text(self):
-        return " ... ".join(self.frags)
+        return " ... ".join(f.lstrip(ALT) for f in self.frags)
+
+
+# Marks a literal that is one branch of a `?:` (" input" : " inputs"): a
+# message has one of them, so a check need not.
+ALT = "\x01"
 
 
 def literals(toks, lo, hi):
-    return [t.text for t in toks[lo:hi] if t.kind == "str"]
+    out = []
+    for i in range(lo, hi):
+        if toks[i].kind != "str":
+            continue
+        prev = toks[i - 1]
+        alt = prev.kind == "op" and prev.text in ("?", ":")
+        out.append((ALT if alt else "") + toks[i].text)
+    return out
 
 
 def function_bodies(toks):
@@ -414,7 +433,7 @@ def scan_unit_test(path):
             close = match_paren(toks, i + 1)
             end = chain_end(toks, close + 1)
             for s in literals(toks, i + 2, end):
-                for piece in s.split("\n"):
+                for piece in s.lstrip(ALT).split("\n"):
                     if piece.strip():
                         out.append((norm(piece), "%s:%d" % (path, t.line)))
     return out
@@ -446,6 +465,7 @@ def in_order(frags, text):
     count = length = 0
     covered = set()
     for f in frags:
+        f = f.lstrip(ALT)
         at, n = text.find(f, pos), len(f)
         if at < 0:
             at, n = truncated_at(f, text, pos)
@@ -478,7 +498,9 @@ def credited(cands, text, short):
     whole, those matching the most literals (a message of short literals
     only counts whole)."""
     scored = [(in_order(list(sig), text), sig) for sig in cands]
-    full = [(m, sig) for m, sig in scored if m[0] == len(sig)]
+    full = [(m, sig) for m, sig in scored if all(
+        in_order([f], text)[0] for f in sig if not f.startswith(ALT))
+        and m[0] >= sum(not f.startswith(ALT) for f in sig)]
     if full:
         return [sig for m, sig in full
                 if not any(m[2] < o[2] for o, _ in full)]
@@ -495,10 +517,11 @@ def analyze(diags, texts, min_key):
     # by all of them in order; one with less text than that ("target " +
     # llvm error) is a wrapper whose message comes from elsewhere.
     for d in diags:
-        d.key = [f for f in d.frags if len(f) >= min_key]
+        required = [f for f in d.frags if not f.startswith(ALT)]
+        d.key = [f for f in required if len(f) >= min_key]
         d.short = not d.key
-        if d.short and sum(len(f) for f in d.frags) >= 10:
-            d.key = [max(d.frags, key=len)]
+        if d.short and sum(len(f) for f in required) >= 10:
+            d.key = [max(required, key=len)]
     # Sites with identical messages form one group.
     groups = defaultdict(list)
     for d in diags:
