@@ -86,6 +86,17 @@ func.func @multi_block(%x: tensor<2xf32>, %c: i1) -> tensor<2xf32> {
 
 // -----
 
+// A quantized value read by an op with integer results only: no float
+// tensor to put a fake_quant on.
+func.func @forward(%x: tensor<2x4xf32>, %t: tensor<2xi32>) -> tensor<i32> {
+  %s = qat.quant_stub %x : tensor<2x4xf32>
+  // expected-error @+1 {{'qat.correct_count' op consumes quantized values but produces no float tensor; qat-prepare cannot place it}}
+  %c = qat.correct_count %s, %t : (tensor<2x4xf32>, tensor<2xi32>) -> tensor<i32>
+  return %c : tensor<i32>
+}
+
+// -----
+
 //--- options.mlir
 qat.param @fc.weight = dense<0.25> : tensor<3x4xf32>
 func.func @options(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {

@@ -1,4 +1,7 @@
 // RUN: qat-opt %s --convert-qat-dot-to-llvm -split-input-file -verify-diagnostics | FileCheck %s
+// RUN: not qat-opt %s -split-input-file --convert-qat-dot-to-llvm=arch=riscv64 2>&1 | FileCheck %s --check-prefix=ARCH
+
+// ARCH: error: convert-qat-dot-to-llvm: unknown arch 'riscv64' (x86_64, aarch64)
 
 // CHECK-LABEL: func.func @vnni512
 // CHECK-SAME: (%[[A:.*]]: vector<16xi32>, %[[X:.*]]: vector<64xi8>, %[[W:.*]]: vector<64xi8>)

@@ -965,6 +965,15 @@ func.func @avg_pool_window_too_large(%x: tensor<1x2x2x4xf32>) -> tensor<1x2x1x1x
 
 // -----
 
+// An average is a float (max_pool2d also pools quantized values).
+func.func @avg_pool2d_int_result(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xi32> {
+  // expected-error @+1 {{'qat.avg_pool2d' op result must be a float tensor}}
+  %y = qat.avg_pool2d %x {kernel_size = array<i64: 2, 2>} : tensor<1x2x4x4xf32> -> tensor<1x2x2x2xi32>
+  return %y : tensor<1x2x2x2xi32>
+}
+
+// -----
+
 func.func @global_avg_pool_rank(%x: tensor<1x64x7xf32>) -> tensor<1x64x1x1xf32> {
   // expected-error @+1 {{'qat.global_avg_pool' op input must have rank 4 (NCHW), got 3}}
   %y = qat.global_avg_pool %x : tensor<1x64x7xf32> -> tensor<1x64x1x1xf32>

@@ -1,0 +1,73 @@
+// Errors in the IR: reported at the op, checked with -verify-diagnostics.
+// RUN: qat-opt %s -split-input-file --qat-generate-train-step -verify-diagnostics
+//
+// Errors in the pass options are reported at the module and fail the pass
+// whatever the IR: checked on the last split alone.
+// RUN: rm -rf %t && split-file %s %t
+// RUN: not qat-opt %t/options.mlir --qat-generate-train-step=entry=nope 2>&1 | FileCheck %s --check-prefix=ENTRY
+// RUN: not qat-opt %t/options.mlir --qat-generate-train-step=loss=nll 2>&1 | FileCheck %s --check-prefix=LOSS
+// RUN: not qat-opt %t/options.mlir --qat-generate-train-step=optimizer=rmsprop 2>&1 | FileCheck %s --check-prefix=OPTIMIZER
+
+// An op on the path from the inputs and parameters to the loss without a
+// backward rule (here: the int8 graph's dequantize) stops the pass at that
+// op.
+func.func @forward(%x: tensor<2x3x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'qat.dequantize' op has no gradient rule in qat-generate-train-step}}
+  %y = qat.dequantize %x : tensor<2x3x!quant.uniform<i8:f32, 0.1>> -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+// The loss needs one model output.
+// expected-error @+1 {{'func.func' op must have one block and one result (the model output) to generate a training step}}
+func.func @forward(%x: tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>) {
+  %y = qat.relu %x : tensor<2x3xf32>
+  return %x, %y : tensor<2x3xf32>, tensor<2x3xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op must have one block and one result (the model output) to generate a training step}}
+func.func @forward(%x: tensor<2x3xf32>, %c: i1) -> tensor<2x3xf32> {
+  cf.cond_br %c, ^a, ^b
+^a:
+  return %x : tensor<2x3xf32>
+^b:
+  %y = qat.relu %x : tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op returns 'tensor<6xf32>'; cross_entropy needs [N, classes] logits}}
+func.func @forward(%x: tensor<6xf32>) -> tensor<6xf32> {
+  %y = qat.relu %x : tensor<6xf32>
+  return %y : tensor<6xf32>
+}
+
+// -----
+
+// The pass adds @train_step and @eval_step once.
+// expected-error @+1 {{qat-generate-train-step: the module already has a @train_step or @eval_step}}
+module {
+  func.func @forward(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+    %y = qat.relu %x : tensor<2x3xf32>
+    return %y : tensor<2x3xf32>
+  }
+  func.func @eval_step(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+    return %x : tensor<2x3xf32>
+  }
+}
+
+// -----
+
+//--- options.mlir
+func.func @forward(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %y = qat.relu %x : tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// ENTRY: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-generate-train-step: no function @nope
+// LOSS: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-generate-train-step: unknown loss 'nll' (known: cross_entropy, mse)
+// OPTIMIZER: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-generate-train-step: unknown optimizer 'rmsprop' (known: sgd, adam, adamw)
