@@ -3,6 +3,7 @@
 #include "qat/Pipelines/Pipelines.h"
 
 #include "qat/Conversion/Passes.h"
+#include "qat/Target/Target.h"
 #include "qat/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -21,7 +22,9 @@ using namespace mlir;
 void qat::buildQatToLLVMPipeline(OpPassManager &pm,
                                  const QatToLLVMPipelineOptions &options) {
   // Kernel ISAs name their architecture; "host" is the x86 host's best.
-  bool arm = parseArmIsa(options.isa).has_value() && options.isa != "generic";
+  std::optional<const target::Isa *> kernels =
+      target::parseKernelIsa(options.isa);
+  bool arm = kernels && *kernels && (*kernels)->arch == target::Arch::AArch64;
   if (arm) {
     LowerArmOptions armOptions;
     armOptions.isa = options.isa;
@@ -79,7 +82,9 @@ void qat::buildQatToLLVMPipeline(OpPassManager &pm,
   if (!options.barePtrCallConv)
     pm.addPass(qat::createEmitCInterface());
   ConvertQatDotToLLVMOptions dot;
-  dot.arch = arm ? "aarch64" : "x86_64";
+  dot.arch = target::archName(arm ? target::Arch::AArch64
+                                  : target::Arch::X86_64)
+                 .str();
   pm.addPass(createConvertQatDotToLLVM(dot));
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());

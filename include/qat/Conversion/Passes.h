@@ -16,6 +16,9 @@
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::qat {
+namespace target {
+struct Int8Tile;
+} // namespace target
 
 #define GEN_PASS_DECL
 #include "qat/Conversion/Passes.h.inc"
@@ -25,24 +28,11 @@ namespace mlir::qat {
 void populateQatToLinalgConversionPatterns(RewritePatternSet &patterns,
                                            bool im2col = true);
 
-/// The x86 int8 kernel sets of --qat-lower-x86.
-enum class X86Isa { Generic, Avx2, AvxVnni, Avx512Vnni };
-
-/// Parses an `isa=` value ("host" asks the compiling machine); nullopt for
-/// an unknown name.
-std::optional<X86Isa> parseX86Isa(llvm::StringRef name);
-
-/// Patterns rewriting qat.qlinear / qat.qconv2d into `isa`'s kernels.
-void populateQatToX86Patterns(RewritePatternSet &patterns, X86Isa isa);
-
-/// The Arm kernel sets of --qat-lower-arm.
-enum class ArmIsa { Generic, Neon, DotProd, I8mm };
-
-/// Parses an `isa=` value of --qat-lower-arm; nullopt for an unknown name.
-std::optional<ArmIsa> parseArmIsa(llvm::StringRef name);
-
-/// Patterns rewriting qat.qlinear / qat.qconv2d into `isa`'s kernels.
-void populateQatToArmPatterns(RewritePatternSet &patterns, ArmIsa isa);
+/// Patterns rewriting qat.qlinear and ungrouped qat.qconv2d (static
+/// shapes, constant weights and bias) into register-tiled int8 kernels
+/// with `tile`'s inner product (--qat-lower-x86, --qat-lower-arm).
+void populateInt8KernelPatterns(RewritePatternSet &patterns,
+                                const target::Int8Tile &tile);
 
 #define GEN_PASS_REGISTRATION
 #include "qat/Conversion/Passes.h.inc"

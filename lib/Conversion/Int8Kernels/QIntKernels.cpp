@@ -3,18 +3,19 @@
 // qat.qlinear and qat.qconv2d become a register-tiled GEMM on memrefs whose
 // inner product is qat.dot_accumulate (later an x86 or Arm dot-product
 // instruction), with weights packed at compile time and the requant
-// epilogue in registers. The arithmetic is
-// NUMERICS.md's, step for step as the generic lowering (IntPatterns.cpp)
-// does it, so both reproduce the scalar reference bit for bit: the float32
-// requant, or TFLite's fixed-point one (the op's `requant`), whose vector
-// epilogue is the generic lowering's own emitter.
+// epilogue in registers: the shared GEMM emitter (qat/Codegen/TiledGemm.h)
+// with the target's Int8Tile. The arithmetic is docs/numerics.md's, with
+// the generic lowering's own requant emitters (qat/Codegen/Requant.h), so
+// both reproduce the scalar reference bit for bit.
 //
 //===----------------------------------------------------------------------===//
 
-#include "Int8Kernels.h"
-
-#include "../QatToLinalg/PatternUtils.h"
+#include "qat/Codegen/Builders.h"
+#include "qat/Codegen/Im2col.h"
+#include "qat/Codegen/Requant.h"
+#include "qat/Codegen/TiledGemm.h"
 #include "qat/Conversion/Passes.h"
+#include "qat/Target/Target.h"
 
 #include "Qat/IR/QatOps.h"
 
@@ -29,253 +30,7 @@
 using namespace mlir;
 using namespace mlir::qat;
 
-namespace {
-/// The operand and accumulator types of a KernelIsa.
-struct KernelTypes {
-  static Type elementType(const KernelIsa &k, MLIRContext *ctx) {
-    return IntegerType::get(ctx, k.wide ? 16 : 8);
-  }
-  /// The operand vector type: lanes x group elements.
-  static VectorType operandType(const KernelIsa &k, MLIRContext *ctx) {
-    return VectorType::get({k.lanes * k.group}, elementType(k, ctx));
-  }
-  static VectorType accType(const KernelIsa &k, MLIRContext *ctx) {
-    return VectorType::get({k.lanes}, IntegerType::get(ctx, 32));
-  }
-};
-} // namespace
-
-/// acc + the lanes' dot products of `x` (broadcast) and `w`: an op with a
-/// value semantics, so bufferization and deallocation see no unknown
-/// effects; --convert-qat-dot-to-llvm picks vpdpbusd or vpmaddwd late.
-static Value emitDot(OpBuilder &b, Location loc, const KernelIsa &k, Value acc,
-                     Value x, Value w) {
-  auto dot = DotAccumulateOp::create(b, loc, acc, x, w);
-  if (k.lhsSigned && !k.wide)
-    dot.setLhsSigned(true);
-  return dot;
-}
-
 using lowering::idx;
-
-/// a * m + c on index values.
-static Value affine(OpBuilder &b, Location loc, Value a, int64_t m,
-                    int64_t c = 0) {
-  Value r = arith::MulIOp::create(b, loc, a, idx(b, loc, m));
-  if (c != 0)
-    r = arith::AddIOp::create(b, loc, r, idx(b, loc, c));
-  return r;
-}
-
-namespace {
-/// One GEMM: y[m][n] = requant(sum_k x[m][k] * w[n][k] + comp[n]).
-struct GemmProblem {
-  int64_t m, n, kGroups;
-  Value x;    // memref<M x (kGroups*group) x T>
-  Value w;    // memref<S x T>, packed
-  Value comp; // memref<Np x i32>
-  Value mult; // memref<Np x f32>; null for the fixed-point requant
-  /// The fixed-point requant (TFLite's): memref<Np x i32> multipliers and
-  /// left/right shifts; null for the float32 requant.
-  Value fpMult, fpLeft, fpRight;
-  Value y; // memref<M x N x i8>
-  int64_t zpY, lo, hi;
-};
-} // namespace
-
-/// One register tile: rows [row, row + mr) by channel vectors
-/// [block, block + nr); `masked` stores only the first n % lanes lanes.
-static void emitTile(OpBuilder &b, Location loc, const KernelIsa &k,
-                     const GemmProblem &p, Value row, int64_t mr, Value block,
-                     int64_t nr, bool masked) {
-  MLIRContext *ctx = b.getContext();
-  VectorType accT = KernelTypes::accType(k, ctx);
-  VectorType opT = KernelTypes::operandType(k, ctx);
-  Type elt = KernelTypes::elementType(k, ctx);
-  Value zero = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(accT, b.getI32IntegerAttr(0)));
-  // mmla: two accumulators per channel vector, (pair 2j, pair 2j + 1).
-  int64_t perVector = k.mmla ? 2 : 1;
-  SmallVector<Value> init(mr * nr * perVector, zero);
-  int64_t panel = p.kGroups * k.lanes * k.group;
-  SmallVector<Value> rows, blocks;
-  for (int64_t i = 0; i < mr; ++i)
-    rows.push_back(arith::AddIOp::create(b, loc, row, idx(b, loc, i)));
-  for (int64_t j = 0; j < nr; ++j)
-    blocks.push_back(arith::AddIOp::create(b, loc, block, idx(b, loc, j)));
-
-  auto loop = scf::ForOp::create(
-      b, loc, idx(b, loc, 0), idx(b, loc, p.kGroups), idx(b, loc, 1), init,
-      [&](OpBuilder &lb, Location l, Value kq, ValueRange acc) {
-        SmallVector<Value> next(acc.begin(), acc.end());
-        Value col = affine(lb, l, kq, k.group);
-        if (k.mmla) {
-          // Weights: [pair][kGroups][2][8]; a channel vector is two pairs.
-          VectorType pairT = VectorType::get({16}, elt);
-          SmallVector<Value> w;
-          for (int64_t j = 0; j < nr; ++j)
-            for (int64_t h = 0; h < 2; ++h) {
-              Value pair = affine(lb, l, blocks[j], 2, h);
-              Value off = affine(
-                  lb, l, arith::AddIOp::create(lb, l, affine(lb, l, pair, p.kGroups), kq),
-                  16);
-              w.push_back(vector::LoadOp::create(lb, l, pairT, p.w, ValueRange{off}));
-            }
-          VectorType halfT = VectorType::get({8}, elt);
-          SmallVector<int64_t> concat;
-          for (int64_t e = 0; e < 16; ++e)
-            concat.push_back(e);
-          for (int64_t i = 0; i < mr; ++i) {
-            // Rows 2i and 2i + 1, eight k each: the 2x8 left operand.
-            Value r0 = affine(lb, l, rows[i], 2);
-            Value r1 = affine(lb, l, rows[i], 2, 1);
-            Value x0 = vector::LoadOp::create(lb, l, halfT, p.x, ValueRange{r0, col});
-            Value x1 = vector::LoadOp::create(lb, l, halfT, p.x, ValueRange{r1, col});
-            Value xv = vector::ShuffleOp::create(lb, l, x0, x1, concat);
-            for (int64_t j = 0; j < 2 * nr; ++j)
-              next[i * 2 * nr + j] =
-                  MmlaAccumulateOp::create(lb, l, next[i * 2 * nr + j], xv, w[j]);
-          }
-          scf::YieldOp::create(lb, l, next);
-          return;
-        }
-        SmallVector<Value> w;
-        Value kOff = affine(lb, l, kq, k.lanes * k.group);
-        for (int64_t j = 0; j < nr; ++j) {
-          Value off = arith::AddIOp::create(
-              lb, l, affine(lb, l, blocks[j], panel), kOff);
-          w.push_back(vector::LoadOp::create(lb, l, opT, p.w, ValueRange{off}));
-        }
-        for (int64_t i = 0; i < mr; ++i) {
-          // One 32-bit group of x, broadcast to every lane.
-          Value xs = vector::LoadOp::create(
-              lb, l, VectorType::get({k.group}, elt), p.x,
-              ValueRange{rows[i], col});
-          Value x32 = vector::BitCastOp::create(
-              lb, l, VectorType::get({1}, lb.getI32Type()), xs);
-          Value xb = vector::BitCastOp::create(
-              lb, l, opT, vector::BroadcastOp::create(lb, l, accT, x32));
-          for (int64_t j = 0; j < nr; ++j)
-            next[i * nr + j] = emitDot(lb, l, k, next[i * nr + j], xb, w[j]);
-        }
-        scf::YieldOp::create(lb, l, next);
-      });
-
-  // The accumulator of row i of the tile (row pair i / 2 for mmla) and
-  // channel vector j, and the row of y it belongs to.
-  auto accumulator = [&](int64_t i, int64_t j) -> Value {
-    if (!k.mmla)
-      return loop.getResult(i * nr + j);
-    // [r0c0 r0c1 r1c0 r1c1] of pairs 2j and 2j + 1 -> four channels of a row.
-    Value a = loop.getResult((i / 2) * 2 * nr + 2 * j);
-    Value c = loop.getResult((i / 2) * 2 * nr + 2 * j + 1);
-    SmallVector<int64_t> pick = i % 2 == 0 ? SmallVector<int64_t>{0, 1, 4, 5}
-                                           : SmallVector<int64_t>{2, 3, 6, 7};
-    return vector::ShuffleOp::create(b, loc, a, c, pick);
-  };
-  SmallVector<Value> yRows;
-  for (int64_t i = 0; i < mr * perVector; ++i)
-    yRows.push_back(k.mmla ? affine(b, loc, rows[i / 2], 2, i % 2) : rows[i]);
-
-  // Epilogue: NUMERICS.md's requant, in the generic lowering's order.
-  Type f32 = b.getF32Type();
-  VectorType fT = VectorType::get({k.lanes}, f32);
-  auto splat = [&](double v) {
-    return arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(fT, b.getFloatAttr(f32, v)));
-  };
-  Value zpY = splat(double(p.zpY)), lo = splat(double(p.lo)),
-        hi = splat(double(p.hi));
-  VectorType outT = VectorType::get({k.lanes}, b.getI8Type());
-  Value mask;
-  if (masked)
-    mask = vector::ConstantMaskOp::create(
-        b, loc, VectorType::get({k.lanes}, b.getI1Type()),
-        ArrayRef<int64_t>{p.n % k.lanes});
-  // Stores one row's requantized bytes. A one-lane tail is a scalar byte
-  // store: LLVM 22's x86 backend turns a one-lane masked byte store of
-  // trunc(fptosi) into a 4-byte vmovss, clobbering the next three bytes.
-  auto store = [&](Value q, Value row, Value ch) {
-    if (masked && p.n % k.lanes == 1)
-      memref::StoreOp::create(
-          b, loc, vector::ExtractOp::create(b, loc, q, ArrayRef<int64_t>{0}),
-          p.y, ValueRange{row, ch});
-    else if (masked)
-      vector::MaskedStoreOp::create(b, loc, p.y, ValueRange{row, ch}, mask, q);
-    else
-      vector::StoreOp::create(b, loc, q, p.y, ValueRange{row, ch});
-  };
-  for (int64_t j = 0; j < nr; ++j) {
-    Value ch = affine(b, loc, blocks[j], k.lanes);
-    Value comp = vector::LoadOp::create(b, loc, accT, p.comp, ValueRange{ch});
-    Value mult, fm, fl, fr;
-    if (p.fpMult) {
-      fm = vector::LoadOp::create(b, loc, accT, p.fpMult, ValueRange{ch});
-      fl = vector::LoadOp::create(b, loc, accT, p.fpLeft, ValueRange{ch});
-      fr = vector::LoadOp::create(b, loc, accT, p.fpRight, ValueRange{ch});
-    } else {
-      mult = vector::LoadOp::create(b, loc, fT, p.mult, ValueRange{ch});
-    }
-    for (int64_t i = 0; i < mr * perVector; ++i) {
-      Value acc = arith::AddIOp::create(b, loc, accumulator(i, j), comp);
-      if (p.fpMult) {
-        // TFLite's fixed-point requant, with the generic lowering's emitter
-        // on whole vectors (the doubling high multiply in i64 lanes).
-        store(lowering::buildFixedPointRequant(b, loc, acc, fm, fl, fr, p.zpY,
-                                               p.lo, p.hi, b.getI8Type()),
-              yRows[i], ch);
-        continue;
-      }
-      Value f = arith::SIToFPOp::create(b, loc, fT, acc);
-      Value r = math::RoundEvenOp::create(b, loc,
-                                          arith::MulFOp::create(b, loc, f, mult));
-      r = arith::AddFOp::create(b, loc, r, zpY);
-      r = arith::MaxNumFOp::create(b, loc, r, lo);
-      r = arith::MinNumFOp::create(b, loc, r, hi);
-      Value q32 = arith::FPToSIOp::create(
-          b, loc, VectorType::get({k.lanes}, b.getI32Type()), r);
-      store(arith::TruncIOp::create(b, loc, outT, q32), yRows[i], ch);
-    }
-  }
-}
-
-/// All rows for the channel vectors [block, block + nr).
-static void emitRows(OpBuilder &b, Location loc, const KernelIsa &k,
-                     const GemmProblem &p, Value block, int64_t nr,
-                     bool masked) {
-  int64_t full = p.m / k.mr, rest = p.m % k.mr;
-  if (full > 0)
-    scf::ForOp::create(b, loc, idx(b, loc, 0), idx(b, loc, full),
-                       idx(b, loc, 1), ValueRange{},
-                       [&](OpBuilder &lb, Location l, Value mb, ValueRange) {
-                         emitTile(lb, l, k, p, affine(lb, l, mb, k.mr), k.mr,
-                                  block, nr, masked);
-                         scf::YieldOp::create(lb, l);
-                       });
-  if (rest > 0)
-    emitTile(b, loc, k, p, idx(b, loc, full * k.mr), rest, block, nr, masked);
-}
-
-/// The whole GEMM: groups of nr full channel vectors (weights of a group
-/// stay in cache while every row streams by), the leftover full vectors,
-/// then the partial vector with masked stores.
-static void emitGemm(OpBuilder &b, Location loc, const KernelIsa &k,
-                     const GemmProblem &p) {
-  int64_t fullVectors = p.n / k.lanes;
-  int64_t groups = fullVectors / k.nr, leftover = fullVectors % k.nr;
-  if (groups > 0)
-    scf::ForOp::create(b, loc, idx(b, loc, 0), idx(b, loc, groups),
-                       idx(b, loc, 1), ValueRange{},
-                       [&](OpBuilder &lb, Location l, Value g, ValueRange) {
-                         emitRows(lb, l, k, p, affine(lb, l, g, k.nr), k.nr,
-                                  false);
-                         scf::YieldOp::create(lb, l);
-                       });
-  if (leftover > 0)
-    emitRows(b, loc, k, p, idx(b, loc, groups * k.nr), leftover, false);
-  if (p.n % k.lanes != 0)
-    emitRows(b, loc, k, p, idx(b, loc, fullVectors), 1, true);
-}
 
 //===----------------------------------------------------------------------===//
 // Compile-time constants: packed weights, the per-channel term, multipliers
@@ -355,7 +110,7 @@ struct LayerRequant {
 /// like the reference accumulator) and pads the requant constants (padded
 /// channels get multiplier 0, never stored).
 static PackedLayer packLayer(PatternRewriter &rewriter, Operation *op,
-                             const KernelIsa &k, ArrayRef<int64_t> w,
+                             const target::Int8Tile &k, ArrayRef<int64_t> w,
                              ArrayRef<int64_t> bias, int64_t n, int64_t kDim,
                              int64_t zpX, int64_t xOffset,
                              const LayerRequant &requant) {
@@ -392,7 +147,7 @@ static PackedLayer packLayer(PatternRewriter &rewriter, Operation *op,
       mult[c] = requant.multipliers[c];
     }
   }
-  Type elt = KernelTypes::elementType(k, ctx);
+  Type elt = lowering::int8OperandElementType(k, ctx);
   SmallVector<APInt> wBits;
   for (int64_t v : packed)
     wBits.push_back(APInt(elt.getIntOrFloatBitWidth(), v, /*isSigned=*/true));
@@ -427,13 +182,13 @@ static PackedLayer packLayer(PatternRewriter &rewriter, Operation *op,
 /// Whether x's bytes enter the kernel as x ^ 0x80: when the instruction
 /// reads them with the other signedness (int8 x into vpdpbusd/usdot: x +
 /// 128 as uint8; uint8 x into sdot: x - 128 as int8).
-static bool flipsX(const KernelIsa &k, bool xSigned) {
+static bool flipsX(const target::Int8Tile &k, bool xSigned) {
   return !k.wide && xSigned != k.lhsSigned;
 }
 
 /// The zero-point shift the flip adds: sum_k x' * w = sum_k x * w +
 /// offset * sum_k w.
-static int64_t xOffset(const KernelIsa &k, bool xSigned) {
+static int64_t xOffset(const target::Int8Tile &k, bool xSigned) {
   if (!flipsX(k, xSigned))
     return 0;
   return xSigned ? 128 : -128;
@@ -443,11 +198,11 @@ static int64_t xOffset(const KernelIsa &k, bool xSigned) {
 /// flipped as above, or widened to 16 bits (zero- or sign-extended); K is
 /// zero-padded to whole groups (the padded weights are zero too).
 static Value prepareRows(PatternRewriter &rewriter, Location loc,
-                         const KernelIsa &k, Value x2, bool xSigned,
+                         const target::Int8Tile &k, Value x2, bool xSigned,
                          int64_t kGroups) {
   auto t = cast<RankedTensorType>(x2.getType());
   int64_t m = t.getDimSize(0), kDim = t.getDimSize(1);
-  Type elt = KernelTypes::elementType(k, rewriter.getContext());
+  Type elt = lowering::int8OperandElementType(k, rewriter.getContext());
   bool flip = flipsX(k, xSigned);
   if (flip || k.wide)
     x2 = lowering::buildElementwise(
@@ -476,7 +231,7 @@ static Value prepareRows(PatternRewriter &rewriter, Location loc,
 /// Runs the GEMM on tensor rows `x2` ([M][kGroups*G]), returning the
 /// [M][N] storage tensor of the result.
 static Value runGemm(PatternRewriter &rewriter, Location loc,
-                     const KernelIsa &k, Value x2, int64_t m,
+                     const target::Int8Tile &k, Value x2, int64_t m,
                      const PackedLayer &layer, int64_t n, int64_t zpY,
                      int64_t lo, int64_t hi) {
   auto t = cast<RankedTensorType>(x2.getType());
@@ -488,7 +243,7 @@ static Value runGemm(PatternRewriter &rewriter, Location loc,
   Value y = memref::AllocOp::create(rewriter, loc, yT,
                                     rewriter.getI64IntegerAttr(64));
   // The tiles count row pairs for mmla.
-  GemmProblem p{k.mmla ? rows / 2 : rows,
+  lowering::Int8Gemm p{k.mmla ? rows / 2 : rows,
                 n,
                 layer.kGroups,
                 xBuf,
@@ -502,7 +257,7 @@ static Value runGemm(PatternRewriter &rewriter, Location loc,
                 zpY,
                 lo,
                 hi};
-  emitGemm(rewriter, loc, k, p);
+  lowering::emitInt8Gemm(rewriter, loc, k, p);
   Value r = bufferization::ToTensorOp::create(
       rewriter, loc, RankedTensorType::get({rows, n}, rewriter.getI8Type()), y,
       /*restrict=*/true, /*writable=*/true);
@@ -645,7 +400,7 @@ static Value toStorage(PatternRewriter &rewriter, Location loc, Value v) {
 
 namespace {
 struct QLinearToKernel : OpRewritePattern<QLinearOp> {
-  QLinearToKernel(MLIRContext *ctx, KernelIsa k)
+  QLinearToKernel(MLIRContext *ctx, target::Int8Tile k)
       : OpRewritePattern(ctx), k(k) {}
   LogicalResult matchAndRewrite(QLinearOp op,
                                 PatternRewriter &rewriter) const override {
@@ -676,14 +431,14 @@ struct QLinearToKernel : OpRewritePattern<QLinearOp> {
     rewriter.replaceOpWithNewOp<quant::StorageCastOp>(op, op.getType(), y);
     return success();
   }
-  KernelIsa k;
+  target::Int8Tile k;
 };
 
 /// im2col with output pixels as rows ([N*OH*OW][KH*KW*C], from an NHWC
 /// copy of the input; the weights are permuted to match at compile time),
 /// the GEMM, then back to NCHW.
 struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
-  QConv2dToKernel(MLIRContext *ctx, KernelIsa k)
+  QConv2dToKernel(MLIRContext *ctx, target::Int8Tile k)
       : OpRewritePattern(ctx), k(k) {}
   LogicalResult matchAndRewrite(QConv2dOp op,
                                 PatternRewriter &rewriter) const override {
@@ -700,7 +455,6 @@ struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
     auto bias = constantInts(op.getBias());
     if (!w || !bias)
       return rewriter.notifyMatchFailure(op, "weights or bias not constant");
-    MLIRContext *ctx = rewriter.getContext();
     Location loc = op.getLoc();
     int64_t n = xT.getDimSize(0), c = xT.getDimSize(1);
     int64_t o = wT.getDimSize(0), kh = wT.getDimSize(2), kw = wT.getDimSize(3);
@@ -738,28 +492,12 @@ struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
                            rewriter, loc, x,
                            SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}})),
         SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}});
-    SmallVector<AffineExpr> e(6);
-    bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
-    // (n, oh, ow, kh, kw, c) -> x[n, oh*s0 + kh*d0, ow*s1 + kw*d1, c]
-    auto colT = RankedTensorType::get({n, oh, ow, kh, kw, c}, i8);
-    Value col =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{colT}, ValueRange{xNhwc},
-            ValueRange{tensor::EmptyOp::create(rewriter, loc, colT.getShape(), i8)},
-            SmallVector<AffineMap>{
-                AffineMap::get(6, 0,
-                               {e[0], e[1] * s[0] + e[3] * d[0],
-                                e[2] * s[1] + e[4] * d[1], e[5]},
-                               ctx),
-                AffineMap::getMultiDimIdentityMap(6, ctx)},
-            SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
-            [](OpBuilder &b, Location l, ValueRange v) {
-              linalg::YieldOp::create(b, l, v[0]);
-            })
-            .getResult(0);
+    // [N, OH * OW, KH * KW * C] -> [N * OH * OW, KH * KW * C]
+    Value col = lowering::buildIm2colRows(rewriter, loc, xNhwc, {kh, kw}, s, d,
+                                          {oh, ow}, /*blocked=*/false,
+                                          /*channelsLast=*/true);
     Value col2 = tensor::CollapseShapeOp::create(
-        rewriter, loc, col,
-        SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
+        rewriter, loc, col, SmallVector<ReassociationIndices>{{0, 1}, {2}});
     Value x2 = prepareRows(rewriter, loc, k, col2, xSigned, layer.kGroups);
     Value y2 = runGemm(rewriter, loc, k, x2, n * oh * ow, layer, o,
                        qy.getZeroPoint(),
@@ -776,11 +514,11 @@ struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
     rewriter.replaceOpWithNewOp<quant::StorageCastOp>(op, op.getType(), y4);
     return success();
   }
-  KernelIsa k;
+  target::Int8Tile k;
 };
 } // namespace
 
 void qat::populateInt8KernelPatterns(RewritePatternSet &patterns,
-                                     const KernelIsa &isa) {
+                                     const target::Int8Tile &isa) {
   patterns.add<QLinearToKernel, QConv2dToKernel>(patterns.getContext(), isa);
 }

@@ -31,16 +31,6 @@ static Value widen(OpBuilder &b, Location l, Value v, bool isSigned) {
   return arith::ExtUIOp::create(b, l, i32, v);
 }
 
-/// clamp(v, lo, hi) in float (NaN gives lo), then to the storage type.
-static Value clampToStorage(OpBuilder &b, Location l, Value v, int64_t lo,
-                            int64_t hi, Type storage) {
-  Type f32 = b.getF32Type();
-  Value m = arith::MaxNumFOp::create(b, l, v, floatConst(b, l, f32, double(lo)));
-  m = arith::MinNumFOp::create(b, l, m, floatConst(b, l, f32, double(hi)));
-  Value i = arith::FPToSIOp::create(b, l, b.getI32Type(), m);
-  return arith::TruncIOp::create(b, l, storage, i);
-}
-
 /// q - zp of a storage value, in i32.
 static Value centered(OpBuilder &b, Location l, Value v,
                       quant::UniformQuantizedType q) {
@@ -49,123 +39,12 @@ static Value centered(OpBuilder &b, Location l, Value v,
       arith::ConstantOp::create(b, l, b.getI32IntegerAttr(q.getZeroPoint())));
 }
 
-/// NUMERICS.md's requant of an i32 accumulator by a float32 multiplier:
-/// clamp(roundeven(float(acc) * m) + zp_y, lo, hi) to the storage type.
-static Value requantValue(OpBuilder &b, Location l, Value acc, Value m,
-                          int64_t zpY, int64_t lo, int64_t hi, Type storage) {
-  Type f32 = b.getF32Type();
-  Value f = arith::SIToFPOp::create(b, l, f32, acc);
-  Value r = arith::AddFOp::create(
-      b, l, math::RoundEvenOp::create(b, l, arith::MulFOp::create(b, l, f, m)),
-      floatConst(b, l, f32, double(zpY)));
-  return clampToStorage(b, l, r, lo, hi, storage);
-}
 static Value requantValue(OpBuilder &b, Location l, Value acc, float m,
                           int64_t zpY, int64_t lo, int64_t hi, Type storage) {
-  return requantValue(b, l, acc, floatConst(b, l, b.getF32Type(), m), zpY, lo,
-                      hi, storage);
+  return buildFloatRequant(b, l, acc, floatConst(b, l, b.getF32Type(), m), zpY,
+                           lo, hi, storage);
 }
 
-/// An integer constant of `type` (a scalar or a splat vector).
-static Value intConst(OpBuilder &b, Location l, Type type, int64_t v) {
-  Type elt = getElementTypeOrSelf(type);
-  auto attr = b.getIntegerAttr(elt, v);
-  if (auto vt = dyn_cast<VectorType>(type))
-    return arith::ConstantOp::create(b, l, DenseElementsAttr::get(vt, attr));
-  return arith::ConstantOp::create(b, l, attr);
-}
-
-/// `type` (i32 or vector<N x i32>) with i64 elements.
-static Type withI64(Type type) {
-  Type i64 = IntegerType::get(type.getContext(), 64);
-  if (auto vt = dyn_cast<VectorType>(type))
-    return vt.clone(i64);
-  return i64;
-}
-
-Value lowering::buildMultiplyByQuantizedMultiplier(OpBuilder &b, Location l,
-                                                   Value x, Value multiplier,
-                                                   Value leftShift,
-                                                   Value rightShift) {
-  Type t = x.getType(), t64 = withI64(t);
-  // x * 2^left, wrapping modulo 2^32 as the reference does.
-  Value shifted = arith::ShLIOp::create(b, l, x, leftShift);
-  // SaturatingRoundingDoublingHighMul(shifted, m): the multipliers are
-  // QuantizeMultiplier results in [0, 2^31), never INT32_MIN, so gemmlowp's
-  // saturation case (both operands INT32_MIN) cannot occur.
-  Value ab = arith::MulIOp::create(b, l, arith::ExtSIOp::create(b, l, t64, shifted),
-                                   arith::ExtSIOp::create(b, l, t64, multiplier));
-  Value nonNeg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, ab,
-                                       intConst(b, l, t64, 0));
-  Value nudge = arith::SelectOp::create(b, l, nonNeg,
-                                        intConst(b, l, t64, int64_t(1) << 30),
-                                        intConst(b, l, t64, 1 - (int64_t(1) << 30)));
-  // (ab + nudge) / 2^31, truncating toward zero as C++ division does.
-  Value high = arith::TruncIOp::create(
-      b, l, t,
-      arith::DivSIOp::create(b, l, arith::AddIOp::create(b, l, ab, nudge),
-                             intConst(b, l, t64, int64_t(1) << 31)));
-  // RoundingDivideByPOT(high, right), 0 <= right <= 31: mask = 2^right - 1
-  // (wrapping to INT32_MAX for right = 31).
-  Value one = intConst(b, l, t, 1);
-  Value mask = arith::SubIOp::create(
-      b, l, arith::ShLIOp::create(b, l, one, rightShift), one);
-  Value remainder = arith::AndIOp::create(b, l, high, mask);
-  Value negative = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, high,
-                                         intConst(b, l, t, 0));
-  Value threshold = arith::AddIOp::create(
-      b, l, arith::ShRSIOp::create(b, l, mask, one),
-      arith::ExtUIOp::create(b, l, t, negative));
-  Value roundUp = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt,
-                                        remainder, threshold);
-  return arith::AddIOp::create(b, l,
-                               arith::ShRSIOp::create(b, l, high, rightShift),
-                               arith::ExtUIOp::create(b, l, t, roundUp));
-}
-
-/// clamp(v + zp, lo, hi) of an int32 value (the addition wraps), truncated
-/// to `storage` (element type; `v` may be a vector).
-static Value addZeroPointAndClamp(OpBuilder &b, Location l, Value v,
-                                  int64_t zp, int64_t lo, int64_t hi,
-                                  Type storage) {
-  Type t = v.getType();
-  Value r = arith::AddIOp::create(b, l, v, intConst(b, l, t, zp));
-  r = arith::MaxSIOp::create(b, l, r, intConst(b, l, t, lo));
-  r = arith::MinSIOp::create(b, l, r, intConst(b, l, t, hi));
-  Type out = storage;
-  if (auto vt = dyn_cast<VectorType>(t))
-    out = vt.clone(storage);
-  return arith::TruncIOp::create(b, l, out, r);
-}
-
-Value lowering::buildFixedPointRequant(OpBuilder &b, Location l, Value acc,
-                                       Value multiplier, Value leftShift,
-                                       Value rightShift, int64_t zpY,
-                                       int64_t lo, int64_t hi, Type storage) {
-  return addZeroPointAndClamp(
-      b, l,
-      buildMultiplyByQuantizedMultiplier(b, l, acc, multiplier, leftShift,
-                                         rightShift),
-      zpY, lo, hi, storage);
-}
-
-/// MultiplyByQuantizedMultiplier(x, m) by a compile-time multiplier.
-static Value multiplyByConstant(OpBuilder &b, Location l, Value x,
-                                runtime::FixedPointMultiplier m) {
-  Type t = x.getType();
-  return lowering::buildMultiplyByQuantizedMultiplier(
-      b, l, x, intConst(b, l, t, m.multiplier),
-      intConst(b, l, t, m.leftShift()), intConst(b, l, t, m.rightShift()));
-}
-
-/// The fixed-point requant of `acc` by constant (m, shift).
-static Value fixedPointRequantValue(OpBuilder &b, Location l, Value acc,
-                                    runtime::FixedPointMultiplier m,
-                                    int64_t zpY, int64_t lo, int64_t hi,
-                                    Type storage) {
-  return addZeroPointAndClamp(b, l, multiplyByConstant(b, l, acc, m), zpY, lo,
-                              hi, storage);
-}
 
 /// The requant epilogue of qlinear/qconv2d on (sum_k x * w, bias, sum_k w,
 /// requant constants...): acc = sum + bias - zp_x * sum_k w (int32,
@@ -183,37 +62,9 @@ static Value requantEpilogue(OpBuilder &b, Location l, ValueRange v,
   if (v.size() == 7)
     return lowering::buildFixedPointRequant(b, l, total, v[3], v[4], v[5], zpY,
                                             lo, hi, storage);
-  return requantValue(b, l, total, v[3], zpY, lo, hi, storage);
+  return buildFloatRequant(b, l, total, v[3], zpY, lo, hi, storage);
 }
 
-/// f(s_x, s_w[c], s_y) for every output channel c, the scales as the
-/// float32 values NUMERICS.md and TFLite start from.
-template <typename F>
-static auto perChannelScales(Type xType, Type wType, Type yType,
-                             int64_t channels, F f) {
-  auto sx = static_cast<float>(getPerTensorType(xType).getScale());
-  auto sy = static_cast<float>(getPerTensorType(yType).getScale());
-  SmallVector<decltype(f(0.f, 0.f, 0.f))> out;
-  for (int64_t c = 0; c < channels; ++c)
-    out.push_back(f(sx, getWeightScale(wType, c), sy));
-  return out;
-}
-
-SmallVector<float> lowering::requantMultipliers(Type xType, Type wType,
-                                                Type yType, int64_t channels) {
-  return perChannelScales(xType, wType, yType, channels,
-                          runtime::requantMultiplier);
-}
-
-SmallVector<runtime::FixedPointMultiplier>
-lowering::fixedPointMultipliers(Type xType, Type wType, Type yType,
-                                int64_t channels) {
-  return perChannelScales(
-      xType, wType, yType, channels, [](float sx, float sw, float sy) {
-        return runtime::quantizeMultiplier(
-            runtime::fixedPointRealMultiplier(sx, sw, sy));
-      });
-}
 
 /// The per-channel requant constants of a qlinear/qconv2d: the float32
 /// multipliers M[c], or TFLite's (m[c], left shift[c], right shift[c]) as
@@ -242,21 +93,6 @@ static SmallVector<Value> requantConstants(OpBuilder &b, Location loc,
       b, loc,
       DenseElementsAttr::get(RankedTensorType::get({channels}, b.getF32Type()),
                              ArrayRef(mult)))};
-}
-
-Value lowering::padWithZeroPoint(OpBuilder &b, Location loc, Value x,
-                                 int64_t zp, ArrayRef<int64_t> pads) {
-  if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
-    return x;
-  auto t = cast<RankedTensorType>(x.getType());
-  auto padT = RankedTensorType::get(
-      {t.getDimSize(0), t.getDimSize(1), t.getDimSize(2) + pads[0] + pads[2],
-       t.getDimSize(3) + pads[1] + pads[3]},
-      t.getElementType());
-  Value zpC = arith::ConstantOp::create(
-      b, loc, b.getIntegerAttr(t.getElementType(), zp));
-  return padConstant(b, loc, padT, x, {0, 0, pads[0], pads[1]},
-                     {0, 0, pads[2], pads[3]}, zpC);
 }
 
 /// A zero-filled i32 tensor.
@@ -334,7 +170,7 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
           Value s = arith::MulFOp::create(b, l, v[0], floatConst(b, l, f32, inv));
           Value r = arith::AddFOp::create(b, l, math::RoundEvenOp::create(b, l, s),
                                           floatConst(b, l, f32, double(zp)));
-          return clampToStorage(b, l, r, lo, hi, type.getElementType());
+          return buildClampToStorage(b, l, r, lo, hi, type.getElementType());
         });
     rewriter.replaceOp(op, r);
     return success();
@@ -763,11 +599,11 @@ struct QAddLowering : OpConversionPattern<QAddOp> {
                   b, l, c,
                   intConst(b, l, c.getType(),
                            runtime::QAddFixedPoint::kLeftShift));
-              return multiplyByConstant(b, l, shifted, m);
+              return buildMultiplyByQuantizedMultiplier(b, l, shifted, m);
             };
             Value sum = arith::AddIOp::create(b, l, scaled(v[0], qa, fp.a),
                                               scaled(v[1], qb, fp.b));
-            return fixedPointRequantValue(b, l, sum, fp.y, qy.getZeroPoint(),
+            return buildFixedPointRequant(b, l, sum, fp.y, qy.getZeroPoint(),
                                           lo, hi, type.getElementType());
           });
       rewriter.replaceOp(op, r);
@@ -787,7 +623,7 @@ struct QAddLowering : OpConversionPattern<QAddOp> {
           Value q = arith::AddFOp::create(
               b, l, math::RoundEvenOp::create(b, l, sum),
               floatConst(b, l, f32, double(qy.getZeroPoint())));
-          return clampToStorage(b, l, q, lo, hi, type.getElementType());
+          return buildClampToStorage(b, l, q, lo, hi, type.getElementType());
         });
     rewriter.replaceOp(op, r);
     return success();
@@ -826,7 +662,7 @@ struct QMulLowering : OpConversionPattern<QMulOp> {
           Value acc = arith::MulIOp::create(b, l, centered(b, l, v[0], qa),
                                             centered(b, l, v[1], qb));
           if (fixedPoint)
-            return fixedPointRequantValue(b, l, acc, fp, zpY, lo, hi,
+            return buildFixedPointRequant(b, l, acc, fp, zpY, lo, hi,
                                           type.getElementType());
           return requantValue(b, l, acc, m, zpY, lo, hi, type.getElementType());
         });
@@ -936,10 +772,10 @@ struct QAvgPool2dLowering : OpConversionPattern<QAvgPool2dOp> {
             [&](OpBuilder &b, Location l, ValueRange v) {
               if (!fixedPoint) {
                 linalg::YieldOp::create(
-                    b, l, requantValue(b, l, v[0], v[1], zpY, lo, hi, i8));
+                    b, l, buildFloatRequant(b, l, v[0], v[1], zpY, lo, hi, i8));
                 return;
               }
-              Value r = multiplyByConstant(b, l, v[0], fp);
+              Value r = buildMultiplyByQuantizedMultiplier(b, l, v[0], fp);
               // r > 0 ? (r + count / 2) / count : (r - count / 2) / count
               Value half =
                   arith::DivSIOp::create(b, l, v[1], intConst(b, l, i32, 2));
@@ -951,7 +787,7 @@ struct QAvgPool2dLowering : OpConversionPattern<QAvgPool2dOp> {
                   b, l, arith::CmpIPredicate::sgt, r, intConst(b, l, i32, 0));
               Value q = arith::SelectOp::create(b, l, positive, up, down);
               linalg::YieldOp::create(
-                  b, l, addZeroPointAndClamp(b, l, q, zpY, lo, hi, i8));
+                  b, l, buildAddZeroPointAndClamp(b, l, q, zpY, lo, hi, i8));
             })
             .getResult(0);
     rewriter.replaceOp(op, y);
@@ -983,3 +819,4 @@ void lowering::populateIntPatterns(RewritePatternSet &patterns,
   patterns.add<QMaxPoolLowering>(converter, patterns.getContext(),
                                  /*benefit=*/2);
 }
+
