@@ -140,7 +140,7 @@ LogicalResult readTensor(const onnx::TensorProto &t, Location loc, Const &out);
 class Importer {
 public:
   Importer(MLIRContext *ctx, StringRef fileName, const OnnxImportOptions &opts)
-      : ctx(ctx), b(ctx), fileName(fileName.str()), options(opts),
+      : ctx(ctx), b(ctx), options(opts),
         fileLoc(FileLineColLoc::get(ctx, fileName, 0, 0)) {}
 
   OwningOpRef<ModuleOp> run(const onnx::ModelProto &model);
@@ -174,6 +174,8 @@ public:
       return failure();
     return getValue(n.input(0), loc);
   }
+  /// The `qat.load` of the constant `c` as the parameter `name` (or the name
+  /// it aliases), created on first use.
   Value materialize(StringRef name, const Const &c, Location loc, bool state);
   /// A module-level `qat.param` named after `name` (made unique); its name.
   StringRef createParam(StringRef name, DenseElementsAttr init, bool state);
@@ -230,7 +232,6 @@ private:
 
   MLIRContext *ctx;
   OpBuilder b;
-  std::string fileName;
   OnnxImportOptions options;
   Location fileLoc;
   ModuleOp module;
