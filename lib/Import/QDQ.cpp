@@ -1,0 +1,283 @@
+//===- QDQ.cpp - ONNX QuantizeLinear / DequantizeLinear -------------------===//
+//
+// A QuantizeLinear -> DequantizeLinear pair with matching qparams becomes a
+// qat.fake_quant whose observer state reproduces those qparams exactly; a
+// DequantizeLinear of a stored int8/uint8 tensor (ONNX Runtime's QDQ format)
+// becomes the float weight and its fake quantization; of a stored int32
+// tensor, the float bias (qat-convert quantizes biases itself).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ImporterImpl.h"
+
+#include "Qat/IR/QatOps.h"
+#include "qat/Runtime/QParams.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::qat;
+using namespace mlir::qat::importer;
+
+/// Reads scale and zero point of a Q or DQ node.
+static LogicalResult readQParams(Importer &im, const onnx::NodeProto &n,
+                                 Location loc, Quantized &q) {
+  const Const *scale = im.getConst(n.input(1));
+  const Const *zp = input(n, 2).empty() ? nullptr : im.getConst(n.input(2));
+  if (!input(n, 2).empty() && !zp)
+    return emitError(loc) << "the zero point must be a constant";
+  if (!scale || !scale->isFloat())
+    return emitError(loc) << "the scale must be a float constant";
+  if (scale->shape.size() > 1)
+    return emitError(loc) << "the scale must be a scalar or 1-D";
+  q.scale = scale->f;
+  for (float s : q.scale)
+    if (!(s > 0.0f) || !std::isfinite(s))
+      return emitError(loc) << "scale " << s << " must be positive and finite";
+  if (zp) {
+    if (zp->dtype != onnx::TensorProto::UINT8 &&
+        zp->dtype != onnx::TensorProto::INT8 &&
+        zp->dtype != onnx::TensorProto::INT32)
+      return emitError(loc) << "the zero point is " << dtypeName(zp->dtype)
+                            << "; expected uint8, int8 or int32";
+    if (zp->numel() != static_cast<int64_t>(q.scale.size()))
+      return emitError(loc) << "has " << q.scale.size() << " scales but "
+                            << zp->numel() << " zero points";
+    q.zeroPoint = zp->i;
+    q.isUnsigned = zp->dtype == onnx::TensorProto::UINT8;
+  } else {
+    q.zeroPoint.assign(q.scale.size(), 0);
+    q.isUnsigned = true;
+  }
+  q.axis = intAttr(n, "axis", 1);
+  return success();
+}
+
+/// An observer range [lo, hi] that chooseQParams maps back to exactly scale
+/// `s` and zero point `zp`, or failure.
+static FailureOr<std::pair<float, float>>
+observerRange(float s, int64_t zp, const runtime::QRange &range) {
+  float lo, hi;
+  if (range.symmetric) {
+    hi = s * (static_cast<float>(range.qmax - range.qmin) / 2.0f);
+    lo = -hi;
+  } else {
+    lo = static_cast<float>(range.qmin - zp) * s;
+    hi = static_cast<float>(range.qmax - zp) * s;
+  }
+  for (int step = 0; step < 64; ++step) {
+    runtime::QParams p = runtime::chooseQParams(lo, hi, range);
+    if (p.scale == s && p.zeroPoint == zp)
+      return std::make_pair(lo, hi);
+    // Nudge the range towards the scale (the larger bound moves).
+    float dir = p.scale < s ? std::numeric_limits<float>::infinity()
+                            : -std::numeric_limits<float>::infinity();
+    if (range.symmetric || hi > -lo) {
+      hi = std::nextafter(hi, dir);
+      if (range.symmetric)
+        lo = -hi;
+    } else {
+      lo = std::nextafter(lo, -dir);
+    }
+  }
+  return failure();
+}
+
+/// `v` fake-quantized with the qparams of `q`: an observer whose min/max
+/// state (named after `base`) reproduces them, and a qat.fake_quant.
+static FailureOr<Value> insertFakeQuant(Importer &im, Value v,
+                                        const Quantized &q, bool isWeight,
+                                        StringRef base, Location loc) {
+  auto type = typeOf(v);
+  int64_t channels = q.scale.size();
+  std::optional<int64_t> axis;
+  if (channels > 1) {
+    auto na = normAxis(q.axis, type.getRank(), loc);
+    if (failed(na))
+      return failure();
+    if (type.getDimSize(*na) != channels)
+      return emitError(loc) << "has " << channels << " scales for dimension "
+                            << *na << " of " << shapeStr(type.getShape());
+    axis = *na;
+  }
+  int64_t qmin = q.isUnsigned ? 0 : -128, qmax = q.isUnsigned ? 255 : 127;
+  for (int64_t z : q.zeroPoint)
+    if (z < qmin || z > qmax)
+      return emitError(loc) << "zero point " << z << " is outside [" << qmin
+                            << ", " << qmax << "]";
+  // Weights whose zero points are the symmetric one are symmetric.
+  runtime::QRange range{qmin, qmax, false, q.isUnsigned};
+  int64_t symZp =
+      runtime::getSymmetricZeroPoint({qmin, qmax, true, q.isUnsigned});
+  range.symmetric = isWeight && llvm::all_of(q.zeroPoint, [&](int64_t z) {
+                      return z == symZp;
+                    });
+
+  // Observer state that chooseQParams maps back to exactly these qparams.
+  std::vector<float> mins, maxs;
+  for (int64_t c = 0; c < channels; ++c) {
+    auto lohi = observerRange(q.scale[c], q.zeroPoint[c], range);
+    if (failed(lohi))
+      return emitError(loc) << "qparams (scale " << q.scale[c]
+                            << ", zero point " << q.zeroPoint[c]
+                            << ") cannot be represented as an observer range";
+    mins.push_back(lohi->first);
+    maxs.push_back(lohi->second);
+  }
+
+  OpBuilder &b = im.builder();
+  MLIRContext *ctx = im.getContext();
+  ObserverKind kind = im.getOptions().qdqObserver;
+  FloatAttr avg;
+  if (kind == ObserverKind::moving_average || kind == ObserverKind::ema)
+    avg = b.getF64FloatAttr(0.01);
+  IntegerType dtype = IntegerType::get(
+      ctx, 8, q.isUnsigned ? IntegerType::Unsigned : IntegerType::Signless);
+  auto spec = QSpecAttr::get(ctx, dtype, qmin, qmax, range.symmetric, axis,
+                             /*narrowRange=*/false, kind, avg,
+                             /*learnable=*/false, /*gradScaling=*/false,
+                             /*tfSte=*/false);
+  auto stateType = im.f32({channels});
+  auto zpType = RankedTensorType::get({channels}, b.getI32Type());
+  auto makeState = [&](StringRef suffix, ArrayRef<float> init) {
+    return im.createParam((base + "_fq" + suffix).str(),
+                          DenseElementsAttr::get(stateType, init),
+                          /*state=*/true);
+  };
+  StringRef minName = makeState(".min", mins),
+            maxName = makeState(".max", maxs);
+  Value mn = LoadOp::create(b, loc, stateType, minName);
+  Value mx = LoadOp::create(b, loc, stateType, maxName);
+  bool training = kind != ObserverKind::none;
+  auto obs = ObserveOp::create(
+      b, loc, TypeRange{stateType, zpType, stateType, stateType}, v, mn, mx,
+      spec, training ? b.getUnitAttr() : UnitAttr());
+  if (training) {
+    StoreOp::create(b, loc, obs.getNewMin(), minName);
+    StoreOp::create(b, loc, obs.getNewMax(), maxName);
+  }
+  return FakeQuantOp::create(b, loc, type, v, obs.getScale(),
+                             obs.getZeroPoint(), spec)
+      .getResult();
+}
+
+static LogicalResult convertQuantize(Importer &im, const onnx::NodeProto &n,
+                                     Location loc) {
+  if (failed(needInputs(n, loc, 2, 3)))
+    return failure();
+  if (!im.getConst(n.input(0)) && !im.isValue(n.input(0))) {
+    (void)im.getValue(n.input(0), loc); // Reports why it is undefined.
+    return failure();
+  }
+  if (const Const *c = im.getConst(n.input(0)); c && !c->isFloat())
+    return emitError(loc) << "quantizes a tensor of type "
+                          << dtypeName(c->dtype);
+  Quantized q;
+  q.source = n.input(0);
+  if (failed(readQParams(im, n, loc, q)))
+    return failure();
+  im.defineQuantized(n, std::move(q));
+  return success();
+}
+
+/// DequantizeLinear of a QuantizeLinear output: the fake quantization of the
+/// Q's input.
+static LogicalResult convertQdqPair(Importer &im, const onnx::NodeProto &n,
+                                    Location loc, const Quantized &q,
+                                    const Quantized &dq) {
+  if (q.scale != dq.scale || q.zeroPoint != dq.zeroPoint ||
+      q.isUnsigned != dq.isUnsigned ||
+      (q.scale.size() > 1 && q.axis != dq.axis))
+    return emitError(loc) << "dequantizes with other qparams than its "
+                             "QuantizeLinear; only matching Q/DQ pairs (fake "
+                             "quantization) are supported";
+  bool isWeight = im.getConst(q.source) != nullptr;
+  FailureOr<Value> x = im.getValue(q.source, loc);
+  if (failed(x))
+    return failure();
+  FailureOr<Value> fq = insertFakeQuant(im, *x, q, isWeight, q.source, loc);
+  if (failed(fq))
+    return failure();
+  im.define(n, *fq);
+  return success();
+}
+
+/// DequantizeLinear of a stored quantized tensor `c` (ONNX Runtime's QDQ
+/// format): its float value, as a fake-quantized weight or a float bias.
+static LogicalResult dequantizeConst(Importer &im, const onnx::NodeProto &n,
+                                     Location loc, const Const &c,
+                                     Quantized dq) {
+  int64_t numel = c.numel();
+  int64_t channels = dq.scale.size();
+  int64_t axis = 0, inner = 1;
+  if (channels > 1) {
+    auto na = normAxis(dq.axis, c.shape.size(), loc);
+    if (failed(na))
+      return failure();
+    axis = *na;
+    if (c.shape[axis] != channels)
+      return emitError(loc) << "has " << channels << " scales for dimension "
+                            << axis << " of size " << c.shape[axis];
+    for (size_t k = axis + 1; k < c.shape.size(); ++k)
+      inner *= c.shape[k];
+  }
+  Const r;
+  r.shape = c.shape;
+  r.isInitializer = c.isInitializer;
+  r.f.resize(numel);
+  for (int64_t e = 0; e < numel; ++e) {
+    int64_t ch = channels > 1 ? (e / inner) % channels : 0;
+    r.f[e] = static_cast<float>(c.i[e] - dq.zeroPoint[ch]) * dq.scale[ch];
+  }
+  // Parameter names without ONNX Runtime's suffix.
+  StringRef base = n.input(0);
+  base.consume_back("_quantized");
+  if (c.dtype == onnx::TensorProto::INT32) {
+    // A bias: qat-convert quantizes biases itself.
+    im.defineConst(n, std::move(r));
+    im.setAlias(n.output(0), base);
+    return success();
+  }
+  // `c` may be the constant `base` that this replaces.
+  const Const &weight = im.setConst(base, std::move(r));
+  Value w = im.materialize(base, weight, loc, /*state=*/false);
+  dq.axis = axis;
+  FailureOr<Value> fq =
+      insertFakeQuant(im, w, dq, /*isWeight=*/true, base, loc);
+  if (failed(fq))
+    return failure();
+  im.define(n, *fq);
+  return success();
+}
+
+static LogicalResult convertDequantize(Importer &im, const onnx::NodeProto &n,
+                                       Location loc) {
+  if (failed(needInputs(n, loc, 2, 3)))
+    return failure();
+  Quantized dq;
+  if (failed(readQParams(im, n, loc, dq)))
+    return failure();
+  if (const Quantized *q = im.getQuantized(n.input(0)))
+    return convertQdqPair(im, n, loc, *q, dq);
+  const Const *c = im.getConst(n.input(0));
+  if (!c) {
+    if (im.isValue(n.input(0)))
+      return emitError(loc)
+             << "dequantizes the float tensor '" << n.input(0) << "'";
+    (void)im.getValue(n.input(0), loc); // Reports why it is undefined.
+    return failure();
+  }
+  if (c->isFloat() || c->dtype == onnx::TensorProto::INT64)
+    return emitError(loc) << "dequantizes a tensor of type "
+                          << dtypeName(c->dtype)
+                          << "; expected int8, uint8 or int32";
+  return dequantizeConst(im, n, loc, *c, std::move(dq));
+}
+
+void importer::populateQdqConverters(OpConverterTable &table) {
+  table["QuantizeLinear"] = convertQuantize;
+  table["DequantizeLinear"] = convertDequantize;
+}
