@@ -4,9 +4,10 @@
 
 #include "Qat/IR/QatDialect.h"
 #include "qat/Autodiff/GradientInterfaceImpl.h"
+#include "qat/Codegen/Passes.h"
 #include "qat/Conversion/Passes.h"
 #include "qat/Pipelines/Pipelines.h"
-#include "qat/Transforms/Passes.h"
+#include "qat/Quant/Passes.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -30,6 +31,7 @@ void qat::registerQatDialects(DialectRegistry &registry) {
 void qat::registerQatPassesAndPipelines() {
   registerAllPasses();
   qat::registerQatConversionPasses();
-  qat::registerQatTransformsPasses();
+  qat::registerQatQuantPasses();
+  qat::registerQatCodegenPasses();
   qat::registerQatPipelines();
 }

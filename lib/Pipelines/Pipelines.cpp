@@ -2,9 +2,9 @@
 
 #include "qat/Pipelines/Pipelines.h"
 
+#include "qat/Codegen/Passes.h"
 #include "qat/Conversion/Passes.h"
 #include "qat/Target/Target.h"
-#include "qat/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"

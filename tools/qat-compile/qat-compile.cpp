@@ -12,7 +12,8 @@
 
 #include "qat/InitAll.h"
 #include "qat/Pipelines/Pipelines.h"
-#include "qat/Transforms/Passes.h"
+#include "qat/Codegen/Passes.h"
+#include "qat/Quant/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/OptUtils.h"

@@ -12,7 +12,7 @@
 
 #include "qat/JIT/JitModule.h"
 #include "qat/Runtime/Tensor.h"
-#include "qat/Transforms/Passes.h"
+#include "qat/Quant/Passes.h"
 
 #include "Qat/IR/QatOps.h"
 

@@ -12,8 +12,8 @@
 #include "qat/Runtime/Idx.h"
 #include "qat/Runtime/Npy.h"
 #include "qat/Runtime/Tensor.h"
-#include "qat/Transforms/Passes.h"
-#include "qat/Transforms/TrainStep.h"
+#include "qat/Quant/Passes.h"
+#include "qat/Quant/TrainStep.h"
 
 #include "Qat/IR/QatOps.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"

@@ -1,7 +1,7 @@
 //===- Prepare.cpp - insert fake-quant ops and observers (prepare_qat) ----===//
 
-#include "qat/Transforms/Passes.h"
-#include "qat/Transforms/Presets.h"
+#include "qat/Quant/Passes.h"
+#include "qat/Quant/Presets.h"
 #include "qat/Runtime/QParams.h"
 
 #include "Qat/IR/QatOps.h"
@@ -17,7 +17,7 @@
 
 namespace mlir::qat {
 #define GEN_PASS_DEF_PREPARE
-#include "qat/Transforms/Passes.h.inc"
+#include "qat/Quant/Passes.h.inc"
 } // namespace mlir::qat
 
 using namespace mlir;

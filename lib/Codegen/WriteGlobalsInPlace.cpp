@@ -1,6 +1,6 @@
 //===- WriteGlobalsInPlace.cpp - bufferize global updates in place --------===//
 
-#include "qat/Transforms/Passes.h"
+#include "qat/Codegen/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
@@ -12,7 +12,7 @@
 
 namespace mlir::qat {
 #define GEN_PASS_DEF_WRITEGLOBALSINPLACE
-#include "qat/Transforms/Passes.h.inc"
+#include "qat/Codegen/Passes.h.inc"
 } // namespace mlir::qat
 
 using namespace mlir;

@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QAT_TRANSFORMS_PRESETS_H
-#define QAT_TRANSFORMS_PRESETS_H
+#ifndef QAT_QUANT_PRESETS_H
+#define QAT_QUANT_PRESETS_H
 
 #include "Qat/IR/QatAttrs.h"
 
@@ -59,4 +59,4 @@ std::string getPresetNames();
 
 } // namespace mlir::qat
 
-#endif // QAT_TRANSFORMS_PRESETS_H
+#endif // QAT_QUANT_PRESETS_H

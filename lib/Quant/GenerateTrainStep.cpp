@@ -8,8 +8,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "qat/Autodiff/GradientInterfaceImpl.h"
-#include "qat/Transforms/Passes.h"
-#include "qat/Transforms/TrainStep.h"
+#include "qat/Quant/Passes.h"
+#include "qat/Quant/TrainStep.h"
 
 #include "Qat/IR/QatInterfaces.h"
 #include "Qat/IR/QatOps.h"
@@ -23,7 +23,7 @@
 
 namespace mlir::qat {
 #define GEN_PASS_DEF_GENERATETRAINSTEP
-#include "qat/Transforms/Passes.h.inc"
+#include "qat/Quant/Passes.h.inc"
 } // namespace mlir::qat
 
 using namespace mlir;

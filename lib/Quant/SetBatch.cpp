@@ -1,12 +1,12 @@
 //===- SetBatch.cpp - re-specialize a model to another batch size ---------===//
 
-#include "qat/Transforms/Passes.h"
+#include "qat/Quant/Passes.h"
 
 #include "mlir/IR/Verifier.h"
 
 namespace mlir::qat {
 #define GEN_PASS_DEF_SETBATCH
-#include "qat/Transforms/Passes.h.inc"
+#include "qat/Quant/Passes.h.inc"
 } // namespace mlir::qat
 
 using namespace mlir;

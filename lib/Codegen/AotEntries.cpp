@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qat/Transforms/Passes.h"
+#include "qat/Codegen/Passes.h"
 
 #include "Qat/IR/QatOps.h"
 
@@ -20,7 +20,7 @@
 
 namespace mlir::qat {
 #define GEN_PASS_DEF_AOTENTRIES
-#include "qat/Transforms/Passes.h.inc"
+#include "qat/Codegen/Passes.h.inc"
 } // namespace mlir::qat
 
 using namespace mlir;

@@ -1,6 +1,6 @@
 //===- PlanWorkspace.cpp - one allocation for a function's temporaries ----===//
 
-#include "qat/Transforms/Passes.h"
+#include "qat/Codegen/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -8,7 +8,7 @@
 
 namespace mlir::qat {
 #define GEN_PASS_DEF_PLANWORKSPACE
-#include "qat/Transforms/Passes.h.inc"
+#include "qat/Codegen/Passes.h.inc"
 } // namespace mlir::qat
 
 using namespace mlir;

@@ -1,12 +1,12 @@
 //===- EmitCInterface.cpp - mark public functions for C wrappers ----------===//
 
-#include "qat/Transforms/Passes.h"
+#include "qat/Codegen/Passes.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 
 namespace mlir::qat {
 #define GEN_PASS_DEF_EMITCINTERFACE
-#include "qat/Transforms/Passes.h.inc"
+#include "qat/Codegen/Passes.h.inc"
 } // namespace mlir::qat
 
 using namespace mlir;

@@ -1,13 +1,13 @@
 //===- StridedCopyToLoops.cpp - no memrefCopy calls in generated code -----===//
 
-#include "qat/Transforms/Passes.h"
+#include "qat/Codegen/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 namespace mlir::qat {
 #define GEN_PASS_DEF_STRIDEDCOPYTOLOOPS
-#include "qat/Transforms/Passes.h.inc"
+#include "qat/Codegen/Passes.h.inc"
 } // namespace mlir::qat
 
 using namespace mlir;

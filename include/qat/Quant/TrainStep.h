@@ -1,7 +1,7 @@
 //===- TrainStep.h - C++ entry points of the training passes ----*- C++ -*-===//
 
-#ifndef QAT_TRANSFORMS_TRAINSTEP_H
-#define QAT_TRANSFORMS_TRAINSTEP_H
+#ifndef QAT_QUANT_TRAINSTEP_H
+#define QAT_QUANT_TRAINSTEP_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -16,4 +16,4 @@ FailureOr<func::FuncOp> createEvalFunction(ModuleOp module, StringRef entry,
 
 } // namespace mlir::qat
 
-#endif // QAT_TRANSFORMS_TRAINSTEP_H
+#endif // QAT_QUANT_TRAINSTEP_H

@@ -1,6 +1,6 @@
 //===- Presets.cpp - quantization presets (qconfigs) ----------------------===//
 
-#include "qat/Transforms/Presets.h"
+#include "qat/Quant/Presets.h"
 
 #include "mlir/IR/Builders.h"
 

@@ -1,6 +1,6 @@
 //===- ComputeIntoSlices.cpp - compute inserted pieces in place -----------===//
 
-#include "qat/Transforms/Passes.h"
+#include "qat/Codegen/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -11,7 +11,7 @@
 
 namespace mlir::qat {
 #define GEN_PASS_DEF_COMPUTEINTOSLICES
-#include "qat/Transforms/Passes.h.inc"
+#include "qat/Codegen/Passes.h.inc"
 } // namespace mlir::qat
 
 using namespace mlir;

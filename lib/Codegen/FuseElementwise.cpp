@@ -1,6 +1,6 @@
 //===- FuseElementwise.cpp - element-wise fusion, cheap recomputation -----===//
 
-#include "qat/Transforms/Passes.h"
+#include "qat/Codegen/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -11,7 +11,7 @@
 
 namespace mlir::qat {
 #define GEN_PASS_DEF_FUSEELEMENTWISE
-#include "qat/Transforms/Passes.h.inc"
+#include "qat/Codegen/Passes.h.inc"
 } // namespace mlir::qat
 
 using namespace mlir;

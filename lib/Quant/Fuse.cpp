@@ -1,6 +1,6 @@
 //===- Fuse.cpp - fuse layers for QAT (fuse_modules_qat) ------------------===//
 
-#include "qat/Transforms/Passes.h"
+#include "qat/Quant/Passes.h"
 
 #include "Qat/IR/QatOps.h"
 
@@ -8,7 +8,7 @@
 
 namespace mlir::qat {
 #define GEN_PASS_DEF_FUSE
-#include "qat/Transforms/Passes.h.inc"
+#include "qat/Quant/Passes.h.inc"
 } // namespace mlir::qat
 
 using namespace mlir;

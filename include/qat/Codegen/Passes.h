@@ -1,7 +1,7 @@
-//===- Passes.h - qat transformation passes ---------------------*- C++ -*-===//
+//===- Passes.h - the code generation passes --------------------*- C++ -*-===//
 
-#ifndef QAT_TRANSFORMS_PASSES_H
-#define QAT_TRANSFORMS_PASSES_H
+#ifndef QAT_CODEGEN_PASSES_H
+#define QAT_CODEGEN_PASSES_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -15,7 +15,7 @@
 namespace mlir::qat {
 
 #define GEN_PASS_DECL
-#include "qat/Transforms/Passes.h.inc"
+#include "qat/Codegen/Passes.h.inc"
 
 /// Fuses a linalg.generic consumer with a producer generic that has other
 /// users into one generic with the results of both (MultiResultFusion.cpp).
@@ -33,8 +33,8 @@ void populateRegroupFusionPatterns(RewritePatternSet &patterns);
 bool isCheapToRecompute(Operation *op);
 
 #define GEN_PASS_REGISTRATION
-#include "qat/Transforms/Passes.h.inc"
+#include "qat/Codegen/Passes.h.inc"
 
 } // namespace mlir::qat
 
-#endif // QAT_TRANSFORMS_PASSES_H
+#endif // QAT_CODEGEN_PASSES_H

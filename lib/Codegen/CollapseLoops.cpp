@@ -1,6 +1,6 @@
 //===- CollapseLoops.cpp - merge contiguous linalg loop dimensions --------===//
 
-#include "qat/Transforms/Passes.h"
+#include "qat/Codegen/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -14,7 +14,7 @@
 
 namespace mlir::qat {
 #define GEN_PASS_DEF_COLLAPSELOOPS
-#include "qat/Transforms/Passes.h.inc"
+#include "qat/Codegen/Passes.h.inc"
 } // namespace mlir::qat
 
 using namespace mlir;

@@ -1,6 +1,6 @@
 //===- Convert.cpp - fake-quant model to the int8 graph (convert) ---------===//
 
-#include "qat/Transforms/Passes.h"
+#include "qat/Quant/Passes.h"
 
 #include "Qat/IR/QatOps.h"
 #include "qat/Runtime/IntReference.h"
@@ -19,7 +19,7 @@
 
 namespace mlir::qat {
 #define GEN_PASS_DEF_CONVERT
-#include "qat/Transforms/Passes.h.inc"
+#include "qat/Quant/Passes.h.inc"
 } // namespace mlir::qat
 
 using namespace mlir;
