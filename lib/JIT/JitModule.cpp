@@ -3,6 +3,7 @@
 #include "qat/JIT/JitModule.h"
 
 #include "qat/Pipelines/Pipelines.h"
+#include "qat/Target/Target.h"
 #include "qat/Runtime/JitAlloc.h"
 #include "qat/Runtime/QParams.h"
 
@@ -15,6 +16,9 @@
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
 using namespace mlir;
 using namespace mlir::qat;
@@ -98,9 +102,29 @@ static llvm::Expected<EntrySpec> entrySpecFor(ModuleOp module,
   return e;
 }
 
+/// The JIT runs what it compiles here: `isa` must name this host's
+/// architecture's kernels and this CPU must have their features.
+static llvm::Error checkHostRuns(StringRef isa) {
+  llvm::Triple host(llvm::sys::getProcessTriple());
+  target::Arch arch = host.getArch() == llvm::Triple::aarch64
+                          ? target::Arch::AArch64
+                          : target::Arch::X86_64;
+  std::optional<const target::Isa *> kernels =
+      target::parseKernelIsa(isa, arch);
+  if (!kernels)
+    return makeError("unknown --isa '" + isa + "' for this " +
+                     target::archName(arch) + " host; valid: host, generic, " +
+                     target::isaNames(arch));
+  if (*kernels && !(*kernels)->runsOn(llvm::sys::getHostCPUFeatures()))
+    return makeError("this host CPU (" + llvm::sys::getHostCPUName() +
+                     ") lacks a feature --isa=" + isa + " needs (" +
+                     llvm::join((*kernels)->hostNeeds, ", ") + ")");
+  return llvm::Error::success();
+}
+
 llvm::Expected<std::unique_ptr<JitModule>>
 JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
-                   StringRef x86Isa) {
+                   StringRef isa) {
   static bool targetsInitialized = [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
@@ -108,6 +132,8 @@ JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
   }();
   (void)targetsInitialized;
 
+  if (llvm::Error err = checkHostRuns(isa))
+    return std::move(err);
   std::unique_ptr<JitModule> jit(new JitModule());
   for (const std::string &entry : entries) {
     auto spec = entrySpecFor(*module, entry);
@@ -127,7 +153,7 @@ JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
     });
     PassManager pm(ctx);
     QatToLLVMPipelineOptions options;
-    options.isa = x86Isa.str();
+    options.isa = isa.str();
     buildQatToLLVMPipeline(pm, options);
     if (failed(pm.run(*module)))
       return makeError("lowering to LLVM failed:\n" + diagText);

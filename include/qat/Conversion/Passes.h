@@ -18,6 +18,7 @@
 namespace mlir::qat {
 namespace target {
 struct Int8Tile;
+enum class Arch;
 } // namespace target
 
 #define GEN_PASS_DECL
@@ -33,6 +34,12 @@ void populateQatToLinalgConversionPatterns(RewritePatternSet &patterns,
 /// with `tile`'s inner product (--qat-lower-x86, --qat-lower-arm).
 void populateInt8KernelPatterns(RewritePatternSet &patterns,
                                 const target::Int8Tile &tile);
+
+/// Rewrites the int8 layers of `root` into the kernels of `isa` (an isa=
+/// option of `arch`: an ISA name, "generic", or, for x86, "host"); an
+/// unknown name is an error of `pass` listing the valid ones.
+LogicalResult lowerInt8Layers(Operation *root, StringRef pass, StringRef isa,
+                              target::Arch arch);
 
 #define GEN_PASS_REGISTRATION
 #include "qat/Conversion/Passes.h.inc"

@@ -47,12 +47,12 @@ public:
   /// Compiles `module` (consumed: it is lowered in place) and prepares to
   /// call the functions `entries` (the first is the default). Errors
   /// (pipeline failures with their locations, an entry that does not exist
-  /// or has unsupported types) come back as llvm::Error. `x86Isa` picks
-  /// the int8 kernels (--qat-lower-x86): host, avx512vnni, avxvnni, avx2
-  /// or generic.
+  /// or has unsupported types) come back as llvm::Error. `isa` picks
+  /// the int8 kernels (qat/Target/Target.h): host, generic, or an ISA of
+  /// this host's architecture that this CPU runs.
   static llvm::Expected<std::unique_ptr<JitModule>>
   compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
-          StringRef x86Isa = "host");
+          StringRef isa = "host");
 
   ArrayRef<TensorSpec> getInputs() const { return entries.front().inputs; }
   ArrayRef<TensorSpec> getOutputs() const { return entries.front().outputs; }

@@ -24,6 +24,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 #include <numeric>
 
@@ -517,6 +518,26 @@ struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
   target::Int8Tile k;
 };
 } // namespace
+
+LogicalResult qat::lowerInt8Layers(Operation *root, StringRef pass,
+                                   StringRef isa, target::Arch arch) {
+  // "host" names the best of an x86 host: not an Arm ISA.
+  bool x86 = arch == target::Arch::X86_64;
+  std::optional<const target::Isa *> parsed =
+      isa == "host" && !x86 ? std::nullopt : target::parseKernelIsa(isa, arch);
+  if (!parsed)
+    return root->emitError()
+           << pass << ": unknown isa '" << isa << "' ("
+           << target::isaNames(arch, /*withInt8Only=*/true)
+           << (x86 ? ", generic, host)" : ", generic)");
+  if (!*parsed || !(*parsed)->int8)
+    return success();
+  RewritePatternSet patterns(root->getContext());
+  populateInt8KernelPatterns(patterns, *(*parsed)->int8);
+  // Each layer is rewritten once, in place; no fixpoint to iterate to.
+  walkAndApplyPatterns(root, std::move(patterns));
+  return success();
+}
 
 void qat::populateInt8KernelPatterns(RewritePatternSet &patterns,
                                      const target::Int8Tile &isa) {
