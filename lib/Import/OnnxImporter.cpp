@@ -14,7 +14,7 @@
 
 #include "Qat/IR/QatDialect.h"
 #include "Qat/IR/QatOps.h"
-#include "qat/Runtime/QParams.h"
+#include "qat/Numerics/QParams.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"

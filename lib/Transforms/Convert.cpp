@@ -3,8 +3,8 @@
 #include "qat/Transforms/Passes.h"
 
 #include "Qat/IR/QatOps.h"
-#include "qat/Runtime/IntReference.h"
-#include "qat/Runtime/QParams.h"
+#include "qat/Numerics/IntReference.h"
+#include "qat/Numerics/QParams.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"

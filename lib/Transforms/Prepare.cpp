@@ -2,7 +2,7 @@
 
 #include "qat/Transforms/Passes.h"
 #include "qat/Transforms/Presets.h"
-#include "qat/Runtime/QParams.h"
+#include "qat/Numerics/QParams.h"
 
 #include "Qat/IR/QatOps.h"
 

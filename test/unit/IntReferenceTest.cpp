@@ -7,7 +7,7 @@
 
 #include "qat/InitAll.h"
 #include "qat/JIT/JitModule.h"
-#include "qat/Runtime/IntReference.h"
+#include "qat/Numerics/IntReference.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"

@@ -15,8 +15,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qat/Runtime/Npy.h"
-#include "qat/Runtime/QParams.h"
+#include "qat/Data/Npy.h"
+#include "qat/Numerics/QParams.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"

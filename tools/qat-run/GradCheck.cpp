@@ -11,7 +11,7 @@
 #include "Train.h"
 
 #include "qat/JIT/JitModule.h"
-#include "qat/Runtime/Tensor.h"
+#include "qat/Data/Tensor.h"
 #include "qat/Transforms/Passes.h"
 
 #include "Qat/IR/QatOps.h"

@@ -9,9 +9,7 @@
 #include "Train.h"
 
 #include "qat/JIT/JitModule.h"
-#include "qat/Runtime/Idx.h"
-#include "qat/Runtime/Npy.h"
-#include "qat/Runtime/Tensor.h"
+#include "qat/Data/Dataset.h"
 #include "qat/Transforms/Passes.h"
 #include "qat/Transforms/TrainStep.h"
 
@@ -38,6 +36,7 @@
 
 using namespace mlir;
 using namespace mlir::qat;
+using runtime::Dataset;
 using runtime::DType;
 using runtime::Tensor;
 namespace cl = llvm::cl;
@@ -154,231 +153,23 @@ static int fail(const Twine &msg) {
   return 1;
 }
 
-namespace {
-/// Records as features [N, D] (f32, or u8 images kept as bytes and scaled
-/// to [0, 1] per batch: a quarter of the memory traffic of the random
-/// gathers of a shuffled epoch) and int32 labels [N].
-struct Data {
-  Tensor features;
-  Tensor labels;
-  std::string name;
-};
-} // namespace
-
 static llvm::Error dataError(const Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
 }
 
-/// Flattens records to [N, D]: u8 stays u8 (fillBatch scales it to [0, 1],
-/// the Fashion-MNIST convention), f32 and f64 become f32.
-static llvm::Expected<Tensor> toFeatures(Tensor t, StringRef what) {
-  if (t.shape.empty())
-    return dataError(what + ": expected records along axis 0, got a scalar");
-  int64_t n = t.shape[0];
-  int64_t d = n ? t.getNumElements() / n : 0;
-  if (t.dtype == DType::U8 || t.dtype == DType::F32) {
-    t.shape = {n, d};
-    return std::move(t);
-  }
-  if (t.dtype != DType::F64)
-    return dataError(what + ": features must be u8, f32 or f64, got " +
-                     runtime::getDTypeName(t.dtype));
-  Tensor f = Tensor::zeros(DType::F32, {n, d});
-  for (int64_t i = 0, e = t.getNumElements(); i < e; ++i)
-    f.data<float>()[i] = static_cast<float>(t.data<double>()[i]);
-  return f;
-}
-
-static llvm::Expected<Tensor> toLabels(const Tensor &t, StringRef what) {
-  if (t.shape.size() != 1)
-    return dataError(what + ": labels must be one integer per record, got "
-                            "shape " +
-                     runtime::formatShape(t.shape));
-  Tensor l = Tensor::zeros(DType::I32, t.shape);
-  for (int64_t i = 0; i < t.shape[0]; ++i) {
-    int64_t v;
-    switch (t.dtype) {
-    case DType::U8:
-      v = t.data<uint8_t>()[i];
-      break;
-    case DType::I32:
-      v = t.data<int32_t>()[i];
-      break;
-    case DType::I64:
-      v = t.data<int64_t>()[i];
-      break;
-    default:
-      return dataError(what + ": labels must be u8, i32 or i64, got " +
-                       runtime::getDTypeName(t.dtype));
-    }
-    l.data<int32_t>()[i] = static_cast<int32_t>(v);
-  }
-  return l;
-}
-
-/// CSV: one record per line, features then the integer label.
-static llvm::Expected<Data> loadCsv(StringRef path) {
-  auto buf = llvm::MemoryBuffer::getFile(path);
-  if (!buf)
-    return dataError(path + ": cannot open: " + buf.getError().message());
-  SmallVector<StringRef> lines;
-  (*buf)->getBuffer().split(lines, '\n', -1, /*KeepEmpty=*/false);
-  std::vector<float> feats;
-  std::vector<int32_t> labels;
-  int64_t width = -1;
-  for (auto [i, line] : llvm::enumerate(lines)) {
-    line = line.trim();
-    if (line.empty())
-      continue;
-    SmallVector<StringRef> cells;
-    line.split(cells, ',');
-    if (width < 0)
-      width = cells.size();
-    if (static_cast<int64_t>(cells.size()) != width || width < 2)
-      return dataError(path + ":" + Twine(i + 1) + ": record " + Twine(i) +
-                       " has " + Twine(cells.size()) + " fields, expected " +
-                       Twine(std::max<int64_t>(width, 2)));
-    for (auto [j, cell] : llvm::enumerate(cells)) {
-      double v;
-      if (cell.trim().getAsDouble(v))
-        return dataError(path + ":" + Twine(i + 1) + ": record " + Twine(i) +
-                         ", field " + Twine(j + 1) + ": '" + cell.trim() +
-                         "' is not a number");
-      if (j + 1 == cells.size()) {
-        if (v != std::floor(v))
-          return dataError(path + ":" + Twine(i + 1) + ": record " +
-                           Twine(i) + ": label " + cell.trim() +
-                           " is not an integer");
-        labels.push_back(static_cast<int32_t>(v));
-      } else {
-        feats.push_back(static_cast<float>(v));
-      }
-    }
-  }
-  int64_t n = labels.size();
-  Data d{Tensor::zeros(DType::F32, {n, width - 1}),
-         Tensor::zeros(DType::I32, {n}), path.str()};
-  std::copy(feats.begin(), feats.end(), d.features.data<float>());
-  std::copy(labels.begin(), labels.end(), d.labels.data<int32_t>());
-  return d;
-}
-
-/// `fashion-mnist[:DIR]` (split train/test), `npy:FEATURES,LABELS` or
-/// `csv:FILE`.
-static llvm::Expected<Data> loadSpec(StringRef spec, StringRef split) {
-  auto [kind, rest] = spec.split(':');
-  if (kind == "fashion-mnist") {
-    StringRef dir = rest.empty() ? "/usr/share/datasets/fashion-mnist" : rest;
-    auto ds = runtime::loadFashionMnist(dir, split);
-    if (!ds)
-      return ds.takeError();
-    auto f = toFeatures(std::move(ds->images), dir);
-    if (!f)
-      return f.takeError();
-    auto l = toLabels(ds->labels, dir);
-    if (!l)
-      return l.takeError();
-    return Data{std::move(*f), std::move(*l), ("fashion-mnist " + split).str()};
-  }
-  if (kind == "npy") {
-    auto [fpath, lpath] = rest.split(',');
-    if (fpath.empty() || lpath.empty())
-      return dataError("--data=npy:FEATURES.npy,LABELS.npy needs both files");
-    auto ft = runtime::readNpy(fpath);
-    if (!ft)
-      return ft.takeError();
-    auto lt = runtime::readNpy(lpath);
-    if (!lt)
-      return lt.takeError();
-    auto f = toFeatures(std::move(*ft), fpath);
-    if (!f)
-      return f.takeError();
-    auto l = toLabels(*lt, lpath);
-    if (!l)
-      return l.takeError();
-    if (f->shape[0] != l->shape[0])
-      return dataError(fpath + " has " + Twine(f->shape[0]) + " records but " +
-                       lpath + " has " + Twine(l->shape[0]) + " labels");
-    return Data{std::move(*f), std::move(*l), rest.str()};
-  }
-  if (kind == "csv")
-    return loadCsv(rest);
-  return dataError("unknown dataset '" + spec +
-                   "' (known: fashion-mnist[:DIR], npy:FEATURES,LABELS, "
-                   "csv:FILE)");
-}
-
 /// Checks records against the model: features per record and label range.
-static llvm::Error checkData(const Data &d, const TensorSpec &input,
+static llvm::Error checkData(const Dataset &d, const TensorSpec &input,
                              int64_t classes) {
   int64_t perRecord = 1;
   for (int64_t e : ArrayRef<int64_t>(input.shape).drop_front())
     perRecord *= e;
-  if (d.features.shape[1] != perRecord)
-    return dataError(d.name + ": records have " + Twine(d.features.shape[1]) +
+  if (d.getFeaturesPerRecord() != perRecord)
+    return dataError(d.getName() + ": records have " +
+                     Twine(d.getFeaturesPerRecord()) +
                      " features but the model's " + input.name + " (" +
                      input.typeStr + ") takes " + Twine(perRecord) +
                      " per record");
-  for (int64_t i = 0; i < d.labels.shape[0]; ++i) {
-    int32_t v = d.labels.data<int32_t>()[i];
-    if (v < 0 || v >= classes)
-      return dataError(d.name + ": record " + Twine(i) + ": label " +
-                       Twine(v) + " is out of range [0, " + Twine(classes) +
-                       ")");
-  }
-  return llvm::Error::success();
-}
-
-/// v / 255.0f for every byte (a table: the division per pixel cost more
-/// than the rest of the copy).
-static const std::array<float, 256> kByteScale = [] {
-  std::array<float, 256> t;
-  for (int v = 0; v < 256; ++v)
-    t[v] = v / 255.0f;
-  return t;
-}();
-
-/// Copies records `order[first, first + batch)` into `x` (u8 features
-/// scaled to [0, 1]) and their labels into `y`; records past the end are
-/// zeros.
-static void fillBatch(const Data &ds, ArrayRef<int64_t> order, int64_t first,
-                      Tensor &x, Tensor &y) {
-  int64_t batch = x.shape[0];
-  int64_t perRecord = x.getNumElements() / batch;
-  bool bytes = ds.features.dtype == DType::U8;
-  const int32_t *labels = ds.labels.data<int32_t>();
-  float *xp = x.data<float>();
-  int32_t *yp = y.data<int32_t>();
-  // The records sit at random places of a dataset far larger than the
-  // cache: request all of their lines first so that the misses overlap
-  // instead of stalling the copy once per record. (Requesting the next
-  // batch's records during this step measured slower: they do not survive
-  // the step in the cache.)
-  int64_t recordBytes = perRecord * runtime::getDTypeSize(ds.features.dtype);
-  const uint8_t *base = ds.features.storage.data();
-  for (int64_t k = first;
-       k < first + batch && k < static_cast<int64_t>(order.size()); ++k)
-    for (int64_t off = 0; off < recordBytes; off += 64)
-      __builtin_prefetch(base + order[k] * recordBytes + off);
-  for (int64_t i = 0; i < batch; ++i) {
-    int64_t k = first + i;
-    float *dst = xp + i * perRecord;
-    if (k >= static_cast<int64_t>(order.size())) {
-      std::fill(dst, dst + perRecord, 0.0f);
-      yp[i] = 0;
-      continue;
-    }
-    int64_t r = order[k];
-    if (bytes) {
-      const uint8_t *src = ds.features.data<uint8_t>() + r * perRecord;
-      for (int64_t j = 0; j < perRecord; ++j)
-        dst[j] = kByteScale[src[j]];
-    } else {
-      const float *src = ds.features.data<float>() + r * perRecord;
-      std::copy(src, src + perRecord, dst);
-    }
-    yp[i] = labels[r];
-  }
+  return d.checkLabels(classes);
 }
 
 namespace {
@@ -392,10 +183,10 @@ struct EvalResult {
 /// Runs `entry` (logits) over the split; loss and accuracy on the host in
 /// double over the real records only (the last batch is zero-padded).
 static llvm::Expected<EvalResult> evaluate(JitModule &jit, StringRef entry,
-                                           const Data &ds,
+                                           const Dataset &ds,
                                            int64_t limit) {
   const EntrySpec *spec = jit.getEntry(entry);
-  int64_t n = ds.labels.shape[0];
+  int64_t n = ds.getNumRecords();
   if (limit >= 0)
     n = std::min(n, limit);
   if (n == 0)
@@ -407,7 +198,7 @@ static llvm::Expected<EvalResult> evaluate(JitModule &jit, StringRef entry,
   Tensor y = Tensor::zeros(DType::I32, {batch});
   EvalResult r;
   for (int64_t first = 0; first < n; first += batch) {
-    fillBatch(ds, order, first, x, y);
+    ds.fillBatch(order, first, x, y);
     auto out = jit.run(entry, {&x});
     if (!out)
       return out.takeError();
@@ -586,15 +377,13 @@ int qat::runTrain(ModuleOp base) {
     base = *resumed;
     llvm::errs() << "resuming from " << output << "\n";
   }
-  auto train = loadSpec(data, "train");
+  auto train = runtime::openDataset(data, "train");
   if (!train)
     return fail(llvm::toString(train.takeError()));
-  std::optional<Data> test;
-  StringRef testSpec = testData.empty() && StringRef(data).starts_with("fashion-mnist")
-                           ? StringRef(data)
-                           : StringRef(testData);
+  std::unique_ptr<Dataset> test;
+  StringRef testSpec = runtime::getTestDataSpec(data, testData);
   if (!testSpec.empty()) {
-    auto t = loadSpec(testSpec, "test");
+    auto t = runtime::openDataset(testSpec, "test");
     if (!t)
       return fail(llvm::toString(t.takeError()));
     test = std::move(*t);
@@ -621,7 +410,7 @@ int qat::runTrain(ModuleOp base) {
   if (step->inputs.size() < 3 || step->inputs[1].dtype != DType::I32)
     return fail("@train_step must take images, labels and the learning rate");
   int64_t classes = jit->getEntry("eval_step")->outputs[0].shape.back();
-  if (llvm::Error e = checkData(*train, step->inputs[0], classes))
+  if (llvm::Error e = checkData(**train, step->inputs[0], classes))
     return fail(llvm::toString(std::move(e)));
   if (test)
     if (llvm::Error e = checkData(*test, step->inputs[0], classes))
@@ -634,7 +423,7 @@ int qat::runTrain(ModuleOp base) {
   Tensor bc2 = Tensor::zeros(DType::F32, {});
   bool adam = optimizer != "sgd";
 
-  int64_t n = train->labels.shape[0];
+  int64_t n = (*train)->getNumRecords();
   int64_t steps = n / batch; // the last partial batch is dropped
   if (maxSteps >= 0)
     steps = std::min(steps, maxSteps.getValue());
@@ -681,7 +470,7 @@ int qat::runTrain(ModuleOp base) {
     auto start = std::chrono::steady_clock::now();
     int64_t reportEvery = std::max<int64_t>(1, steps / 10);
     for (int64_t s = 0; s < steps; ++s) {
-      fillBatch(*train, order, s * batch, x, y);
+      (*train)->fillBatch(order, s * batch, x, y);
       SmallVector<const Tensor *> args = {&x, &y, &lrT};
       if (adam) {
         ++adamStep;
@@ -799,7 +588,7 @@ static FailureOr<OwningOpRef<ModuleOp>> evaluationModule(ModuleOp module,
 }
 
 int qat::runEval(ModuleOp input) {
-  auto ds = loadSpec(data, evalSplit);
+  auto ds = runtime::openDataset(data, evalSplit);
   if (!ds)
     return fail(llvm::toString(ds.takeError()));
   std::string note;
@@ -815,9 +604,9 @@ int qat::runEval(ModuleOp input) {
     return fail(llvm::toString(jit.takeError()));
   int64_t classes = (*jit)->getEntry("eval_step")->outputs[0].shape.back();
   if (llvm::Error e =
-          checkData(*ds, (*jit)->getEntry("eval_step")->inputs[0], classes))
+          checkData(**ds, (*jit)->getEntry("eval_step")->inputs[0], classes))
     return fail(llvm::toString(std::move(e)));
-  auto ev = evaluate(**jit, "eval_step", *ds, maxEval);
+  auto ev = evaluate(**jit, "eval_step", **ds, maxEval);
   if (!ev)
     return fail(llvm::toString(ev.takeError()));
   llvm::outs() << evalSplit << ": loss " << llvm::format("%.4f", ev->loss)
@@ -849,7 +638,7 @@ int qat::runCompare(ModuleOp a) {
   OwningOpRef<ModuleOp> b = parseSourceFile<ModuleOp>(otherModel, a.getContext());
   if (!b)
     return 1;
-  auto ds = loadSpec(data, evalSplit);
+  auto ds = runtime::openDataset(data, evalSplit);
   if (!ds)
     return fail(llvm::toString(ds.takeError()));
   std::optional<double> step = outputScale(*b);
@@ -878,7 +667,7 @@ int qat::runCompare(ModuleOp a) {
     return fail("the models' @forward signatures differ: " +
                 ea->inputs[0].typeStr + " -> " + ea->outputs[0].typeStr +
                 " vs " + eb->inputs[0].typeStr + " -> " + eb->outputs[0].typeStr);
-  int64_t n = ds->labels.shape[0];
+  int64_t n = (*ds)->getNumRecords();
   if (maxEval >= 0)
     n = std::min(n, maxEval.getValue());
   if (n == 0)
@@ -890,7 +679,7 @@ int qat::runCompare(ModuleOp a) {
   int64_t elements = 0, different = 0, agree = 0, records = 0;
   double maxDiff = 0;
   for (int64_t first = 0; first < n; first += batch) {
-    fillBatch(*ds, order, first, x, y);
+    (*ds)->fillBatch(order, first, x, y);
     auto oa = jits[0]->run("eval_step", {&x});
     auto ob = jits[1]->run("eval_step", {&x});
     if (!oa || !ob)

@@ -13,9 +13,9 @@
 
 #include "qat/InitAll.h"
 #include "qat/JIT/JitModule.h"
-#include "qat/Runtime/Idx.h"
-#include "qat/Runtime/Npy.h"
-#include "qat/Runtime/Tensor.h"
+#include "qat/Data/Dataset.h"
+#include "qat/Data/Npy.h"
+#include "qat/Data/Tensor.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
@@ -94,27 +94,6 @@ static cl::opt<double> relTol("rtol", cl::desc("Relative tolerance for --expect"
 static int fail(const Twine &msg) {
   llvm::WithColor::error(llvm::errs(), "qat-run") << msg << "\n";
   return 1;
-}
-
-static bool isIdxPath(StringRef path) {
-  return path.ends_with(".gz") || path.contains("idx");
-}
-
-/// Reads one input file and shapes it for the entry argument `spec`.
-static llvm::Expected<Tensor> loadInput(StringRef path,
-                                        const TensorSpec &spec) {
-  if (!isIdxPath(path))
-    return runtime::readNpy(path);
-  auto all = runtime::readIdx(path);
-  if (!all)
-    return all.takeError();
-  int64_t batch = spec.shape.empty() ? 1 : spec.shape[0];
-  auto records = runtime::sliceRecords(*all, offset, batch);
-  if (!records)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   path + ": " + llvm::toString(records.takeError()));
-  return runtime::convertForArgument(*records, spec.dtype, spec.shape,
-                                     /*scaleU8ToUnit=*/true);
 }
 
 static void printTensor(llvm::raw_ostream &os, const Tensor &t) {
@@ -265,33 +244,27 @@ int main(int argc, char **argv) {
 
   std::vector<Tensor> args;
   if (!dataSpec.empty()) {
-    StringRef spec = dataSpec;
-    auto [kind, dir] = spec.split(':');
+    // The top level feeds Fashion-MNIST only (its documented --data); the
+    // subcommands take every kind runtime::openDataset knows.
+    StringRef kind = StringRef(dataSpec).split(':').first;
     if (kind != "fashion-mnist")
       return fail("unknown dataset '" + kind + "' (known: fashion-mnist)");
-    if (dir.empty())
-      dir = "/usr/share/datasets/fashion-mnist";
-    auto ds = runtime::loadFashionMnist(dir, split);
+    auto ds = runtime::openDataset(dataSpec, split);
     if (!ds)
       return fail(llvm::toString(ds.takeError()));
     if (specs.empty())
       return fail("@" + entryName + " takes no arguments to feed --data to");
     int64_t batch = specs[0].shape.empty() ? 1 : specs[0].shape[0];
-    auto feed = [&](const Tensor &all, const TensorSpec &s,
-                    bool scale) -> llvm::Expected<Tensor> {
-      auto rec = runtime::sliceRecords(all, offset, batch);
-      if (!rec)
-        return rec.takeError();
-      return runtime::convertForArgument(*rec, s.dtype, s.shape, scale);
-    };
-    auto images = feed(ds->images, specs[0], true);
+    auto images = (*ds)->getFeatureArgument(offset, batch, specs[0].dtype,
+                                            specs[0].shape);
     if (!images)
       return fail("--data: " + specs[0].name + ": " +
                   llvm::toString(images.takeError()));
     args.push_back(std::move(*images));
     if (specs.size() > 1 && specs[1].dtype != DType::F32 &&
         specs[1].dtype != DType::F64) {
-      auto labels = feed(ds->labels, specs[1], false);
+      auto labels = (*ds)->getLabelArgument(offset, batch, specs[1].dtype,
+                                            specs[1].shape);
       if (!labels)
         return fail("--data: " + specs[1].name + ": " +
                     llvm::toString(labels.takeError()));
@@ -302,7 +275,8 @@ int main(int argc, char **argv) {
     if (args.size() >= specs.size())
       return fail("too many inputs: @" + entryName + " takes " +
                   Twine(specs.size()) + " arguments");
-    auto t = loadInput(path, specs[args.size()]);
+    const TensorSpec &spec = specs[args.size()];
+    auto t = runtime::readArgumentFile(path, offset, spec.dtype, spec.shape);
     if (!t)
       return fail(llvm::toString(t.takeError()));
     args.push_back(std::move(*t));

@@ -47,7 +47,7 @@ def Qat_RequantKindAttr : EnumAttr<Qat_Dialect, Qat_RequantKind, "requant"> {
     Which of NUMERICS.md's two requantizations an integer op
     (`qat.qlinear`, `qat.qconv2d`, `qat.qadd`, `qat.qmul`,
     `qat.qavg_pool2d`) uses; every lowering and the scalar reference
-    (qat/Runtime/IntReference.h) honour it.
+    (qat/Numerics/IntReference.h) honour it.
 
     - `float` (the default when the op has no `requant` attribute): the
       float32 single-rounding requant, `q_y = clamp(roundeven(float(acc) *

@@ -3,7 +3,7 @@
 // Ops of the int8 graph --qat-convert produces. Values carry upstream
 // `!quant.uniform` element types (the ecosystem's convention); every op's
 // integer semantics is NUMERICS.md's, with one scalar C++ reference
-// (qat/Runtime/IntReference.h) that every lowering reproduces bit-exactly.
+// (qat/Numerics/IntReference.h) that every lowering reproduces bit-exactly.
 //
 //===----------------------------------------------------------------------===//
 

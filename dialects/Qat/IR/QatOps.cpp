@@ -1,7 +1,7 @@
 //===- QatOps.cpp - qat dialect operations --------------------------------===//
 
 #include "Qat/IR/QatOps.h"
-#include "qat/Runtime/IntReference.h"
+#include "qat/Numerics/IntReference.h"
 
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/BuiltinTypes.h"

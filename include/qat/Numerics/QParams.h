@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QAT_RUNTIME_QPARAMS_H
-#define QAT_RUNTIME_QPARAMS_H
+#ifndef QAT_NUMERICS_QPARAMS_H
+#define QAT_NUMERICS_QPARAMS_H
 
 #include <cstdint>
 
@@ -56,4 +56,4 @@ int32_t qat_rt_qparams_zero_point(float minVal, float maxVal, int64_t qmin,
                                   int64_t qmax, int32_t flags);
 }
 
-#endif // QAT_RUNTIME_QPARAMS_H
+#endif // QAT_NUMERICS_QPARAMS_H

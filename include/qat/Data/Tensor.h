@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QAT_RUNTIME_TENSOR_H
-#define QAT_RUNTIME_TENSOR_H
+#ifndef QAT_DATA_TENSOR_H
+#define QAT_DATA_TENSOR_H
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
@@ -107,4 +107,4 @@ struct Tensor {
 
 } // namespace mlir::qat::runtime
 
-#endif // QAT_RUNTIME_TENSOR_H
+#endif // QAT_DATA_TENSOR_H

@@ -1,6 +1,6 @@
 //===- Tensor.cpp - Host tensors for data loading and the JIT -------------===//
 
-#include "qat/Runtime/Tensor.h"
+#include "qat/Data/Tensor.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/ErrorHandling.h"

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QAT_RUNTIME_INTREFERENCE_H
-#define QAT_RUNTIME_INTREFERENCE_H
+#ifndef QAT_NUMERICS_INTREFERENCE_H
+#define QAT_NUMERICS_INTREFERENCE_H
 
 #include <cstdint>
 
@@ -166,4 +166,4 @@ int32_t avgPoolFixedPoint(int32_t acc, int32_t count, FixedPointMultiplier m,
 
 } // namespace mlir::qat::runtime
 
-#endif // QAT_RUNTIME_INTREFERENCE_H
+#endif // QAT_NUMERICS_INTREFERENCE_H
