@@ -85,9 +85,10 @@ qat::translateAotModule(ModuleOp module, const AotTarget &target,
 llvm::Error qat::checkAotLibraryCalls(llvm::Module &module) {
   // No run-time library: only libc/libm symbols may remain undefined.
   static const StringRef allowed[] = {
-      "malloc", "free", "aligned_alloc", "posix_memalign", "memcpy",
-      "memset", "memmove", "roundevenf", "roundeven", "expf",
-      "logf", "exp", "log", "fmaxf", "fminf", "tanhf", "sqrtf"};
+      "malloc", "free",    "aligned_alloc", "posix_memalign", "memcpy",
+      "memset", "memmove", "roundevenf",    "roundeven",      "expf",
+      "logf",   "exp",     "log",           "fmaxf",          "fminf",
+      "tanhf",  "sqrtf"};
   for (llvm::Function &fn : module)
     if (fn.isDeclaration() && !fn.isIntrinsic() && !fn.use_empty() &&
         !llvm::is_contained(allowed, fn.getName()))

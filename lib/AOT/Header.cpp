@@ -26,8 +26,8 @@ static std::string cType(Type t) {
   if (t.isF64())
     return "double";
   if (auto i = dyn_cast<IntegerType>(t)) {
-    std::string base = (i.isUnsigned() ? "uint" : "int") +
-                       std::to_string(i.getWidth()) + "_t";
+    std::string base =
+        (i.isUnsigned() ? "uint" : "int") + std::to_string(i.getWidth()) + "_t";
     return base;
   }
   return "";

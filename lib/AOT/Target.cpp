@@ -27,7 +27,10 @@ struct IsaInfo {
 } // namespace
 
 static const IsaInfo kIsas[] = {
-    {"avx512vnni", llvm::Triple::x86_64, "icelake-server", "",
+    {"avx512vnni",
+     llvm::Triple::x86_64,
+     "icelake-server",
+     "",
      {"avx512vnni", "avx512bw"}},
     {"avxvnni", llvm::Triple::x86_64, "alderlake", "", {"avxvnni"}},
     {"avx2", llvm::Triple::x86_64, "haswell", "", {"avx2"}},
@@ -71,9 +74,9 @@ static llvm::Error selectCpu(AotTarget &t, bool isHost) {
     if (i.arch == t.triple.getArch())
       valid += (valid.empty() ? "" : ", ") + i.name.str();
   if (!info || info->arch != t.triple.getArch())
-    return targetError("unknown ISA '" + t.isa + "' for " + t.triple.str() +
-                       (valid.empty() ? " (unsupported target)"
-                                      : "; valid: host, " + valid));
+    return targetError(
+        "unknown ISA '" + t.isa + "' for " + t.triple.str() +
+        (valid.empty() ? " (unsupported target)" : "; valid: host, " + valid));
   t.cpu = info->cpu.str();
   t.features = info->features.str();
   if (isHost) {
@@ -116,7 +119,6 @@ llvm::Expected<AotTarget> mlir::qat::selectAotTarget(StringRef triple,
       t.triple, t.cpu, t.features, llvm::TargetOptions(), llvm::Reloc::PIC_,
       std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   if (!t.machine)
-    return targetError("cannot create a target machine for " +
-                       t.triple.str());
+    return targetError("cannot create a target machine for " + t.triple.str());
   return std::move(t);
 }

@@ -55,14 +55,14 @@ public:
   llvm::Error checkLabels(int64_t classes) const override;
   void fillBatch(ArrayRef<int64_t> order, int64_t first, Tensor &x,
                  Tensor &y) const override;
-  llvm::Expected<Tensor> getFeatureArgument(int64_t offset, int64_t count,
-                                            DType target,
-                                            ArrayRef<int64_t> shape) const override {
+  llvm::Expected<Tensor>
+  getFeatureArgument(int64_t offset, int64_t count, DType target,
+                     ArrayRef<int64_t> shape) const override {
     return getArgument(features, offset, count, target, shape, true);
   }
-  llvm::Expected<Tensor> getLabelArgument(int64_t offset, int64_t count,
-                                          DType target,
-                                          ArrayRef<int64_t> shape) const override {
+  llvm::Expected<Tensor>
+  getLabelArgument(int64_t offset, int64_t count, DType target,
+                   ArrayRef<int64_t> shape) const override {
     return getArgument(labels, offset, count, target, shape, false);
   }
 
@@ -104,8 +104,8 @@ llvm::Error TensorDataset::checkLabels(int64_t classes) const {
   return llvm::Error::success();
 }
 
-void TensorDataset::fillBatch(ArrayRef<int64_t> order, int64_t first,
-                              Tensor &x, Tensor &y) const {
+void TensorDataset::fillBatch(ArrayRef<int64_t> order, int64_t first, Tensor &x,
+                              Tensor &y) const {
   int64_t batch = x.shape[0];
   int64_t perRecord = x.getNumElements() / batch;
   bool bytes = features.dtype == DType::U8;
@@ -162,8 +162,9 @@ static llvm::Expected<Tensor> toFeatures(Tensor t, StringRef what) {
 /// Checks `t` as labels: one u8, i32 or i64 per record.
 static llvm::Error checkLabelTensor(const Tensor &t, StringRef what) {
   if (t.shape.size() != 1)
-    return dataError(what + ": labels must be one integer per record, got "
-                            "shape " +
+    return dataError(what +
+                     ": labels must be one integer per record, got "
+                     "shape " +
                      formatShape(t.shape));
   if (t.shape[0] > 0 && t.dtype != DType::U8 && t.dtype != DType::I32 &&
       t.dtype != DType::I64)
@@ -209,26 +210,23 @@ static llvm::Expected<std::unique_ptr<Dataset>> openNpy(StringRef files) {
   auto lt = readNpy(lpath);
   if (!lt)
     return lt.takeError();
-  return makeDataset(files.str(), std::move(*ft), fpath, std::move(*lt),
-                     lpath);
+  return makeDataset(files.str(), std::move(*ft), fpath, std::move(*lt), lpath);
 }
 
 static llvm::Expected<std::unique_ptr<Dataset>> openCsv(StringRef path) {
   auto records = readCsv(path);
   if (!records)
     return records.takeError();
-  return std::make_unique<TensorDataset>(path.str(),
-                                         std::move(records->features),
-                                         std::move(records->labels));
+  return std::make_unique<TensorDataset>(
+      path.str(), std::move(records->features), std::move(records->labels));
 }
 
 llvm::Expected<std::unique_ptr<Dataset>>
 mlir::qat::runtime::openDataset(StringRef spec, StringRef split) {
   auto [kind, rest] = spec.split(':');
   if (kind == "fashion-mnist")
-    return openFashionMnist(rest.empty() ? StringRef(kFashionMnistDefaultDir)
-                                         : rest,
-                            split);
+    return openFashionMnist(
+        rest.empty() ? StringRef(kFashionMnistDefaultDir) : rest, split);
   if (kind == "npy")
     return openNpy(rest);
   if (kind == "csv")

@@ -35,8 +35,7 @@ llvm::Error qat::readBackParams(ModuleOp module, JitModule &jit) {
                             param.getSymName() + ": " +
                             llvm::toString(addr.takeError()));
     RankedTensorType type = param.getType();
-    size_t bytes =
-        type.getNumElements() * (type.getElementTypeBitWidth() / 8);
+    size_t bytes = type.getNumElements() * (type.getElementTypeBitWidth() / 8);
     param.setInitialValueAttr(DenseElementsAttr::getFromRawBuffer(
         type, ArrayRef<char>(static_cast<const char *>(*addr), bytes)));
   }
@@ -53,8 +52,8 @@ llvm::Error qat::writeModel(ModuleOp module, StringRef path) {
   SmallString<128> pattern(path);
   pattern += ".tmp-%%%%%%";
   if (std::error_code ec = llvm::sys::fs::createUniqueFile(pattern, fd, tmp))
-    return makeTrainError(path + ": cannot create a temporary file: " +
-                          ec.message());
+    return makeTrainError(path +
+                          ": cannot create a temporary file: " + ec.message());
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
     out->print(os);
@@ -68,8 +67,8 @@ llvm::Error qat::writeModel(ModuleOp module, StringRef path) {
   }
   if (std::error_code ec = llvm::sys::fs::rename(tmp, path)) {
     llvm::sys::fs::remove(tmp);
-    return makeTrainError(path + ": cannot rename the temporary file: " +
-                          ec.message());
+    return makeTrainError(
+        path + ": cannot rename the temporary file: " + ec.message());
   }
   return llvm::Error::success();
 }

@@ -27,11 +27,10 @@ llvm::Error qat::checkData(const Dataset &d, const TensorSpec &input,
   for (int64_t e : ArrayRef<int64_t>(input.shape).drop_front())
     perRecord *= e;
   if (d.getFeaturesPerRecord() != perRecord)
-    return makeTrainError(d.getName() + ": records have " +
-                          Twine(d.getFeaturesPerRecord()) +
-                          " features but the model's " + input.name + " (" +
-                          input.typeStr + ") takes " + Twine(perRecord) +
-                          " per record");
+    return makeTrainError(
+        d.getName() + ": records have " + Twine(d.getFeaturesPerRecord()) +
+        " features but the model's " + input.name + " (" + input.typeStr +
+        ") takes " + Twine(perRecord) + " per record");
   return d.checkLabels(classes);
 }
 
@@ -118,8 +117,7 @@ compileEvalStep(ModuleOp module, StringRef isa) {
                             {"eval_step"}, isa);
 }
 
-llvm::Expected<EvalResult> qat::evaluateModel(ModuleOp input,
-                                              const Dataset &ds,
+llvm::Expected<EvalResult> qat::evaluateModel(ModuleOp input, const Dataset &ds,
                                               const EvalOptions &options,
                                               std::string &note) {
   auto evalModule = buildEvaluationModule(input, options.floatFakeQuant, note);
@@ -209,11 +207,10 @@ llvm::Expected<ModelComparison> qat::compareModels(ModuleOp a, ModuleOp b,
   const EntrySpec *sb = jits[1]->getEntry("eval_step");
   if (sa->inputs[0].shape != sb->inputs[0].shape ||
       sa->outputs[0].shape != sb->outputs[0].shape)
-    return makeTrainError("the models' @forward signatures differ: " +
-                          sa->inputs[0].typeStr + " -> " +
-                          sa->outputs[0].typeStr + " vs " +
-                          sb->inputs[0].typeStr + " -> " +
-                          sb->outputs[0].typeStr);
+    return makeTrainError(
+        "the models' @forward signatures differ: " + sa->inputs[0].typeStr +
+        " -> " + sa->outputs[0].typeStr + " vs " + sb->inputs[0].typeStr +
+        " -> " + sb->outputs[0].typeStr);
   int64_t n = ds.getNumRecords();
   if (options.maxRecords >= 0)
     n = std::min(n, options.maxRecords);

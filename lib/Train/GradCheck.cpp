@@ -146,10 +146,10 @@ llvm::Expected<bool> qat::runGradCheck(
   SmallVector<Param> params;
   for (auto p : module->getOps<ParamOp>())
     if (p.isTrainable() && isa<FloatType>(p.getType().getElementType()))
-      params.push_back({p.getSymName().str(),
-                        p.getType().getElementType().isF64() ? DType::F64
-                                                             : DType::F32,
-                        p.getType().getNumElements()});
+      params.push_back(
+          {p.getSymName().str(),
+           p.getType().getElementType().isF64() ? DType::F64 : DType::F32,
+           p.getType().getNumElements()});
   auto jit = JitModule::compile(std::move(module), {"gradients"}, options.isa);
   if (!jit)
     return jit.takeError();

@@ -76,8 +76,8 @@ llvm::Error mlir::qat::plotCurves(llvm::ArrayRef<EpochRecord> history,
   llvm::sys::fs::remove(dataPath);
   llvm::sys::fs::remove(scriptPath);
   if (rc != 0)
-    return makeTrainError("--plot: gnuplot failed: " +
-                          (err.empty() ? "exit code " + std::to_string(rc)
-                                       : err));
+    return makeTrainError(
+        "--plot: gnuplot failed: " +
+        (err.empty() ? "exit code " + std::to_string(rc) : err));
   return llvm::Error::success();
 }

@@ -41,8 +41,7 @@ private:
   llvm::Error prepare();
   llvm::Error setFreezeModes(int epoch);
   llvm::Error runEpoch(int epoch);
-  llvm::Error runStep(int epoch, int64_t s, double rate,
-                      StepStatistics &stats);
+  llvm::Error runStep(int epoch, int64_t s, double rate, StepStatistics &stats);
   llvm::Error finishEpoch(int epoch, double rate, double lossSum,
                           int64_t correct, double seconds);
   llvm::Error finish();
@@ -169,8 +168,8 @@ llvm::Error Trainer::runStep(int epoch, int64_t s, double rate,
     return makeTrainError(
         "the loss is " +
         std::string(std::isnan(stats.loss) ? "NaN" : "infinite") +
-        " at epoch " + Twine(epoch + 1).str() + ", step " +
-        Twine(s + 1).str() + "; lower --lr or check the data");
+        " at epoch " + Twine(epoch + 1).str() + ", step " + Twine(s + 1).str() +
+        "; lower --lr or check the data");
   return llvm::Error::success();
 }
 
@@ -218,14 +217,10 @@ llvm::Error Trainer::finishEpoch(int epoch, double rate, double lossSum,
       return ev.takeError();
     evr = *ev;
   }
-  EpochRecord record{epoch + 1,
-                     rate,
-                     lossSum / steps,
-                     double(correct) / (steps * batch),
-                     evr.loss,
-                     evr.accuracy,
-                     evr.count,
-                     seconds};
+  EpochRecord record{epoch + 1,       rate,
+                     lossSum / steps, double(correct) / (steps * batch),
+                     evr.loss,        evr.accuracy,
+                     evr.count,       seconds};
   if (hooks.isMainWorker())
     reporter.onEpoch(record, tested);
   history.push_back(record);

@@ -164,8 +164,7 @@ TEST(ScheduleTest, AdamScalars) {
   // PyTorch's Adam at step 1: step_size = lr / (1 - 0.9), sqrt(1 - 0.999).
   AdamScalars a = getAdamScalars(0.001, 1);
   EXPECT_EQ(a.stepSize, static_cast<float>(0.001 / (1.0 - 0.9)));
-  EXPECT_EQ(a.biasCorrection2Sqrt,
-            static_cast<float>(std::sqrt(1.0 - 0.999)));
+  EXPECT_EQ(a.biasCorrection2Sqrt, static_cast<float>(std::sqrt(1.0 - 0.999)));
 }
 
 } // namespace

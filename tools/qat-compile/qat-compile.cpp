@@ -36,9 +36,10 @@ static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
 static cl::opt<std::string> outputFile("o", cl::desc("Output object file"),
                                        cl::value_desc("file"), cl::Required,
                                        cl::cat(category));
-static cl::opt<std::string>
-    headerFile("header", cl::desc("Write the C header here"),
-               cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string> headerFile("header",
+                                       cl::desc("Write the C header here"),
+                                       cl::value_desc("file"),
+                                       cl::cat(category));
 static cl::opt<std::string>
     symbolName("name",
                cl::desc("Symbol prefix of the entry points (default: the "
@@ -104,10 +105,9 @@ static int emitCode(ModuleOp module, const qat::AotTarget &target,
                                             inputFile, llvmCtx);
   if (!llvmModule)
     return fail(llvm::toString(llvmModule.takeError()));
-  qat::AotFileType type = emitKind == Emit::LLVM ? qat::AotFileType::LLVMIR
-                          : emitKind == Emit::Asm
-                              ? qat::AotFileType::Assembly
-                              : qat::AotFileType::Object;
+  qat::AotFileType type = emitKind == Emit::LLVM  ? qat::AotFileType::LLVMIR
+                          : emitKind == Emit::Asm ? qat::AotFileType::Assembly
+                                                  : qat::AotFileType::Object;
   if (llvm::Error e = qat::emitAotCode(**llvmModule, target, type, out))
     return fail(llvm::toString(std::move(e)));
   return 0;
@@ -157,10 +157,9 @@ int main(int argc, char **argv) {
     auto header = openOutputFile(headerFile, &errorMsg);
     if (!header)
       return fail(errorMsg);
-    qat::writeAotHeader(header->os(), name,
-                        llvm::sys::path::filename(inputFile),
-                        target->triple.str(), target->getDescription(),
-                        *entries);
+    qat::writeAotHeader(
+        header->os(), name, llvm::sys::path::filename(inputFile),
+        target->triple.str(), target->getDescription(), *entries);
     header->keep();
   }
   if (printTime)

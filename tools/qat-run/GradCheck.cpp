@@ -22,7 +22,8 @@ cl::SubCommand qat::gradcheckCommand(
 
 static cl::OptionCategory gcCat("qat-run gradcheck options");
 static cl::opt<std::string> gcModel(cl::Positional, cl::desc("<model.mlir>"),
-                                    cl::Required, cl::sub(qat::gradcheckCommand),
+                                    cl::Required,
+                                    cl::sub(qat::gradcheckCommand),
                                     cl::cat(gcCat));
 /// The options the flags below write into.
 static GradCheckOptions gcOptions;
@@ -30,22 +31,22 @@ static cl::opt<std::string, true>
     gcLoss("loss", cl::desc("mse or cross_entropy"),
            cl::location(gcOptions.loss), cl::init("mse"),
            cl::sub(qat::gradcheckCommand), cl::cat(gcCat));
-static cl::opt<uint64_t, true>
-    gcSeed("seed", cl::desc("Seed of the random inputs"),
-           cl::location(gcOptions.seed), cl::init(0),
-           cl::sub(qat::gradcheckCommand), cl::cat(gcCat));
+static cl::opt<uint64_t, true> gcSeed("seed",
+                                      cl::desc("Seed of the random inputs"),
+                                      cl::location(gcOptions.seed), cl::init(0),
+                                      cl::sub(qat::gradcheckCommand),
+                                      cl::cat(gcCat));
+static cl::opt<double, true> gcStep("step", cl::desc("Finite-difference step"),
+                                    cl::location(gcOptions.step),
+                                    cl::init(1e-6),
+                                    cl::sub(qat::gradcheckCommand),
+                                    cl::cat(gcCat));
 static cl::opt<double, true>
-    gcStep("step", cl::desc("Finite-difference step"),
-           cl::location(gcOptions.step), cl::init(1e-6),
-           cl::sub(qat::gradcheckCommand), cl::cat(gcCat));
+    gcAtol("atol", cl::desc("Absolute tolerance"), cl::location(gcOptions.atol),
+           cl::init(1e-5), cl::sub(qat::gradcheckCommand), cl::cat(gcCat));
 static cl::opt<double, true>
-    gcAtol("atol", cl::desc("Absolute tolerance"),
-           cl::location(gcOptions.atol), cl::init(1e-5),
-           cl::sub(qat::gradcheckCommand), cl::cat(gcCat));
-static cl::opt<double, true>
-    gcRtol("rtol", cl::desc("Relative tolerance"),
-           cl::location(gcOptions.rtol), cl::init(1e-3),
-           cl::sub(qat::gradcheckCommand), cl::cat(gcCat));
+    gcRtol("rtol", cl::desc("Relative tolerance"), cl::location(gcOptions.rtol),
+           cl::init(1e-3), cl::sub(qat::gradcheckCommand), cl::cat(gcCat));
 static cl::opt<unsigned, true>
     gcClasses("classes",
               cl::desc("cross_entropy: labels are drawn from [0, classes)"),
@@ -60,19 +61,18 @@ std::string qat::getGradcheckModelPath() { return gcModel; }
 
 int qat::runGradcheck(ModuleOp base) {
   gcOptions.isa = x86Isa;
-  auto ok = runGradCheck(base, gcOptions,
-                         [](llvm::Expected<GradCheckResult> r) {
-                           if (!r) {
-                             fail(r.takeError());
-                             return;
-                           }
-                           llvm::outs()
-                               << "d " << r->what << ": " << r->numElements
-                               << " elements, max abs error "
-                               << llvm::format("%.3g", r->maxAbsError) << ", "
-                               << r->numOutside << " outside tolerance"
-                               << (r->numOutside ? " FAIL" : " OK") << "\n";
-                         });
+  auto ok =
+      runGradCheck(base, gcOptions, [](llvm::Expected<GradCheckResult> r) {
+        if (!r) {
+          fail(r.takeError());
+          return;
+        }
+        llvm::outs() << "d " << r->what << ": " << r->numElements
+                     << " elements, max abs error "
+                     << llvm::format("%.3g", r->maxAbsError) << ", "
+                     << r->numOutside << " outside tolerance"
+                     << (r->numOutside ? " FAIL" : " OK") << "\n";
+      });
   if (!ok)
     return fail(ok.takeError());
   return *ok ? 0 : 1;

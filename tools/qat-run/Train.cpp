@@ -35,12 +35,11 @@ static cl::OptionCategory trainCat("qat-run train/eval options");
 static cl::opt<std::string> model(cl::Positional, cl::desc("<model.mlir>"),
                                   cl::Required, cl::sub(qat::trainCommand),
                                   cl::sub(qat::evalCommand),
-                                  cl::sub(qat::compareCommand), cl::cat(trainCat));
-static cl::opt<std::string> otherModel(cl::Positional,
-                                       cl::desc("<other-model.mlir>"),
-                                       cl::Required,
-                                       cl::sub(qat::compareCommand),
-                                       cl::cat(trainCat));
+                                  cl::sub(qat::compareCommand),
+                                  cl::cat(trainCat));
+static cl::opt<std::string>
+    otherModel(cl::Positional, cl::desc("<other-model.mlir>"), cl::Required,
+               cl::sub(qat::compareCommand), cl::cat(trainCat));
 static cl::opt<std::string>
     data("data",
          cl::desc("Dataset: fashion-mnist[:DIR], npy:FEATURES.npy,LABELS.npy "
@@ -49,7 +48,8 @@ static cl::opt<std::string>
          cl::sub(qat::evalCommand), cl::sub(qat::compareCommand),
          cl::cat(trainCat));
 static cl::opt<std::string> evalSplit("split", cl::desc("eval: train or test"),
-                                      cl::init("test"), cl::sub(qat::evalCommand),
+                                      cl::init("test"),
+                                      cl::sub(qat::evalCommand),
                                       cl::sub(qat::compareCommand),
                                       cl::cat(trainCat));
 /// The options the flags below write into.
@@ -60,9 +60,8 @@ static cl::opt<std::string, true>
            cl::location(trainOptions.outputPath), cl::sub(qat::trainCommand),
            cl::cat(trainCat));
 static cl::opt<int, true> epochs("epochs", cl::desc("Epochs"),
-                                 cl::location(trainOptions.epochs),
-                                 cl::init(1), cl::sub(qat::trainCommand),
-                                 cl::cat(trainCat));
+                                 cl::location(trainOptions.epochs), cl::init(1),
+                                 cl::sub(qat::trainCommand), cl::cat(trainCat));
 static cl::opt<double, true> lr("lr", cl::desc("Learning rate"),
                                 cl::location(trainOptions.schedule.lr),
                                 cl::init(0.01), cl::sub(qat::trainCommand),
@@ -87,14 +86,16 @@ static cl::opt<std::string>
     lrSchedule("lr-schedule", cl::desc("constant, step or cosine (per epoch)"),
                cl::init("constant"), cl::sub(qat::trainCommand),
                cl::cat(trainCat));
-static cl::opt<int, true>
-    lrStep("lr-step", cl::desc("step schedule: epochs per decay"),
-           cl::location(trainOptions.schedule.stepEpochs), cl::init(1),
-           cl::sub(qat::trainCommand), cl::cat(trainCat));
-static cl::opt<double, true>
-    lrGamma("lr-gamma", cl::desc("step schedule: decay"),
-            cl::location(trainOptions.schedule.gamma), cl::init(0.1),
-            cl::sub(qat::trainCommand), cl::cat(trainCat));
+static cl::opt<int, true> lrStep("lr-step",
+                                 cl::desc("step schedule: epochs per decay"),
+                                 cl::location(trainOptions.schedule.stepEpochs),
+                                 cl::init(1), cl::sub(qat::trainCommand),
+                                 cl::cat(trainCat));
+static cl::opt<double, true> lrGamma("lr-gamma",
+                                     cl::desc("step schedule: decay"),
+                                     cl::location(trainOptions.schedule.gamma),
+                                     cl::init(0.1), cl::sub(qat::trainCommand),
+                                     cl::cat(trainCat));
 static cl::opt<int, true> freezeBnAfter(
     "freeze-bn-after",
     cl::desc("Freeze batch-norm statistics from this epoch on (0-based)"),
@@ -117,7 +118,8 @@ static cl::opt<int64_t> maxEval("max-eval",
                                          "per-epoch test evaluation)"),
                                 cl::init(-1), cl::sub(qat::trainCommand),
                                 cl::sub(qat::evalCommand),
-                                cl::sub(qat::compareCommand), cl::cat(trainCat));
+                                cl::sub(qat::compareCommand),
+                                cl::cat(trainCat));
 static cl::opt<bool> resetOptimizer(
     "reset-optimizer",
     cl::desc("Start with fresh optimizer state (momentum buffers, Adam "

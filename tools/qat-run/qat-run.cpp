@@ -11,12 +11,12 @@
 
 #include "Train.h"
 
-#include "qat/InitAll.h"
-#include "qat/JIT/JitModule.h"
-#include "qat/Train/Error.h"
 #include "qat/Data/Dataset.h"
 #include "qat/Data/Npy.h"
 #include "qat/Data/Tensor.h"
+#include "qat/InitAll.h"
+#include "qat/JIT/JitModule.h"
+#include "qat/Train/Error.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
@@ -57,7 +57,8 @@ static cl::list<std::string>
                         "an IDX file (.gz or raw) whose records starting at "
                         "--offset fill the argument's batch"),
                cl::cat(runCat));
-static cl::alias inputAlias("i", cl::aliasopt(inputFiles), cl::desc("Alias for --input"));
+static cl::alias inputAlias("i", cl::aliasopt(inputFiles),
+                            cl::desc("Alias for --input"));
 static cl::opt<std::string>
     dataSpec("data",
              cl::desc("Dataset feeding argument 0 (images) and, if the entry "
@@ -73,7 +74,8 @@ static cl::opt<int64_t> offset("offset",
 static cl::list<std::string>
     outputFiles("output", cl::desc("Write the next result to this .npy file"),
                 cl::cat(runCat));
-static cl::alias outputAlias("o", cl::aliasopt(outputFiles), cl::desc("Alias for --output"));
+static cl::alias outputAlias("o", cl::aliasopt(outputFiles),
+                             cl::desc("Alias for --output"));
 static cl::opt<bool> printResults("print",
                                   cl::desc("Print results as text (the "
                                            "default without -o/--expect)"),
@@ -87,10 +89,12 @@ static cl::list<std::string>
                 cl::desc("Compare the next result with this reference .npy; "
                          "exit 1 on a mismatch"),
                 cl::cat(runCat));
-static cl::opt<double> absTol("atol", cl::desc("Absolute tolerance for --expect"),
-                            cl::init(1e-5), cl::cat(runCat));
-static cl::opt<double> relTol("rtol", cl::desc("Relative tolerance for --expect"),
-                            cl::init(1e-5), cl::cat(runCat));
+static cl::opt<double> absTol("atol",
+                              cl::desc("Absolute tolerance for --expect"),
+                              cl::init(1e-5), cl::cat(runCat));
+static cl::opt<double> relTol("rtol",
+                              cl::desc("Relative tolerance for --expect"),
+                              cl::init(1e-5), cl::cat(runCat));
 
 int qat::fail(const Twine &msg) {
   llvm::WithColor::error(llvm::errs(), "qat-run") << msg << "\n";
@@ -145,8 +149,8 @@ static void printTensor(llvm::raw_ostream &os, const Tensor &t) {
 /// every element is within atol + rtol * |want| (NaN matches NaN).
 static bool compareResult(unsigned index, const Tensor &got, const Tensor &want,
                           StringRef path) {
-  llvm::outs() << "result " << index << " vs " << llvm::sys::path::filename(path)
-               << ": ";
+  llvm::outs() << "result " << index << " vs "
+               << llvm::sys::path::filename(path) << ": ";
   if (got.dtype != want.dtype || got.shape != want.shape) {
     llvm::outs() << "MISMATCH: got " << runtime::getDTypeName(got.dtype) << " "
                  << runtime::formatShape(got.shape) << ", reference is "
@@ -245,7 +249,8 @@ static int reportResults(const JitModule &jit, ArrayRef<Tensor> results) {
 
 /// Compiles and calls the entry function of `module`.
 static int runEntry(OwningOpRef<ModuleOp> module) {
-  auto jit = JitModule::compile(std::move(module), {entryName.getValue()}, x86Isa);
+  auto jit =
+      JitModule::compile(std::move(module), {entryName.getValue()}, x86Isa);
   if (!jit)
     return fail(modelFile + ": " + llvm::toString(jit.takeError()));
   std::vector<Tensor> args;
@@ -280,7 +285,7 @@ int main(int argc, char **argv) {
 
   // Parse with a source manager so errors carry file:line:col.
   bool subcommand = trainCommand || evalCommand || compareCommand;
-  std::string path = subcommand ? getModelPathOfSubcommand()
+  std::string path = subcommand         ? getModelPathOfSubcommand()
                      : gradcheckCommand ? getGradcheckModelPath()
                                         : modelFile;
   std::string err;

@@ -45,8 +45,7 @@ llvm::Error checkData(const runtime::Dataset &data, const TensorSpec &input,
 /// accuracy on the host, in double, over the real records only (the last
 /// batch is zero-padded). `hooks` (if any) reduces the sums across workers.
 llvm::Expected<EvalResult> evaluate(JitModule &jit, llvm::StringRef entry,
-                                    const runtime::Dataset &data,
-                                    int64_t limit,
+                                    const runtime::Dataset &data, int64_t limit,
                                     TrainHooks *hooks = nullptr);
 
 /// The module that evaluates `module`'s @forward: NUMERICS.md promise 3 -- a

@@ -1,4 +1,5 @@
-//===- Metrics.h - per-epoch metrics (JSONL) and curves (gnuplot) -*- C++ -*-===//
+//===- Metrics.h - per-epoch metrics (JSONL) and curves ---------*- C++ -*-===//
+//-*-===//
 
 #ifndef QAT_TRAIN_METRICS_H
 #define QAT_TRAIN_METRICS_H

@@ -1,4 +1,5 @@
-//===- Schedule.h - learning-rate schedules and optimizer scalars -*- C++ -*-===//
+//===- Schedule.h - learning-rate schedules, optimizer scalars --*- C++ -*-===//
+//-*-===//
 
 #ifndef QAT_TRAIN_SCHEDULE_H
 #define QAT_TRAIN_SCHEDULE_H

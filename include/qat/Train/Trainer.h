@@ -97,13 +97,13 @@ public:
 
 /// The progress of the running epoch after a step.
 struct StepProgress {
-  int epoch;         ///< 0-based.
-  int64_t step;      ///< Steps done in this epoch.
-  int64_t numSteps;  ///< Steps of the epoch.
-  int64_t batch;     ///< Records per step.
-  double lossSum;    ///< Sum of the steps' mean losses so far.
-  int64_t correct;   ///< Correct predictions so far.
-  double seconds;    ///< Since the epoch started.
+  int epoch;        ///< 0-based.
+  int64_t step;     ///< Steps done in this epoch.
+  int64_t numSteps; ///< Steps of the epoch.
+  int64_t batch;    ///< Records per step.
+  double lossSum;   ///< Sum of the steps' mean losses so far.
+  int64_t correct;  ///< Correct predictions so far.
+  double seconds;   ///< Since the epoch started.
 };
 
 /// What the loop reports as it goes; the tool prints it. Called on the
