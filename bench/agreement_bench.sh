@@ -1,5 +1,5 @@
 #!/bin/bash
-# Fake-quant vs int8 agreement (NUMERICS.md, promise 3): after the A1/A2
+# Fake-quant vs int8 agreement (docs/numerics.md#fake-quant-eval-equals-int8): after the A1/A2
 # recipe (float 3 epochs, prepare x86, QAT 2 epochs --reset-optimizer), each
 # side's fake-quant model with observers frozen vs its converted int8 model
 # over the 10k Fashion-MNIST test images: output elements compared /
@@ -92,4 +92,4 @@ echo "Fake-quant (observers frozen) vs int8 on the test set after float 3 + QAT 
 printf "%-3s | %-44s | %8s | %8s | %9s | %s\n" id comparison elements differ "max steps" "argmax agreement"
 printf "%s\n" "${ROWS[@]}"
 echo "max steps: largest |fake-quant - int8| output difference in units of the int8 model's output scale."
-echo "  Goal (NUMERICS.md): integer semantics 0 differ; float simulation argmax agreement >= 99.9%."
+echo "  Goal (docs/numerics.md): integer semantics 0 differ; float simulation argmax agreement >= 99.9%."

@@ -8,7 +8,7 @@
 //   int8_gemm_bench --dir DIR [--runs N] [--warmup N] [--cases g1,g2,g3]
 //                   [--onednn-isa vnni|native] [--no-cold]
 //
-// Per case: check ours against the scalar reference of NUMERICS.md on every
+// Per case: check ours against the scalar reference of docs/numerics.md on every
 // element (and count oneDNN's differences from it), then time both peers
 // interleaved (one call of each per run), pinned by the caller. Reports the
 // median and min of the runs, GOPS (2*M*N*K per call), ratio ours/oneDNN and
@@ -248,7 +248,7 @@ Case loadCase(const std::string &dir, const std::string &name,
   return c;
 }
 
-// NUMERICS.md's integer inference, scalar: int32 acc with the bias,
+// docs/numerics.md's integer inference, scalar: int32 acc with the bias,
 // M = float(sx) * float(sw[c]) / float(sy) in float32 in that order,
 // q = clamp(nearbyintf(float(acc) * M) + zp_y). Built with
 // -ffp-contract=off.

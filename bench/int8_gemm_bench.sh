@@ -9,7 +9,7 @@
 # activations zp 128, int8 per-channel symmetric weights, int32 bias, u8
 # output); qat-compile --isa=$ISA compiles each to an object; g++ links them
 # with bench/int8_gemm_bench.cpp and -ldnnl; the program checks ours
-# bit-exactly against NUMERICS.md's scalar reference, measures the vpdpbusd
+# bit-exactly against docs/numerics.md's scalar reference, measures the vpdpbusd
 # limit and a 16 MiB read bandwidth, then times both (median and min of
 # --runs interleaved calls after warm-up) under `taskset -c $CPU`.
 #

@@ -2,7 +2,7 @@
 """Writes the G1/G2/G3 int8 GEMM models (../shared/BENCHMARKS.md) for
 bench/int8_gemm_bench.sh, and the raw operands the C++ bench reads.
 
-One `qat.qlinear` per model, the `vnni` preset's types (NUMERICS.md):
+One `qat.qlinear` per model, the `vnni` preset's types (docs/numerics.md):
 u8 activations in [0, 255] (per tensor, zero point 128), int8 weights
 symmetric per output channel, int32 bias, u8 output with the requant fused.
 `@forward` quantizes an f32 input and dequantizes the output, so

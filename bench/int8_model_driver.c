@@ -75,7 +75,7 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
-  /* NUMERICS.md's quantize, with the header's qparams. */
+  /* docs/numerics.md's quantize, with the header's qparams. */
   const float inv = 1.0f / MODEL_FORWARD_Q_INPUT0_SCALE;
   for (int i = 0; i < IN_SIZE; ++i) {
     float q = nearbyintf(x[i] * inv) + (float)MODEL_FORWARD_Q_INPUT0_ZERO_POINT;

@@ -27,7 +27,7 @@ as c1-qat.*.npy. Its fake-quants use the unfused FakeQuantize with the x86
 qconfig's observers and ranges, whose qparams are the Python observer
 formula that convert and our numerics contract use
 (FusedMovingAvgObsFakeQuantize, the default, trains symmetric weights with
-the C++ formula instead; NUMERICS.md). That reference is float32: the
+the C++ formula instead; docs/numerics.md). That reference is float32: the
 rounding of fake-quant is part of the function, so a float64 run would be
 a different model.
 

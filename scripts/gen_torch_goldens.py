@@ -572,7 +572,7 @@ def fused_case():
     assert 0 in fail and 2 in fail and 1 not in fail, fail
 
     t = Test(name, [
-        "PyTorch 1.13 disagrees with itself (NUMERICS.md): its default QAT",
+        "PyTorch 1.13 disagrees with itself (docs/numerics.md): its default QAT",
         "qconfig (get_default_qat_qconfig('fbgemm'): FusedMovingAvgObsFakeQuantize",
         "for int8 per-channel symmetric weights and uint8 reduce_range",
         "activations) trains with the scale and zero point of the C++",

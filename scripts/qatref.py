@@ -5,7 +5,7 @@ reference implementations of the qat ops.
 The references deliberately do not mirror the MLIR lowering: they compute in
 float64 with explicit padding/loops (PyTorch semantics as documented in
 dialects/Qat/IR/QatOps.td) and are cast to float32 by the caller. Only
-fake_quant is computed in float32, exactly per the formula of NUMERICS.md.
+fake_quant is computed in float32, exactly per the formula of docs/numerics.md.
 
 Needs only NumPy (Debian's python3-numpy under /usr/bin/python3).
 """

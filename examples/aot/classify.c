@@ -149,7 +149,7 @@ int main(int argc, char **argv) {
         x[i] = v;
 #ifdef MODEL_FORWARD_Q_INPUT0_SCALE
         if (quantized) {
-          /* NUMERICS.md: clamp(nearbyint(x * (1 / s)) + zp, qmin, qmax) */
+          /* docs/numerics.md: clamp(nearbyint(x * (1 / s)) + zp, qmin, qmax) */
           float q = nearbyintf(v * (1.0f / MODEL_FORWARD_Q_INPUT0_SCALE)) +
                     MODEL_FORWARD_Q_INPUT0_ZERO_POINT;
           q = q < MODEL_FORWARD_Q_INPUT0_QMIN ? MODEL_FORWARD_Q_INPUT0_QMIN : q;

@@ -11,7 +11,7 @@
 #include "ImporterImpl.h"
 
 #include "Qat/IR/QatOps.h"
-#include "qat/Runtime/QParams.h"
+#include "qat/Numerics/QParams.h"
 
 #include "llvm/ADT/STLExtras.h"
 

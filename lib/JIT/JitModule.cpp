@@ -3,9 +3,9 @@
 #include "qat/JIT/JitModule.h"
 
 #include "qat/Pipelines/Pipelines.h"
+#include "qat/JIT/JitAlloc.h"
+#include "qat/Numerics/QParams.h"
 #include "qat/Target/Target.h"
-#include "qat/Runtime/JitAlloc.h"
-#include "qat/Runtime/QParams.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"

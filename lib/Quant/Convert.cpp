@@ -3,8 +3,8 @@
 #include "qat/Quant/Passes.h"
 
 #include "Qat/IR/QatOps.h"
-#include "qat/Runtime/IntReference.h"
-#include "qat/Runtime/QParams.h"
+#include "qat/Numerics/IntReference.h"
+#include "qat/Numerics/QParams.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -315,7 +315,7 @@ LogicalResult Converter::convertLayer(OpBuilder &b, Operation *layer,
     float denom = sx * fw->scales[fw->scales.size() == 1 ? 0 : i];
     bq[i] = static_cast<int32_t>(std::nearbyint(bValues[i] / denom));
   }
-  // NUMERICS.md: the int32 accumulator must not overflow.
+  // docs/numerics.md: the int32 accumulator must not overflow.
   int64_t xWidth = std::max<int64_t>(qx.getZeroPoint() - qx.getStorageTypeMin(),
                                      qx.getStorageTypeMax() - qx.getZeroPoint());
   double worst = double(k) * double(xWidth) * double(wmax);

@@ -2,7 +2,7 @@
 
 #include "qat/Quant/Passes.h"
 #include "qat/Quant/Presets.h"
-#include "qat/Runtime/QParams.h"
+#include "qat/Numerics/QParams.h"
 
 #include "Qat/IR/QatOps.h"
 

@@ -1,6 +1,6 @@
 //===- IdxTest.cpp - Tests of the IDX reader and dataset helpers ----------===//
 
-#include "qat/Runtime/Idx.h"
+#include "qat/Data/Idx.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -305,19 +305,19 @@ TEST_F(IdxTest, ErrorTrailingData) {
 TEST_F(IdxTest, LoadSyntheticSplits) {
   writeSplit("train", 3, {0, 9, 4});
   writeSplit("t10k", 2, {7, 1});
-  llvm::Expected<Dataset> train = loadFashionMnist(dir, "train");
+  llvm::Expected<LabeledImages> train = loadFashionMnist(dir, "train");
   ASSERT_TRUE(bool(train)) << llvm::toString(train.takeError());
   EXPECT_EQ(train->images.shape, (std::vector<int64_t>{3, 28, 28}));
   EXPECT_EQ(train->labels.shape, (std::vector<int64_t>{3}));
   EXPECT_EQ(train->labels.data<uint8_t>()[1], 9);
   EXPECT_EQ(train->images.data<uint8_t>()[784 + 1], (784 + 1) % 256);
 
-  llvm::Expected<Dataset> test = loadFashionMnist(dir, "test");
+  llvm::Expected<LabeledImages> test = loadFashionMnist(dir, "test");
   ASSERT_TRUE(bool(test)) << llvm::toString(test.takeError());
   EXPECT_EQ(test->images.shape[0], 2);
   EXPECT_EQ(test->labels.data<uint8_t>()[0], 7);
 
-  llvm::Expected<Dataset> bad = loadFashionMnist(dir, "validation");
+  llvm::Expected<LabeledImages> bad = loadFashionMnist(dir, "validation");
   ASSERT_FALSE(bool(bad));
   EXPECT_EQ(llvm::toString(bad.takeError()),
             "unknown Fashion-MNIST split 'validation' (expected 'train' or "
@@ -326,7 +326,7 @@ TEST_F(IdxTest, LoadSyntheticSplits) {
 
 TEST_F(IdxTest, LoadErrors) {
   auto loadError = [&]() {
-    llvm::Expected<Dataset> d = loadFashionMnist(dir, "train");
+    llvm::Expected<LabeledImages> d = loadFashionMnist(dir, "train");
     return d ? std::string() : llvm::toString(d.takeError());
   };
   std::string images = pathOf("train-images-idx3-ubyte.gz");
@@ -360,7 +360,7 @@ TEST(FashionMnistTest, TestSplit) {
   if (!llvm::sys::fs::exists(llvm::Twine(kFashionMnistDir) +
                              "/t10k-images-idx3-ubyte.gz"))
     GTEST_SKIP() << "Fashion-MNIST not installed in " << kFashionMnistDir;
-  llvm::Expected<Dataset> d = loadFashionMnist(kFashionMnistDir, "test");
+  llvm::Expected<LabeledImages> d = loadFashionMnist(kFashionMnistDir, "test");
   ASSERT_TRUE(bool(d)) << llvm::toString(d.takeError());
   EXPECT_EQ(d->images.shape, (std::vector<int64_t>{10000, 28, 28}));
   EXPECT_EQ(d->labels.shape, (std::vector<int64_t>{10000}));
@@ -393,7 +393,7 @@ TEST(FashionMnistTest, TrainSplit) {
   if (!llvm::sys::fs::exists(llvm::Twine(kFashionMnistDir) +
                              "/train-images-idx3-ubyte.gz"))
     GTEST_SKIP() << "Fashion-MNIST not installed in " << kFashionMnistDir;
-  llvm::Expected<Dataset> d = loadFashionMnist(kFashionMnistDir, "train");
+  llvm::Expected<LabeledImages> d = loadFashionMnist(kFashionMnistDir, "train");
   ASSERT_TRUE(bool(d)) << llvm::toString(d.takeError());
   EXPECT_EQ(d->images.shape, (std::vector<int64_t>{60000, 28, 28}));
   EXPECT_EQ(d->labels.shape, (std::vector<int64_t>{60000}));

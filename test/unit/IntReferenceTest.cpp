@@ -1,13 +1,13 @@
 //===- IntReferenceTest.cpp - generated int8 code vs the reference --------===//
 //
-// NUMERICS.md promise 2: the generic lowering of the integer ops reproduces
+// docs/numerics.md#one-integer-reference: the generic lowering of the integer ops reproduces
 // the scalar reference bit-exactly on every element, on odd shapes.
 //
 //===----------------------------------------------------------------------===//
 
 #include "qat/InitAll.h"
 #include "qat/JIT/JitModule.h"
-#include "qat/Runtime/IntReference.h"
+#include "qat/Numerics/IntReference.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"

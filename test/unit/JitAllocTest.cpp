@@ -2,7 +2,7 @@
 
 #include "qat/InitAll.h"
 #include "qat/JIT/JitModule.h"
-#include "qat/Runtime/JitAlloc.h"
+#include "qat/JIT/JitAlloc.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"

@@ -1,7 +1,7 @@
 //===- NpyTest.cpp - Tests of runtime tensors and the NPY reader/writer ---===//
 
-#include "qat/Runtime/Npy.h"
-#include "qat/Runtime/Tensor.h"
+#include "qat/Data/Npy.h"
+#include "qat/Data/Tensor.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"

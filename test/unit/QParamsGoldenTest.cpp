@@ -1,6 +1,6 @@
 //===- QParamsGoldenTest.cpp - chooseQParams vs PyTorch goldens -----------===//
 //
-// NUMERICS.md: qparams follow PyTorch's Python observer formula bit for bit.
+// docs/numerics.md: qparams follow PyTorch's Python observer formula bit for bit.
 // scripts/gen_torch_goldens.py writes, for each range configuration, a few
 // thousand random and edge (min, max) pairs (exact .5 ties of min / scale and
 // values a few ulps around them, min == max, one-sided, tiny and huge ranges)
@@ -15,8 +15,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qat/Runtime/Npy.h"
-#include "qat/Runtime/QParams.h"
+#include "qat/Data/Npy.h"
+#include "qat/Numerics/QParams.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -136,7 +136,7 @@ INSTANTIATE_TEST_SUITE_P(
 // (qparams_degenerate.npy, f32 rows: qmin, qmax, symmetric, unsigned, min,
 // max, PyTorch scale, PyTorch zero point, for every configuration above):
 // - min == max == 0 (an all-zero tensor): PyTorch computes scale 0 and
-//   clamps it to eps = FLT_EPSILON; NUMERICS.md (the contract) says scale
+//   clamps it to eps = FLT_EPSILON; docs/numerics.md (the contract) says scale
 //   1.0, so that a zero tensor does not get an absurd 2^23 inverse scale. The
 //   zero points agree (qmin, or the symmetric zero point).
 // - an observer that saw nothing (min = +inf, max = -inf): both give scale

@@ -1,6 +1,6 @@
 //===- QParamsTest.cpp - the one qparams function -------------------------===//
 
-#include "qat/Runtime/QParams.h"
+#include "qat/Numerics/QParams.h"
 
 #include <gtest/gtest.h>
 

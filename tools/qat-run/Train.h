@@ -1,10 +1,11 @@
-//===- Train.h - qat-run train / eval ---------------------------*- C++ -*-===//
+//===- Train.h - qat-run subcommands ----------------------------*- C++ -*-===//
 
 #ifndef QAT_TOOLS_QAT_RUN_TRAIN_H
 #define QAT_TOOLS_QAT_RUN_TRAIN_H
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Error.h"
 
 namespace mlir::qat {
 extern llvm::cl::SubCommand trainCommand;
@@ -13,6 +14,13 @@ extern llvm::cl::SubCommand gradcheckCommand;
 extern llvm::cl::SubCommand compareCommand;
 /// --isa: the int8 kernels every subcommand compiles with.
 extern llvm::cl::opt<std::string> x86Isa;
+
+/// Prints "qat-run: error: MSG"; returns 1 (the exit code).
+int fail(const llvm::Twine &msg);
+/// Prints `error` the same way, unless it was already reported as MLIR
+/// diagnostics (a DiagnosedError); returns 1.
+int fail(llvm::Error error);
+
 /// `qat-run compare A B`: element-by-element agreement of two models.
 int runCompare(ModuleOp model);
 

@@ -11,11 +11,12 @@
 
 #include "Train.h"
 
+#include "qat/Data/Dataset.h"
+#include "qat/Data/Npy.h"
+#include "qat/Data/Tensor.h"
 #include "qat/InitAll.h"
 #include "qat/JIT/JitModule.h"
-#include "qat/Runtime/Idx.h"
-#include "qat/Runtime/Npy.h"
-#include "qat/Runtime/Tensor.h"
+#include "qat/Train/Error.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
@@ -24,13 +25,13 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 
-#include <climits>
-#include <malloc.h>
-#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 
-#include <cmath>
+#include <climits>
+#include <malloc.h>
 
 using namespace mlir;
 using namespace mlir::qat;
@@ -56,12 +57,13 @@ static cl::list<std::string>
                         "an IDX file (.gz or raw) whose records starting at "
                         "--offset fill the argument's batch"),
                cl::cat(runCat));
-static cl::alias inputAlias("i", cl::aliasopt(inputFiles), cl::desc("Alias for --input"));
+static cl::alias inputAlias("i", cl::aliasopt(inputFiles),
+                            cl::desc("Alias for --input"));
 static cl::opt<std::string>
     dataSpec("data",
              cl::desc("Dataset feeding argument 0 (images) and, if the entry "
                       "takes an integer second argument, argument 1 "
-                      "(labels): fashion-mnist[:DIR]"),
+                      "(labels): fashion-mnist[:DIR], npy:X.npy,Y.npy or csv:FILE"),
              cl::cat(runCat));
 static cl::opt<std::string> split("split",
                                   cl::desc("Dataset split: train or test"),
@@ -72,7 +74,8 @@ static cl::opt<int64_t> offset("offset",
 static cl::list<std::string>
     outputFiles("output", cl::desc("Write the next result to this .npy file"),
                 cl::cat(runCat));
-static cl::alias outputAlias("o", cl::aliasopt(outputFiles), cl::desc("Alias for --output"));
+static cl::alias outputAlias("o", cl::aliasopt(outputFiles),
+                             cl::desc("Alias for --output"));
 static cl::opt<bool> printResults("print",
                                   cl::desc("Print results as text (the "
                                            "default without -o/--expect)"),
@@ -86,35 +89,24 @@ static cl::list<std::string>
                 cl::desc("Compare the next result with this reference .npy; "
                          "exit 1 on a mismatch"),
                 cl::cat(runCat));
-static cl::opt<double> absTol("atol", cl::desc("Absolute tolerance for --expect"),
-                            cl::init(1e-5), cl::cat(runCat));
-static cl::opt<double> relTol("rtol", cl::desc("Relative tolerance for --expect"),
-                            cl::init(1e-5), cl::cat(runCat));
+static cl::opt<double> absTol("atol",
+                              cl::desc("Absolute tolerance for --expect"),
+                              cl::init(1e-5), cl::cat(runCat));
+static cl::opt<double> relTol("rtol",
+                              cl::desc("Relative tolerance for --expect"),
+                              cl::init(1e-5), cl::cat(runCat));
 
-static int fail(const Twine &msg) {
+int qat::fail(const Twine &msg) {
   llvm::WithColor::error(llvm::errs(), "qat-run") << msg << "\n";
   return 1;
 }
 
-static bool isIdxPath(StringRef path) {
-  return path.ends_with(".gz") || path.contains("idx");
-}
-
-/// Reads one input file and shapes it for the entry argument `spec`.
-static llvm::Expected<Tensor> loadInput(StringRef path,
-                                        const TensorSpec &spec) {
-  if (!isIdxPath(path))
-    return runtime::readNpy(path);
-  auto all = runtime::readIdx(path);
-  if (!all)
-    return all.takeError();
-  int64_t batch = spec.shape.empty() ? 1 : spec.shape[0];
-  auto records = runtime::sliceRecords(*all, offset, batch);
-  if (!records)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   path + ": " + llvm::toString(records.takeError()));
-  return runtime::convertForArgument(*records, spec.dtype, spec.shape,
-                                     /*scaleU8ToUnit=*/true);
+int qat::fail(llvm::Error error) {
+  if (error.isA<DiagnosedError>()) {
+    llvm::consumeError(std::move(error));
+    return 1;
+  }
+  return fail(llvm::toString(std::move(error)));
 }
 
 static void printTensor(llvm::raw_ostream &os, const Tensor &t) {
@@ -153,33 +145,12 @@ static void printTensor(llvm::raw_ostream &os, const Tensor &t) {
     os << "... (" << n - printLimit << " more elements)\n";
 }
 
-static double elementAsDouble(const Tensor &t, int64_t i) {
-  switch (t.dtype) {
-  case DType::F32:
-    return t.data<float>()[i];
-  case DType::F64:
-    return t.data<double>()[i];
-  case DType::I8:
-    return t.data<int8_t>()[i];
-  case DType::U8:
-  case DType::Bool:
-    return t.data<uint8_t>()[i];
-  case DType::I16:
-    return t.data<int16_t>()[i];
-  case DType::I32:
-    return t.data<int32_t>()[i];
-  case DType::I64:
-    return static_cast<double>(t.data<int64_t>()[i]);
-  }
-  return 0;
-}
-
 /// Compares `got` with `want`; prints one summary line. Returns true if
 /// every element is within atol + rtol * |want| (NaN matches NaN).
 static bool compareResult(unsigned index, const Tensor &got, const Tensor &want,
                           StringRef path) {
-  llvm::outs() << "result " << index << " vs " << llvm::sys::path::filename(path)
-               << ": ";
+  llvm::outs() << "result " << index << " vs "
+               << llvm::sys::path::filename(path) << ": ";
   if (got.dtype != want.dtype || got.shape != want.shape) {
     llvm::outs() << "MISMATCH: got " << runtime::getDTypeName(got.dtype) << " "
                  << runtime::formatShape(got.shape) << ", reference is "
@@ -187,31 +158,106 @@ static bool compareResult(unsigned index, const Tensor &got, const Tensor &want,
                  << runtime::formatShape(want.shape) << "\n";
     return false;
   }
-  double maxAbs = 0;
-  int64_t bad = 0, firstBad = -1;
-  for (int64_t i = 0, e = got.getNumElements(); i < e; ++i) {
-    double a = elementAsDouble(got, i), b = elementAsDouble(want, i);
-    if (std::isnan(a) && std::isnan(b))
-      continue;
-    double d = std::fabs(a - b);
-    if (std::isnan(d))
-      d = INFINITY;
-    maxAbs = std::max(maxAbs, d);
-    if (!(d <= absTol + relTol * std::fabs(b))) {
-      if (firstBad < 0)
-        firstBad = i;
-      ++bad;
+  runtime::TensorComparison c =
+      runtime::compareTensors(got, want, absTol, relTol);
+  llvm::outs() << got.getNumElements() << " elements, max abs error "
+               << llvm::format("%.3g", c.maxAbsError) << ", " << c.numOutside
+               << " outside tolerance";
+  if (c.numOutside)
+    llvm::outs() << " (first at flat index " << c.firstOutside << ": got "
+                 << runtime::getElementAsDouble(got, c.firstOutside)
+                 << ", expected "
+                 << runtime::getElementAsDouble(want, c.firstOutside) << ")";
+  llvm::outs() << (c.numOutside ? " FAIL" : " OK") << "\n";
+  return c.numOutside == 0;
+}
+
+/// Reads the entry's arguments: the --data records, then the --input files.
+static int gatherArguments(ArrayRef<TensorSpec> specs,
+                           std::vector<Tensor> &args) {
+  if (!dataSpec.empty()) {
+    auto ds = runtime::openDataset(dataSpec, split);
+    if (!ds)
+      return fail(llvm::toString(ds.takeError()));
+    if (specs.empty())
+      return fail("@" + entryName + " takes no arguments to feed --data to");
+    int64_t batch = specs[0].shape.empty() ? 1 : specs[0].shape[0];
+    auto images = (*ds)->getFeatureArgument(offset, batch, specs[0].dtype,
+                                            specs[0].shape);
+    if (!images)
+      return fail("--data: " + specs[0].name + ": " +
+                  llvm::toString(images.takeError()));
+    args.push_back(std::move(*images));
+    if (specs.size() > 1 && specs[1].dtype != DType::F32 &&
+        specs[1].dtype != DType::F64) {
+      auto labels = (*ds)->getLabelArgument(offset, batch, specs[1].dtype,
+                                            specs[1].shape);
+      if (!labels)
+        return fail("--data: " + specs[1].name + ": " +
+                    llvm::toString(labels.takeError()));
+      args.push_back(std::move(*labels));
     }
   }
-  llvm::outs() << got.getNumElements() << " elements, max abs error "
-               << llvm::format("%.3g", maxAbs) << ", " << bad
-               << " outside tolerance";
-  if (bad)
-    llvm::outs() << " (first at flat index " << firstBad << ": got "
-                 << elementAsDouble(got, firstBad) << ", expected "
-                 << elementAsDouble(want, firstBad) << ")";
-  llvm::outs() << (bad ? " FAIL" : " OK") << "\n";
-  return bad == 0;
+  for (const std::string &path : inputFiles) {
+    if (args.size() >= specs.size())
+      return fail("too many inputs: @" + entryName + " takes " +
+                  Twine(specs.size()) + " arguments");
+    const TensorSpec &spec = specs[args.size()];
+    auto t = runtime::readArgumentFile(path, offset, spec.dtype, spec.shape);
+    if (!t)
+      return fail(llvm::toString(t.takeError()));
+    args.push_back(std::move(*t));
+  }
+  if (args.size() != specs.size())
+    return fail("@" + entryName + " takes " + Twine(specs.size()) +
+                " arguments but " + Twine(args.size()) +
+                " were given (use --input or --data)");
+  return 0;
+}
+
+/// Writes, checks and prints the results.
+static int reportResults(const JitModule &jit, ArrayRef<Tensor> results) {
+  bool ok = true;
+  for (auto [i, path] : llvm::enumerate(outputFiles)) {
+    if (i >= results.size())
+      return fail("more --output files than results");
+    if (llvm::Error e = runtime::writeNpy(path, results[i]))
+      return fail(llvm::toString(std::move(e)));
+  }
+  for (auto [i, path] : llvm::enumerate(expectFiles)) {
+    if (i >= results.size())
+      return fail("more --expect files than results");
+    auto want = runtime::readNpy(path);
+    if (!want)
+      return fail(llvm::toString(want.takeError()));
+    ok &= compareResult(i, results[i], *want, path);
+  }
+  if (printResults || (outputFiles.empty() && expectFiles.empty())) {
+    for (auto [i, t] : llvm::enumerate(results)) {
+      llvm::outs() << "result " << i << ": " << jit.getOutputs()[i].typeStr
+                   << "\n";
+      printTensor(llvm::outs(), t);
+    }
+  }
+  return ok ? 0 : 1;
+}
+
+/// Compiles and calls the entry function of `module`.
+static int runEntry(OwningOpRef<ModuleOp> module) {
+  auto jit =
+      JitModule::compile(std::move(module), {entryName.getValue()}, x86Isa);
+  if (!jit)
+    return fail(modelFile + ": " + llvm::toString(jit.takeError()));
+  std::vector<Tensor> args;
+  if (int rc = gatherArguments((*jit)->getInputs(), args))
+    return rc;
+  SmallVector<const Tensor *> argPtrs;
+  for (const Tensor &t : args)
+    argPtrs.push_back(&t);
+  auto results = (*jit)->run(argPtrs);
+  if (!results)
+    return fail(llvm::toString(results.takeError()));
+  return reportResults(**jit, *results);
 }
 
 int main(int argc, char **argv) {
@@ -234,7 +280,7 @@ int main(int argc, char **argv) {
 
   // Parse with a source manager so errors carry file:line:col.
   bool subcommand = trainCommand || evalCommand || compareCommand;
-  std::string path = subcommand ? getModelPathOfSubcommand()
+  std::string path = subcommand         ? getModelPathOfSubcommand()
                      : gradcheckCommand ? getGradcheckModelPath()
                                         : modelFile;
   std::string err;
@@ -258,88 +304,5 @@ int main(int argc, char **argv) {
   if (compareCommand)
     return runCompare(*module);
 
-  auto jit = JitModule::compile(std::move(module), {entryName.getValue()}, x86Isa);
-  if (!jit)
-    return fail(modelFile + ": " + llvm::toString(jit.takeError()));
-  ArrayRef<TensorSpec> specs = (*jit)->getInputs();
-
-  std::vector<Tensor> args;
-  if (!dataSpec.empty()) {
-    StringRef spec = dataSpec;
-    auto [kind, dir] = spec.split(':');
-    if (kind != "fashion-mnist")
-      return fail("unknown dataset '" + kind + "' (known: fashion-mnist)");
-    if (dir.empty())
-      dir = "/usr/share/datasets/fashion-mnist";
-    auto ds = runtime::loadFashionMnist(dir, split);
-    if (!ds)
-      return fail(llvm::toString(ds.takeError()));
-    if (specs.empty())
-      return fail("@" + entryName + " takes no arguments to feed --data to");
-    int64_t batch = specs[0].shape.empty() ? 1 : specs[0].shape[0];
-    auto feed = [&](const Tensor &all, const TensorSpec &s,
-                    bool scale) -> llvm::Expected<Tensor> {
-      auto rec = runtime::sliceRecords(all, offset, batch);
-      if (!rec)
-        return rec.takeError();
-      return runtime::convertForArgument(*rec, s.dtype, s.shape, scale);
-    };
-    auto images = feed(ds->images, specs[0], true);
-    if (!images)
-      return fail("--data: " + specs[0].name + ": " +
-                  llvm::toString(images.takeError()));
-    args.push_back(std::move(*images));
-    if (specs.size() > 1 && specs[1].dtype != DType::F32 &&
-        specs[1].dtype != DType::F64) {
-      auto labels = feed(ds->labels, specs[1], false);
-      if (!labels)
-        return fail("--data: " + specs[1].name + ": " +
-                    llvm::toString(labels.takeError()));
-      args.push_back(std::move(*labels));
-    }
-  }
-  for (const std::string &path : inputFiles) {
-    if (args.size() >= specs.size())
-      return fail("too many inputs: @" + entryName + " takes " +
-                  Twine(specs.size()) + " arguments");
-    auto t = loadInput(path, specs[args.size()]);
-    if (!t)
-      return fail(llvm::toString(t.takeError()));
-    args.push_back(std::move(*t));
-  }
-  if (args.size() != specs.size())
-    return fail("@" + entryName + " takes " + Twine(specs.size()) +
-                " arguments but " + Twine(args.size()) +
-                " were given (use --input or --data)");
-
-  SmallVector<const Tensor *> argPtrs;
-  for (const Tensor &t : args)
-    argPtrs.push_back(&t);
-  auto results = (*jit)->run(argPtrs);
-  if (!results)
-    return fail(llvm::toString(results.takeError()));
-
-  bool ok = true;
-  for (auto [i, path] : llvm::enumerate(outputFiles)) {
-    if (i >= results->size())
-      return fail("more --output files than results");
-    if (llvm::Error e = runtime::writeNpy(path, (*results)[i]))
-      return fail(llvm::toString(std::move(e)));
-  }
-  for (auto [i, path] : llvm::enumerate(expectFiles)) {
-    if (i >= results->size())
-      return fail("more --expect files than results");
-    auto want = runtime::readNpy(path);
-    if (!want)
-      return fail(llvm::toString(want.takeError()));
-    ok &= compareResult(i, (*results)[i], *want, path);
-  }
-  if (printResults || (outputFiles.empty() && expectFiles.empty())) {
-    for (auto [i, t] : llvm::enumerate(*results)) {
-      llvm::outs() << "result " << i << ": " << (*jit)->getOutputs()[i].typeStr
-                   << "\n";
-      printTensor(llvm::outs(), t);
-    }
-  }
-  return ok ? 0 : 1;
+  return runEntry(std::move(module));
 }

@@ -44,10 +44,10 @@ def Qat_RequantKindAttr : EnumAttr<Qat_Dialect, Qat_RequantKind, "requant"> {
   let assemblyFormat = "`<` $value `>`";
   let summary = "requantization arithmetic of an integer op";
   let description = [{
-    Which of NUMERICS.md's two requantizations an integer op
+    Which of docs/numerics.md's two requantizations an integer op
     (`qat.qlinear`, `qat.qconv2d`, `qat.qadd`, `qat.qmul`,
     `qat.qavg_pool2d`) uses; every lowering and the scalar reference
-    (qat/Runtime/IntReference.h) honour it.
+    (qat/Numerics/IntReference.h) honour it.
 
     - `float` (the default when the op has no `requant` attribute): the
       float32 single-rounding requant, `q_y = clamp(roundeven(float(acc) *

@@ -2,7 +2,7 @@
 
 #include "Qat/IR/QatOps.h"
 #include "QatVerifyUtils.h"
-#include "qat/Runtime/IntReference.h"
+#include "qat/Numerics/IntReference.h"
 
 #include "mlir/Dialect/Traits.h"
 

@@ -2,8 +2,8 @@
 //
 // Ops of the int8 graph --qat-convert produces. Values carry upstream
 // `!quant.uniform` element types (the ecosystem's convention); every op's
-// integer semantics is NUMERICS.md's, with one scalar C++ reference
-// (qat/Runtime/IntReference.h) that every lowering reproduces bit-exactly.
+// integer semantics is docs/numerics.md's, with one scalar C++ reference
+// (qat/Numerics/IntReference.h) that every lowering reproduces bit-exactly.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,7 +18,7 @@ def Qat_QuantizeOp : Qat_Op<"quantize", [Pure]> {
   let summary = "float to a per-tensor uniform quantized type";
   let description = [{
     `q = clamp(roundeven(x * (1 / s)) + zp, qmin, qmax)` with `1 / s` in
-    float32 (NUMERICS.md), `s`, `zp` and the storage range from the result
+    float32 (docs/numerics.md), `s`, `zp` and the storage range from the result
     type. Unlike upstream `quant.qcast` lowered by `lower-quant-ops`, this
     rounds half to even instead of truncating.
 
@@ -48,7 +48,7 @@ def Qat_DequantizeOp : Qat_Op<"dequantize", [Pure]> {
 def Qat_QLinearOp : Qat_Op<"qlinear", [Pure]> {
   let summary = "int8 fully connected layer with requantization";
   let description = [{
-    NUMERICS.md's integer inference, all qparams read from the types:
+    docs/numerics.md's integer inference, all qparams read from the types:
     `acc[n, c] = sum_k (q_x[n, k] - zp_x) * q_w[c, k] + bias[c]` in int32
     (the zero-point term is a per-channel constant, `zp_x * sum_k q_w`),
     `M[c] = float(s_x) * float(s_w[c]) / float(s_y)` in float32 in that
@@ -131,7 +131,7 @@ def Qat_QAddOp : Qat_Op<"qadd", [Pure]> {
     M_b) + zp_y, clamp_min, clamp_max)` with `M_a = float(s_a) /
     float(s_y)`, `M_b = float(s_b) / float(s_y)` in float32, the two
     products summed in float32 without FMA (the XNNPACK/PT2E style of
-    NUMERICS.md's requant). The operands broadcast NumPy style
+    docs/numerics.md's requant). The operands broadcast NumPy style
     (trailing-aligned; an extent of 1 repeats, e.g. `[N, C, H, W] + [1, C,
     1, 1]`) to the result's shape; `clamp_min`/`clamp_max` narrow the
     result's storage range for a fused ReLU.
@@ -167,7 +167,7 @@ def Qat_QAddOp : Qat_Op<"qadd", [Pure]> {
 def Qat_QMulOp : Qat_Op<"qmul", [Pure]> {
   let summary = "int8 element-wise product with requantization";
   let description = [{
-    PyTorch's quantized mul with NUMERICS.md's requant: `acc = (q_a - zp_a)
+    PyTorch's quantized mul with docs/numerics.md's requant: `acc = (q_a - zp_a)
     * (q_b - zp_b)` in int32 (exact: at most 2^16 in magnitude), `M =
     float(s_a) * float(s_b) / float(s_y)` in float32 in that order, `q_y =
     clamp(roundeven(float(acc) * M) + zp_y, clamp_min, clamp_max)`, no FMA

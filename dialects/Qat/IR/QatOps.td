@@ -447,7 +447,7 @@ def Qat_FakeQuantOp : Qat_Op<"fake_quant", [Pure]> {
   let summary = "simulated quantization: quantize then dequantize";
   let description = [{
     `q = clamp(roundeven(x * (1 / scale)) + zero_point, qmin, qmax)`, result
-    `(q - zero_point) * scale` in float32 (NUMERICS.md). `scale` and
+    `(q - zero_point) * scale` in float32 (docs/numerics.md). `scale` and
     `zero_point` are rank-1 tensors: one element for a per-tensor spec, or
     `dim(input, axis)` elements for a per-channel one. How they are
     maintained (observers, LSQ) is described by `spec`.
@@ -473,7 +473,7 @@ def Qat_FakeQuantGradOp : Qat_Op<"fake_quant_grad", [Pure]> {
     Given the forward input `input`, the qparams and the output gradient
     `grad`, returns the input gradient and the gradients of `scale` and
     `zero_point` (zeros unless the spec is learnable). With
-    `q = roundeven(x * (1 / s)) + zp` before clamping (NUMERICS.md):
+    `q = roundeven(x * (1 / s)) + zp` before clamping (docs/numerics.md):
 
     - PyTorch's straight-through rule: `dx = dy` where `qmin <= q <= qmax`,
       else 0. With `tf_ste` (TF-MOT): `dx = dy` where
@@ -519,7 +519,7 @@ def Qat_ObserveOp : Qat_Op<"observe", [Pure]> {
     `none`: the state is kept — and the updated state is returned for the
     caller to `qat.store`. Without `training` the state passes through.
     `scale` and `zero_point` are computed from the (updated) state by the
-    one qparams function of the runtime (NUMERICS.md promise 1), which the
+    one qparams function of the runtime (docs/numerics.md#one-qparams-function), which the
     generated code calls, so training and convert agree bit for bit.
 
     ```mlir

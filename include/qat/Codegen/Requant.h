@@ -8,7 +8,7 @@
 #ifndef QAT_CODEGEN_REQUANT_H
 #define QAT_CODEGEN_REQUANT_H
 
-#include "qat/Runtime/IntReference.h"
+#include "qat/Numerics/IntReference.h"
 #include "mlir/IR/Builders.h"
 
 namespace mlir::qat::lowering {
@@ -42,7 +42,7 @@ Value buildFixedPointRequant(OpBuilder &b, Location loc, Value acc,
                              int64_t lo, int64_t hi, Type storage);
 
 /// The per-channel float32 requant multipliers `s_x * s_w[c] / s_y` of an
-/// int8 linear/conv layer, read from its quantized types (NUMERICS.md).
+/// int8 linear/conv layer, read from its quantized types (docs/numerics.md).
 SmallVector<float> requantMultipliers(Type xType, Type wType, Type yType,
                                       int64_t channels);
 

@@ -61,7 +61,7 @@ def LowerX86 : Pass<"qat-lower-x86", "ModuleOp"> {
     of 4 (or 2) consecutive `k` per output channel, channels across the
     vector lanes, zero-padded), and the zero-point term and the int32 bias
     fold into one per-channel constant `bias - zp_x * sum_k w`. The epilogue
-    requantizes in registers exactly as NUMERICS.md says (`sitofp`, `mulps`
+    requantizes in registers exactly as docs/numerics.md says (`sitofp`, `mulps`
     by the per-channel multiplier, round-half-to-even, `+ zp_y`, the fused
     ReLU clamp) and stores uint8/int8 results: bit for bit the scalar
     reference. Signed (int8) activations enter `vpdpbusd` as `x ^ 0x80`

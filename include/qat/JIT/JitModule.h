@@ -10,7 +10,7 @@
 #ifndef QAT_JIT_JITMODULE_H
 #define QAT_JIT_JITMODULE_H
 
-#include "qat/Runtime/Tensor.h"
+#include "qat/Data/Tensor.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"

@@ -52,7 +52,7 @@ def Prepare : Pass<"qat-prepare", "ModuleOp"> {
     pass values through (`max_pool2d`, `flatten`, `reshape`) keep their
     input's qparams; the inputs of a `concat` share one observer.
 
-    Presets (NUMERICS.md): `x86` (fbgemm: uint8 [0,127] activations,
+    Presets (docs/numerics.md): `x86` (fbgemm: uint8 [0,127] activations,
     per-channel symmetric int8 weights), `qnnpack`, `onednn`, `tflite`,
     `vnni`, `neon`. Overrides select ops by name (`name=fc1`, the op's
     location name or the prefix of its weight parameter), by kind
@@ -159,7 +159,7 @@ def Convert : Pass<"qat-convert", "ModuleOp"> {
     otherwise.
 
     `requant` selects the requantization every integer op records in its
-    `requant` attribute (`#qat.requant`): `float` (NUMERICS.md's float32
+    `requant` attribute (`#qat.requant`): `float` (docs/numerics.md's float32
     single-rounding requant), `fixed-point` (TensorFlow Lite's int32
     multiplier and shift, ties away from zero), or `auto` (the default):
     the choice `--qat-prepare` recorded in the module attribute

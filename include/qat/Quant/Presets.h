@@ -1,6 +1,6 @@
 //===- Presets.h - quantization presets (qconfigs) --------------*- C++ -*-===//
 //
-// The qconfigs named by --qat-prepare="preset=...", as NUMERICS.md defines
+// The qconfigs named by --qat-prepare="preset=...", as docs/numerics.md defines
 // them (PyTorch 1.13 defaults where PyTorch has one).
 //
 //===----------------------------------------------------------------------===//
@@ -46,7 +46,7 @@ struct QuantPreset {
   /// Target family named in the legality report (x86, arm, tflite).
   std::string target;
   /// The requant of the integer graph: TFLite's fixed point for `tflite`,
-  /// NUMERICS.md's float32 requant otherwise. --qat-prepare records it on
+  /// docs/numerics.md's float32 requant otherwise. --qat-prepare records it on
   /// the module for --qat-convert="requant=auto".
   RequantKind requant = RequantKind::Float;
 };

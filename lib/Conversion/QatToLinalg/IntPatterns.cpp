@@ -1,7 +1,7 @@
 //===- IntPatterns.cpp - the int8 graph to linalg -------------------------===//
 //
 // Generic lowering of the integer ops: it reproduces the scalar reference
-// (qat/Runtime/IntReference.h) bit-exactly, in either requant the op
+// (qat/Numerics/IntReference.h) bit-exactly, in either requant the op
 // records (NUMERICS.md's float32 one, or TFLite's fixed point). Quantized tensors become their
 // storage type (signless i8 for u8 and i8 alike; each op knows which).
 // Upstream's lower-quant-ops truncates when quantizing, so it is not used
@@ -11,7 +11,7 @@
 
 #include "PatternUtils.h"
 #include "Qat/IR/QatOps.h"
-#include "qat/Runtime/IntReference.h"
+#include "qat/Numerics/IntReference.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"

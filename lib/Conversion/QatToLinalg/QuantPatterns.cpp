@@ -9,7 +9,7 @@
 
 #include "PatternUtils.h"
 #include "Qat/IR/QatOps.h"
-#include "qat/Runtime/QParams.h"
+#include "qat/Numerics/QParams.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

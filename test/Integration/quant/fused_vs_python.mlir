@@ -37,7 +37,7 @@
 // FUSED: result 2 vs fused_vs_python.a.scale.fused.npy: 1 elements, {{.*}} 1 outside tolerance {{.*}} FAIL
 // FUSED: result 3 vs fused_vs_python.a.zero_point.fused.npy: {{.*}} 0 outside tolerance OK
 //
-// PyTorch 1.13 disagrees with itself (NUMERICS.md): its default QAT
+// PyTorch 1.13 disagrees with itself (docs/numerics.md): its default QAT
 // qconfig (get_default_qat_qconfig('fbgemm'): FusedMovingAvgObsFakeQuantize
 // for int8 per-channel symmetric weights and uint8 reduce_range
 // activations) trains with the scale and zero point of the C++

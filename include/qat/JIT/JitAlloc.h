@@ -14,8 +14,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QAT_RUNTIME_JITALLOC_H
-#define QAT_RUNTIME_JITALLOC_H
+#ifndef QAT_JIT_JITALLOC_H
+#define QAT_JIT_JITALLOC_H
 
 #include <cstddef>
 
@@ -34,4 +34,4 @@ void *qat_rt_aligned_alloc(size_t alignment, size_t size);
 void qat_rt_free(void *ptr);
 }
 
-#endif // QAT_RUNTIME_JITALLOC_H
+#endif // QAT_JIT_JITALLOC_H

@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QAT_RUNTIME_TENSOR_H
-#define QAT_RUNTIME_TENSOR_H
+#ifndef QAT_DATA_TENSOR_H
+#define QAT_DATA_TENSOR_H
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
@@ -105,6 +105,21 @@ struct Tensor {
   static Tensor zeros(DType dtype, llvm::ArrayRef<int64_t> shape);
 };
 
+/// Element `i` (in C order) of `t` as a double.
+double getElementAsDouble(const Tensor &t, int64_t i);
+
+/// How a tensor compares with a reference element by element, as
+/// numpy.allclose: |got - want| <= atol + rtol * |want|, NaN matching NaN.
+struct TensorComparison {
+  double maxAbsError = 0; ///< Over the elements that are not both NaN.
+  int64_t numOutside = 0; ///< Elements outside the tolerance.
+  int64_t firstOutside = -1;
+};
+
+/// Compares `got` with `want`, which must have the same dtype and shape.
+TensorComparison compareTensors(const Tensor &got, const Tensor &want,
+                                double atol, double rtol);
+
 } // namespace mlir::qat::runtime
 
-#endif // QAT_RUNTIME_TENSOR_H
+#endif // QAT_DATA_TENSOR_H

@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qat/Runtime/Npy.h"
+#include "qat/Data/Npy.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"

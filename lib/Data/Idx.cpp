@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qat/Runtime/Idx.h"
+#include "qat/Data/Idx.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
@@ -243,8 +243,8 @@ Expected<Tensor> mlir::qat::runtime::readIdx(StringRef path) {
 // loadFashionMnist
 //===----------------------------------------------------------------------===//
 
-Expected<Dataset> mlir::qat::runtime::loadFashionMnist(StringRef dir,
-                                                 StringRef split) {
+Expected<LabeledImages>
+mlir::qat::runtime::loadFashionMnist(StringRef dir, StringRef split) {
   StringRef prefix;
   if (split == "train")
     prefix = "train";
@@ -284,7 +284,7 @@ Expected<Dataset> mlir::qat::runtime::loadFashionMnist(StringRef dir,
                                        Twine(unsigned(labelData[i])) +
                                        " is out of range [0, 10)");
 
-  return Dataset{std::move(*images), std::move(*labels)};
+  return LabeledImages{std::move(*images), std::move(*labels)};
 }
 
 //===----------------------------------------------------------------------===//

@@ -5,10 +5,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QAT_RUNTIME_NPY_H
-#define QAT_RUNTIME_NPY_H
+#ifndef QAT_DATA_NPY_H
+#define QAT_DATA_NPY_H
 
-#include "qat/Runtime/Tensor.h"
+#include "qat/Data/Tensor.h"
 
 #include "llvm/Support/Error.h"
 
@@ -30,4 +30,4 @@ llvm::Error writeNpy(llvm::StringRef path, const Tensor &tensor);
 
 } // namespace mlir::qat::runtime
 
-#endif // QAT_RUNTIME_NPY_H
+#endif // QAT_DATA_NPY_H

@@ -1,6 +1,6 @@
 //===- JitAlloc.cpp - buffer cache for JIT-compiled code ------------------===//
 
-#include "qat/Runtime/JitAlloc.h"
+#include "qat/JIT/JitAlloc.h"
 
 #include <cstdint>
 #include <cstdlib>

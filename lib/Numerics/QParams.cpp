@@ -1,6 +1,6 @@
 //===- QParams.cpp - the one quantization-parameter function --------------===//
 
-#include "qat/Runtime/QParams.h"
+#include "qat/Numerics/QParams.h"
 
 #include <algorithm>
 #include <cfloat>

@@ -1,6 +1,6 @@
 //===- QParams.h - the one quantization-parameter function ------*- C++ -*-===//
 //
-// NUMERICS.md promise 1: the qparams used in training are the qparams written
+// docs/numerics.md#one-qparams-function: the qparams used in training are the qparams written
 // by convert, bit for bit. This file is the single implementation: convert
 // calls chooseQParams directly, and code generated for training-mode
 // observers calls it through the C entry points below (the JIT resolves
@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QAT_RUNTIME_QPARAMS_H
-#define QAT_RUNTIME_QPARAMS_H
+#ifndef QAT_NUMERICS_QPARAMS_H
+#define QAT_NUMERICS_QPARAMS_H
 
 #include <cstdint>
 
@@ -56,4 +56,4 @@ int32_t qat_rt_qparams_zero_point(float minVal, float maxVal, int64_t qmin,
                                   int64_t qmax, int32_t flags);
 }
 
-#endif // QAT_RUNTIME_QPARAMS_H
+#endif // QAT_NUMERICS_QPARAMS_H

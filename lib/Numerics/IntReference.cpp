@@ -1,6 +1,6 @@
 //===- IntReference.cpp - the reference semantics of the int8 graph -------===//
 
-#include "qat/Runtime/IntReference.h"
+#include "qat/Numerics/IntReference.h"
 
 #include <algorithm>
 #include <cassert>

@@ -6,10 +6,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QAT_RUNTIME_IDX_H
-#define QAT_RUNTIME_IDX_H
+#ifndef QAT_DATA_IDX_H
+#define QAT_DATA_IDX_H
 
-#include "qat/Runtime/Tensor.h"
+#include "qat/Data/Tensor.h"
 
 #include "llvm/Support/Error.h"
 
@@ -24,8 +24,8 @@ namespace mlir::qat::runtime {
 /// truncated at record 9999 of 10000 (expected 784 bytes per record)".
 llvm::Expected<Tensor> readIdx(llvm::StringRef path);
 
-/// A supervised dataset: images [N, H, W] and labels [N] as stored on disk.
-struct Dataset {
+/// A labeled image split: images [N, H, W] and labels [N] as stored on disk.
+struct LabeledImages {
   Tensor images;
   Tensor labels;
 };
@@ -34,8 +34,8 @@ struct Dataset {
 /// ({train,t10k}-{images-idx3,labels-idx1}-ubyte.gz). Checks that the images
 /// are [N, 28, 28] u8, the labels are [N] u8 with the same N, and every label
 /// is in [0, 10).
-llvm::Expected<Dataset> loadFashionMnist(llvm::StringRef dir,
-                                         llvm::StringRef split);
+llvm::Expected<LabeledImages> loadFashionMnist(llvm::StringRef dir,
+                                               llvm::StringRef split);
 
 /// Returns records [offset, offset + count) of `tensor` along axis 0 (a copy
 /// of shape [count, ...]). Fails if `tensor` is 0-d or the range is out of
@@ -58,4 +58,4 @@ llvm::Expected<Tensor> convertForArgument(const Tensor &records, DType target,
 
 } // namespace mlir::qat::runtime
 
-#endif // QAT_RUNTIME_IDX_H
+#endif // QAT_DATA_IDX_H

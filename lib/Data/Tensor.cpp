@@ -1,11 +1,13 @@
 //===- Tensor.cpp - Host tensors for data loading and the JIT -------------===//
 
-#include "qat/Runtime/Tensor.h"
+#include "qat/Data/Tensor.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
 
 using namespace mlir::qat::runtime;
 
@@ -92,4 +94,48 @@ Tensor Tensor::zeros(DType dtype, llvm::ArrayRef<int64_t> shape) {
   tensor.storage.resize(static_cast<size_t>(numElements.value_or(0)) *
                         getDTypeSize(dtype));
   return tensor;
+}
+
+double mlir::qat::runtime::getElementAsDouble(const Tensor &t, int64_t i) {
+  switch (t.dtype) {
+  case DType::F32:
+    return t.data<float>()[i];
+  case DType::F64:
+    return t.data<double>()[i];
+  case DType::I8:
+    return t.data<int8_t>()[i];
+  case DType::U8:
+  case DType::Bool:
+    return t.data<uint8_t>()[i];
+  case DType::I16:
+    return t.data<int16_t>()[i];
+  case DType::I32:
+    return t.data<int32_t>()[i];
+  case DType::I64:
+    return static_cast<double>(t.data<int64_t>()[i]);
+  }
+  return 0;
+}
+
+TensorComparison mlir::qat::runtime::compareTensors(const Tensor &got,
+                                                    const Tensor &want,
+                                                    double atol, double rtol) {
+  assert(got.dtype == want.dtype && got.shape == want.shape &&
+         "compareTensors needs equal dtypes and shapes");
+  TensorComparison c;
+  for (int64_t i = 0, e = got.getNumElements(); i < e; ++i) {
+    double a = getElementAsDouble(got, i), b = getElementAsDouble(want, i);
+    if (std::isnan(a) && std::isnan(b))
+      continue;
+    double d = std::fabs(a - b);
+    if (std::isnan(d))
+      d = INFINITY;
+    c.maxAbsError = std::max(c.maxAbsError, d);
+    if (!(d <= atol + rtol * std::fabs(b))) {
+      if (c.firstOutside < 0)
+        c.firstOutside = i;
+      ++c.numOutside;
+    }
+  }
+  return c;
 }

@@ -1,13 +1,13 @@
 //===- IntReference.h - the reference semantics of the int8 graph -*- C++ -*-===//
 //
-// NUMERICS.md promise 2: the int8 graph has ONE reference semantics, this
+// docs/numerics.md#one-integer-reference: the int8 graph has ONE reference semantics, this
 // scalar implementation. Every lowering of the integer ops (generic, x86,
 // ARM) must reproduce it bit-exactly on every element; tests compare them.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QAT_RUNTIME_INTREFERENCE_H
-#define QAT_RUNTIME_INTREFERENCE_H
+#ifndef QAT_NUMERICS_INTREFERENCE_H
+#define QAT_NUMERICS_INTREFERENCE_H
 
 #include <cstdint>
 
@@ -29,7 +29,7 @@ int32_t requantize(int32_t acc, float m, int32_t zeroPoint, int64_t lo,
                    int64_t hi);
 
 /// Which requantization an integer op uses (its `#qat.requant`
-/// attribute): NUMERICS.md's float32 single rounding, or TensorFlow Lite's
+/// attribute): docs/numerics.md's float32 single rounding, or TensorFlow Lite's
 /// fixed-point multiplier and shift.
 enum class Requant { Float, FixedPoint };
 
@@ -166,4 +166,4 @@ int32_t avgPoolFixedPoint(int32_t acc, int32_t count, FixedPointMultiplier m,
 
 } // namespace mlir::qat::runtime
 
-#endif // QAT_RUNTIME_INTREFERENCE_H
+#endif // QAT_NUMERICS_INTREFERENCE_H

@@ -1,0 +1,51 @@
+//===- Metrics.h - per-epoch metrics (JSONL) and curves ---------*- C++ -*-===//
+//-*-===//
+
+#ifndef QAT_TRAIN_METRICS_H
+#define QAT_TRAIN_METRICS_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <memory>
+
+namespace mlir::qat {
+
+/// The metrics of one training epoch. The test values are NaN when the
+/// epoch had no test evaluation.
+struct EpochRecord {
+  int epoch; ///< 1-based.
+  double lr;
+  double trainLoss, trainAccuracy;
+  double testLoss, testAccuracy;
+  int64_t testRecords;
+  double seconds;
+};
+
+/// Appends one JSON object per epoch to a file (JSON Lines).
+class MetricsWriter {
+public:
+  /// Opens `path` for appending.
+  static llvm::Expected<MetricsWriter> open(llvm::StringRef path);
+
+  /// Writes `record` as {"epoch": 1, "lr": ..., "train_loss": ...,
+  /// "train_accuracy": ..., "test_loss": ..., "test_accuracy": ...,
+  /// "seconds": ...}; NaN test values are written as null (JSON has no
+  /// NaN).
+  void write(const EpochRecord &record);
+
+private:
+  explicit MetricsWriter(std::unique_ptr<llvm::raw_fd_ostream> os)
+      : os(std::move(os)) {}
+  std::unique_ptr<llvm::raw_fd_ostream> os;
+};
+
+/// Draws the loss and accuracy curves of `history` (train and test) to the
+/// PNG `png` with gnuplot (Debian's gnuplot-nox).
+llvm::Error plotCurves(llvm::ArrayRef<EpochRecord> history,
+                       llvm::StringRef png);
+
+} // namespace mlir::qat
+
+#endif // QAT_TRAIN_METRICS_H

@@ -1,0 +1,64 @@
+//===- Csv.cpp - CSV reader for labeled records ---------------------------===//
+
+#include "qat/Data/Csv.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/Twine.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace mlir::qat::runtime;
+using llvm::StringRef;
+using llvm::Twine;
+
+static llvm::Error csvError(const Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+}
+
+llvm::Expected<LabeledRecords> mlir::qat::runtime::readCsv(StringRef path) {
+  auto buf = llvm::MemoryBuffer::getFile(path);
+  if (!buf)
+    return csvError(path + ": cannot open: " + buf.getError().message());
+  llvm::SmallVector<StringRef> lines;
+  (*buf)->getBuffer().split(lines, '\n', -1, /*KeepEmpty=*/false);
+  std::vector<float> feats;
+  std::vector<int32_t> labels;
+  int64_t width = -1;
+  for (auto [i, line] : llvm::enumerate(lines)) {
+    line = line.trim();
+    if (line.empty())
+      continue;
+    llvm::SmallVector<StringRef> cells;
+    line.split(cells, ',');
+    if (width < 0)
+      width = cells.size();
+    if (static_cast<int64_t>(cells.size()) != width || width < 2)
+      return csvError(path + ":" + Twine(i + 1) + ": record " + Twine(i) +
+                      " has " + Twine(cells.size()) + " fields, expected " +
+                      Twine(std::max<int64_t>(width, 2)));
+    for (auto [j, cell] : llvm::enumerate(cells)) {
+      double v;
+      if (cell.trim().getAsDouble(v))
+        return csvError(path + ":" + Twine(i + 1) + ": record " + Twine(i) +
+                        ", field " + Twine(j + 1) + ": '" + cell.trim() +
+                        "' is not a number");
+      if (j + 1 == cells.size()) {
+        if (v != std::floor(v))
+          return csvError(path + ":" + Twine(i + 1) + ": record " + Twine(i) +
+                          ": label " + cell.trim() + " is not an integer");
+        labels.push_back(static_cast<int32_t>(v));
+      } else {
+        feats.push_back(static_cast<float>(v));
+      }
+    }
+  }
+  int64_t n = labels.size();
+  LabeledRecords records{Tensor::zeros(DType::F32, {n, width - 1}),
+                         Tensor::zeros(DType::I32, {n})};
+  std::copy(feats.begin(), feats.end(), records.features.data<float>());
+  std::copy(labels.begin(), labels.end(), records.labels.data<int32_t>());
+  return records;
+}
