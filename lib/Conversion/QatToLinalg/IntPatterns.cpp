@@ -23,19 +23,11 @@ using namespace mlir::qat::lowering;
 
 using IT = utils::IteratorType;
 
-/// Storage value (i8 bits) to i32, signed or unsigned per the type.
-static Value widen(OpBuilder &b, Location l, Value v, bool isSigned) {
-  Type i32 = b.getI32Type();
-  if (isSigned)
-    return arith::ExtSIOp::create(b, l, i32, v);
-  return arith::ExtUIOp::create(b, l, i32, v);
-}
-
 /// q - zp of a storage value, in i32.
 static Value centered(OpBuilder &b, Location l, Value v,
                       quant::UniformQuantizedType q) {
   return arith::SubIOp::create(
-      b, l, widen(b, l, v, q.isSigned()),
+      b, l, extendToI32(b, l, v, q.isSigned()),
       arith::ConstantOp::create(b, l, b.getI32IntegerAttr(q.getZeroPoint())));
 }
 
@@ -95,14 +87,6 @@ static SmallVector<Value> requantConstants(OpBuilder &b, Location loc,
                              ArrayRef(mult)))};
 }
 
-/// A zero-filled i32 tensor.
-static Value zerosI32(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
-  Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
-  Value empty = tensor::EmptyOp::create(b, loc, shape, b.getI32Type());
-  return linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{empty})
-      .getResult(0);
-}
-
 /// sum_k w[c, k] of [C, K] signed int8 weights, in i32: the zero-point
 /// compensation `zp_x * sum_k w` of the requant epilogue.
 static Value sumRowsI32(OpBuilder &b, Location loc, Value w2) {
@@ -118,8 +102,8 @@ static Value sumRowsI32(OpBuilder &b, Location loc, Value w2) {
              [&](OpBuilder &nb, Location l, ValueRange v) {
                linalg::YieldOp::create(
                    nb, l,
-                   Value(arith::AddIOp::create(nb, l, v[1],
-                                               widen(nb, l, v[0], true))));
+                   Value(arith::AddIOp::create(
+                       nb, l, v[1], extendToI32(nb, l, v[0], true))));
              })
       .getResult(0);
 }
@@ -190,7 +174,7 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
         rewriter, op.getLoc(), op.getType(), a.getInput(),
         [&](OpBuilder &b, Location l, ValueRange v) -> Value {
           Value c = arith::SubIOp::create(
-              b, l, widen(b, l, v[0], isSigned),
+              b, l, extendToI32(b, l, v[0], isSigned),
               arith::ConstantOp::create(b, l, b.getI32IntegerAttr(zp)));
           Value f = arith::SIToFPOp::create(b, l, b.getF32Type(), c);
           return arith::MulFOp::create(b, l, f,
@@ -238,8 +222,9 @@ struct QLinearLowering : OpConversionPattern<QLinearOp> {
             SmallVector<AffineMap>{m3({d0, d2}), m3({d1, d2}), m3({d0, d1})},
             SmallVector<IT>{IT::parallel, IT::parallel, IT::reduction},
             [&](OpBuilder &b, Location l, ValueRange v) {
-              Value p = arith::MulIOp::create(b, l, widen(b, l, v[0], xSigned),
-                                              widen(b, l, v[1], true));
+              Value p =
+                  arith::MulIOp::create(b, l, extendToI32(b, l, v[0], xSigned),
+                                        extendToI32(b, l, v[1], true));
               linalg::YieldOp::create(b, l,
                                       Value(arith::AddIOp::create(b, l, v[2], p)));
             })
@@ -274,8 +259,8 @@ struct QLinearLowering : OpConversionPattern<QLinearOp> {
 
 /// The i8 x i8 -> i32 multiply-accumulate of the conv bodies.
 static void buildMac(OpBuilder &b, Location l, ValueRange v, bool xSigned) {
-  Value prod = arith::MulIOp::create(b, l, widen(b, l, v[0], true),
-                                     widen(b, l, v[1], xSigned));
+  Value prod = arith::MulIOp::create(b, l, extendToI32(b, l, v[0], true),
+                                     extendToI32(b, l, v[1], xSigned));
   linalg::YieldOp::create(b, l, Value(arith::AddIOp::create(b, l, v[2], prod)));
 }
 
