@@ -75,6 +75,7 @@ struct ConvertQatToLinalgPass
     RewritePatternSet patterns(ctx);
     populateQatToLinalgConversionPatterns(patterns, im2col);
     populateIntPatterns(patterns, converter);
+    populateIntLayerPatterns(patterns, converter);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();
