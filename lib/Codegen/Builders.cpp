@@ -132,6 +132,45 @@ SmallVector<Value> lowering::buildReductions(
   return SmallVector<Value>(generic.getResults());
 }
 
+Value lowering::buildReassocSum(OpBuilder &b, Location loc, Value v,
+                                ArrayRef<int64_t> axes, RankedTensorType type) {
+  return buildReduction(b, loc, v, axes, filledTensor(b, loc, type, v, 0.0),
+                        [](OpBuilder &nb, Location l, Value e, Value acc) {
+                          return Value(arith::AddFOp::create(
+                              nb, l, acc, e, arith::FastMathFlags::reassoc));
+                        });
+}
+
+Value lowering::buildContraction(OpBuilder &b, Location loc, Value lhs,
+                                 Value rhs, Value init,
+                                 ArrayRef<AffineMap> maps,
+                                 ArrayRef<utils::IteratorType> iters) {
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs},
+             ValueRange{init}, maps, iters,
+             [](OpBuilder &nb, Location l, ValueRange a) {
+               Value p = arith::MulFOp::create(nb, l, a[0], a[1]);
+               linalg::YieldOp::create(
+                   nb, l, Value(arith::AddFOp::create(nb, l, a[2], p)));
+             })
+      .getResult(0);
+}
+
+Value lowering::zerosI32(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
+  Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
+  Value empty = tensor::EmptyOp::create(b, loc, shape, b.getI32Type());
+  return linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{empty})
+      .getResult(0);
+}
+
+Value lowering::extendToI32(OpBuilder &b, Location loc, Value v,
+                            bool isSigned) {
+  Type i32 = b.getI32Type();
+  if (isSigned)
+    return arith::ExtSIOp::create(b, loc, i32, v);
+  return arith::ExtUIOp::create(b, loc, i32, v);
+}
+
 Value lowering::buildTranspose(OpBuilder &b, Location loc, Value x,
                                ArrayRef<int64_t> permutation) {
   auto t = cast<RankedTensorType>(x.getType());

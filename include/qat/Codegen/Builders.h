@@ -67,6 +67,26 @@ SmallVector<Value> buildReductions(
     function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)>
         combine);
 
+/// Sum of `v` over `axes` into a zero-filled tensor of `type` (the
+/// remaining axes in order). The order of the terms is free (`reassoc`): a
+/// gradient sum has no order to keep, and LLVM vectorizes the reduction
+/// only with that flag.
+Value buildReassocSum(OpBuilder &b, Location loc, Value v,
+                      ArrayRef<int64_t> axes, RankedTensorType type);
+
+/// A contraction as one linalg.generic: init + the sum over the reduction
+/// dims of lhs * rhs (mulf, then addf into the accumulator), with `maps`
+/// for (lhs, rhs, init) and `iters`.
+Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                       Value init, ArrayRef<AffineMap> maps,
+                       ArrayRef<utils::IteratorType> iters);
+
+/// linalg.fill of a new i32 tensor of static `shape` with 0.
+Value zerosI32(OpBuilder &b, Location loc, ArrayRef<int64_t> shape);
+
+/// An integer storage value (i8 bits) extended to i32, signed or unsigned.
+Value extendToI32(OpBuilder &b, Location loc, Value v, bool isSigned);
+
 /// linalg.transpose of a static-shape tensor by `permutation` (result
 /// dimension i is input dimension permutation[i]).
 Value buildTranspose(OpBuilder &b, Location loc, Value x,

@@ -270,14 +270,78 @@ static Value runGemm(PatternRewriter &rewriter, Location loc,
   return r;
 }
 
+/// The side of transposeBytes' square blocks.
+constexpr int64_t kTransposeBlock = 16;
+
+/// Transposes the 16x16 block at rows [r0, r0 + 16), columns [c0, c0 + 16)
+/// of batch `n` of the [B][R][C] bytes `in` into `out` ([B][C][R]): 16 row
+/// loads, a pairwise concatenation tree, one 256-byte shuffle and 16 row
+/// stores.
+static void transposeBlock(OpBuilder &b, Location l, Value in, Value out,
+                           Value n, Value r0, Value c0) {
+  constexpr int64_t kB = kTransposeBlock;
+  auto rowT = VectorType::get({kB}, b.getI8Type());
+  // Concatenation masks for a pairwise tree, then the 256-byte transpose.
+  auto concat = [](int64_t n) {
+    SmallVector<int64_t> m(2 * n);
+    std::iota(m.begin(), m.end(), 0);
+    return m;
+  };
+  SmallVector<int64_t> transpose(kB * kB);
+  for (int64_t i = 0; i < kB; ++i)
+    for (int64_t j = 0; j < kB; ++j)
+      transpose[j * kB + i] = i * kB + j;
+  SmallVector<Value> parts;
+  for (int64_t i = 0; i < kB; ++i)
+    parts.push_back(vector::LoadOp::create(
+        b, l, rowT, in,
+        ValueRange{n, arith::AddIOp::create(b, l, r0, idx(b, l, i)), c0}));
+  for (int64_t len = kB; parts.size() > 1; len *= 2) {
+    SmallVector<Value> next;
+    for (size_t i = 0; i < parts.size(); i += 2)
+      next.push_back(
+          vector::ShuffleOp::create(b, l, parts[i], parts[i + 1], concat(len)));
+    parts = std::move(next);
+  }
+  Value tr = vector::ShuffleOp::create(b, l, parts[0], parts[0], transpose);
+  for (int64_t j = 0; j < kB; ++j) {
+    Value row = vector::ExtractStridedSliceOp::create(
+        b, l, tr, ArrayRef<int64_t>{j * kB}, ArrayRef<int64_t>{kB},
+        ArrayRef<int64_t>{1});
+    vector::StoreOp::create(
+        b, l, row, out,
+        ValueRange{n, arith::AddIOp::create(b, l, c0, idx(b, l, j)), r0});
+  }
+}
+
+/// Copies rows [rLo, rHi) x columns [cLo, cHi) of batch `n` of `in` byte by
+/// byte, transposed, into `out`.
+static void copyStrip(OpBuilder &b, Location l, Value in, Value out, Value n,
+                      int64_t rLo, int64_t rHi, int64_t cLo, int64_t cHi) {
+  if (rLo >= rHi || cLo >= cHi)
+    return;
+  scf::ForOp::create(
+      b, l, idx(b, l, rLo), idx(b, l, rHi), idx(b, l, 1), ValueRange{},
+      [&](OpBuilder &b, Location l, Value r, ValueRange) {
+        scf::ForOp::create(
+            b, l, idx(b, l, cLo), idx(b, l, cHi), idx(b, l, 1), ValueRange{},
+            [&](OpBuilder &b, Location l, Value c, ValueRange) {
+              Value v = memref::LoadOp::create(b, l, in, ValueRange{n, r, c});
+              memref::StoreOp::create(b, l, v, out, ValueRange{n, c, r});
+              scf::YieldOp::create(b, l);
+            });
+        scf::YieldOp::create(b, l);
+      });
+}
+
 /// Copies [B][R][C] bytes to [B][C][R]. linalg.transpose becomes a byte
 /// loop with a strided side, which took about half of a batch-256 CNN's
 /// time; here each 16x16 block is 16 row loads, one byte shuffle (vpermi2b
-/// with AVX-512 VBMI, tbl on Arm) and 16 row stores. The edge strips that
-/// do not fill a block are copied byte by byte.
+/// with AVX-512 VBMI, tbl on Arm) and 16 row stores (transposeBlock). The
+/// edge strips that do not fill a block are copied byte by byte.
 static Value transposeBytes(PatternRewriter &rewriter, Location loc,
                             Value src) {
-  constexpr int64_t kB = 16;
+  constexpr int64_t kB = kTransposeBlock;
   auto t = cast<RankedTensorType>(src.getType());
   int64_t batch = t.getDimSize(0), rows = t.getDimSize(1),
           cols = t.getDimSize(2);
@@ -295,21 +359,6 @@ static Value transposeBytes(PatternRewriter &rewriter, Location loc,
       rewriter, loc, MemRefType::get(outT.getShape(), i8),
       rewriter.getI64IntegerAttr(64));
   int64_t fullR = rows / kB * kB, fullC = cols / kB * kB;
-  auto rowT = VectorType::get({kB}, i8);
-  // Concatenation masks for a pairwise tree, then the 256-byte transpose.
-  auto concat = [](int64_t n) {
-    SmallVector<int64_t> m(2 * n);
-    std::iota(m.begin(), m.end(), 0);
-    return m;
-  };
-  SmallVector<int64_t> transpose(kB * kB);
-  for (int64_t i = 0; i < kB; ++i)
-    for (int64_t j = 0; j < kB; ++j)
-      transpose[j * kB + i] = i * kB + j;
-  auto copyByte = [&](OpBuilder &b, Location l, Value n, Value r, Value c) {
-    Value v = memref::LoadOp::create(b, l, in, ValueRange{n, r, c});
-    memref::StoreOp::create(b, l, v, out, ValueRange{n, c, r});
-  };
   scf::ForOp::create(
       rewriter, loc, idx(rewriter, loc, 0), idx(rewriter, loc, batch),
       idx(rewriter, loc, 1), ValueRange{},
@@ -319,58 +368,17 @@ static Value transposeBytes(PatternRewriter &rewriter, Location loc,
             [&](OpBuilder &b, Location l, Value r0, ValueRange) {
               scf::ForOp::create(
                   b, l, idx(b, l, 0), idx(b, l, fullC), idx(b, l, kB),
-                  ValueRange{}, [&](OpBuilder &b, Location l, Value c0,
-                                    ValueRange) {
-                    SmallVector<Value> parts;
-                    for (int64_t i = 0; i < kB; ++i)
-                      parts.push_back(vector::LoadOp::create(
-                          b, l, rowT, in,
-                          ValueRange{n, arith::AddIOp::create(
-                                            b, l, r0, idx(b, l, i)),
-                                     c0}));
-                    for (int64_t len = kB; parts.size() > 1; len *= 2) {
-                      SmallVector<Value> next;
-                      for (size_t i = 0; i < parts.size(); i += 2)
-                        next.push_back(vector::ShuffleOp::create(
-                            b, l, parts[i], parts[i + 1], concat(len)));
-                      parts = std::move(next);
-                    }
-                    Value tr = vector::ShuffleOp::create(b, l, parts[0],
-                                                         parts[0], transpose);
-                    for (int64_t j = 0; j < kB; ++j) {
-                      Value row = vector::ExtractStridedSliceOp::create(
-                          b, l, tr, ArrayRef<int64_t>{j * kB},
-                          ArrayRef<int64_t>{kB}, ArrayRef<int64_t>{1});
-                      vector::StoreOp::create(
-                          b, l, row, out,
-                          ValueRange{n, arith::AddIOp::create(
-                                            b, l, c0, idx(b, l, j)),
-                                     r0});
-                    }
+                  ValueRange{},
+                  [&](OpBuilder &b, Location l, Value c0, ValueRange) {
+                    transposeBlock(b, l, in, out, n, r0, c0);
                     scf::YieldOp::create(b, l);
                   });
               scf::YieldOp::create(b, l);
             });
         // Edges: rows [fullR, rows) x all columns, then rows [0, fullR) x
         // columns [fullC, cols).
-        auto strip = [&](int64_t rLo, int64_t rHi, int64_t cLo, int64_t cHi) {
-          if (rLo >= rHi || cLo >= cHi)
-            return;
-          scf::ForOp::create(
-              b, l, idx(b, l, rLo), idx(b, l, rHi), idx(b, l, 1), ValueRange{},
-              [&](OpBuilder &b, Location l, Value r, ValueRange) {
-                scf::ForOp::create(
-                    b, l, idx(b, l, cLo), idx(b, l, cHi), idx(b, l, 1),
-                    ValueRange{}, [&](OpBuilder &b, Location l, Value c,
-                                      ValueRange) {
-                      copyByte(b, l, n, r, c);
-                      scf::YieldOp::create(b, l);
-                    });
-                scf::YieldOp::create(b, l);
-              });
-        };
-        strip(fullR, rows, 0, cols);
-        strip(0, fullR, fullC, cols);
+        copyStrip(b, l, in, out, n, fullR, rows, 0, cols);
+        copyStrip(b, l, in, out, n, 0, fullR, fullC, cols);
         scf::YieldOp::create(b, l);
       });
   return bufferization::ToTensorOp::create(rewriter, loc, outT, out,

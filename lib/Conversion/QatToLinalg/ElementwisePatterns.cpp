@@ -148,6 +148,67 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
     return success();
   }
 };
+
+/// The gradient of relu, relu6 and clamp: dy where the mask operand is in
+/// (min, max), or [min, max] with `inclusive`, else 0.
+struct ClampGradLowering : OpConversionPattern<ClampGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ClampGradOp op, OpAdaptor a,
+                  ConversionPatternRewriter &rewriter) const override {
+    double lo = op.getMin().convertToDouble(),
+           hi = op.getMax().convertToDouble();
+    bool inclusive = op.getInclusive();
+    Value r = buildElementwise(
+        rewriter, op.getLoc(), op.getType(), {a.getInput(), a.getGrad()},
+        a.getInput(), [&](OpBuilder &b, Location l, ValueRange v) -> Value {
+          Type t = v[0].getType();
+          auto pl =
+              inclusive ? arith::CmpFPredicate::OGE : arith::CmpFPredicate::OGT;
+          auto ph =
+              inclusive ? arith::CmpFPredicate::OLE : arith::CmpFPredicate::OLT;
+          Value in =
+              arith::CmpFOp::create(b, l, pl, v[0], floatConst(b, l, t, lo));
+          if (!std::isinf(hi))
+            in = arith::AndIOp::create(
+                b, l, in,
+                arith::CmpFOp::create(b, l, ph, v[0], floatConst(b, l, t, hi)));
+          return arith::SelectOp::create(b, l, in, v[1],
+                                         floatConst(b, l, t, 0.0));
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// The gradient of a broadcast: the input summed over the axes the result
+/// lacks or has as 1, reshaped to the result.
+struct SumToShapeLowering : OpConversionPattern<SumToShapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SumToShapeOp op, OpAdaptor a,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto x = cast<RankedTensorType>(op.getInput().getType());
+    RankedTensorType y = op.getType();
+    if (x == y) {
+      rewriter.replaceOp(op, a.getInput());
+      return success();
+    }
+    int64_t offset = x.getRank() - y.getRank();
+    SmallVector<int64_t> axes, kept;
+    for (int64_t i = 0; i < x.getRank(); ++i) {
+      if (i < offset || (y.getDimSize(i - offset) == 1 && x.getDimSize(i) != 1))
+        axes.push_back(i);
+      else
+        kept.push_back(x.getDimSize(i));
+    }
+    auto keptType = RankedTensorType::get(kept, x.getElementType());
+    Value sum =
+        buildReassocSum(rewriter, op.getLoc(), a.getInput(), axes, keptType);
+    rewriter.replaceOp(op, reshapeTo(rewriter, op.getLoc(), sum, y));
+    return success();
+  }
+};
 } // namespace
 
 void lowering::populateElementwisePatterns(RewritePatternSet &patterns) {
@@ -195,5 +256,5 @@ void lowering::populateElementwisePatterns(RewritePatternSet &patterns) {
                                      arith::DivFOp::create(b, l, one, y));
       });
   patterns.add<IdentityLowering<QuantStubOp>, IdentityLowering<DequantStubOp>,
-               SoftmaxLowering>(ctx);
+               SoftmaxLowering, ClampGradLowering, SumToShapeLowering>(ctx);
 }

@@ -89,19 +89,192 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
     SmallVector<utils::IteratorType> iters = {utils::IteratorType::parallel,
                                               utils::IteratorType::reduction,
                                               utils::IteratorType::parallel};
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{type}, ValueRange{adaptor.getInput(), wt},
-        ValueRange{init}, maps, iters,
-        [](OpBuilder &b, Location l, ValueRange args) {
-          Value p = arith::MulFOp::create(b, l, args[0], args[1]);
-          linalg::YieldOp::create(b, l,
-                                  Value(arith::AddFOp::create(b, l, args[2], p)));
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(op, buildContraction(rewriter, loc, adaptor.getInput(),
+                                            wt, init, maps, iters));
     return success();
   }
 };
 
+} // namespace
+
+/// `x` padded spatially by the conv2d's pads with zeros (itself without
+/// pads); a dynamic extent stays dynamic.
+static Value padConvInput(OpBuilder &b, Location loc, Conv2dOp op, Value x) {
+  SmallVector<int64_t, 4> pads = op.getPads();
+  if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
+    return x;
+  auto xType = cast<RankedTensorType>(x.getType());
+  Type elt = xType.getElementType();
+  SmallVector<int64_t> lo = {0, 0, pads[0], pads[1]};
+  SmallVector<int64_t> hi = {0, 0, pads[2], pads[3]};
+  SmallVector<int64_t> shape(xType.getShape());
+  for (int i = 0; i < 2; ++i)
+    if (!ShapedType::isDynamic(shape[2 + i]))
+      shape[2 + i] += pads[i] + pads[i + 2];
+  auto padType = RankedTensorType::get(shape, elt);
+  return padConstant(b, loc, padType, x, lo, hi, floatConst(b, loc, elt, 0.0));
+}
+
+namespace {
+/// The static geometry of an ungrouped conv2d on its padded input x [N, C,
+/// H, W] with weight [F, C, KH, KW] and output [N, F, OH, OW].
+struct ConvGeometry {
+  ConvGeometry(Conv2dOp op, Value input, Value weight) {
+    auto xType = cast<RankedTensorType>(input.getType());
+    auto wType = cast<RankedTensorType>(weight.getType());
+    RankedTensorType type = op.getType();
+    elt = type.getElementType();
+    n = xType.getDimSize(0), c = xType.getDimSize(1);
+    h = xType.getDimSize(2), w = xType.getDimSize(3);
+    f = wType.getDimSize(0), kh = wType.getDimSize(2), kw = wType.getDimSize(3);
+    k = wType.getDimSize(1) * kh * kw;
+    oh = type.getDimSize(2), ow = type.getDimSize(3);
+  }
+  Type elt;
+  int64_t n, c, h, w, f, kh, kw, oh, ow;
+  /// The rows of the im2col matrix, C * KH * KW.
+  int64_t k;
+};
+} // namespace
+
+/// The output pixels of one piece of the pixel order, [N, F, piece...],
+/// from `wide` [N, F, (OH - 1) * W + OW], which holds pixel (y, x) at
+/// y * W + x.
+static Value compactPiece(OpBuilder &b, Location loc, Value wide,
+                          const PixelPiece &piece, int64_t width, Value like) {
+  MLIRContext *ctx = b.getContext();
+  auto wideType = cast<RankedTensorType>(wide.getType());
+  SmallVector<int64_t> shape = {wideType.getDimSize(0), wideType.getDimSize(1)};
+  llvm::append_range(shape, piece.shape());
+  int64_t rank = shape.size();
+  SmallVector<AffineExpr> e(rank);
+  bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+  auto [y, x] = piece.position(ArrayRef<AffineExpr>(e).drop_front(2));
+  auto partType = RankedTensorType::get(shape, wideType.getElementType());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{partType}, ValueRange{wide},
+             ValueRange{emptyTensor(b, loc, partType, like)},
+             SmallVector<AffineMap>{
+                 AffineMap::get(rank, 0, {e[0], e[1], y * width + x}, ctx),
+                 AffineMap::getMultiDimIdentityMap(rank, ctx)},
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [](OpBuilder &nb, Location l, ValueRange a) {
+               linalg::YieldOp::create(nb, l, a[0]);
+             })
+      .getResult(0);
+}
+
+/// A stride-1 f32 conv2d whose GEMM reads the padded input `x` itself (no
+/// im2col). Output pixel (y, x) is column p = y * W + x of a [N, F, (OH -
+/// 1) * W + OW] result, whose term (c, i, j) is x[n, c] at p + i * dH * W +
+/// j * dW: affine in p, so a row of B is a contiguous run of the input. The
+/// columns x >= OW between rows are computed and dropped (W / OW more work),
+/// instead of writing and reading a K times larger im2col matrix. The terms
+/// keep im2col's (c, i, j) order. With `blocked`, the output pixels are
+/// compacted piece by piece into blocked order.
+static Value directConv(OpBuilder &b, Location loc, Conv2dOp op,
+                        const ConvGeometry &g, Value x, Value w, Value bias,
+                        Value input, bool blocked) {
+  ArrayRef<int64_t> dil = op.getDilation();
+  int64_t cols = (g.oh - 1) * g.w + g.ow;
+  GemmLayout gl{g.n,
+                g.f,
+                cols,
+                0,
+                g.k,
+                g.c * g.h * g.w,
+                {{g.c, g.kh * g.kw, g.h * g.w},
+                 {g.kh, g.kw, dil[0] * g.w},
+                 {g.kw, 1, dil[1]}}};
+  auto wideType = RankedTensorType::get({g.n, g.f, cols}, g.elt);
+  Value wideInit = biasInit(b, loc, wideType, bias, 1, input);
+  Value w2 = tensor::CollapseShapeOp::create(
+      b, loc, w, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+  Value wide = buildTiledGemm(b, loc, wideType, w2, x, wideInit, gl);
+  if (!blocked)
+    return compactPiece(b, loc, wide, {false, 0, 0, g.oh, g.ow}, g.w, input);
+  SmallVector<Value> parts;
+  for (const PixelPiece &piece : blockedPixelPieces(g.oh, g.ow)) {
+    Value part = compactPiece(b, loc, wide, piece, g.w, input);
+    int64_t rank = cast<RankedTensorType>(part.getType()).getRank();
+    parts.push_back(tensor::CollapseShapeOp::create(
+        b, loc, part,
+        SmallVector<ReassociationIndices>{
+            {0}, {1}, llvm::to_vector(llvm::seq<int64_t>(2, rank))}));
+  }
+  return tensor::ExpandShapeOp::create(
+      b, loc, op.getType(), joinPixelPieces(b, loc, parts, 2),
+      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+}
+
+/// A conv2d as im2col + a GEMM, out[n, f, p] = init + sum_k w[f, k] *
+/// col[n, k, p] with loops (n, f, k, p): the innermost loop is contiguous in
+/// out and col (the tiled GEMM for f32).
+static Value im2colConv(OpBuilder &b, Location loc, Conv2dOp op,
+                        const ConvGeometry &g, Value x, Value w, Value init,
+                        bool blocked) {
+  int64_t p = g.oh * g.ow;
+  Value col = buildIm2col(b, loc, x, {g.kh, g.kw}, op.getStrides(),
+                          op.getDilation(), {g.oh, g.ow}, blocked);
+  Value w2 = tensor::CollapseShapeOp::create(
+      b, loc, w, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+  Value init3 = tensor::CollapseShapeOp::create(
+      b, loc, init, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  auto out3Type = RankedTensorType::get({g.n, g.f, p}, g.elt);
+  Value out3;
+  if (g.elt.isF32()) {
+    GemmLayout gl{g.n, g.f, p, 0, g.k, g.k * p, {{g.k, 1, p}}};
+    out3 = buildTiledGemm(b, loc, out3Type, w2, col, init3, gl);
+  } else {
+    MLIRContext *ctx = b.getContext();
+    auto map = [&](ArrayRef<unsigned> targets) {
+      return AffineMap::getMultiDimMapWithTargets(4, targets, ctx);
+    };
+    using IT = utils::IteratorType;
+    out3 = buildContraction(
+        b, loc, w2, col, init3, {map({1, 2}), map({0, 2, 3}), map({0, 1, 3})},
+        {IT::parallel, IT::parallel, IT::reduction, IT::parallel});
+  }
+  return tensor::ExpandShapeOp::create(
+      b, loc, op.getType(), out3,
+      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+}
+
+/// `v` with its axis `axis` split into [groups, extent / groups].
+static Value splitChannels(OpBuilder &b, Location loc, Value v, int64_t axis,
+                           int64_t groups) {
+  auto t = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape;
+  SmallVector<ReassociationIndices> reassoc;
+  SmallVector<OpFoldResult> outShape;
+  for (int64_t d = 0, r = 0; d < t.getRank(); ++d) {
+    if (d == axis) {
+      shape.push_back(groups);
+      shape.push_back(t.getDimSize(d) / groups);
+      reassoc.push_back({r, r + 1});
+      r += 2;
+    } else {
+      shape.push_back(t.getDimSize(d));
+      reassoc.push_back({r++});
+    }
+  }
+  for (int64_t d = 0; d < t.getRank(); ++d) {
+    if (d == axis) {
+      outShape.push_back(b.getIndexAttr(groups));
+      outShape.push_back(b.getIndexAttr(t.getDimSize(d) / groups));
+    } else if (t.isDynamicDim(d)) {
+      outShape.push_back(tensor::DimOp::create(b, loc, v, d).getResult());
+    } else {
+      outShape.push_back(b.getIndexAttr(t.getDimSize(d)));
+    }
+  }
+  auto nt = RankedTensorType::get(shape, t.getElementType());
+  return tensor::ExpandShapeOp::create(b, loc, nt, v, reassoc, outShape)
+      .getResult();
+}
+
+namespace {
 struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
   Conv2dLowering(MLIRContext *ctx, bool im2col)
       : OpConversionPattern(ctx), im2col(im2col) {}
@@ -111,160 +284,35 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
-    Value x = adaptor.getInput();
     Value w = adaptor.getWeight();
+    Value x = padConvInput(rewriter, loc, op, adaptor.getInput());
     auto xType = cast<RankedTensorType>(x.getType());
-    auto wType = cast<RankedTensorType>(w.getType());
     Type elt = type.getElementType();
-
-    SmallVector<int64_t, 4> pads = op.getPads();
-    if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
-      SmallVector<int64_t> lo = {0, 0, pads[0], pads[1]};
-      SmallVector<int64_t> hi = {0, 0, pads[2], pads[3]};
-      SmallVector<int64_t> shape(xType.getShape());
-      for (int i = 0; i < 2; ++i)
-        if (!ShapedType::isDynamic(shape[2 + i]))
-          shape[2 + i] += pads[i] + pads[i + 2];
-      auto padType = RankedTensorType::get(shape, elt);
-      x = padConstant(rewriter, loc, padType, x, lo, hi,
-                      floatConst(rewriter, loc, elt, 0.0));
-      xType = padType;
-    }
-
-    Value init = biasInit(rewriter, loc, type, adaptor.getBias(), 1,
-                          adaptor.getInput());
-    auto strides = rewriter.getI64TensorAttr(op.getStrides());
-    auto dilations = rewriter.getI64TensorAttr(op.getDilation());
+    Value init =
+        biasInit(rewriter, loc, type, adaptor.getBias(), 1, adaptor.getInput());
     auto g = static_cast<int64_t>(op.getGroups());
-    if (op->hasAttr(kPoolBlockedAttr) &&
-        !(g == 1 && im2col && xType.hasStaticShape()))
+    bool useIm2col = g == 1 && im2col && xType.hasStaticShape();
+    bool blocked = op->hasAttr(kPoolBlockedAttr);
+    if (blocked && !useIm2col)
       return rewriter.notifyMatchFailure(op, "blocked pixels need im2col");
-    if (g == 1 && im2col && xType.hasStaticShape()) {
-      // out[n, f, p] = sum_k w[f, k] * col[n, k, p], loops (n, f, k, p):
-      // the innermost loop is contiguous in out and col.
-      MLIRContext *ctx = rewriter.getContext();
-      int64_t n = xType.getDimSize(0), o = wType.getDimSize(0);
-      int64_t k = wType.getDimSize(1) * wType.getDimSize(2) * wType.getDimSize(3);
-      int64_t oh = type.getDimSize(2), ow = type.getDimSize(3);
+    if (useIm2col) {
+      // Reading the input directly is worth it where the im2col matrix (K
+      // rows per pixel) outweighs the extra pass that compacts the output
+      // (F rows per pixel, read and written): C1's second conv (K 288, F
+      // 64), not its first (K 9).
       ArrayRef<int64_t> st = op.getStrides();
-      // Worth it where the im2col matrix (K rows per pixel) outweighs the
-      // extra pass that compacts the output (F rows per pixel, read and
-      // written): C1's second conv (K 288, F 64), not its first (K 9).
-      bool blocked = op->hasAttr(kPoolBlockedAttr);
-      if (elt.isF32() && st[0] == 1 && st[1] == 1 && k > 2 * o) {
-        // Stride 1: the GEMM reads the input itself (no im2col). Output
-        // pixel (y, x) is column p = y * W + x of a [N, F, (OH - 1) * W +
-        // OW] result, whose term (c, i, j) is x[n, c] at p + i * dH * W +
-        // j * dW: affine in p, so a row of B is a contiguous run of the
-        // input. The columns x >= OW between rows are computed and dropped
-        // (W / OW more work), instead of writing and reading a K times
-        // larger im2col matrix. The terms keep im2col's (c, i, j) order.
-        int64_t c = xType.getDimSize(1), h = xType.getDimSize(2),
-                wd = xType.getDimSize(3);
-        int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
-        ArrayRef<int64_t> dil = op.getDilation();
-        int64_t cols = (oh - 1) * wd + ow;
-        GemmLayout gl{n,
-                      o,
-                      cols,
-                      0,
-                      k,
-                      c * h * wd,
-                      {{c, kh * kw, h * wd}, {kh, kw, dil[0] * wd}, {kw, 1, dil[1]}}};
-        auto wideType = RankedTensorType::get({n, o, cols}, elt);
-        Value wideInit = biasInit(rewriter, loc, wideType, adaptor.getBias(),
-                                  1, adaptor.getInput());
-        Value w2 = tensor::CollapseShapeOp::create(
-            rewriter, loc, w,
-            SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
-        Value wide = buildTiledGemm(rewriter, loc, wideType, w2, x, wideInit, gl);
-        // Output pixels of one piece of the pixel order, [N, F, piece].
-        auto compact = [&](const PixelPiece &piece) -> Value {
-          SmallVector<int64_t> shape = {n, o};
-          llvm::append_range(shape, piece.shape());
-          int64_t rank = shape.size();
-          SmallVector<AffineExpr> e(rank);
-          bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
-          auto [y, xx] = piece.position(ArrayRef<AffineExpr>(e).drop_front(2));
-          auto partType = RankedTensorType::get(shape, elt);
-          return linalg::GenericOp::create(
-                     rewriter, loc, TypeRange{partType}, ValueRange{wide},
-                     ValueRange{emptyTensor(rewriter, loc, partType,
-                                            adaptor.getInput())},
-                     SmallVector<AffineMap>{
-                         AffineMap::get(rank, 0, {e[0], e[1], y * wd + xx},
-                                        ctx),
-                         AffineMap::getMultiDimIdentityMap(rank, ctx)},
-                     SmallVector<utils::IteratorType>(
-                         rank, utils::IteratorType::parallel),
-                     [](OpBuilder &b, Location l, ValueRange a) {
-                       linalg::YieldOp::create(b, l, a[0]);
-                     })
-              .getResult(0);
-        };
-        if (!blocked) {
-          rewriter.replaceOp(op, compact({false, 0, 0, oh, ow}));
-          return success();
-        }
-        SmallVector<Value> parts;
-        for (const PixelPiece &piece : blockedPixelPieces(oh, ow)) {
-          Value part = compact(piece);
-          int64_t rank = cast<RankedTensorType>(part.getType()).getRank();
-          parts.push_back(tensor::CollapseShapeOp::create(
-              rewriter, loc, part,
-              SmallVector<ReassociationIndices>{
-                  {0}, {1}, llvm::to_vector(llvm::seq<int64_t>(2, rank))}));
-        }
-        rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
-            op, type, joinPixelPieces(rewriter, loc, parts, 2),
-            SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
-        return success();
-      }
-      Value col = buildIm2col(rewriter, loc, x,
-                              {wType.getDimSize(2), wType.getDimSize(3)},
-                              op.getStrides(), op.getDilation(), {oh, ow},
-                              blocked);
-      Value w2 = tensor::CollapseShapeOp::create(
-          rewriter, loc, w, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
-      Value init3 = tensor::CollapseShapeOp::create(
-          rewriter, loc, init,
-          SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
-      AffineExpr d0, d1, d2, d3;
-      bindDims(ctx, d0, d1, d2, d3);
-      auto map = [&](ArrayRef<AffineExpr> r) {
-        return AffineMap::get(4, 0, r, ctx);
-      };
-      auto out3Type = RankedTensorType::get({n, o, oh * ow}, elt);
-      if (elt.isF32()) {
-        int64_t p = oh * ow;
-        GemmLayout gl{n, o, p, 0, k, k * p, {{k, 1, p}}};
-        Value out3 =
-            buildTiledGemm(rewriter, loc, out3Type, w2, col, init3, gl);
-        rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
-            op, type, out3,
-            SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
-        return success();
-      }
-      Value out3 =
-          linalg::GenericOp::create(
-              rewriter, loc, TypeRange{out3Type}, ValueRange{w2, col},
-              ValueRange{init3},
-              SmallVector<AffineMap>{map({d1, d2}), map({d0, d2, d3}),
-                                     map({d0, d1, d3})},
-              SmallVector<utils::IteratorType>{
-                  utils::IteratorType::parallel, utils::IteratorType::parallel,
-                  utils::IteratorType::reduction, utils::IteratorType::parallel},
-              [](OpBuilder &b, Location l, ValueRange a) {
-                Value p = arith::MulFOp::create(b, l, a[0], a[1]);
-                linalg::YieldOp::create(
-                    b, l, Value(arith::AddFOp::create(b, l, a[2], p)));
-              })
-              .getResult(0);
-      (void)k;
-      rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
-          op, type, out3, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+      ConvGeometry geom(op, x, w);
+      if (elt.isF32() && st[0] == 1 && st[1] == 1 && geom.k > 2 * geom.f)
+        rewriter.replaceOp(op, directConv(rewriter, loc, op, geom, x, w,
+                                          adaptor.getBias(), adaptor.getInput(),
+                                          blocked));
+      else
+        rewriter.replaceOp(
+            op, im2colConv(rewriter, loc, op, geom, x, w, init, blocked));
       return success();
     }
+    auto strides = rewriter.getI64TensorAttr(op.getStrides());
+    auto dilations = rewriter.getI64TensorAttr(op.getDilation());
     if (g == 1) {
       auto conv = linalg::Conv2DNchwFchwOp::create(
           rewriter, loc, TypeRange{type}, ValueRange{x, w}, ValueRange{init},
@@ -272,53 +320,17 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
       rewriter.replaceOp(op, conv.getResult(0));
       return success();
     }
-
     // Grouped (and depthwise) convolution: split the channel axes into
     // [groups, channels per group] and use the grouped named op.
-    auto split = [&](Value v, int64_t axis, int64_t groups) {
-      auto t = cast<RankedTensorType>(v.getType());
-      SmallVector<int64_t> shape;
-      SmallVector<ReassociationIndices> reassoc;
-      for (int64_t d = 0, r = 0; d < t.getRank(); ++d) {
-        if (d == axis) {
-          shape.push_back(groups);
-          shape.push_back(t.getDimSize(d) / groups);
-          reassoc.push_back({r, r + 1});
-          r += 2;
-        } else {
-          shape.push_back(t.getDimSize(d));
-          reassoc.push_back({r++});
-        }
-      }
-      auto nt = RankedTensorType::get(shape, elt);
-      SmallVector<OpFoldResult> outShape;
-      for (int64_t d = 0, r = 0; d < t.getRank(); ++d) {
-        if (d == axis) {
-          outShape.push_back(rewriter.getIndexAttr(groups));
-          outShape.push_back(rewriter.getIndexAttr(t.getDimSize(d) / groups));
-        } else if (t.isDynamicDim(d)) {
-          outShape.push_back(
-              tensor::DimOp::create(rewriter, loc, v, d).getResult());
-        } else {
-          outShape.push_back(rewriter.getIndexAttr(t.getDimSize(d)));
-        }
-        (void)r;
-      }
-      return tensor::ExpandShapeOp::create(rewriter, loc, nt, v, reassoc,
-                                           outShape)
-          .getResult();
-    };
-    (void)wType;
-    Value xg = split(x, 1, g);
-    Value wg = split(w, 0, g);
-    Value initG = split(init, 1, g);
+    Value xg = splitChannels(rewriter, loc, x, 1, g);
+    Value wg = splitChannels(rewriter, loc, w, 0, g);
+    Value initG = splitChannels(rewriter, loc, init, 1, g);
     auto conv = linalg::Conv2DNgchwGfchwOp::create(
         rewriter, loc, TypeRange{initG.getType()}, ValueRange{xg, wg},
         ValueRange{initG}, strides, dilations);
     SmallVector<ReassociationIndices> merge = {{0}, {1, 2}, {3}, {4}};
-    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, type,
-                                                         conv.getResult(0),
-                                                         merge);
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+        op, type, conv.getResult(0), merge);
     return success();
   }
 };

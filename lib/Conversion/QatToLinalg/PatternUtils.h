@@ -21,11 +21,35 @@ void populateElementwisePatterns(RewritePatternSet &patterns);
 void populatePoolAndShapePatterns(RewritePatternSet &patterns);
 void populateLossPatterns(RewritePatternSet &patterns);
 void populateQuantPatterns(RewritePatternSet &patterns);
-void populateTrainPatterns(RewritePatternSet &patterns, bool im2col);
+void populateLayerGradPatterns(RewritePatternSet &patterns);
+void populateConv2dGradPatterns(RewritePatternSet &patterns, bool im2col);
+void populatePoolGradPatterns(RewritePatternSet &patterns);
+void populateLossGradPatterns(RewritePatternSet &patterns);
+void populateOptimizerPatterns(RewritePatternSet &patterns);
 void populateIntPatterns(RewritePatternSet &patterns,
                          const TypeConverter &converter);
+void populateIntLayerPatterns(RewritePatternSet &patterns,
+                              const TypeConverter &converter);
 /// Quantized tensors become tensors of their storage type.
 void addQuantTypeConversions(TypeConverter &converter);
+
+/// Float arithmetic of the gradient and optimizer bodies.
+inline Value addf(OpBuilder &b, Location l, Value x, Value y) {
+  return arith::AddFOp::create(b, l, x, y);
+}
+inline Value mulf(OpBuilder &b, Location l, Value x, Value y) {
+  return arith::MulFOp::create(b, l, x, y);
+}
+inline Value subf(OpBuilder &b, Location l, Value x, Value y) {
+  return arith::SubFOp::create(b, l, x, y);
+}
+
+/// True if every value of `values` has a static shape.
+inline bool hasStaticShapes(ValueRange values) {
+  return llvm::all_of(values, [](Value v) {
+    return cast<ShapedType>(v.getType()).hasStaticShape();
+  });
+}
 
 /// Name of the unit attribute that markPoolBlockedPixels puts on the conv2d,
 /// conv2d_grad, max_pool2d and max_pool2d_grad ops whose spatial tensors are
@@ -77,6 +101,30 @@ SmallVector<Value> buildBlockedPoolMax(
     OpBuilder &b, Location loc, Value planes, TypeRange resultTypes,
     function_ref<SmallVector<Value>(OpBuilder &, Location, ArrayRef<Value>)>
         body);
+
+/// For an input position `p` (in padded coordinates) and a window offset
+/// `k`, the output position `o` with `o * stride + k * dilation == p`
+/// (0 where there is none), and whether it exists in [0, outSize).
+std::pair<Value, Value> windowSource(OpBuilder &b, Location l, Value p, Value k,
+                                     int64_t stride, int64_t dilation,
+                                     int64_t outSize);
+
+/// Window index of a gather: the batch and channel of the input element,
+/// the window offset (ky, kx) and the source output position (sy, sx).
+struct WindowIndex {
+  Value n, c, ky, kx, sy, sx;
+};
+
+/// out[n, c, y, x] = sum over the window offsets (ky, kx) of `term` for the
+/// output position (sy, sx) whose window reads input (y + padLo[0],
+/// x + padLo[1]) at that offset (0 where there is none): the gather form of
+/// a scatter from a windowed op's outputs back to its input.
+Value buildWindowGather(
+    OpBuilder &b, Location loc, RankedTensorType outType,
+    ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+    ArrayRef<int64_t> dilation, ArrayRef<int64_t> padLo,
+    ArrayRef<int64_t> outHW,
+    function_ref<Value(OpBuilder &, Location, const WindowIndex &)> term);
 
 /// The divisor of every avg_pool2d output position ([OH, OW] constant),
 /// PyTorch's: the window clipped to the padded input, or with

@@ -196,3 +196,71 @@ Value lowering::avgPoolDivisor(OpBuilder &b, Location loc, Type elt,
                                    DenseElementsAttr::get(type, divisor));
 }
 
+std::pair<Value, Value> lowering::windowSource(OpBuilder &b, Location l,
+                                               Value p, Value k, int64_t stride,
+                                               int64_t dilation,
+                                               int64_t outSize) {
+  Value t = arith::SubIOp::create(
+      b, l, p, arith::MulIOp::create(b, l, k, idx(b, l, dilation)));
+  Value zero = idx(b, l, 0);
+  Value s = idx(b, l, stride);
+  Value nonneg =
+      arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, t, zero);
+  Value tc = arith::SelectOp::create(b, l, nonneg, t, zero);
+  Value rem = arith::RemUIOp::create(b, l, tc, s);
+  Value o = arith::DivUIOp::create(b, l, tc, s);
+  Value divisible =
+      arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, rem, zero);
+  Value inRange = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, o,
+                                        idx(b, l, outSize));
+  Value valid = arith::AndIOp::create(
+      b, l, nonneg, arith::AndIOp::create(b, l, divisible, inRange));
+  Value safe = arith::SelectOp::create(b, l, valid, o, zero);
+  return {safe, valid};
+}
+
+Value lowering::buildWindowGather(
+    OpBuilder &b, Location loc, RankedTensorType outType,
+    ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+    ArrayRef<int64_t> dilation, ArrayRef<int64_t> padLo,
+    ArrayRef<int64_t> outHW,
+    function_ref<Value(OpBuilder &, Location, const WindowIndex &)> term) {
+  using IT = utils::IteratorType;
+  MLIRContext *ctx = b.getContext();
+  Type elt = outType.getElementType();
+  SmallVector<AffineExpr> e(6);
+  bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+  auto map6 = [&](ArrayRef<AffineExpr> r) {
+    return AffineMap::get(6, 0, r, ctx);
+  };
+  // A shape-only operand gives the window loops their bounds.
+  Value window = tensor::EmptyOp::create(b, loc, kernel, elt);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{outType}, ValueRange{window},
+             ValueRange{filledTensor(b, loc, outType, {}, 0.0)},
+             SmallVector<AffineMap>{map6({e[4], e[5]}),
+                                    map6({e[0], e[1], e[2], e[3]})},
+             SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel,
+                             IT::parallel, IT::reduction, IT::reduction},
+             [&](OpBuilder &nb, Location l, ValueRange v) {
+               auto index = [&](int64_t d) {
+                 return linalg::IndexOp::create(nb, l, d).getResult();
+               };
+               Value py =
+                   arith::AddIOp::create(nb, l, index(2), idx(nb, l, padLo[0]));
+               Value px =
+                   arith::AddIOp::create(nb, l, index(3), idx(nb, l, padLo[1]));
+               WindowIndex w{index(0), index(1), index(4), index(5), {}, {}};
+               auto [sy, vy] = windowSource(nb, l, py, w.ky, strides[0],
+                                            dilation[0], outHW[0]);
+               auto [sx, vx] = windowSource(nb, l, px, w.kx, strides[1],
+                                            dilation[1], outHW[1]);
+               w.sy = sy;
+               w.sx = sx;
+               Value valid = arith::AndIOp::create(nb, l, vy, vx);
+               Value contrib = arith::SelectOp::create(
+                   nb, l, valid, term(nb, l, w), floatConst(nb, l, elt, 0.0));
+               linalg::YieldOp::create(nb, l, addf(nb, l, v[1], contrib));
+             })
+      .getResult(0);
+}

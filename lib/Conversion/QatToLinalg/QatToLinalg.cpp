@@ -38,7 +38,11 @@ void mlir::qat::populateQatToLinalgConversionPatterns(
   populatePoolAndShapePatterns(patterns);
   populateLossPatterns(patterns);
   populateQuantPatterns(patterns);
-  populateTrainPatterns(patterns, im2col);
+  populateLayerGradPatterns(patterns);
+  populateConv2dGradPatterns(patterns, im2col);
+  populatePoolGradPatterns(patterns);
+  populateLossGradPatterns(patterns);
+  populateOptimizerPatterns(patterns);
 }
 
 namespace {
@@ -71,6 +75,7 @@ struct ConvertQatToLinalgPass
     RewritePatternSet patterns(ctx);
     populateQatToLinalgConversionPatterns(patterns, im2col);
     populateIntPatterns(patterns, converter);
+    populateIntLayerPatterns(patterns, converter);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();
