@@ -141,21 +141,12 @@ struct MseGradLowering : OpConversionPattern<MseGradOp> {
           Value two = floatConst(b, l, elt, 2.0);
           return mulf(b, l, arith::DivFOp::create(b, l, two, count), v[0]);
         });
-    MLIRContext *ctx = rewriter.getContext();
-    int64_t rank = type.getRank();
-    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
-    AffineMap scalar = AffineMap::get(rank, 0, {}, ctx);
-    auto gen = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{type},
-        ValueRange{a.getInput(), a.getTarget(), norm},
-        ValueRange{emptyTensor(rewriter, loc, type, a.getInput())},
-        SmallVector<AffineMap>{id, id, scalar, id},
-        SmallVector<IT>(rank, IT::parallel),
+    Value dx = buildElementwise(
+        rewriter, loc, type, {a.getInput(), a.getTarget(), norm}, a.getInput(),
         [](OpBuilder &b, Location l, ValueRange v) {
-          linalg::YieldOp::create(b, l,
-                                  mulf(b, l, v[2], subf(b, l, v[0], v[1])));
+          return mulf(b, l, v[2], subf(b, l, v[0], v[1]));
         });
-    rewriter.replaceOp(op, gen.getResult(0));
+    rewriter.replaceOp(op, dx);
     return success();
   }
 };
