@@ -1,8 +1,9 @@
 //===- Requant.cpp - requantization of int32 accumulators ------------------===//
 //
 // docs/numerics.md's float32 requant and TFLite's fixed-point one, written
-// once for scalars and vectors: the generic lowering (IntPatterns.cpp)
-// applies them per element, the int8 kernels to whole accumulator vectors.
+// once for scalars and vectors: the generic lowering (IntPatterns.cpp,
+// IntLayerPatterns.cpp) applies them per element, the int8 kernels to whole
+// accumulator vectors.
 //
 //===----------------------------------------------------------------------===//
 
