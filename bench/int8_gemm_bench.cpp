@@ -8,8 +8,8 @@
 //   int8_gemm_bench --dir DIR [--runs N] [--warmup N] [--cases g1,g2,g3]
 //                   [--onednn-isa vnni|native] [--no-cold]
 //
-// Per case: check ours against the scalar reference of docs/numerics.md on every
-// element (and count oneDNN's differences from it), then time both peers
+// Per case: check ours against the scalar reference of docs/numerics.md on
+// every element (and count oneDNN's differences from it), then time both peers
 // interleaved (one call of each per run), pinned by the caller. Reports the
 // median and min of the runs, GOPS (2*M*N*K per call), ratio ours/oneDNN and
 // % of the vpdpbusd limit measured at start-up. G2 also: microseconds and
@@ -55,7 +55,8 @@ Stats stats(std::vector<double> v) {
   return {med, v.front()};
 }
 
-template <typename T> std::vector<T> readFile(const std::string &path, size_t n) {
+template <typename T>
+std::vector<T> readFile(const std::string &path, size_t n) {
   std::vector<T> v(n);
   std::ifstream f(path, std::ios::binary);
   if (!f.read(reinterpret_cast<char *>(v.data()), n * sizeof(T))) {
@@ -77,17 +78,16 @@ __attribute__((noinline, target("avx512f,avx512vnni"))) double
 vpdpbusdRate(int chains, long iters) {
   auto t0 = Clock::now();
   if (chains == 12) {
-    asm volatile("vpternlogd $0xff, %%zmm30, %%zmm30, %%zmm30\n\t"
-                 "vpternlogd $0xff, %%zmm31, %%zmm31, %%zmm31\n\t"
-                 "1:\n\t" QB_DP(0) QB_DP(1) QB_DP(2) QB_DP(3) QB_DP(4) QB_DP(5)
-                     QB_DP(6) QB_DP(7) QB_DP(8) QB_DP(9) QB_DP(10) QB_DP(11)
-                 "dec %0\n\t"
-                 "jnz 1b\n\t"
-                 : "+r"(iters)
-                 :
-                 : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6",
-                   "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm30", "xmm31",
-                   "cc");
+    asm volatile(
+        "vpternlogd $0xff, %%zmm30, %%zmm30, %%zmm30\n\t"
+        "vpternlogd $0xff, %%zmm31, %%zmm31, %%zmm31\n\t"
+        "1:\n\t" QB_DP(0) QB_DP(1) QB_DP(2) QB_DP(3) QB_DP(4) QB_DP(5) QB_DP(6)
+            QB_DP(7) QB_DP(8) QB_DP(9) QB_DP(10) QB_DP(11) "dec %0\n\t"
+                                                           "jnz 1b\n\t"
+        : "+r"(iters)
+        :
+        : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
+          "xmm8", "xmm9", "xmm10", "xmm11", "xmm30", "xmm31", "cc");
   } else {
     asm volatile("vpternlogd $0xff, %%zmm30, %%zmm30, %%zmm30\n\t"
                  "vpternlogd $0xff, %%zmm31, %%zmm31, %%zmm31\n\t"
@@ -95,9 +95,8 @@ vpdpbusdRate(int chains, long iters) {
                      QB_DP(6) QB_DP(7) QB_DP(8) QB_DP(9) QB_DP(10) QB_DP(11)
                          QB_DP(12) QB_DP(13) QB_DP(14) QB_DP(15) QB_DP(16)
                              QB_DP(17) QB_DP(18) QB_DP(19) QB_DP(20) QB_DP(21)
-                                 QB_DP(22) QB_DP(23)
-                 "dec %0\n\t"
-                 "jnz 1b\n\t"
+                                 QB_DP(22) QB_DP(23) "dec %0\n\t"
+                                                     "jnz 1b\n\t"
                  : "+r"(iters)
                  :
                  : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6",
@@ -127,8 +126,7 @@ double measureLimitGmacs() {
 // Cache flushing for the cold runs
 //===----------------------------------------------------------------------===//
 
-__attribute__((target("clflushopt"))) void flushRange(const void *p,
-                                                      size_t n) {
+__attribute__((target("clflushopt"))) void flushRange(const void *p, size_t n) {
   const char *c = static_cast<const char *>(p);
   uintptr_t start = reinterpret_cast<uintptr_t>(c) & ~uintptr_t(63);
   uintptr_t end = reinterpret_cast<uintptr_t>(c) + n;
@@ -152,9 +150,9 @@ std::vector<Segment> programDataSegments() {
         for (int i = 0; i < info->dlpi_phnum; ++i) {
           const ElfW(Phdr) &ph = info->dlpi_phdr[i];
           if (ph.p_type == PT_LOAD && !(ph.p_flags & PF_X))
-            out->push_back({reinterpret_cast<const void *>(info->dlpi_addr +
-                                                           ph.p_vaddr),
-                            ph.p_memsz});
+            out->push_back(
+                {reinterpret_cast<const void *>(info->dlpi_addr + ph.p_vaddr),
+                 ph.p_memsz});
         }
         return 1; // the first object is the main program
       },
@@ -164,8 +162,8 @@ std::vector<Segment> programDataSegments() {
 
 // Read bandwidth of one pass over `n` bytes (zmm loads into 8 independent
 // sums), hot (after a warm pass) or cold (after flushing the buffer).
-__attribute__((noinline, target("avx512f"))) double readSeconds(const uint8_t *p,
-                                                                size_t n) {
+__attribute__((noinline, target("avx512f"))) double
+readSeconds(const uint8_t *p, size_t n) {
   __m512i s[8];
   for (int j = 0; j < 8; ++j)
     s[j] = _mm512_setzero_si512();
@@ -205,7 +203,8 @@ Bandwidth measureReadBandwidth(size_t n, int runs) {
   }
   free(buf);
   Stats h = stats(hot), c = stats(cold);
-  return {{n / h.median / 1e9, n / h.min / 1e9}, {n / c.median / 1e9, n / c.min / 1e9}};
+  return {{n / h.median / 1e9, n / h.min / 1e9},
+          {n / c.median / 1e9, n / c.min / 1e9}};
 }
 
 //===----------------------------------------------------------------------===//
@@ -235,7 +234,8 @@ Case loadCase(const std::string &dir, const std::string &name,
   double sx, sy;
   if (!(qp >> qm >> qn >> qk >> sx >> c.zx >> sy >> c.zy) || qm != m ||
       qn != n || qk != k) {
-    fprintf(stderr, "int8_gemm_bench: %s/%s.qp missing or not M=%ld N=%ld K=%ld\n",
+    fprintf(stderr,
+            "int8_gemm_bench: %s/%s.qp missing or not M=%ld N=%ld K=%ld\n",
             dir.c_str(), name.c_str(), (long)m, (long)n, (long)k);
     exit(2);
   }
@@ -313,9 +313,9 @@ struct OneDnnMatmul {
                        {DNNL_ARG_BIAS, bias},
                        {DNNL_ARG_DST, dst}});
     else
-      prim.execute(s, {{DNNL_ARG_SRC, src},
-                       {DNNL_ARG_WEIGHTS, wei},
-                       {DNNL_ARG_DST, dst}});
+      prim.execute(
+          s,
+          {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DST, dst}});
     s.wait();
   }
 };
@@ -368,7 +368,9 @@ struct Options {
   bool nativeIsa = false, cold = true;
 };
 
-double gops(const Case &c, double sec) { return 2.0 * c.m * c.n * c.k / sec / 1e9; }
+double gops(const Case &c, double sec) {
+  return 2.0 * c.m * c.n * c.k / sec / 1e9;
+}
 
 } // namespace
 
@@ -475,8 +477,8 @@ int main(int argc, char **argv) {
            raw.impl.c_str());
     printf("  check vs scalar reference (%zu elements): ours %zu differ%s; "
            "oneDNN %zu differ (max %d steps)\n",
-           ref.size(), d.count, d.count ? " (WRONG)" : " (bit-exact)",
-           dd.count, dd.maxAbs);
+           ref.size(), d.count, d.count ? " (WRONG)" : " (bit-exact)", dd.count,
+           dd.maxAbs);
     if (d.count)
       ++failures;
 
@@ -518,7 +520,11 @@ int main(int argc, char **argv) {
         ts.push_back(seconds(t4, t5));
       }
       return Row{c.name + (cold ? " cold" : (c.m == 1 ? " hot" : "")),
-                 stats(to), stats(tr), stats(ts), true, &c};
+                 stats(to),
+                 stats(tr),
+                 stats(ts),
+                 true,
+                 &c};
     };
     rows.push_back(timeAll(false));
     if (c.m == 1 && opt.cold)

@@ -53,16 +53,19 @@ int main(int argc, char **argv) {
   }
   int runs = atoi(argv[2]);
   if (BATCH > IMAGES || IMAGES % BATCH != 0 || runs < 1) {
-    fprintf(stderr, "int8_model_driver: batch %d must divide %d\n", BATCH, IMAGES);
+    fprintf(stderr, "int8_model_driver: batch %d must divide %d\n", BATCH,
+            IMAGES);
     return 2;
   }
   float *x = malloc(sizeof(float) * IMAGES * PER_IMAGE);
   float *y = malloc(sizeof(float) * IMAGES * PER_OUT);
   uint8_t *xq = malloc(IN_SIZE), *yq = malloc(OUT_SIZE);
-  double *tf = malloc(sizeof(double) * runs), *tq = malloc(sizeof(double) * runs);
+  double *tf = malloc(sizeof(double) * runs),
+         *tq = malloc(sizeof(double) * runs);
   FILE *in = fopen(argv[1], "rb");
   if (!in || fread(x, sizeof(float) * PER_IMAGE, IMAGES, in) != IMAGES) {
-    fprintf(stderr, "int8_model_driver: cannot read %d images from %s\n", IMAGES, argv[1]);
+    fprintf(stderr, "int8_model_driver: cannot read %d images from %s\n",
+            IMAGES, argv[1]);
     return 2;
   }
   fclose(in);
@@ -70,7 +73,8 @@ int main(int argc, char **argv) {
     model_forward(x + (size_t)b * IN_SIZE, y + (size_t)b * OUT_SIZE);
   if (argc > 3) {
     FILE *out = fopen(argv[3], "wb");
-    if (!out || fwrite(y, sizeof(float) * PER_OUT, IMAGES, out) != IMAGES || fclose(out)) {
+    if (!out || fwrite(y, sizeof(float) * PER_OUT, IMAGES, out) != IMAGES ||
+        fclose(out)) {
       fprintf(stderr, "int8_model_driver: cannot write %s\n", argv[3]);
       return 2;
     }
@@ -79,7 +83,8 @@ int main(int argc, char **argv) {
   const float inv = 1.0f / MODEL_FORWARD_Q_INPUT0_SCALE;
   for (int i = 0; i < IN_SIZE; ++i) {
     float q = nearbyintf(x[i] * inv) + (float)MODEL_FORWARD_Q_INPUT0_ZERO_POINT;
-    q = fminf(fmaxf(q, (float)MODEL_FORWARD_Q_INPUT0_QMIN), (float)MODEL_FORWARD_Q_INPUT0_QMAX);
+    q = fminf(fmaxf(q, (float)MODEL_FORWARD_Q_INPUT0_QMIN),
+              (float)MODEL_FORWARD_Q_INPUT0_QMAX);
     xq[i] = (uint8_t)q;
   }
   int warm = runs / 10 < 10 ? 10 : runs / 10;

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Builds qat and runs every test (lit + GoogleTest) through check-qat.
+# Checks the C++ formatting, then builds qat and runs every test (lit +
+# GoogleTest) through check-qat.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/check-format.sh
 bash scripts/build.sh check-qat

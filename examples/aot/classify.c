@@ -87,8 +87,10 @@ static int cmp_double(const void *a, const void *b) {
 
 int main(int argc, char **argv) {
   if (argc < 3) {
-    fprintf(stderr, "usage: %s IMAGES.gz LABELS.gz [--quantized] "
-                    "[--dump FILE] [--repeat N] [--limit N]\n", argv[0]);
+    fprintf(stderr,
+            "usage: %s IMAGES.gz LABELS.gz [--quantized] "
+            "[--dump FILE] [--repeat N] [--limit N]\n",
+            argv[0]);
     return 2;
   }
   int quantized = 0, repeat = 1;
@@ -119,14 +121,17 @@ int main(int argc, char **argv) {
   if ((size_t)be32(images + 8) * be32(images + 12) != PER_IMAGE ||
       isz < 16 + count * PER_IMAGE || be32(labels + 4) != count ||
       lsz < 8 + count) {
-    fprintf(stderr, "classify: the files do not hold %zu images of %d "
-                    "pixels and their labels\n", count, PER_IMAGE);
+    fprintf(stderr,
+            "classify: the files do not hold %zu images of %d "
+            "pixels and their labels\n",
+            count, PER_IMAGE);
     return 1;
   }
   if (limit >= 0 && (size_t)limit < count)
     count = (size_t)limit;
 
-  float *x = calloc(IN_SIZE, sizeof(float)), *y = malloc(OUT_SIZE * sizeof(float));
+  float *x = calloc(IN_SIZE, sizeof(float)),
+        *y = malloc(OUT_SIZE * sizeof(float));
   /* Quantized buffers hold uint8 or int8 storage per the header. */
   uint8_t *xq = calloc(IN_SIZE, 1), *yq = malloc(OUT_SIZE);
   FILE *out = dump ? fopen(dump, "wb") : NULL;
@@ -184,8 +189,8 @@ int main(int argc, char **argv) {
         correct += best == labels[8 + first + i];
       }
       if (out && r == 0)
-        fwrite(quantized ? (void *)yq : (void *)y, quantized ? 1 : sizeof(float),
-               n * CLASSES, out);
+        fwrite(quantized ? (void *)yq : (void *)y,
+               quantized ? 1 : sizeof(float), n * CLASSES, out);
     }
   }
   if (quantized) {
@@ -200,8 +205,8 @@ int main(int argc, char **argv) {
   printf("%zu images, accuracy %.2f%% (%zu correct), %s entry, batch %d: "
          "median %.1f us per batch, %.0f images/s\n",
          count, 100.0 * (double)correct / (double)count, correct,
-         quantized ? "quantized" : "float", MODEL_BATCH,
-         1e6 * times[timed / 2], MODEL_BATCH / times[timed / 2]);
+         quantized ? "quantized" : "float", MODEL_BATCH, 1e6 * times[timed / 2],
+         MODEL_BATCH / times[timed / 2]);
   free(times);
   free(x);
   free(y);

@@ -2,8 +2,8 @@
 
 #include "qat/AOT/Compile.h"
 
-#include "qat/Pipelines/Pipelines.h"
 #include "qat/Codegen/Passes.h"
+#include "qat/Pipelines/Pipelines.h"
 #include "qat/Quant/Passes.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"

@@ -88,8 +88,7 @@ static void divGradient(DivOp op, Value dy, GradientContext &context) {
     // divisions per element of the full tensor.
     Value s = SumToShapeOp::create(b, loc, rt,
                                    MulOp::create(b, loc, t, dy, op.getLhs()));
-    Value q =
-        DivOp::create(b, loc, rt, DivOp::create(b, loc, rt, s, rhs), rhs);
+    Value q = DivOp::create(b, loc, rt, DivOp::create(b, loc, rt, s, rhs), rhs);
     context.accumulate(loc, rhs, negate(loc, q, context));
   } else {
     Value q = DivOp::create(b, loc, t,

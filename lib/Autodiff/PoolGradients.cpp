@@ -14,11 +14,10 @@ static void maxPool2dGradient(MaxPool2dOp op, Value dy,
                               GradientContext &context) {
   context.accumulate(
       op.getLoc(), op.getInput(),
-      MaxPool2dGradOp::create(context.getBuilder(), op.getLoc(),
-                              op.getInput().getType(), op.getInput(), dy,
-                              op.getKernelSizeAttr(), op.getStridesAttr(),
-                              op.getPaddingAttr(), op.getDilationAttr(),
-                              op.getCeilModeAttr()));
+      MaxPool2dGradOp::create(
+          context.getBuilder(), op.getLoc(), op.getInput().getType(),
+          op.getInput(), dy, op.getKernelSizeAttr(), op.getStridesAttr(),
+          op.getPaddingAttr(), op.getDilationAttr(), op.getCeilModeAttr()));
 }
 
 static void avgPool2dGradient(AvgPool2dOp op, Value dy,
@@ -42,8 +41,8 @@ static void globalAvgPoolGradient(GlobalAvgPoolOp op, Value dy,
       AvgPool2dGradOp::create(
           b, op.getLoc(), t, op.getInput(), dy,
           b.getDenseI64ArrayAttr({t.getDimSize(2), t.getDimSize(3)}),
-          DenseI64ArrayAttr(), b.getDenseI64ArrayAttr({0, 0, 0, 0}),
-          UnitAttr(), b.getBoolAttr(true)));
+          DenseI64ArrayAttr(), b.getDenseI64ArrayAttr({0, 0, 0, 0}), UnitAttr(),
+          b.getBoolAttr(true)));
 }
 
 /// flatten and reshape: dy reshaped back to the input's shape.
@@ -51,9 +50,9 @@ template <typename ReshapeLikeOp>
 static void reshapeGradient(ReshapeLikeOp op, Value dy,
                             GradientContext &context) {
   Value x = op->getOperand(0);
-  context.accumulate(op.getLoc(), x,
-                     ReshapeOp::create(context.getBuilder(), op.getLoc(),
-                                       x.getType(), dy));
+  context.accumulate(
+      op.getLoc(), x,
+      ReshapeOp::create(context.getBuilder(), op.getLoc(), x.getType(), dy));
 }
 
 /// Each input gets its slice of dy along the concatenation axis.

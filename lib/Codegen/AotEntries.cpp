@@ -91,8 +91,8 @@ static func::FuncOp buildQuantizedEntry(func::FuncOp f, StringRef name) {
     outQ.push_back(cast<quant::UniformQuantizedType>(t.getElementType()));
     outs.push_back(t.clone(outQ.back().getStorageType()));
   }
-  auto qf = func::FuncOp::create(b, f.getLoc(), name,
-                                 b.getFunctionType(ins, outs));
+  auto qf =
+      func::FuncOp::create(b, f.getLoc(), name, b.getFunctionType(ins, outs));
   Block *body = qf.addEntryBlock();
   OpBuilder fb = OpBuilder::atBlockBegin(body);
   IRMapping map;
@@ -104,8 +104,8 @@ static func::FuncOp buildQuantizedEntry(func::FuncOp f, StringRef name) {
     skip.insert(q);
     for (Operation *user : arg.getUsers())
       skip.insert(user);
-    map.map(q.getResult(), quant::StorageCastOp::create(fb, q.getLoc(),
-                                                        q.getType(), newArg));
+    map.map(q.getResult(),
+            quant::StorageCastOp::create(fb, q.getLoc(), q.getType(), newArg));
   }
   for (Operation &op : f.getBody().front().without_terminator())
     if (!skip.contains(&op))
@@ -117,13 +117,11 @@ static func::FuncOp buildQuantizedEntry(func::FuncOp f, StringRef name) {
   }
   func::ReturnOp::create(fb, ret.getLoc(), results);
   for (auto [i, q] : llvm::enumerate(inQ))
-    setQParamAttrs(b, q, [&](StringRef n, Attribute a) {
-      qf.setArgAttr(i, n, a);
-    });
+    setQParamAttrs(b, q,
+                   [&](StringRef n, Attribute a) { qf.setArgAttr(i, n, a); });
   for (auto [i, q] : llvm::enumerate(outQ))
-    setQParamAttrs(b, q, [&](StringRef n, Attribute a) {
-      qf.setResultAttr(i, n, a);
-    });
+    setQParamAttrs(
+        b, q, [&](StringRef n, Attribute a) { qf.setResultAttr(i, n, a); });
   return qf;
 }
 
@@ -139,11 +137,11 @@ struct AotEntriesPass : qat::impl::AotEntriesBase<AotEntriesPass> {
                          << " with a body to compile";
       return signalPassFailure();
     }
-    if (prefix.empty() || !llvm::all_of(prefix, [](char c) {
-          return llvm::isAlnum(c) || c == '_';
-        }) || llvm::isDigit(prefix[0])) {
-      module.emitError() << "prefix '" << prefix
-                         << "' is not a C identifier";
+    if (prefix.empty() ||
+        !llvm::all_of(prefix,
+                      [](char c) { return llvm::isAlnum(c) || c == '_'; }) ||
+        llvm::isDigit(prefix[0])) {
+      module.emitError() << "prefix '" << prefix << "' is not a C identifier";
       return signalPassFailure();
     }
     // Calls would need their callees exported too; models have none.
@@ -171,8 +169,7 @@ struct AotEntriesPass : qat::impl::AotEntriesBase<AotEntriesPass> {
 
     std::string floatName = prefix + "_" + entry;
     // Drop every other function first so the new names cannot collide.
-    for (auto other :
-         llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
+    for (auto other : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
       if (other != f)
         other.erase();
     f.setSymName(floatName);

@@ -15,7 +15,7 @@ using namespace mlir::qat;
 using namespace mlir::qat::lowering;
 
 Value lowering::emptyTensor(OpBuilder &b, Location loc, RankedTensorType type,
-                          Value like) {
+                            Value like) {
   SmallVector<Value> dyn;
   for (int64_t d = 0; d < type.getRank(); ++d)
     if (type.isDynamicDim(d))
@@ -24,7 +24,7 @@ Value lowering::emptyTensor(OpBuilder &b, Location loc, RankedTensorType type,
 }
 
 Value lowering::emptyTensorBroadcast(OpBuilder &b, Location loc,
-                                    RankedTensorType type, ValueRange likes) {
+                                     RankedTensorType type, ValueRange likes) {
   SmallVector<Value> dyn;
   int64_t rank = type.getRank();
   for (int64_t d = 0; d < rank; ++d) {
@@ -45,21 +45,22 @@ Value lowering::emptyTensorBroadcast(OpBuilder &b, Location loc,
   return tensor::EmptyOp::create(b, loc, type, dyn);
 }
 
-Value lowering::floatConst(OpBuilder &b, Location loc, Type type, double value) {
+Value lowering::floatConst(OpBuilder &b, Location loc, Type type,
+                           double value) {
   Type elt = getElementTypeOrSelf(type);
   return arith::ConstantOp::create(b, loc, elt, b.getFloatAttr(elt, value));
 }
 
 Value lowering::filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
-                           Value like, double value) {
+                             Value like, double value) {
   Value empty = emptyTensor(b, loc, type, like);
   Value v = floatConst(b, loc, type, value);
   return linalg::FillOp::create(b, loc, v, empty).getResult(0);
 }
 
 Value lowering::buildElementwise(OpBuilder &b, Location loc,
-                               RankedTensorType resultType, ValueRange inputs,
-                               Value like, BodyBuilder body) {
+                                 RankedTensorType resultType, ValueRange inputs,
+                                 Value like, BodyBuilder body) {
   Value init = emptyTensor(b, loc, resultType, like);
   return buildElementwiseInto(b, loc, init, inputs, body);
 }
@@ -126,8 +127,8 @@ SmallVector<Value> lowering::buildReductions(
   auto generic = linalg::GenericOp::create(
       b, loc, inits.getTypes(), ValueRange{input}, inits, maps, iters,
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        linalg::YieldOp::create(
-            nb, nloc, combine(nb, nloc, args[0], args.drop_front()));
+        linalg::YieldOp::create(nb, nloc,
+                                combine(nb, nloc, args[0], args.drop_front()));
       });
   return SmallVector<Value>(generic.getResults());
 }
@@ -183,8 +184,8 @@ Value lowering::buildTranspose(OpBuilder &b, Location loc, Value x,
 }
 
 Value lowering::padConstant(OpBuilder &b, Location loc, RankedTensorType type,
-                          Value x, ArrayRef<int64_t> lo, ArrayRef<int64_t> hi,
-                          Value padValue) {
+                            Value x, ArrayRef<int64_t> lo, ArrayRef<int64_t> hi,
+                            Value padValue) {
   MLIRContext *ctx = b.getContext();
   return tensor::PadOp::create(b, loc, type, x, getAsIndexOpFoldResult(ctx, lo),
                                getAsIndexOpFoldResult(ctx, hi), padValue);
@@ -291,15 +292,16 @@ BatchStats lowering::computeBatchStats(OpBuilder &b, Location loc, Value x) {
     axes.push_back(d);
   BatchStats s;
   s.count64 = countAlong(b, loc, x, axes, f64);
-  Value sum = channelSumF64(b, loc, {x}, {}, channels,
-                            [&](OpBuilder &nb, Location l, ValueRange f,
-                                ValueRange) { return castFloat(nb, l, f[0], f64); });
+  Value sum =
+      channelSumF64(b, loc, {x}, {}, channels,
+                    [&](OpBuilder &nb, Location l, ValueRange f, ValueRange) {
+                      return castFloat(nb, l, f[0], f64);
+                    });
   auto type64 = RankedTensorType::get({channels}, f64);
-  s.mean64 = buildElementwise(b, loc, type64, {sum}, {},
-                              [&](OpBuilder &nb, Location l, ValueRange a) {
-                                return Value(arith::DivFOp::create(
-                                    nb, l, a[0], s.count64));
-                              });
+  s.mean64 = buildElementwise(
+      b, loc, type64, {sum}, {}, [&](OpBuilder &nb, Location l, ValueRange a) {
+        return Value(arith::DivFOp::create(nb, l, a[0], s.count64));
+      });
   // One pass: the sum of squares in f64 alongside the sum (both fuse into
   // x's producer), and sum((x - mean)^2) = sum(x^2) - sum * mean. A float32
   // square is exact in f64 and the sums are off by at most count * 2^-53
@@ -334,7 +336,7 @@ BatchStats lowering::computeBatchStats(OpBuilder &b, Location loc, Value x) {
 }
 
 Value lowering::countAlong(OpBuilder &b, Location loc, Value value,
-                         ArrayRef<int64_t> axes, Type floatType) {
+                           ArrayRef<int64_t> axes, Type floatType) {
   auto t = cast<RankedTensorType>(value.getType());
   int64_t staticCount = 1;
   Value dynCount;
@@ -354,16 +356,15 @@ Value lowering::countAlong(OpBuilder &b, Location loc, Value value,
   return arith::UIToFPOp::create(b, loc, floatType, i64);
 }
 
-
 Value lowering::padWithZeroPoint(OpBuilder &b, Location loc, Value x,
                                  int64_t zp, ArrayRef<int64_t> pads) {
   if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
     return x;
   auto t = cast<RankedTensorType>(x.getType());
-  auto padT = RankedTensorType::get(
-      {t.getDimSize(0), t.getDimSize(1), t.getDimSize(2) + pads[0] + pads[2],
-       t.getDimSize(3) + pads[1] + pads[3]},
-      t.getElementType());
+  auto padT = RankedTensorType::get({t.getDimSize(0), t.getDimSize(1),
+                                     t.getDimSize(2) + pads[0] + pads[2],
+                                     t.getDimSize(3) + pads[1] + pads[3]},
+                                    t.getElementType());
   Value zpC = arith::ConstantOp::create(
       b, loc, b.getIntegerAttr(t.getElementType(), zp));
   return padConstant(b, loc, padT, x, {0, 0, pads[0], pads[1]},

@@ -24,12 +24,10 @@ using namespace mlir;
 /// gives an op that read one collapsed index): collapsing `run` then gives
 /// the body back the index it had. Other reads of loop indices (the window
 /// gathers' y and x) would each become a division and a remainder.
-static bool readsOnlyLinearized(linalg::GenericOp op,
-                                ArrayRef<int64_t> run) {
+static bool readsOnlyLinearized(linalg::GenericOp op, ArrayRef<int64_t> run) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  if (llvm::any_of(run, [&](int64_t d) {
-        return ShapedType::isDynamic(ranges[d]);
-      }))
+  if (llvm::any_of(run,
+                   [&](int64_t d) { return ShapedType::isDynamic(ranges[d]); }))
     return false;
   MLIRContext *ctx = op.getContext();
   AffineExpr linear = getAffineConstantExpr(0, ctx);
@@ -56,9 +54,8 @@ static bool readsOnlyLinearized(linalg::GenericOp op,
         (i < map.getNumDims() ? dims[i] : syms[i - map.getNumDims()]) = e;
       }
       if (!seen.all() || map.getNumResults() != 1 ||
-          simplifyAffineExpr(
-              map.getResult(0).replaceDimsAndSymbols(dims, syms), run.size(),
-              0) != linear)
+          simplifyAffineExpr(map.getResult(0).replaceDimsAndSymbols(dims, syms),
+                             run.size(), 0) != linear)
         return WalkResult::interrupt();
     }
     return WalkResult::advance();
@@ -119,8 +116,7 @@ static std::optional<SmallVector<int64_t>> viewStrides(Value v) {
 /// (a plane of [N, C, 2, 2, H, W] sliced by SliceConstantIndices keeps
 /// (N, C) and (H, W) contiguous, not (C, H)): the dimensions they index
 /// must be adjacent in memory too.
-static bool slicesStayContiguous(linalg::LinalgOp op,
-                                 ArrayRef<int64_t> run) {
+static bool slicesStayContiguous(linalg::LinalgOp op, ArrayRef<int64_t> run) {
   for (OpOperand *in : op.getDpsInputOperands()) {
     std::optional<SmallVector<int64_t>> st = viewStrides(in->get());
     if (!st)
@@ -134,8 +130,7 @@ static bool slicesStayContiguous(linalg::LinalgOp op,
         if (auto d = dyn_cast<AffineDimExpr>(e); d && d.getPosition() == loop)
           resultOf.push_back(r);
     for (size_t i = 1; i < resultOf.size(); ++i)
-      if ((*st)[resultOf[i - 1]] !=
-          (*st)[resultOf[i]] * shape[resultOf[i]])
+      if ((*st)[resultOf[i - 1]] != (*st)[resultOf[i]] * shape[resultOf[i]])
         return false;
   }
   return true;
@@ -156,7 +151,8 @@ static SmallVector<ReassociationIndices> collapsibleDims(linalg::LinalgOp op) {
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   // Upstream's collapse handles dimensions and nothing else (a broadcast
   // through a constant 0 index would crash it).
-  if (!llvm::all_of(maps, [](AffineMap m) { return m.isProjectedPermutation(); }))
+  if (!llvm::all_of(maps,
+                    [](AffineMap m) { return m.isProjectedPermutation(); }))
     return {};
   SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
   SmallVector<ReassociationIndices> groups;
@@ -196,9 +192,9 @@ static SmallVector<ReassociationIndices> collapsibleDims(linalg::LinalgOp op) {
       add(g);
       continue;
     }
-    auto last = llvm::find_if(llvm::reverse(g),
-                              [&](int64_t d) { return read.test(d); })
-                    .base();
+    auto last = llvm::find_if(llvm::reverse(g), [&](int64_t d) {
+                  return read.test(d);
+                }).base();
     ArrayRef<int64_t> mid(first, last);
     add(ArrayRef<int64_t>(g.begin(), first));
     if (readsOnlyLinearized(generic, mid))
@@ -365,8 +361,7 @@ struct CollapseLoopsPass : qat::impl::CollapseLoopsBase<CollapseLoopsPass> {
     patterns.add<LoopIndexDivRemToAffine<arith::DivSIOp, true>,
                  LoopIndexDivRemToAffine<arith::DivUIOp, true>,
                  LoopIndexDivRemToAffine<arith::RemSIOp, false>,
-                 LoopIndexDivRemToAffine<arith::RemUIOp, false>>(
-        &getContext());
+                 LoopIndexDivRemToAffine<arith::RemUIOp, false>>(&getContext());
     affine::AffineApplyOp::getCanonicalizationPatterns(patterns, &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

@@ -42,11 +42,11 @@ struct ComputeIntoInsertedSlice : OpRewritePattern<tensor::InsertSliceOp> {
     // The op's only use (of any result) is the way to this insertion, so
     // nothing else sees it move, and its body has no side effects.
     if (!op || !op->hasOneUse() || !op.hasPureTensorSemantics() ||
-        op->getBlock() != block ||
-        op->walk([](Operation *inner) {
-              return isMemoryEffectFree(inner) ? WalkResult::advance()
-                                               : WalkResult::interrupt();
-            }).wasInterrupted())
+        op->getBlock() != block || op->walk([](Operation *inner) {
+                                       return isMemoryEffectFree(inner)
+                                                  ? WalkResult::advance()
+                                                  : WalkResult::interrupt();
+                                     }).wasInterrupted())
       return failure();
     OpOperand *init = op.getDpsInitOperand(result.getResultNumber());
     // The value the op accumulates into stays: a fill moves with the op.
@@ -125,9 +125,8 @@ struct ComputeIntoSlicesPass
     // bufferization then makes the users share a buffer, copying whenever
     // one of them writes it in place while another's value is live.
     SmallVector<tensor::EmptyOp> empties;
-    getOperation()->walk([&](tensor::EmptyOp empty) {
-      empties.push_back(empty);
-    });
+    getOperation()->walk(
+        [&](tensor::EmptyOp empty) { empties.push_back(empty); });
     for (tensor::EmptyOp empty : empties) {
       OpBuilder b(empty);
       SmallVector<OpOperand *> uses;

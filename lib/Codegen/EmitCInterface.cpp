@@ -12,8 +12,7 @@ namespace mlir::qat {
 using namespace mlir;
 
 namespace {
-struct EmitCInterfacePass
-    : qat::impl::EmitCInterfaceBase<EmitCInterfacePass> {
+struct EmitCInterfacePass : qat::impl::EmitCInterfaceBase<EmitCInterfacePass> {
   void runOnOperation() override {
     for (auto func : getOperation().getOps<func::FuncOp>())
       if (func.isPublic() && !func.isExternal())

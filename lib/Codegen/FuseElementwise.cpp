@@ -68,12 +68,11 @@ static bool readsOncePerElement(AffineMap map, ArrayRef<int64_t> ranges) {
 /// non-unit extent), as the [C] -> [1, C, 1, 1] of a per-channel value.
 static bool addsOnlyUnitDims(tensor::ExpandShapeOp expand) {
   ArrayRef<int64_t> shape = expand.getResultType().getShape();
-  return llvm::all_of(expand.getReassociationIndices(),
-                      [&](const ReassociationIndices &group) {
-                        return llvm::count_if(group, [&](int64_t d) {
-                                 return shape[d] != 1;
-                               }) <= 1;
-                      });
+  return llvm::all_of(
+      expand.getReassociationIndices(), [&](const ReassociationIndices &group) {
+        return llvm::count_if(group,
+                              [&](int64_t d) { return shape[d] != 1; }) <= 1;
+      });
 }
 
 namespace {
@@ -107,7 +106,8 @@ struct FuseElementwisePass
             if (other.getNumResults() != map.getNumResults())
               return false;
             bool differs = false;
-            for (auto [x, y] : llvm::zip(map.getResults(), other.getResults())) {
+            for (auto [x, y] :
+                 llvm::zip(map.getResults(), other.getResults())) {
               bool constant = isa<AffineConstantExpr>(x);
               if (constant != isa<AffineConstantExpr>(y) ||
                   (!constant && x != y))
@@ -145,8 +145,7 @@ struct FuseElementwisePass
         return false;
       return control(fused);
     };
-    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns,
-                                                      reshapeControl);
+    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, reshapeControl);
     tensor::populateBubbleUpExpandShapePatterns(patterns);
     affine::AffineApplyOp::getCanonicalizationPatterns(patterns, ctx);
     linalg::GenericOp::getCanonicalizationPatterns(patterns, ctx);
@@ -157,8 +156,8 @@ struct FuseElementwisePass
     linalg::populateConstantFoldLinalgOperations(patterns, control);
     GreedyRewriteConfig config;
     config.setUseTopDownTraversal(true);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
-                                     config)))
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
       signalPassFailure();
   }
 };

@@ -41,10 +41,10 @@ Value lowering::joinPixelPieces(OpBuilder &b, Location loc,
   SmallVector<int64_t> offsets(shape.size(), 0), strides(shape.size(), 1);
   for (Value part : parts) {
     ArrayRef<int64_t> sizes = cast<RankedTensorType>(part.getType()).getShape();
-    all = tensor::InsertSliceOp::create(
-        b, loc, part, all, getAsIndexOpFoldResult(ctx, offsets),
-        getAsIndexOpFoldResult(ctx, sizes),
-        getAsIndexOpFoldResult(ctx, strides));
+    all = tensor::InsertSliceOp::create(b, loc, part, all,
+                                        getAsIndexOpFoldResult(ctx, offsets),
+                                        getAsIndexOpFoldResult(ctx, sizes),
+                                        getAsIndexOpFoldResult(ctx, strides));
     offsets[axis] += sizes[axis];
   }
   return all;
@@ -127,8 +127,8 @@ static Value buildIm2colLayout(OpBuilder &b, Location loc, Value xpad,
 
 Value lowering::buildIm2col(OpBuilder &b, Location loc, Value xpad,
                             ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-                            ArrayRef<int64_t> dilation,
-                            ArrayRef<int64_t> outHW, bool blocked) {
+                            ArrayRef<int64_t> dilation, ArrayRef<int64_t> outHW,
+                            bool blocked) {
   return buildIm2colLayout(b, loc, xpad, kernel, strides, dilation, outHW,
                            /*pixelsFirst=*/false, blocked);
 }
@@ -155,8 +155,6 @@ Value lowering::blockedPlanes(OpBuilder &b, Location loc, Value x) {
         getAsIndexOpFoldResult(b.getContext(), {n, c, 4 * qh * qw}),
         getAsIndexOpFoldResult(b.getContext(), {1, 1, 1}));
   return tensor::ExpandShapeOp::create(
-      b, loc,
-      RankedTensorType::get({n, c, 2, 2, qh, qw}, t.getElementType()), flat,
-      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4, 5}});
+      b, loc, RankedTensorType::get({n, c, 2, 2, qh, qw}, t.getElementType()),
+      flat, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4, 5}});
 }
-

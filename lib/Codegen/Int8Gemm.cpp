@@ -8,9 +8,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qat/Codegen/TiledGemm.h"
 #include "qat/Codegen/Builders.h"
 #include "qat/Codegen/Requant.h"
+#include "qat/Codegen/TiledGemm.h"
 
 #include "Qat/IR/QatOps.h"
 
@@ -57,9 +57,8 @@ public:
     auto loop = scf::ForOp::create(
         b, loc, idx(b, loc, 0), idx(b, loc, p.kGroups), idx(b, loc, 1), init,
         [&](OpBuilder &lb, Location l, Value kq, ValueRange acc) {
-          SmallVector<Value> next =
-              k.mmla ? stepMmla(lb, l, t, rows, kq, acc)
-                     : stepDot(lb, l, t, rows, kq, acc);
+          SmallVector<Value> next = k.mmla ? stepMmla(lb, l, t, rows, kq, acc)
+                                           : stepDot(lb, l, t, rows, kq, acc);
           scf::YieldOp::create(lb, l, next);
         });
     epilogue(b, loc, t, rows, loop.getResults());
@@ -94,8 +93,8 @@ private:
       w.push_back(vector::LoadOp::create(b, l, opT, p.w, ValueRange{off}));
     }
     for (int64_t i = 0; i < t.rows; ++i) {
-      Value xs = vector::LoadOp::create(
-          b, l, VectorType::get({k.group}, elt), p.x, ValueRange{rows[i], col});
+      Value xs = vector::LoadOp::create(b, l, VectorType::get({k.group}, elt),
+                                        p.x, ValueRange{rows[i], col});
       Value x32 = vector::BitCastOp::create(
           b, l, VectorType::get({1}, b.getI32Type()), xs);
       Value xb = vector::BitCastOp::create(
@@ -103,8 +102,8 @@ private:
       for (int64_t j = 0; j < t.vectors; ++j) {
         // A value semantics op, so bufferization and deallocation see no
         // unknown effects; --convert-qat-dot-to-llvm picks the instruction.
-        auto dot = DotAccumulateOp::create(b, l, next[i * t.vectors + j], xb,
-                                           w[j]);
+        auto dot =
+            DotAccumulateOp::create(b, l, next[i * t.vectors + j], xb, w[j]);
         if (k.lhsSigned && !k.wide)
           dot.setLhsSigned(true);
         next[i * t.vectors + j] = dot;
@@ -124,17 +123,16 @@ private:
     for (int64_t j = 0; j < t.vectors; ++j)
       for (int64_t h = 0; h < 2; ++h) {
         // (pair * kGroups + kq) * 16 with pair = 2 * (col / lanes + j) + h.
-        Value pairOff = affine(
-            b, l, t.col, 2 * 16 * p.kGroups / k.lanes,
-            (2 * j + h) * 16 * p.kGroups);
+        Value pairOff = affine(b, l, t.col, 2 * 16 * p.kGroups / k.lanes,
+                               (2 * j + h) * 16 * p.kGroups);
         Value off = arith::AddIOp::create(b, l, pairOff, affine(b, l, kq, 16));
         w.push_back(vector::LoadOp::create(b, l, pairT, p.w, ValueRange{off}));
       }
     VectorType halfT = VectorType::get({8}, elt);
     SmallVector<int64_t> concat = llvm::to_vector(llvm::seq<int64_t>(0, 16));
     for (int64_t i = 0; i < t.rows; ++i) {
-      Value x0 = vector::LoadOp::create(b, l, halfT, p.x,
-                                        ValueRange{affine(b, l, rows[i], 2), col});
+      Value x0 = vector::LoadOp::create(
+          b, l, halfT, p.x, ValueRange{affine(b, l, rows[i], 2), col});
       Value x1 = vector::LoadOp::create(
           b, l, halfT, p.x, ValueRange{affine(b, l, rows[i], 2, 1), col});
       Value xv = vector::ShuffleOp::create(b, l, x0, x1, concat);
@@ -186,8 +184,7 @@ private:
     int64_t perVector = k.mmla ? 2 : 1;
     SmallVector<Value> yRows;
     for (int64_t i = 0; i < t.rows * perVector; ++i)
-      yRows.push_back(k.mmla ? affine(b, loc, rows[i / 2], 2, i % 2)
-                             : rows[i]);
+      yRows.push_back(k.mmla ? affine(b, loc, rows[i / 2], 2, i % 2) : rows[i]);
     VectorType fT = VectorType::get({k.lanes}, b.getF32Type());
     for (int64_t j = 0; j < t.vectors; ++j) {
       Value ch = addConst(b, loc, t.col, j * k.lanes);

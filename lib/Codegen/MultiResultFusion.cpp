@@ -41,8 +41,7 @@ static bool hasPureBody(linalg::GenericOp op) {
 /// The static loop ranges of `op` if the patterns here may move it into
 /// another generic (tensor semantics, a pure body); nothing when one range
 /// is dynamic or the op cannot move.
-static std::optional<SmallVector<int64_t>>
-fusableRanges(linalg::GenericOp op) {
+static std::optional<SmallVector<int64_t>> fusableRanges(linalg::GenericOp op) {
   if (!op.hasPureTensorSemantics() || !hasPureBody(op))
     return std::nullopt;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -94,8 +93,7 @@ bool qat::isCheapToRecompute(Operation *op) {
       ++full;
       perElement.insert(producer.getMatchingBlockArgument(in));
     } else if (!map.isProjectedPermutation(/*allowZeroInResults=*/true) ||
-               llvm::count_if(map.getResults(),
-                              llvm::IsaPred<AffineDimExpr>) >=
+               llvm::count_if(map.getResults(), llvm::IsaPred<AffineDimExpr>) >=
                    out.getNumResults()) {
       return false;
     }
@@ -238,8 +236,7 @@ static void fuse(PatternRewriter &rewriter, linalg::GenericOp producer,
     maps.push_back(producer.getMatchingIndexingMap(&init));
   for (OpOperand &init : consumer.getDpsInitsMutable())
     maps.push_back(consumer.getMatchingIndexingMap(&init));
-  SmallVector<utils::IteratorType> iterators =
-      producer.getIteratorTypesArray();
+  SmallVector<utils::IteratorType> iterators = producer.getIteratorTypesArray();
   for (auto [i, t] : llvm::enumerate(consumer.getIteratorTypesArray()))
     if (t == utils::IteratorType::reduction)
       iterators[i] = t;
@@ -302,8 +299,7 @@ namespace {
 /// result is then complete at the iteration that reads it. A loop that is
 /// a reduction in either op is a reduction of the fused op; the results
 /// whose maps cover every loop are still written once per element.
-struct FuseConsumerIntoMultiUseProducer
-    : OpRewritePattern<linalg::GenericOp> {
+struct FuseConsumerIntoMultiUseProducer : OpRewritePattern<linalg::GenericOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(linalg::GenericOp consumer,

@@ -62,8 +62,7 @@ liveRange(memref::AllocOp alloc, Block &block,
 }
 
 namespace {
-struct PlanWorkspacePass
-    : qat::impl::PlanWorkspaceBase<PlanWorkspacePass> {
+struct PlanWorkspacePass : qat::impl::PlanWorkspaceBase<PlanWorkspacePass> {
   void runOnOperation() override {
     for (auto f : getOperation().getOps<func::FuncOp>()) {
       // After bufferization a function is one block; a multi-block body
@@ -88,10 +87,10 @@ struct PlanWorkspacePass
             bits % 8 != 0 || t.getMemorySpace())
           continue;
         auto [first, last] = liveRange(a, block, position);
-        buffers.push_back(
-            {a, static_cast<int64_t>(llvm::alignTo(
-                    t.getNumElements() * (bits / 8), kAlignment)),
-             first, last});
+        buffers.push_back({a,
+                           static_cast<int64_t>(llvm::alignTo(
+                               t.getNumElements() * (bits / 8), kAlignment)),
+                           first, last});
       }
       if (buffers.size() < 2)
         continue;
@@ -102,9 +101,8 @@ struct PlanWorkspacePass
       SmallVector<Buffer *> order;
       for (Buffer &b : buffers)
         order.push_back(&b);
-      llvm::stable_sort(order, [](Buffer *a, Buffer *b) {
-        return a->bytes > b->bytes;
-      });
+      llvm::stable_sort(
+          order, [](Buffer *a, Buffer *b) { return a->bytes > b->bytes; });
       int64_t total = 0;
       SmallVector<Buffer *> placed;
       for (Buffer *b : order) {
@@ -132,8 +130,8 @@ struct PlanWorkspacePass
         OpBuilder ab(b.alloc);
         Location loc = b.alloc.getLoc();
         Value off = arith::ConstantIndexOp::create(ab, loc, b.offset);
-        Value view = memref::ViewOp::create(ab, loc, b.alloc.getType(), ws,
-                                            off, ValueRange{});
+        Value view = memref::ViewOp::create(ab, loc, b.alloc.getType(), ws, off,
+                                            ValueRange{});
         b.alloc.replaceAllUsesWith(view);
         b.alloc.erase();
       }

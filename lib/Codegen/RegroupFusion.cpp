@@ -123,7 +123,8 @@ regroupLoops(PatternRewriter &rewriter, linalg::GenericOp op, int64_t p,
   int64_t rank = op.getNumLoops();
   int64_t oldTrailing = rank - p;
   if (p >= rank || static_cast<int64_t>(trailing.size()) <= oldTrailing ||
-      !op.hasPureTensorSemantics() || !op.getBody()->getOps<linalg::IndexOp>().empty())
+      !op.hasPureTensorSemantics() ||
+      !op.getBody()->getOps<linalg::IndexOp>().empty())
     return failure();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t oldSize = 1, newSize = 1;
@@ -190,9 +191,9 @@ regroupLoops(PatternRewriter &rewriter, linalg::GenericOp op, int64_t p,
     inits.push_back(regroupOperand(init));
   SmallVector<utils::IteratorType> newIters(iters.begin(), iters.begin() + p);
   newIters.append(trailing.size(), iters[p]);
-  auto newOp = linalg::GenericOp::create(
-      rewriter, loc, ValueRange(inits).getTypes(), inputs, inits, maps,
-      newIters);
+  auto newOp =
+      linalg::GenericOp::create(rewriter, loc, ValueRange(inits).getTypes(),
+                                inputs, inits, maps, newIters);
   rewriter.inlineRegionBefore(op.getRegion(), newOp.getRegion(),
                               newOp.getRegion().begin());
   return newOp;
@@ -209,8 +210,7 @@ struct RegroupProducer : OpRewritePattern<tensor::ExpandShapeOp> {
     if (!r)
       return failure();
     auto producer = r->from.getDefiningOp<linalg::GenericOp>();
-    if (!producer || producer->getNumResults() != 1 ||
-        !r->from.hasOneUse() ||
+    if (!producer || producer->getNumResults() != 1 || !r->from.hasOneUse() ||
         !llvm::all_of(expand.getSrc().getUsers(),
                       [&](Operation *u) { return u == expand; }))
       return failure();
@@ -223,7 +223,8 @@ struct RegroupProducer : OpRewritePattern<tensor::ExpandShapeOp> {
         regroupLoops(rewriter, producer, r->prefix, r->toTrailing, runStart);
     if (failed(newOp))
       return failure();
-    Operation *collapse = expand.getSrc().getDefiningOp<tensor::CollapseShapeOp>();
+    Operation *collapse =
+        expand.getSrc().getDefiningOp<tensor::CollapseShapeOp>();
     rewriter.replaceOp(expand, newOp->getResult(0));
     if (collapse)
       rewriter.eraseOp(collapse);
@@ -247,8 +248,8 @@ struct RegroupConsumer : OpRewritePattern<linalg::GenericOp> {
       int64_t rank = op.getNumLoops();
       int64_t opTrailing =
           cast<RankedTensorType>(in->get().getType()).getRank() - r->prefix;
-      if (map.getNumResults() != cast<RankedTensorType>(in->get().getType())
-                                     .getRank() ||
+      if (map.getNumResults() !=
+              cast<RankedTensorType>(in->get().getType()).getRank() ||
           !map.isIdentity() || rank - r->prefix != opTrailing)
         continue;
       auto fromType = cast<RankedTensorType>(r->from.getType());

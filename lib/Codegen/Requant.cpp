@@ -1,4 +1,5 @@
-//===- Requant.cpp - requantization of int32 accumulators ------------------===//
+//===- Requant.cpp - requantization of int32 accumulators
+//------------------===//
 //
 // docs/numerics.md's float32 requant and TFLite's fixed-point one, written
 // once for scalars and vectors: the generic lowering (IntPatterns.cpp,
@@ -46,8 +47,8 @@ Value lowering::buildClampToStorage(OpBuilder &b, Location l, Value v,
   return arith::TruncIOp::create(b, l, withElement(t, storage), i);
 }
 
-Value lowering::buildFloatRequant(OpBuilder &b, Location l, Value acc,
-                                  Value m, int64_t zpY, int64_t lo, int64_t hi,
+Value lowering::buildFloatRequant(OpBuilder &b, Location l, Value acc, Value m,
+                                  int64_t zpY, int64_t lo, int64_t hi,
                                   Type storage) {
   Type ft = withElement(acc.getType(), b.getF32Type());
   Value f = arith::SIToFPOp::create(b, l, ft, acc);
@@ -75,13 +76,14 @@ Value lowering::buildMultiplyByQuantizedMultiplier(OpBuilder &b, Location l,
   // SaturatingRoundingDoublingHighMul(shifted, m): the multipliers are
   // QuantizeMultiplier results in [0, 2^31), never INT32_MIN, so gemmlowp's
   // saturation case (both operands INT32_MIN) cannot occur.
-  Value ab = arith::MulIOp::create(b, l, arith::ExtSIOp::create(b, l, t64, shifted),
-                                   arith::ExtSIOp::create(b, l, t64, multiplier));
+  Value ab =
+      arith::MulIOp::create(b, l, arith::ExtSIOp::create(b, l, t64, shifted),
+                            arith::ExtSIOp::create(b, l, t64, multiplier));
   Value nonNeg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, ab,
                                        intConst(b, l, t64, 0));
-  Value nudge = arith::SelectOp::create(b, l, nonNeg,
-                                        intConst(b, l, t64, int64_t(1) << 30),
-                                        intConst(b, l, t64, 1 - (int64_t(1) << 30)));
+  Value nudge = arith::SelectOp::create(
+      b, l, nonNeg, intConst(b, l, t64, int64_t(1) << 30),
+      intConst(b, l, t64, 1 - (int64_t(1) << 30)));
   // (ab + nudge) / 2^31, truncating toward zero as C++ division does.
   Value high = arith::TruncIOp::create(
       b, l, t,
@@ -95,9 +97,9 @@ Value lowering::buildMultiplyByQuantizedMultiplier(OpBuilder &b, Location l,
   Value remainder = arith::AndIOp::create(b, l, high, mask);
   Value negative = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, high,
                                          intConst(b, l, t, 0));
-  Value threshold = arith::AddIOp::create(
-      b, l, arith::ShRSIOp::create(b, l, mask, one),
-      arith::ExtUIOp::create(b, l, t, negative));
+  Value threshold =
+      arith::AddIOp::create(b, l, arith::ShRSIOp::create(b, l, mask, one),
+                            arith::ExtUIOp::create(b, l, t, negative));
   Value roundUp = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt,
                                         remainder, threshold);
   return arith::AddIOp::create(b, l,
@@ -170,9 +172,9 @@ SmallVector<float> lowering::requantMultipliers(Type xType, Type wType,
 SmallVector<runtime::FixedPointMultiplier>
 lowering::fixedPointMultipliers(Type xType, Type wType, Type yType,
                                 int64_t channels) {
-  return perChannelScales(
-      xType, wType, yType, channels, [](float sx, float sw, float sy) {
-        return runtime::quantizeMultiplier(
-            runtime::fixedPointRealMultiplier(sx, sw, sy));
-      });
+  return perChannelScales(xType, wType, yType, channels,
+                          [](float sx, float sw, float sy) {
+                            return runtime::quantizeMultiplier(
+                                runtime::fixedPointRealMultiplier(sx, sw, sy));
+                          });
 }

@@ -165,8 +165,8 @@ namespace {
 /// would hide its reads from the analysis (and CSE merges to_buffer ops).
 class F32Kernel : public GemmKernel {
 public:
-  F32Kernel(const GemmLayout &g, const target::F32Tile &tile, Value a,
-            Value bm, Value initSplat)
+  F32Kernel(const GemmLayout &g, const target::F32Tile &tile, Value a, Value bm,
+            Value initSplat)
       : g(g), tile(tile), a(a), bm(bm), initSplat(initSplat) {}
 
   /// Rows [i0, i0 + rows) by `vectors` vectors of columns from `col`, the
@@ -197,12 +197,12 @@ public:
         acc.push_back(read(b, loc, c, off, maskOf(v)));
       }
 
-    Value aBase = addScaled(b, loc, addScaled(b, loc, nullptr, t.batch, g.aBatch),
-                            t.row, g.aRow);
+    Value aBase = addScaled(
+        b, loc, addScaled(b, loc, nullptr, t.batch, g.aBatch), t.row, g.aRow);
     Value bBase = addScaled(b, loc, nullptr, t.batch, g.bBatch);
     bBase = arith::AddIOp::create(b, loc, bBase, t.col);
-    SmallVector<Value> result = emitReduction(b, loc, 0, t.kLo, t.kHi, aBase,
-                                              bBase, acc, mr, nv, mask);
+    SmallVector<Value> result =
+        emitReduction(b, loc, 0, t.kLo, t.kHi, aBase, bBase, acc, mr, nv, mask);
 
     for (int64_t i = 0; i < mr; ++i)
       for (int64_t v = 0; v < nv; ++v) {
@@ -342,8 +342,8 @@ Value lowering::buildTiledGemm(OpBuilder &b, Location loc,
   int64_t inner = 1;
   for (const GemmReduction &r : ArrayRef(layout.reductions).drop_front())
     inner *= r.extent;
-  GemmTiling tiling{layout.batch, layout.rows, layout.cols, tile.lanes,
-                    tile.rows, tile.vectors};
+  GemmTiling tiling{layout.batch, layout.rows, layout.cols,
+                    tile.lanes,   tile.rows,   tile.vectors};
   tiling.widenNarrowPanels = true;
   tiling.blockExtent = layout.reductions.front().extent;
   tiling.blockStep = std::max<int64_t>(1, tile.blockTerms / inner);

@@ -243,8 +243,8 @@ Expected<Tensor> mlir::qat::runtime::readIdx(StringRef path) {
 // loadFashionMnist
 //===----------------------------------------------------------------------===//
 
-Expected<LabeledImages>
-mlir::qat::runtime::loadFashionMnist(StringRef dir, StringRef split) {
+Expected<LabeledImages> mlir::qat::runtime::loadFashionMnist(StringRef dir,
+                                                             StringRef split) {
   StringRef prefix;
   if (split == "train")
     prefix = "train";
@@ -292,7 +292,8 @@ mlir::qat::runtime::loadFashionMnist(StringRef dir, StringRef split) {
 //===----------------------------------------------------------------------===//
 
 Expected<Tensor> mlir::qat::runtime::sliceRecords(const Tensor &tensor,
-                                            int64_t offset, int64_t count) {
+                                                  int64_t offset,
+                                                  int64_t count) {
   if (tensor.shape.empty())
     return llvm::createStringError(
         "sliceRecords: cannot slice records of a 0-d tensor");
@@ -367,8 +368,8 @@ bool isLosslessConversion(DType src, DType dst) {
 
 Expected<Tensor>
 mlir::qat::runtime::convertForArgument(const Tensor &records, DType target,
-                                 llvm::ArrayRef<int64_t> targetShape,
-                                 bool scaleU8ToUnit) {
+                                       llvm::ArrayRef<int64_t> targetShape,
+                                       bool scaleU8ToUnit) {
   auto fail = [&](const Twine &why) -> Error {
     return llvm::createStringError(
         "cannot convert records " + getDTypeName(records.dtype) + " " +

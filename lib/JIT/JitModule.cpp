@@ -2,9 +2,9 @@
 
 #include "qat/JIT/JitModule.h"
 
-#include "qat/Pipelines/Pipelines.h"
 #include "qat/JIT/JitAlloc.h"
 #include "qat/Numerics/QParams.h"
+#include "qat/Pipelines/Pipelines.h"
 #include "qat/Target/Target.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -13,10 +13,10 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/TargetSelect.h"
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
 
@@ -183,7 +183,8 @@ JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
   options.transformer = optimize;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   // memrefCopy and friends, for copies the lowering cannot inline.
-  std::string utils = std::string(QAT_MLIR_LIB_DIR) + "/libmlir_c_runner_utils.so";
+  std::string utils =
+      std::string(QAT_MLIR_LIB_DIR) + "/libmlir_c_runner_utils.so";
   SmallVector<StringRef> libs;
   if (llvm::sys::fs::exists(utils))
     libs.push_back(utils);
@@ -200,7 +201,8 @@ JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
       symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(fn),
                                  llvm::JITSymbolFlags::Exported};
     };
-    add("qat_rt_qparams_scale", reinterpret_cast<void *>(&qat_rt_qparams_scale));
+    add("qat_rt_qparams_scale",
+        reinterpret_cast<void *>(&qat_rt_qparams_scale));
     add("qat_rt_qparams_zero_point",
         reinterpret_cast<void *>(&qat_rt_qparams_zero_point));
     // The temporaries' allocator: a cache of freed blocks (JitAlloc.h).
@@ -254,10 +256,10 @@ JitModule::run(StringRef entryName, ArrayRef<const runtime::Tensor *> args) {
   for (auto [spec, t] : llvm::zip(inputs, args)) {
     if (t->dtype != spec.dtype ||
         ArrayRef<int64_t>(t->shape) != ArrayRef<int64_t>(spec.shape))
-      return makeError(
-          "@" + entryName + " " + spec.name + " expects " + spec.typeStr +
-          " but was given " + runtime::getDTypeName(t->dtype).str() + " " +
-          runtime::formatShape(t->shape));
+      return makeError("@" + entryName + " " + spec.name + " expects " +
+                       spec.typeStr + " but was given " +
+                       runtime::getDTypeName(t->dtype).str() + " " +
+                       runtime::formatShape(t->shape));
   }
   std::vector<runtime::Tensor> results;
   for (const TensorSpec &spec : outputs)

@@ -154,8 +154,7 @@ int32_t mlir::qat::runtime::avgPoolFixedPoint(int32_t acc, int32_t count,
 
 /// The requant of qlinear/qconv2d output channel `c` in either mode.
 static int32_t requantLayer(int32_t acc, float sx, float sw, float sy,
-                            int32_t zpY, int64_t lo, int64_t hi,
-                            Requant mode) {
+                            int32_t zpY, int64_t lo, int64_t hi, Requant mode) {
   if (mode == Requant::FixedPoint)
     return requantizeFixedPoint(
         acc, quantizeMultiplier(fixedPointRealMultiplier(sx, sw, sy)), zpY, lo,
@@ -288,7 +287,7 @@ void mlir::qat::runtime::qavgPool2dReference(
             mode == Requant::FixedPoint
                 ? avgPoolFixedPoint(acc, static_cast<int32_t>(count), fixed,
                                     zpY, lo, hi)
-                : requantize(acc, avgPoolMultiplier(scaleX, scaleY, count),
-                             zpY, lo, hi);
+                : requantize(acc, avgPoolMultiplier(scaleX, scaleY, count), zpY,
+                             lo, hi);
       }
 }

@@ -18,9 +18,8 @@ int32_t mlir::qat::runtime::getSymmetricZeroPoint(const QRange &range) {
 
 QParams mlir::qat::runtime::chooseQParams(float minVal, float maxVal,
                                           const QRange &range) {
-  int32_t emptyZeroPoint = range.symmetric
-                               ? getSymmetricZeroPoint(range)
-                               : static_cast<int32_t>(range.qmin);
+  int32_t emptyZeroPoint = range.symmetric ? getSymmetricZeroPoint(range)
+                                           : static_cast<int32_t>(range.qmin);
   // `!(a <= b)` is also true for NaN.
   if (!(minVal <= maxVal))
     return {1.0f, emptyZeroPoint};

@@ -82,9 +82,9 @@ void qat::buildQatToLLVMPipeline(OpPassManager &pm,
   if (!options.barePtrCallConv)
     pm.addPass(qat::createEmitCInterface());
   ConvertQatDotToLLVMOptions dot;
-  dot.arch = target::archName(arm ? target::Arch::AArch64
-                                  : target::Arch::X86_64)
-                 .str();
+  dot.arch =
+      target::archName(arm ? target::Arch::AArch64 : target::Arch::X86_64)
+          .str();
   pm.addPass(createConvertQatDotToLLVM(dot));
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());

@@ -122,9 +122,8 @@ FailureOr<Frozen> Converter::freeze(FakeQuantOp fq) {
       return failure();
     // PyTorch's forward rounding of a learnable zero point.
     for (float v : *values)
-      f.zeroPoints.push_back(static_cast<int32_t>(
-          std::clamp<float>(std::nearbyint(v), f.spec.getQmin(),
-                            f.spec.getQmax())));
+      f.zeroPoints.push_back(static_cast<int32_t>(std::clamp<float>(
+          std::nearbyint(v), f.spec.getQmin(), f.spec.getQmax())));
     return f;
   }
   return fq.emitOpError("qat-convert cannot freeze these qparams");
@@ -303,8 +302,8 @@ LogicalResult Converter::convertLayer(OpBuilder &b, Operation *layer,
   for (int64_t i = 0; i < c; ++i) {
     float sc = fw->scales[fw->scales.size() == 1 ? 0 : i];
     for (int64_t j = 0; j < k; ++j) {
-      int32_t q = runtime::quantizeValue(wValues[i * k + j], sc, 0,
-                                         fw->spec.getQmin(), fw->spec.getQmax());
+      int32_t q = runtime::quantizeValue(
+          wValues[i * k + j], sc, 0, fw->spec.getQmin(), fw->spec.getQmax());
       wq[i * k + j] = static_cast<int8_t>(q);
       wmax = std::max<int64_t>(wmax, std::abs(q));
     }
@@ -316,13 +315,14 @@ LogicalResult Converter::convertLayer(OpBuilder &b, Operation *layer,
     bq[i] = static_cast<int32_t>(std::nearbyint(bValues[i] / denom));
   }
   // docs/numerics.md: the int32 accumulator must not overflow.
-  int64_t xWidth = std::max<int64_t>(qx.getZeroPoint() - qx.getStorageTypeMin(),
-                                     qx.getStorageTypeMax() - qx.getZeroPoint());
+  int64_t xWidth =
+      std::max<int64_t>(qx.getZeroPoint() - qx.getStorageTypeMin(),
+                        qx.getStorageTypeMax() - qx.getZeroPoint());
   double worst = double(k) * double(xWidth) * double(wmax);
   if (worst > double(std::numeric_limits<int32_t>::max()))
     return layer->emitOpError("int32 accumulator may overflow: K = ")
-           << k << " products of up to " << xWidth << " * " << wmax
-           << " reach " << static_cast<int64_t>(worst) << " > 2^31 - 1";
+           << k << " products of up to " << xWidth << " * " << wmax << " reach "
+           << static_cast<int64_t>(worst) << " > 2^31 - 1";
 
   std::string base = conv ? "conv" : "linear";
   Value wLoadV = convBn ? mulW.getLhs() : wfq.getInput();
@@ -331,21 +331,20 @@ LogicalResult Converter::convertLayer(OpBuilder &b, Operation *layer,
     base = nm.ends_with(".weight") ? nm.drop_back(7).str() : nm.str();
   }
   auto i8 = IntegerType::get(b.getContext(), 8);
-  auto wParam = addParam(base + ".weight_q",
-                         DenseElementsAttr::get(
-                             RankedTensorType::get(wType.getShape(), i8),
-                             ArrayRef(wq)));
-  auto bParam = addParam(
-      base + ".bias_q",
-      DenseElementsAttr::get(RankedTensorType::get({c}, b.getI32Type()),
-                             ArrayRef(bq)));
+  auto wParam =
+      addParam(base + ".weight_q",
+               DenseElementsAttr::get(
+                   RankedTensorType::get(wType.getShape(), i8), ArrayRef(wq)));
+  auto bParam =
+      addParam(base + ".bias_q",
+               DenseElementsAttr::get(
+                   RankedTensorType::get({c}, b.getI32Type()), ArrayRef(bq)));
   Value wl = LoadOp::create(b, loc, wParam.getType(), wParam.getSymName());
   auto wqType = RankedTensorType::get(wType.getShape(), quantType(*fw, 0));
   Value wcast = quant::StorageCastOp::create(b, loc, wqType, wl);
   Value bl = LoadOp::create(b, loc, bParam.getType(), bParam.getSymName());
   Type qy = quantType(*fo, 0);
-  auto [lo, hi] =
-      getOutputClamp(cast<quant::UniformQuantizedType>(qy), act);
+  auto [lo, hi] = getOutputClamp(cast<quant::UniformQuantizedType>(qy), act);
   auto resultType = RankedTensorType::get(ofq.getType().getShape(), qy);
   Value y;
   if (conv)
@@ -460,14 +459,16 @@ LogicalResult Converter::run(func::FuncOp func) {
         if (Value q = quantized.lookup(in))
           qs.push_back(q);
       if (qs.size() == cat.getInputs().size()) {
-        Type elt = cast<RankedTensorType>(qs.front().getType()).getElementType();
+        Type elt =
+            cast<RankedTensorType>(qs.front().getType()).getElementType();
         if (llvm::any_of(qs, [&](Value q) {
-              return cast<RankedTensorType>(q.getType()).getElementType() != elt;
+              return cast<RankedTensorType>(q.getType()).getElementType() !=
+                     elt;
             }))
           return cat.emitOpError("qat-convert: concat inputs must share "
                                  "their qparams (run --qat-prepare)");
-        Value r = ConcatOp::create(b, cat.getLoc(), cat.getType().clone(elt), qs,
-                                   cat.getAxisAttr());
+        Value r = ConcatOp::create(b, cat.getLoc(), cat.getType().clone(elt),
+                                   qs, cat.getAxisAttr());
         quantized[cat.getResult()] = r;
         continue;
       }
@@ -478,10 +479,10 @@ LogicalResult Converter::run(func::FuncOp func) {
         continue;
       auto qt = pool.getType().clone(
           cast<RankedTensorType>(q.getType()).getElementType());
-      Value r = MaxPool2dOp::create(
-          b, pool.getLoc(), qt, q, pool.getKernelSizeAttr(),
-          pool.getStridesAttr(), pool.getPaddingAttr(), pool.getDilationAttr(),
-          pool.getCeilModeAttr());
+      Value r =
+          MaxPool2dOp::create(b, pool.getLoc(), qt, q, pool.getKernelSizeAttr(),
+                              pool.getStridesAttr(), pool.getPaddingAttr(),
+                              pool.getDilationAttr(), pool.getCeilModeAttr());
       quantized[pool.getResult()] = r;
       continue;
     }
@@ -502,8 +503,8 @@ LogicalResult Converter::run(func::FuncOp func) {
       quantized[op->getResult(0)] = r;
       continue;
     }
-    if (isa<ReluOp, Relu6Op, DequantStubOp, func::ReturnOp, BatchNormOp,
-            DivOp, AddOp, MulOp, ReshapeOp, BnScaleFactorOp>(op) &&
+    if (isa<ReluOp, Relu6Op, DequantStubOp, func::ReturnOp, BatchNormOp, DivOp,
+            AddOp, MulOp, ReshapeOp, BnScaleFactorOp>(op) &&
         (isa<ReluOp, Relu6Op, DequantStubOp, func::ReturnOp>(op) ||
          op->hasAttr(kFusedAttrName) || op->hasAttr(kBnFoldedWeightAttrName) ||
          isa<BatchNormOp>(op))) {
@@ -518,9 +519,8 @@ LogicalResult Converter::run(func::FuncOp func) {
       }
       continue;
     }
-    bool touchesQuantized = llvm::any_of(op->getOperands(), [&](Value v) {
-      return quantized.count(v) != 0;
-    });
+    bool touchesQuantized = llvm::any_of(
+        op->getOperands(), [&](Value v) { return quantized.count(v) != 0; });
     if (touchesQuantized && isa<SoftmaxOp, SubOp, DivOp>(op)) {
       // Ops the legality report names stay float: dequantize their inputs;
       // the fake_quant prepare put on their output becomes a quantize.
@@ -543,10 +543,10 @@ LogicalResult Converter::run(func::FuncOp func) {
     for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body))) {
       if (isa<func::ReturnOp>(op))
         continue;
-      bool dead = llvm::all_of(op.getResults(),
-                               [](Value v) { return v.use_empty(); });
-      if (isa<StoreOp>(op) || (dead && (isMemoryEffectFree(&op) ||
-                                        isa<LoadOp>(op)))) {
+      bool dead =
+          llvm::all_of(op.getResults(), [](Value v) { return v.use_empty(); });
+      if (isa<StoreOp>(op) ||
+          (dead && (isMemoryEffectFree(&op) || isa<LoadOp>(op)))) {
         op.erase();
         changed = true;
       }

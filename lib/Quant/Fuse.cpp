@@ -14,7 +14,6 @@ namespace mlir::qat {
 using namespace mlir;
 using namespace mlir::qat;
 
-
 /// The single user of `v`, if it is an activation that can be fused.
 static Operation *getFusableActivation(Value v) {
   if (!v.hasOneUse())
@@ -57,19 +56,19 @@ static void foldConvBatchNorm(Conv2dOp conv, BatchNormOp bn, bool freezeBn) {
   auto wType = conv.getWeight().getType();
   int64_t o = wType.getDimSize(0);
 
-  auto sf = BnScaleFactorOp::create(b, loc, bn.getWeight().getType(),
-                                    bn.getWeight(), bn.getRunningVar(),
-                                    bn.getEpsAttr());
+  auto sf =
+      BnScaleFactorOp::create(b, loc, bn.getWeight().getType(), bn.getWeight(),
+                              bn.getRunningVar(), bn.getEpsAttr());
   sf->setAttr(kFusedAttrName, unit);
   Value sfW = reshapeTo(b, loc, sf, {o, 1, 1, 1});
   auto scaled = MulOp::create(b, loc, wType, conv.getWeight(), sfW);
   scaled->setAttr(kFusedAttrName, unit);
   scaled->setAttr(kBnFoldedWeightAttrName, unit);
 
-  auto newConv = Conv2dOp::create(
-      b, loc, conv.getType(), conv.getInput(), scaled, /*bias=*/Value(),
-      conv.getStridesAttr(), conv.getPaddingAttr(), conv.getDilationAttr(),
-      conv.getGroupsAttr());
+  auto newConv = Conv2dOp::create(b, loc, conv.getType(), conv.getInput(),
+                                  scaled, /*bias=*/Value(),
+                                  conv.getStridesAttr(), conv.getPaddingAttr(),
+                                  conv.getDilationAttr(), conv.getGroupsAttr());
   newConv->setAttr(kFusedAttrName, unit);
   Value sfOut = reshapeTo(b, loc, sf, {1, o, 1, 1});
   auto unscaled = DivOp::create(b, loc, conv.getType(), newConv, sfOut);

@@ -105,14 +105,13 @@ private:
                                             Block *body, Value &output);
   /// Turns the train step being built into `@gradients`: no optimizer
   /// arguments; returns the loss and every input and parameter gradient.
-  void turnIntoGradients(OpBuilder &b, TrainStepBuilder &tb,
-                         func::FuncOp step, unsigned numModelArgs,
-                         Value lossValue);
+  void turnIntoGradients(OpBuilder &b, TrainStepBuilder &tb, func::FuncOp step,
+                         unsigned numModelArgs, Value lossValue);
   /// Emits the optimizer update of every parameter with a gradient, its
   /// state as `qat.param state @<param>.<name>` (the names qat-run reads).
   void emitOptimizerUpdates(OpBuilder &b, TrainStepBuilder &tb,
-                            ArrayRef<Operation *> forwardOps,
-                            func::FuncOp step, unsigned numModelArgs);
+                            ArrayRef<Operation *> forwardOps, func::FuncOp step,
+                            unsigned numModelArgs);
 };
 } // namespace
 
@@ -147,8 +146,8 @@ static std::string getOrCreateState(ModuleOp module, SymbolTable &symbols,
                                     StringRef name, RankedTensorType type) {
   if (symbols.lookup(name))
     return name.str();
-  auto zeros = DenseElementsAttr::get(
-      type, FloatAttr::get(type.getElementType(), 0.0));
+  auto zeros =
+      DenseElementsAttr::get(type, FloatAttr::get(type.getElementType(), 0.0));
   return createModuleParam(module, symbols, name, zeros, /*state=*/true)
       .getSymName()
       .str();
@@ -234,11 +233,10 @@ GenerateTrainStepPass::cloneForTraining(OpBuilder &b, func::FuncOp forward,
       if (auto store = dyn_cast<StoreOp>(op))
         if (store.getValue().getDefiningOp<ObserveOp>())
           store.erase();
-  forwardOps.erase(llvm::remove_if(forwardOps,
-                                   [](Operation *op) {
-                                     return op->getBlock() == nullptr;
-                                   }),
-                   forwardOps.end());
+  forwardOps.erase(
+      llvm::remove_if(forwardOps,
+                      [](Operation *op) { return op->getBlock() == nullptr; }),
+      forwardOps.end());
   return forwardOps;
 }
 
@@ -260,16 +258,17 @@ void GenerateTrainStepPass::turnIntoGradients(OpBuilder &b,
     outs.push_back(g ? g : tb.createSplat(t, 0.0));
   }
   for (auto param : getOperation().getOps<ParamOp>()) {
-    if (!param.isTrainable() || !isa<FloatType>(param.getType().getElementType()))
+    if (!param.isTrainable() ||
+        !isa<FloatType>(param.getType().getElementType()))
       continue;
     Value g = tb.paramGrads.lookup(param.getSymName());
     outs.push_back(g ? g : tb.createSplat(param.getType(), 0.0));
   }
   bool adam = optimizer != "sgd";
   func::ReturnOp::create(b, step.getLoc(), outs);
-  step.setFunctionType(b.getFunctionType(
-      step.getArgumentTypes().drop_back(adam ? 3 : 1),
-      ValueRange(outs).getTypes()));
+  step.setFunctionType(
+      b.getFunctionType(step.getArgumentTypes().drop_back(adam ? 3 : 1),
+                        ValueRange(outs).getTypes()));
   body->eraseArguments(adam ? numModelArgs + 1 : numModelArgs + 1,
                        adam ? 3 : 1);
   step.setName("gradients");
@@ -302,17 +301,16 @@ void GenerateTrainStepPass::emitOptimizerUpdates(
       std::string bufName;
       if (momentum != 0.0) {
         bufName = getOrCreateState(module, symbols,
-                                   (name + ".momentum_buffer").str(),
-                                   type);
+                                   (name + ".momentum_buffer").str(), type);
         buf = LoadOp::create(b, loc, type, bufName);
       } else {
         buf = tb.createSplat(type, 0.0);
       }
-      auto upd = SgdUpdateOp::create(
-          b, loc, TypeRange{type, type}, p, grad, buf, lr,
-          b.getF64FloatAttr(momentum), b.getF64FloatAttr(dampening),
-          b.getF64FloatAttr(weightDecay),
-          nesterov ? b.getUnitAttr() : UnitAttr());
+      auto upd = SgdUpdateOp::create(b, loc, TypeRange{type, type}, p, grad,
+                                     buf, lr, b.getF64FloatAttr(momentum),
+                                     b.getF64FloatAttr(dampening),
+                                     b.getF64FloatAttr(weightDecay),
+                                     nesterov ? b.getUnitAttr() : UnitAttr());
       StoreOp::create(b, loc, upd.getNewParam(), name);
       if (!bufName.empty())
         StoreOp::create(b, loc, upd.getNewMomentumBuffer(), bufName);
@@ -325,9 +323,10 @@ void GenerateTrainStepPass::emitOptimizerUpdates(
     auto upd = AdamUpdateOp::create(
         b, loc, TypeRange{type, type, type}, p, grad,
         LoadOp::create(b, loc, type, m), LoadOp::create(b, loc, type, v), lr,
-        body->getArgument(numModelArgs + 2), body->getArgument(numModelArgs + 3),
-        b.getF64FloatAttr(beta1), b.getF64FloatAttr(beta2),
-        b.getF64FloatAttr(eps), b.getF64FloatAttr(weightDecay),
+        body->getArgument(numModelArgs + 2),
+        body->getArgument(numModelArgs + 3), b.getF64FloatAttr(beta1),
+        b.getF64FloatAttr(beta2), b.getF64FloatAttr(eps),
+        b.getF64FloatAttr(weightDecay),
         optimizer == "adamw" ? b.getUnitAttr() : UnitAttr());
     StoreOp::create(b, loc, upd.getNewParam(), name);
     StoreOp::create(b, loc, upd.getNewExpAvg(), m);

@@ -1,8 +1,8 @@
 //===- Prepare.cpp - insert fake-quant ops and observers (prepare_qat) ----===//
 
+#include "qat/Numerics/QParams.h"
 #include "qat/Quant/Passes.h"
 #include "qat/Quant/Presets.h"
-#include "qat/Numerics/QParams.h"
 
 #include "Qat/IR/QatOps.h"
 
@@ -22,7 +22,6 @@ namespace mlir::qat {
 
 using namespace mlir;
 using namespace mlir::qat;
-
 
 namespace {
 /// One --qat-prepare override: a selector and the settings it applies.
@@ -77,7 +76,8 @@ static std::string applySetting(QuantSpecConfig &c, StringRef key,
     std::optional<ObserverKind> k = symbolizeObserverKind(value);
     if (!k || *k == ObserverKind::none)
       return "observer must be minmax, moving_average or ema, got '" +
-             value.str() + "' (observer none needs given qparams, as an "
+             value.str() +
+             "' (observer none needs given qparams, as an "
              "imported QDQ model has)";
     c.observer = *k;
     return "";
@@ -90,8 +90,7 @@ static std::string applySetting(QuantSpecConfig &c, StringRef key,
       return "activations are quantized per tensor; per-channel applies to "
              "weights (weight.per-channel)";
     c.perChannel = *b;
-  }
-  else if (key == "symmetric")
+  } else if (key == "symmetric")
     c.symmetric = *b;
   else if (key == "learnable")
     c.learnable = *b;
@@ -222,7 +221,7 @@ FailureOr<OpConfig> Preparer::getConfig(Operation *op) {
 }
 
 QuantState Preparer::createState(StringRef base, RankedTensorType valueType,
-                                QSpecAttr spec) {
+                                 QSpecAttr spec) {
   int64_t channels =
       spec.isPerChannel() ? valueType.getDimSize(*spec.getAxis()) : 1;
   auto stateType =
@@ -236,11 +235,11 @@ QuantState Preparer::createState(StringRef base, RankedTensorType valueType,
   QuantState q;
   if (spec.getLearnable()) {
     // LSQ: scale and zero point are trainable parameters.
-    float zp0 = spec.getSymmetric()
-                    ? static_cast<float>(runtime::getSymmetricZeroPoint(
-                          {spec.getQmin(), spec.getQmax(), true,
-                           spec.isUnsigned()}))
-                    : static_cast<float>(spec.getQmin());
+    float zp0 =
+        spec.getSymmetric()
+            ? static_cast<float>(runtime::getSymmetricZeroPoint(
+                  {spec.getQmin(), spec.getQmax(), true, spec.isUnsigned()}))
+            : static_cast<float>(spec.getQmin());
     q.scale = add(".scale", 1.0f, false);
     q.zeroPoint = add(".zero_point", zp0, false);
     return q;
@@ -264,10 +263,9 @@ Value Preparer::insertFakeQuant(OpBuilder &b, Location loc, Value v,
   }
   Value mn = LoadOp::create(b, loc, stateType, state.min);
   Value mx = LoadOp::create(b, loc, stateType, state.max);
-  auto obs = ObserveOp::create(b, loc, TypeRange{stateType, zpType, stateType,
-                                                 stateType},
-                               v, mn, mx, spec,
-                               training ? b.getUnitAttr() : UnitAttr());
+  auto obs = ObserveOp::create(
+      b, loc, TypeRange{stateType, zpType, stateType, stateType}, v, mn, mx,
+      spec, training ? b.getUnitAttr() : UnitAttr());
   if (training) {
     StoreOp::create(b, loc, obs.getNewMin(), state.min);
     StoreOp::create(b, loc, obs.getNewMax(), state.max);
@@ -320,7 +318,8 @@ LogicalResult Preparer::prepareFunction(func::FuncOp func) {
   // Which float values are quantized, and which of them are fake-quant
   // points (a new quantization of a value) rather than passed through.
   DenseSet<Value> quantized;
-  SmallVector<std::pair<Value, Operation *>> points; // value, producer (or null)
+  SmallVector<std::pair<Value, Operation *>>
+      points; // value, producer (or null)
   // Pass-through ops map their result to the point they inherit from.
   DenseMap<Value, Value> sourcePoint;
   llvm::EquivalenceClasses<void *> groups;
@@ -494,16 +493,16 @@ LogicalResult Preparer::prepareFunction(func::FuncOp func) {
     QSpecAttr spec = config.act.toAttr(ctx, 0);
     void *leader = groups.getLeaderValue(v.getAsOpaquePointer());
     std::string base =
-        producer ? getOpName(getGroupHead(producer)) + ".out_fq"
-                 : "input" +
-                       std::to_string(cast<BlockArgument>(v).getArgNumber()) +
-                       "_fq";
+        producer
+            ? getOpName(getGroupHead(producer)) + ".out_fq"
+            : "input" + std::to_string(cast<BlockArgument>(v).getArgNumber()) +
+                  "_fq";
     auto it = groupState.find(leader);
     if (it == groupState.end())
       it = groupState
-               .insert({leader, createState(base, cast<RankedTensorType>(
-                                                      v.getType()),
-                                            spec)})
+               .insert({leader,
+                        createState(base, cast<RankedTensorType>(v.getType()),
+                                    spec)})
                .first;
     const QuantState &state = it->second;
     OpBuilder b(ctx);
@@ -514,8 +513,8 @@ LogicalResult Preparer::prepareFunction(func::FuncOp func) {
     Location loc = producer ? producer->getLoc() : func.getLoc();
     // Every existing use reads the fake-quantized value; the observer and
     // fake_quant created here read the raw one.
-    SmallVector<OpOperand *> uses = llvm::map_to_vector(
-        v.getUses(), [](OpOperand &use) { return &use; });
+    SmallVector<OpOperand *> uses =
+        llvm::map_to_vector(v.getUses(), [](OpOperand &use) { return &use; });
     Value fq = insertFakeQuant(b, loc, v, spec, state);
     for (OpOperand *use : uses)
       use->set(fq);
@@ -568,8 +567,9 @@ struct PreparePass : qat::impl::PrepareBase<PreparePass> {
         o.kind = sel.str();
       else if (sel != "*") {
         module.emitError("qat-prepare: override '")
-            << text << "': the selector must be name=NAME, kind=KIND or * "
-                       "(with a non-empty NAME/KIND)";
+            << text
+            << "': the selector must be name=NAME, kind=KIND or * "
+               "(with a non-empty NAME/KIND)";
         return signalPassFailure();
       }
       for (StringRef part : ArrayRef(parts).drop_front()) {
@@ -598,8 +598,7 @@ struct PreparePass : qat::impl::PrepareBase<PreparePass> {
         o.settings.push_back({key.str(), value.str()});
       }
       if (o.settings.empty() && !o.skip) {
-        module.emitError("qat-prepare: override '")
-            << text << "' sets nothing";
+        module.emitError("qat-prepare: override '") << text << "' sets nothing";
         return signalPassFailure();
       }
       parsed.push_back(std::move(o));

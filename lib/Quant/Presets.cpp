@@ -9,9 +9,8 @@ using namespace mlir::qat;
 
 QSpecAttr QuantSpecConfig::toAttr(MLIRContext *ctx, int64_t axis) const {
   Builder b(ctx);
-  IntegerType dtype =
-      IntegerType::get(ctx, 8, isUnsigned ? IntegerType::Unsigned
-                                          : IntegerType::Signless);
+  IntegerType dtype = IntegerType::get(
+      ctx, 8, isUnsigned ? IntegerType::Unsigned : IntegerType::Signless);
   std::optional<int64_t> ax;
   if (perChannel)
     ax = axis;

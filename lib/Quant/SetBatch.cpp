@@ -65,9 +65,10 @@ struct SetBatchPass : qat::impl::SetBatchBase<SetBatchPass> {
       for (OpResult r : op->getResults()) {
         auto t = dyn_cast<RankedTensorType>(r.getType());
         if (!t || t.getRank() == 0 || t.getDimSize(0) != *old) {
-          op->emitError() << "result " << r.getResultNumber() << " (" << r.getType()
-                          << ") does not lead with the batch dimension "
-                          << *old << "; cannot re-batch this model";
+          op->emitError() << "result " << r.getResultNumber() << " ("
+                          << r.getType()
+                          << ") does not lead with the batch dimension " << *old
+                          << "; cannot re-batch this model";
           return WalkResult::interrupt();
         }
         r.setType(withBatch(t, batch));

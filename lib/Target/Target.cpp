@@ -17,27 +17,57 @@ llvm::StringRef mlir::qat::target::archName(Arch arch) {
 // Tiles: x86 has 32 zmm (AVX-512) or 16 ymm registers, Arm 32 128-bit ones.
 static const Isa kIsas[] = {
     // vpdpbusd on zmm: 24 accumulators + 4 weight vectors + 1 broadcast.
-    {"avx512vnni", Arch::X86_64, "icelake-server", "",
-     {"avx512vnni", "avx512bw", "avx512vl"}, 512, Int8Tile{16, 4, 6, 4}},
+    {"avx512vnni",
+     Arch::X86_64,
+     "icelake-server",
+     "",
+     {"avx512vnni", "avx512bw", "avx512vl"},
+     512,
+     Int8Tile{16, 4, 6, 4}},
     // {vex} vpdpbusd on ymm: 8 accumulators, 2 weights, 1 broadcast.
-    {"avxvnni", Arch::X86_64, "alderlake", "", {"avxvnni"}, 256,
+    {"avxvnni",
+     Arch::X86_64,
+     "alderlake",
+     "",
+     {"avxvnni"},
+     256,
      Int8Tile{8, 4, 4, 2}},
     // vpmaddwd on 16-bit operands: 2 k per lane.
-    {"avx2", Arch::X86_64, "haswell", "", {"avx2"}, 256,
+    {"avx2",
+     Arch::X86_64,
+     "haswell",
+     "",
+     {"avx2"},
+     256,
      Int8Tile{8, 2, 4, 2, /*wide=*/true}},
     // Any x86-64 CPU: the generic lowering.
     {"x86-64", Arch::X86_64, "x86-64", "", {}, 128, std::nullopt},
     // usmmla 2x8x2 tiles: uint8 activations times int8 weights, as the
     // contract has them; 4 row pairs x 2 channel vectors = 16 accumulators.
-    {"i8mm", Arch::AArch64, "neoverse-v1", "+dotprod,+i8mm", {}, 128,
+    {"i8mm",
+     Arch::AArch64,
+     "neoverse-v1",
+     "+dotprod,+i8mm",
+     {},
+     128,
      Int8Tile{4, 8, 4, 2, /*wide=*/false, /*lhsSigned=*/false,
               /*mmla=*/true}},
     // sdot: both signed; uint8 activations enter as x ^ 0x80. A 6 x 4 tile
     // of accumulators, 4 weight vectors and the broadcast row.
-    {"dotprod", Arch::AArch64, "cortex-a76", "+dotprod", {}, 128,
+    {"dotprod",
+     Arch::AArch64,
+     "cortex-a76",
+     "+dotprod",
+     {},
+     128,
      Int8Tile{4, 4, 6, 4, /*wide=*/false, /*lhsSigned=*/true}},
     // 16-bit widening multiplies need temporaries: a 4 x 2 tile.
-    {"neon", Arch::AArch64, "cortex-a53", "+neon", {}, 128,
+    {"neon",
+     Arch::AArch64,
+     "cortex-a53",
+     "+neon",
+     {},
+     128,
      Int8Tile{4, 2, 4, 2, /*wide=*/true}},
 };
 

@@ -3,10 +3,10 @@
 #include "qat/Train/Evaluate.h"
 
 #include "qat/JIT/JitModule.h"
-#include "qat/Train/Error.h"
-#include "qat/Train/Trainer.h"
 #include "qat/Quant/Passes.h"
 #include "qat/Quant/TrainStep.h"
+#include "qat/Train/Error.h"
+#include "qat/Train/Trainer.h"
 
 #include "Qat/IR/QatOps.h"
 

@@ -3,8 +3,8 @@
 #include "qat/Train/GradCheck.h"
 
 #include "qat/JIT/JitModule.h"
-#include "qat/Train/Error.h"
 #include "qat/Quant/Passes.h"
+#include "qat/Train/Error.h"
 
 #include "Qat/IR/QatOps.h"
 

@@ -3,9 +3,9 @@
 #include "qat/Train/Trainer.h"
 
 #include "qat/JIT/JitModule.h"
+#include "qat/Quant/Passes.h"
 #include "qat/Train/Checkpoint.h"
 #include "qat/Train/Error.h"
-#include "qat/Quant/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
 

@@ -1,13 +1,14 @@
 //===- IntReferenceTest.cpp - generated int8 code vs the reference --------===//
 //
-// docs/numerics.md#one-integer-reference: the generic lowering of the integer ops reproduces
-// the scalar reference bit-exactly on every element, on odd shapes.
+// docs/numerics.md#one-integer-reference: the generic lowering of the integer
+// ops reproduces the scalar reference bit-exactly on every element, on odd
+// shapes.
 //
 //===----------------------------------------------------------------------===//
 
+#include "qat/Numerics/IntReference.h"
 #include "qat/InitAll.h"
 #include "qat/JIT/JitModule.h"
-#include "qat/Numerics/IntReference.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -57,7 +58,8 @@ runtime::Requant requantMode(bool fixedPoint) {
 bool hostRuns(llvm::StringRef isa) {
   auto f = llvm::sys::getHostCPUFeatures();
   if (isa == "avx512vnni")
-    return f.lookup("avx512vnni") && f.lookup("avx512bw") && f.lookup("avx512vl");
+    return f.lookup("avx512vnni") && f.lookup("avx512bw") &&
+           f.lookup("avx512vl");
   if (isa == "avxvnni")
     return f.lookup("avxvnni");
   if (isa == "avx2")
@@ -65,9 +67,8 @@ bool hostRuns(llvm::StringRef isa) {
   return true;
 }
 
-class QLinearVsReference
-    : public ::testing::TestWithParam<
-          std::tuple<QLinearCase, const char *, bool>> {};
+class QLinearVsReference : public ::testing::TestWithParam<
+                               std::tuple<QLinearCase, const char *, bool>> {};
 
 TEST_P(QLinearVsReference, BitExact) {
   QLinearCase p = std::get<0>(GetParam());
@@ -135,15 +136,13 @@ TEST_P(QLinearVsReference, BitExact) {
       "qat.param @b = dense<" + bLit + "> : " + bT + "\n" +
       "func.func @forward(%x: " + xT + ") -> " + yT + " {\n" +
       "  %xq = qat.quantize %x : " + xT + " -> " + xQ + "\n" +
-      "  %w = qat.load @w : " + wI + "\n" +
-      "  %wq = quant.scast %w : " + wI + " to " + wQ + "\n" +
-      "  %b = qat.load @b : " + bT + "\n" +
+      "  %w = qat.load @w : " + wI + "\n" + "  %wq = quant.scast %w : " + wI +
+      " to " + wQ + "\n" + "  %b = qat.load @b : " + bT + "\n" +
       "  %y = qat.qlinear %xq, %wq, %b {clamp_min = " +
-      std::to_string(p.clampMin) + " : i64, clamp_max = " +
-      std::to_string(p.clampMax) + " : i64" + requantAttr(fixedPoint) +
-      "} : (" + xQ + ", " + wQ + ", " + bT +
-      ") -> " + yQ + "\n" +
-      "  %d = qat.dequantize %y : " + yQ + " -> " + yT + "\n" +
+      std::to_string(p.clampMin) +
+      " : i64, clamp_max = " + std::to_string(p.clampMax) + " : i64" +
+      requantAttr(fixedPoint) + "} : (" + xQ + ", " + wQ + ", " + bT + ") -> " +
+      yQ + "\n" + "  %d = qat.dequantize %y : " + yQ + " -> " + yT + "\n" +
       "  return %d : " + yT + "\n}\n";
 
   DialectRegistry registry;
@@ -207,9 +206,8 @@ struct QConvCase {
   int64_t groups = 1;
 };
 
-class QConv2dVsReference
-    : public ::testing::TestWithParam<
-          std::tuple<QConvCase, const char *, bool>> {};
+class QConv2dVsReference : public ::testing::TestWithParam<
+                               std::tuple<QConvCase, const char *, bool>> {};
 
 TEST_P(QConv2dVsReference, BitExact) {
   QConvCase p = std::get<0>(GetParam());
@@ -246,8 +244,10 @@ TEST_P(QConv2dVsReference, BitExact) {
     return s + e + ">";
   };
   std::string xt = p.unsignedX ? "u8" : "i8";
-  std::string qx = "!quant.uniform<" + xt + ":f32, " + fmt(sx) + ":" + std::to_string(zpX) + ">";
-  std::string qy = "!quant.uniform<" + xt + ":f32, " + fmt(sy) + ":" + std::to_string(zpY) + ">";
+  std::string qx = "!quant.uniform<" + xt + ":f32, " + fmt(sx) + ":" +
+                   std::to_string(zpX) + ">";
+  std::string qy = "!quant.uniform<" + xt + ":f32, " + fmt(sy) + ":" +
+                   std::to_string(zpY) + ">";
   std::string qw;
   if (p.perChannel) {
     qw = "!quant.uniform<i8:f32:0, {";
@@ -257,10 +257,12 @@ TEST_P(QConv2dVsReference, BitExact) {
   } else {
     qw = "!quant.uniform<i8:f32, " + fmt(sw[0]) + ">";
   }
-  std::string xT = shape({p.n, p.c, p.h, p.w}, "f32"), xQ = shape({p.n, p.c, p.h, p.w}, qx);
+  std::string xT = shape({p.n, p.c, p.h, p.w}, "f32"),
+              xQ = shape({p.n, p.c, p.h, p.w}, qx);
   std::string wI = shape({p.o, cg, p.kh, p.kw}, "i8"),
               wQ = shape({p.o, cg, p.kh, p.kw}, qw);
-  std::string yQ = shape({p.n, p.o, oh, ow}, qy), yT = shape({p.n, p.o, oh, ow}, "f32");
+  std::string yQ = shape({p.n, p.o, oh, ow}, qy),
+              yT = shape({p.n, p.o, oh, ow}, "f32");
   std::string bT = "tensor<" + std::to_string(p.o) + "xi32>";
   std::string attrs =
       "{strides = array<i64: " + std::to_string(p.stride) + ", " +
@@ -277,14 +279,12 @@ TEST_P(QConv2dVsReference, BitExact) {
       "qat.param @b = dense<" + lit(b) + "> : " + bT + "\n" +
       "func.func @forward(%x: " + xT + ") -> " + yT + " {\n" +
       "  %xq = qat.quantize %x : " + xT + " -> " + xQ + "\n" +
-      "  %w = qat.load @w : " + wI + "\n" +
-      "  %wf = qat.reshape %w : " + wI + " -> " + wI + "\n" +
-      "  %wq = quant.scast %wf : " + wI + " to " + wQ + "\n" +
-      "  %b = qat.load @b : " + bT + "\n" +
-      "  %y = qat.qconv2d %xq, %wq, %b " + attrs + " : (" + xQ + ", " + wQ + ", " +
-      bT + ") -> " + yQ + "\n" +
-      "  %d = qat.dequantize %y : " + yQ + " -> " + yT + "\n" +
-      "  return %d : " + yT + "\n}\n";
+      "  %w = qat.load @w : " + wI + "\n" + "  %wf = qat.reshape %w : " + wI +
+      " -> " + wI + "\n" + "  %wq = quant.scast %wf : " + wI + " to " + wQ +
+      "\n" + "  %b = qat.load @b : " + bT + "\n" +
+      "  %y = qat.qconv2d %xq, %wq, %b " + attrs + " : (" + xQ + ", " + wQ +
+      ", " + bT + ") -> " + yQ + "\n" + "  %d = qat.dequantize %y : " + yQ +
+      " -> " + yT + "\n" + "  return %d : " + yT + "\n}\n";
   // dense<[flat]> needs the nested form for rank > 1: use a splat-free
   // reshape trick instead: declare the weight flat.
   std::string flatW = "tensor<" + std::to_string(w.size()) + "xi8>";
@@ -323,31 +323,33 @@ TEST_P(QConv2dVsReference, BitExact) {
                             y.data(), requantMode(fixedPoint));
   int64_t differ = 0;
   for (size_t i = 0; i < y.size(); ++i)
-    differ += (*out)[0].data<float>()[i] != runtime::dequantizeValue(y[i], sy, zpY);
+    differ +=
+        (*out)[0].data<float>()[i] != runtime::dequantizeValue(y[i], sy, zpY);
   EXPECT_EQ(differ, 0) << "of " << y.size() << " outputs";
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Shapes, QConv2dVsReference,
-    ::testing::Combine(::testing::Values(
-                      QConvCase{2, 3, 7, 6, 4, 3, 3, 1, 0, 1, true, true},
-                      // Many output channels: full, leftover, masked vectors.
-                      QConvCase{2, 8, 9, 9, 70, 3, 3, 1, 1, 1, true, true},
-                      QConvCase{1, 7, 6, 5, 33, 2, 2, 1, 0, 1, false, true},
-                      QConvCase{1, 2, 9, 9, 5, 3, 3, 2, 1, 1, true, false},
-                      QConvCase{2, 1, 8, 7, 3, 3, 2, 1, 2, 2, false, true},
-                      QConvCase{1, 5, 5, 5, 1, 1, 1, 1, 0, 1, false, false},
-                      // Grouped: 2 groups of 3 input and 2 output channels.
-                      QConvCase{2, 6, 7, 5, 4, 3, 3, 1, 1, 1, true, true, 2},
-                      // 3 groups of 2 input channels, one output each.
-                      QConvCase{1, 6, 5, 6, 3, 3, 1, 2, 1, 1, false, false, 3},
-                      // Depthwise (groups = C = O).
-                      QConvCase{2, 5, 9, 7, 5, 3, 3, 1, 1, 1, true, true, 5},
-                      // Depthwise, channel multiplier 2, stride and dilation.
-                      QConvCase{1, 3, 11, 10, 6, 3, 3, 2, 2, 2, false, true, 3},
-                      // Depthwise, non-square kernel, per-tensor weights.
-                      QConvCase{3, 4, 6, 8, 4, 2, 3, 1, 0, 1, true, false, 4}),
-                      ::testing::ValuesIn(kIsas), ::testing::Bool()));
+    ::testing::Combine(
+        ::testing::Values(
+            QConvCase{2, 3, 7, 6, 4, 3, 3, 1, 0, 1, true, true},
+            // Many output channels: full, leftover, masked vectors.
+            QConvCase{2, 8, 9, 9, 70, 3, 3, 1, 1, 1, true, true},
+            QConvCase{1, 7, 6, 5, 33, 2, 2, 1, 0, 1, false, true},
+            QConvCase{1, 2, 9, 9, 5, 3, 3, 2, 1, 1, true, false},
+            QConvCase{2, 1, 8, 7, 3, 3, 2, 1, 2, 2, false, true},
+            QConvCase{1, 5, 5, 5, 1, 1, 1, 1, 0, 1, false, false},
+            // Grouped: 2 groups of 3 input and 2 output channels.
+            QConvCase{2, 6, 7, 5, 4, 3, 3, 1, 1, 1, true, true, 2},
+            // 3 groups of 2 input channels, one output each.
+            QConvCase{1, 6, 5, 6, 3, 3, 1, 2, 1, 1, false, false, 3},
+            // Depthwise (groups = C = O).
+            QConvCase{2, 5, 9, 7, 5, 3, 3, 1, 1, 1, true, true, 5},
+            // Depthwise, channel multiplier 2, stride and dilation.
+            QConvCase{1, 3, 11, 10, 6, 3, 3, 2, 2, 2, false, true, 3},
+            // Depthwise, non-square kernel, per-tensor weights.
+            QConvCase{3, 4, 6, 8, 4, 2, 3, 1, 0, 1, true, false, 4}),
+        ::testing::ValuesIn(kIsas), ::testing::Bool()));
 } // namespace
 
 namespace {
@@ -362,9 +364,16 @@ TEST(QMaxPoolVsReference, BitExact) {
                     std::to_string(zp) + ">";
     std::string src =
         "func.func @forward(%x: tensor<2x3x7x6xf32>) -> tensor<2x3x4x3xf32> {\n"
-        "  %q = qat.quantize %x : tensor<2x3x7x6xf32> -> tensor<2x3x7x6x" + q + ">\n"
-        "  %p = qat.max_pool2d %q {kernel_size = array<i64: 3, 3>, strides = array<i64: 2, 2>, padding = array<i64: 1, 1>} : tensor<2x3x7x6x" + q + "> -> tensor<2x3x4x3x" + q + ">\n"
-        "  %d = qat.dequantize %p : tensor<2x3x4x3x" + q + "> -> tensor<2x3x4x3xf32>\n"
+        "  %q = qat.quantize %x : tensor<2x3x7x6xf32> -> tensor<2x3x7x6x" +
+        q +
+        ">\n"
+        "  %p = qat.max_pool2d %q {kernel_size = array<i64: 3, 3>, strides = "
+        "array<i64: 2, 2>, padding = array<i64: 1, 1>} : tensor<2x3x7x6x" +
+        q + "> -> tensor<2x3x4x3x" + q +
+        ">\n"
+        "  %d = qat.dequantize %p : tensor<2x3x4x3x" +
+        q +
+        "> -> tensor<2x3x4x3xf32>\n"
         "  return %d : tensor<2x3x4x3xf32>\n}\n";
     DialectRegistry registry;
     registerQatDialects(registry);
@@ -407,54 +416,69 @@ TEST(QMaxPoolVsReference, BitExact) {
 namespace {
 TEST(QAddVsReference, BitExact) {
   for (bool fixedPoint : {false, true})
-  for (bool isUnsigned : {true, false}) {
-    std::string t = isUnsigned ? "u8" : "i8";
-    float sa = 0.037f, sb = 0.011f, sy = 0.045f;
-    int32_t za = isUnsigned ? 120 : 3, zb = isUnsigned ? 7 : -50,
-            zy = isUnsigned ? 64 : -1;
-    auto q = [&](float s, int32_t z) {
-      return "!quant.uniform<" + t + ":f32, " + fmt(s) + ":" + std::to_string(z) + ">";
-    };
-    int64_t lo = isUnsigned ? 64 : -1, hi = isUnsigned ? 255 : 127;
-    std::string A = "tensor<5x13x" + q(sa, za) + ">", B = "tensor<5x13x" + q(sb, zb) + ">",
-                Y = "tensor<5x13x" + q(sy, zy) + ">";
-    std::string src =
-        "func.func @forward(%a: tensor<5x13xf32>, %b: tensor<5x13xf32>) -> tensor<5x13xf32> {\n"
-        "  %qa = qat.quantize %a : tensor<5x13xf32> -> " + A + "\n"
-        "  %qb = qat.quantize %b : tensor<5x13xf32> -> " + B + "\n"
-        "  %y = qat.qadd %qa, %qb {clamp_min = " + std::to_string(lo) +
-        " : i64, clamp_max = " + std::to_string(hi) + " : i64" +
-        requantAttr(fixedPoint) + "} : (" + A + ", " + B + ") -> " + Y + "\n"
-        "  %d = qat.dequantize %y : " + Y + " -> tensor<5x13xf32>\n"
-        "  return %d : tensor<5x13xf32>\n}\n";
-    DialectRegistry registry;
-    registerQatDialects(registry);
-    MLIRContext ctx(registry);
-    ctx.loadAllAvailableDialects();
-    OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(src, &ctx);
-    ASSERT_TRUE(module) << src;
-    auto jit = JitModule::compile(std::move(module), {"forward"});
-    ASSERT_TRUE(static_cast<bool>(jit)) << llvm::toString(jit.takeError());
-    std::mt19937 rng(11);
-    std::uniform_real_distribution<float> xs(-6.0f, 6.0f);
-    Tensor a = Tensor::zeros(DType::F32, {5, 13}), b = Tensor::zeros(DType::F32, {5, 13});
-    for (int64_t i = 0; i < 65; ++i) {
-      a.data<float>()[i] = xs(rng);
-      b.data<float>()[i] = xs(rng);
+    for (bool isUnsigned : {true, false}) {
+      std::string t = isUnsigned ? "u8" : "i8";
+      float sa = 0.037f, sb = 0.011f, sy = 0.045f;
+      int32_t za = isUnsigned ? 120 : 3, zb = isUnsigned ? 7 : -50,
+              zy = isUnsigned ? 64 : -1;
+      auto q = [&](float s, int32_t z) {
+        return "!quant.uniform<" + t + ":f32, " + fmt(s) + ":" +
+               std::to_string(z) + ">";
+      };
+      int64_t lo = isUnsigned ? 64 : -1, hi = isUnsigned ? 255 : 127;
+      std::string A = "tensor<5x13x" + q(sa, za) + ">",
+                  B = "tensor<5x13x" + q(sb, zb) + ">",
+                  Y = "tensor<5x13x" + q(sy, zy) + ">";
+      std::string src = "func.func @forward(%a: tensor<5x13xf32>, %b: "
+                        "tensor<5x13xf32>) -> tensor<5x13xf32> {\n"
+                        "  %qa = qat.quantize %a : tensor<5x13xf32> -> " +
+                        A +
+                        "\n"
+                        "  %qb = qat.quantize %b : tensor<5x13xf32> -> " +
+                        B +
+                        "\n"
+                        "  %y = qat.qadd %qa, %qb {clamp_min = " +
+                        std::to_string(lo) +
+                        " : i64, clamp_max = " + std::to_string(hi) + " : i64" +
+                        requantAttr(fixedPoint) + "} : (" + A + ", " + B +
+                        ") -> " + Y +
+                        "\n"
+                        "  %d = qat.dequantize %y : " +
+                        Y +
+                        " -> tensor<5x13xf32>\n"
+                        "  return %d : tensor<5x13xf32>\n}\n";
+      DialectRegistry registry;
+      registerQatDialects(registry);
+      MLIRContext ctx(registry);
+      ctx.loadAllAvailableDialects();
+      OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(src, &ctx);
+      ASSERT_TRUE(module) << src;
+      auto jit = JitModule::compile(std::move(module), {"forward"});
+      ASSERT_TRUE(static_cast<bool>(jit)) << llvm::toString(jit.takeError());
+      std::mt19937 rng(11);
+      std::uniform_real_distribution<float> xs(-6.0f, 6.0f);
+      Tensor a = Tensor::zeros(DType::F32, {5, 13}),
+             b = Tensor::zeros(DType::F32, {5, 13});
+      for (int64_t i = 0; i < 65; ++i) {
+        a.data<float>()[i] = xs(rng);
+        b.data<float>()[i] = xs(rng);
+      }
+      auto out = (*jit)->run({&a, &b});
+      ASSERT_TRUE(static_cast<bool>(out)) << llvm::toString(out.takeError());
+      int64_t qmin = isUnsigned ? 0 : -128, qmax = isUnsigned ? 255 : 127;
+      int64_t differ = 0;
+      for (int64_t i = 0; i < 65; ++i) {
+        int32_t qa =
+            runtime::quantizeValue(a.data<float>()[i], sa, za, qmin, qmax);
+        int32_t qb =
+            runtime::quantizeValue(b.data<float>()[i], sb, zb, qmin, qmax);
+        int32_t y = runtime::qaddValue(qa, sa, za, qb, sb, zb, sy, zy, lo, hi,
+                                       requantMode(fixedPoint));
+        differ +=
+            (*out)[0].data<float>()[i] != runtime::dequantizeValue(y, sy, zy);
+      }
+      EXPECT_EQ(differ, 0) << t << (fixedPoint ? " fixed-point" : " float");
     }
-    auto out = (*jit)->run({&a, &b});
-    ASSERT_TRUE(static_cast<bool>(out)) << llvm::toString(out.takeError());
-    int64_t qmin = isUnsigned ? 0 : -128, qmax = isUnsigned ? 255 : 127;
-    int64_t differ = 0;
-    for (int64_t i = 0; i < 65; ++i) {
-      int32_t qa = runtime::quantizeValue(a.data<float>()[i], sa, za, qmin, qmax);
-      int32_t qb = runtime::quantizeValue(b.data<float>()[i], sb, zb, qmin, qmax);
-      int32_t y = runtime::qaddValue(qa, sa, za, qb, sb, zb, sy, zy, lo, hi,
-                                     requantMode(fixedPoint));
-      differ += (*out)[0].data<float>()[i] != runtime::dequantizeValue(y, sy, zy);
-    }
-    EXPECT_EQ(differ, 0) << t << (fixedPoint ? " fixed-point" : " float");
-  }
 }
 } // namespace
 
@@ -536,26 +560,25 @@ TEST_P(QBinaryVsReference, BitExact) {
               Y = tensorType(p.y, uniform(p.isUnsigned, sy, zy));
   std::string Af = tensorType(p.a, "f32"), Bf = tensorType(p.b, "f32"),
               Yf = tensorType(p.y, "f32");
-  std::string src = "func.func @forward(%a: " + Af + ", %b: " + Bf + ") -> " +
-                    Yf +
-                    " {\n"
-                    "  %qa = qat.quantize %a : " +
-                    Af + " -> " + A +
-                    "\n"
-                    "  %qb = qat.quantize %b : " +
-                    Bf + " -> " + B +
-                    "\n"
-                    "  %y = qat." +
-                    p.op + " %qa, %qb {clamp_min = " + std::to_string(lo) +
-                    " : i64, clamp_max = " + std::to_string(hi) +
-                    " : i64" + requantAttr(p.fixedPoint) + "} : (" + A + ", " +
-                    B + ") -> " + Y +
-                    "\n"
-                    "  %d = qat.dequantize %y : " +
-                    Y + " -> " + Yf +
-                    "\n"
-                    "  return %d : " +
-                    Yf + "\n}\n";
+  std::string src =
+      "func.func @forward(%a: " + Af + ", %b: " + Bf + ") -> " + Yf +
+      " {\n"
+      "  %qa = qat.quantize %a : " +
+      Af + " -> " + A +
+      "\n"
+      "  %qb = qat.quantize %b : " +
+      Bf + " -> " + B +
+      "\n"
+      "  %y = qat." +
+      p.op + " %qa, %qb {clamp_min = " + std::to_string(lo) +
+      " : i64, clamp_max = " + std::to_string(hi) + " : i64" +
+      requantAttr(p.fixedPoint) + "} : (" + A + ", " + B + ") -> " + Y +
+      "\n"
+      "  %d = qat.dequantize %y : " +
+      Y + " -> " + Yf +
+      "\n"
+      "  return %d : " +
+      Yf + "\n}\n";
   std::mt19937 rng(static_cast<unsigned>(p.y.size() * 31 + p.a.size()));
   std::uniform_real_distribution<float> xs(-6.0f, 6.0f);
   Tensor a = Tensor::zeros(DType::F32, p.a), b = Tensor::zeros(DType::F32, p.b);
@@ -578,8 +601,9 @@ TEST_P(QBinaryVsReference, BitExact) {
         b.data<float>()[broadcastIndex(i, p.y, p.b)], sb, zb, qmin, qmax);
     runtime::Requant mode = requantMode(p.fixedPoint);
     int32_t y =
-        isMul ? runtime::qmulValue(qa, sa, za, qb, sb, zb, sy, zy, lo, hi, mode)
-              : runtime::qaddValue(qa, sa, za, qb, sb, zb, sy, zy, lo, hi, mode);
+        isMul
+            ? runtime::qmulValue(qa, sa, za, qb, sb, zb, sy, zy, lo, hi, mode)
+            : runtime::qaddValue(qa, sa, za, qb, sb, zb, sy, zy, lo, hi, mode);
     differ += out.data<float>()[i] != runtime::dequantizeValue(y, sy, zy);
   }
   EXPECT_EQ(differ, 0) << p.op << " of " << out.getNumElements();
@@ -599,10 +623,10 @@ INSTANTIATE_TEST_SUITE_P(
         BinaryCase{"qmul", {3, 1, 5}, {4, 1}, {3, 4, 5}, false},
         // TFLite's fixed-point add and mul.
         BinaryCase{"qmul", {5, 13}, {5, 13}, {5, 13}, true, true},
-        BinaryCase{"qmul", {2, 3, 5, 7}, {2, 3, 1, 1}, {2, 3, 5, 7}, false,
-                   true},
-        BinaryCase{"qadd", {2, 3, 5, 7}, {1, 3, 1, 1}, {2, 3, 5, 7}, true,
-                   true},
+        BinaryCase{
+            "qmul", {2, 3, 5, 7}, {2, 3, 1, 1}, {2, 3, 5, 7}, false, true},
+        BinaryCase{
+            "qadd", {2, 3, 5, 7}, {1, 3, 1, 1}, {2, 3, 5, 7}, true, true},
         BinaryCase{"qadd", {3, 1, 5}, {4, 1}, {3, 4, 5}, false, true}));
 } // namespace
 
@@ -681,26 +705,22 @@ TEST_P(QAvgPool2dVsReference, BitExact) {
 
 INSTANTIATE_TEST_SUITE_P(
     Shapes, QAvgPool2dVsReference,
-    ::testing::Values(AvgPoolCase{2, 3, 6, 6, 2, 2, 2, 0, false, true, true},
-                      AvgPoolCase{1, 4, 7, 5, 3, 3, 2, 1, false, true, false},
-                      AvgPoolCase{2, 2, 7, 6, 3, 3, 2, 1, false, false, true},
-                      // ceil_mode: the last window hangs over the input.
-                      AvgPoolCase{1, 3, 7, 7, 2, 2, 2, 0, true, true, true},
-                      AvgPoolCase{2, 3, 8, 5, 3, 2, 2, 1, true, false, false},
-                      // A global average pool is one window of [H, W].
-                      AvgPoolCase{3, 5, 7, 9, 7, 9, 1, 0, false, true, true},
-                      // TFLite's fixed-point mean (s_x / s_y > 1: a left
-                      // shift), with each divisor case.
-                      AvgPoolCase{2, 3, 6, 6, 2, 2, 2, 0, false, true, true,
-                                  true},
-                      AvgPoolCase{1, 4, 7, 5, 3, 3, 2, 1, false, true, false,
-                                  true},
-                      AvgPoolCase{2, 2, 7, 6, 3, 3, 2, 1, false, false, true,
-                                  true},
-                      AvgPoolCase{2, 3, 8, 5, 3, 2, 2, 1, true, false, false,
-                                  true},
-                      AvgPoolCase{3, 5, 7, 9, 7, 9, 1, 0, false, true, false,
-                                  true}));
+    ::testing::Values(
+        AvgPoolCase{2, 3, 6, 6, 2, 2, 2, 0, false, true, true},
+        AvgPoolCase{1, 4, 7, 5, 3, 3, 2, 1, false, true, false},
+        AvgPoolCase{2, 2, 7, 6, 3, 3, 2, 1, false, false, true},
+        // ceil_mode: the last window hangs over the input.
+        AvgPoolCase{1, 3, 7, 7, 2, 2, 2, 0, true, true, true},
+        AvgPoolCase{2, 3, 8, 5, 3, 2, 2, 1, true, false, false},
+        // A global average pool is one window of [H, W].
+        AvgPoolCase{3, 5, 7, 9, 7, 9, 1, 0, false, true, true},
+        // TFLite's fixed-point mean (s_x / s_y > 1: a left
+        // shift), with each divisor case.
+        AvgPoolCase{2, 3, 6, 6, 2, 2, 2, 0, false, true, true, true},
+        AvgPoolCase{1, 4, 7, 5, 3, 3, 2, 1, false, true, false, true},
+        AvgPoolCase{2, 2, 7, 6, 3, 3, 2, 1, false, false, true, true},
+        AvgPoolCase{2, 3, 8, 5, 3, 2, 2, 1, true, false, false, true},
+        AvgPoolCase{3, 5, 7, 9, 7, 9, 1, 0, false, true, false, true}));
 
 // The divisor follows PyTorch's avg_pool2d (counted by hand for a 5-wide
 // axis, kernel 3, stride 2, padding 1, ceil_mode giving 3 windows).
@@ -838,10 +858,10 @@ TEST(FixedPoint, AddAndMeanMultipliers) {
             7);
   // Mean: s_x == s_y is TFLite's AveragePool, (acc +- count / 2) / count.
   FixedPointMultiplier one = runtime::quantizeMultiplier(1.0);
-  EXPECT_EQ(runtime::avgPoolFixedPoint(10, 4, one, 0, -128, 127), 3);  // 2.5
+  EXPECT_EQ(runtime::avgPoolFixedPoint(10, 4, one, 0, -128, 127), 3); // 2.5
   EXPECT_EQ(runtime::avgPoolFixedPoint(-10, 4, one, 0, -128, 127), -3);
   EXPECT_EQ(runtime::avgPoolFixedPoint(-9, 4, one, 0, -128, 127), -2);
-  EXPECT_EQ(runtime::avgPoolFixedPoint(7, 3, one, 5, -128, 127), 7);   // 2.33
+  EXPECT_EQ(runtime::avgPoolFixedPoint(7, 3, one, 5, -128, 127), 7); // 2.33
   EXPECT_EQ(runtime::avgPoolFixedPoint(0, 9, one, 5, -128, 127), 5);
   // s_x / s_y = 0.043f / 0.0271f = 1.5867...: multiplier first (10 ->
   // 16), then the division by the count (16 / 4 = 4).

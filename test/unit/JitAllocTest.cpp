@@ -1,8 +1,8 @@
 //===- JitAllocTest.cpp - the JIT's temporary-buffer cache ----------------===//
 
+#include "qat/JIT/JitAlloc.h"
 #include "qat/InitAll.h"
 #include "qat/JIT/JitModule.h"
-#include "qat/JIT/JitAlloc.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"

@@ -1,7 +1,7 @@
 //===- QParamsGoldenTest.cpp - chooseQParams vs PyTorch goldens -----------===//
 //
-// docs/numerics.md: qparams follow PyTorch's Python observer formula bit for bit.
-// scripts/gen_torch_goldens.py writes, for each range configuration, a few
+// docs/numerics.md: qparams follow PyTorch's Python observer formula bit for
+// bit. scripts/gen_torch_goldens.py writes, for each range configuration, a few
 // thousand random and edge (min, max) pairs (exact .5 ties of min / scale and
 // values a few ulps around them, min == max, one-sided, tiny and huge ranges)
 // with the scale and zero point of PyTorch 1.13's
@@ -40,8 +40,7 @@ std::string goldenPath(const std::string &file) {
     src = QAT_DEFAULT_SOURCE_DIR;
 #endif
   EXPECT_TRUE(src && *src) << "QAT_SOURCE_DIR is not set";
-  return std::string(src ? src : "") + "/test/Integration/quant/Inputs/" +
-         file;
+  return std::string(src ? src : "") + "/test/Integration/quant/Inputs/" + file;
 }
 
 /// Reads a golden .npy of `dtype` and rank 1 or 2, failing the test if it
@@ -114,8 +113,7 @@ TEST_P(QParamsGoldenTest, MatchesPyTorchMinMaxObserver) {
                     << ", max " << describe(hi) << ": got scale "
                     << describe(got.scale) << " zp " << got.zeroPoint
                     << " (C entry points: " << describe(cScale) << ", " << cZp
-                    << "), PyTorch " << describe(wantScale) << " zp "
-                    << wantZp;
+                    << "), PyTorch " << describe(wantScale) << " zp " << wantZp;
   }
   EXPECT_EQ(bad, 0) << name << ": " << bad << " of " << n
                     << " pairs differ from PyTorch";
@@ -162,8 +160,8 @@ TEST(QParamsGoldenDegenerate, DocumentedDifferencesFromPyTorch) {
              row[2] != 0, row[3] != 0};
     float lo = row[4], hi = row[5], torchScale = row[6];
     auto torchZp = static_cast<int32_t>(row[7]);
-    int32_t ourZp = q.symmetric ? getSymmetricZeroPoint(q)
-                                : static_cast<int32_t>(q.qmin);
+    int32_t ourZp =
+        q.symmetric ? getSymmetricZeroPoint(q) : static_cast<int32_t>(q.qmin);
     QParams got = chooseQParams(lo, hi, q);
     SCOPED_TRACE(::testing::Message()
                  << "range [" << q.qmin << ", " << q.qmax << "] symmetric "

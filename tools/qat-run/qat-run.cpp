@@ -59,12 +59,12 @@ static cl::list<std::string>
                cl::cat(runCat));
 static cl::alias inputAlias("i", cl::aliasopt(inputFiles),
                             cl::desc("Alias for --input"));
-static cl::opt<std::string>
-    dataSpec("data",
-             cl::desc("Dataset feeding argument 0 (images) and, if the entry "
-                      "takes an integer second argument, argument 1 "
-                      "(labels): fashion-mnist[:DIR], npy:X.npy,Y.npy or csv:FILE"),
-             cl::cat(runCat));
+static cl::opt<std::string> dataSpec(
+    "data",
+    cl::desc("Dataset feeding argument 0 (images) and, if the entry "
+             "takes an integer second argument, argument 1 "
+             "(labels): fashion-mnist[:DIR], npy:X.npy,Y.npy or csv:FILE"),
+    cl::cat(runCat));
 static cl::opt<std::string> split("split",
                                   cl::desc("Dataset split: train or test"),
                                   cl::init("test"), cl::cat(runCat));

@@ -21,20 +21,20 @@ void QatDialect::registerAttributes() {
       >();
 }
 
-LogicalResult
-QSpecAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                  IntegerType dtype, int64_t qmin, int64_t qmax, bool symmetric,
-                  std::optional<int64_t> axis, bool narrowRange,
-                  ObserverKind observer, FloatAttr averagingConstant,
-                  bool learnable, bool gradScaling, bool tfSte) {
+LogicalResult QSpecAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                IntegerType dtype, int64_t qmin, int64_t qmax,
+                                bool symmetric, std::optional<int64_t> axis,
+                                bool narrowRange, ObserverKind observer,
+                                FloatAttr averagingConstant, bool learnable,
+                                bool gradScaling, bool tfSte) {
   unsigned width = dtype.getWidth();
   if (width < 2 || width > 16)
     return emitError() << "dtype must be an integer type of 2 to 16 bits, got "
                        << dtype;
   bool isUnsigned = dtype.isUnsigned();
   int64_t lo = isUnsigned ? 0 : -(int64_t(1) << (width - 1));
-  int64_t hi = isUnsigned ? (int64_t(1) << width) - 1
-                          : (int64_t(1) << (width - 1)) - 1;
+  int64_t hi =
+      isUnsigned ? (int64_t(1) << width) - 1 : (int64_t(1) << (width - 1)) - 1;
   if (qmin > qmax)
     return emitError() << "qmin (" << qmin << ") must not exceed qmax (" << qmax
                        << ")";
@@ -54,7 +54,8 @@ QSpecAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     double c = averagingConstant.getValueAsDouble();
     if (!(c > 0.0 && c <= 1.0))
       return emitError() << "averaging_constant must be in (0, 1], got " << c;
-    if (observer != ObserverKind::moving_average && observer != ObserverKind::ema)
+    if (observer != ObserverKind::moving_average &&
+        observer != ObserverKind::ema)
       return emitError() << "averaging_constant is only meaningful for the "
                             "moving_average and ema observers";
   }

@@ -67,7 +67,8 @@ static LogicalResult checkLayerRequant(Operation *op, RequantKind requant,
   for (int64_t c = 0; c < channels; ++c)
     if (failed(checkFixedPointMultiplier(
             op, "output channel " + std::to_string(c),
-            runtime::fixedPointRealMultiplier(sx, getWeightScale(w, c), sy), 30)))
+            runtime::fixedPointRealMultiplier(sx, getWeightScale(w, c), sy),
+            30)))
       return failure();
   return success();
 }
@@ -112,8 +113,8 @@ LogicalResult QLinearOp::verify() {
     return emitOpError("input and result must be 8-bit");
   if (x.getRank() != 2 || w.getRank() != 2 || y.getRank() != 2)
     return emitOpError("operands must be [N, K], [C, K] and [N, C]");
-  if (x.getDimSize(1) != w.getDimSize(1) || w.getDimSize(0) != y.getDimSize(1) ||
-      x.getDimSize(0) != y.getDimSize(0))
+  if (x.getDimSize(1) != w.getDimSize(1) ||
+      w.getDimSize(0) != y.getDimSize(1) || x.getDimSize(0) != y.getDimSize(0))
     return emitOpError("shapes do not match: x ")
            << shapeStr(x.getShape()) << ", w " << shapeStr(w.getShape())
            << ", y " << shapeStr(y.getShape());
@@ -126,8 +127,8 @@ LogicalResult QLinearOp::verify() {
         static_cast<int64_t>(pa.getScales().size()) != w.getDimSize(0))
       return emitOpError("per-channel weights must be quantized along axis 0 "
                          "with one scale per output channel");
-    if (!pa.isSigned() || llvm::any_of(pa.getZeroPoints(),
-                                       [](int64_t z) { return z != 0; }))
+    if (!pa.isSigned() ||
+        llvm::any_of(pa.getZeroPoints(), [](int64_t z) { return z != 0; }))
       return emitOpError("weights must be signed and symmetric (zero point 0)");
   } else {
     return emitOpError("weights need a !quant.uniform element type");
@@ -266,9 +267,10 @@ LogicalResult QConv2dOp::verify() {
   if (auto pt = dyn_cast<quant::UniformQuantizedType>(we))
     symmetric = pt.isSigned() && pt.getZeroPoint() == 0;
   else if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(we))
-    symmetric = pa.isSigned() && pa.getQuantizedDimension() == 0 &&
-                static_cast<int64_t>(pa.getScales().size()) == w.getDimSize(0) &&
-                llvm::all_of(pa.getZeroPoints(), [](int64_t z) { return z == 0; });
+    symmetric =
+        pa.isSigned() && pa.getQuantizedDimension() == 0 &&
+        static_cast<int64_t>(pa.getScales().size()) == w.getDimSize(0) &&
+        llvm::all_of(pa.getZeroPoints(), [](int64_t z) { return z == 0; });
   if (!symmetric)
     return emitOpError("weights must be signed symmetric, per tensor or per "
                        "output channel");

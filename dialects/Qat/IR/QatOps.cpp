@@ -72,28 +72,28 @@ LogicalResult mlir::qat::checkShape(Operation *op, StringRef what,
 
 static LogicalResult checkSameElementType(Operation *op) {
   Type elt;
-  for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
+  for (Type t :
+       llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
     auto shaped = dyn_cast<ShapedType>(t);
     if (!shaped || !isa<FloatType>(shaped.getElementType()))
       continue;
     if (!elt)
       elt = shaped.getElementType();
     else if (elt != shaped.getElementType())
-      return op->emitOpError() << "mixes float element types " << elt
-                               << " and " << shaped.getElementType();
+      return op->emitOpError() << "mixes float element types " << elt << " and "
+                               << shaped.getElementType();
   }
   return success();
 }
 
-LogicalResult
-mlir::qat::checkWindowAttrs(Operation *op,
-                            std::optional<ArrayRef<int64_t>> kernel,
-                            ArrayRef<int64_t> strides, ArrayRef<int64_t> padding,
-                            ArrayRef<int64_t> dilation) {
+LogicalResult mlir::qat::checkWindowAttrs(
+    Operation *op, std::optional<ArrayRef<int64_t>> kernel,
+    ArrayRef<int64_t> strides, ArrayRef<int64_t> padding,
+    ArrayRef<int64_t> dilation) {
   auto positive2 = [&](StringRef name, ArrayRef<int64_t> v) -> LogicalResult {
     if (v.size() != 2)
-      return op->emitOpError() << name << " must have 2 elements, got "
-                               << v.size();
+      return op->emitOpError()
+             << name << " must have 2 elements, got " << v.size();
     for (int64_t x : v)
       if (x < 1)
         return op->emitOpError() << name << " must be positive, got " << x;
@@ -119,8 +119,8 @@ LogicalResult mlir::qat::checkWindowResult(
     Operation *op, RankedTensorType in, RankedTensorType out, int64_t outC,
     ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
     ArrayRef<int64_t> dilation, bool ceil) {
-  SmallVector<int64_t> expected = {in.getDimSize(0), outC,
-                                   ShapedType::kDynamic, ShapedType::kDynamic};
+  SmallVector<int64_t> expected = {in.getDimSize(0), outC, ShapedType::kDynamic,
+                                   ShapedType::kDynamic};
   for (int i = 0; i < 2; ++i) {
     int64_t extent = in.getDimSize(2 + i);
     if (ShapedType::isDynamic(extent))
@@ -138,8 +138,8 @@ LogicalResult mlir::qat::checkWindowResult(
 }
 
 ParamOp mlir::qat::createModuleParam(ModuleOp module, SymbolTable &symbols,
-                                    StringRef name, ElementsAttr init,
-                                    bool state) {
+                                     StringRef name, ElementsAttr init,
+                                     bool state) {
   std::string unique = name.str();
   for (unsigned i = 1; symbols.lookup(unique); ++i)
     unique = (name + "_" + Twine(i)).str();
@@ -176,8 +176,8 @@ static LogicalResult verifyParamUse(Operation *op, FlatSymbolRefAttr name,
                                     SymbolTableCollection &symbolTable) {
   auto param = symbolTable.lookupNearestSymbolFrom<ParamOp>(op, name.getAttr());
   if (!param)
-    return op->emitOpError() << "refers to " << name
-                             << ", which is not a qat.param";
+    return op->emitOpError()
+           << "refers to " << name << ", which is not a qat.param";
   if (param.getType() != type)
     return op->emitOpError() << "type " << type << " does not match "
                              << param.getType() << " of " << name;
@@ -201,8 +201,7 @@ LogicalResult LinearOp::verify() {
   auto x = getInput().getType();
   auto w = getWeight().getType();
   if (x.getRank() != 2)
-    return emitOpError("input must have rank 2 ([N, in]), got ")
-           << x.getRank();
+    return emitOpError("input must have rank 2 ([N, in]), got ") << x.getRank();
   if (w.getRank() != 2)
     return emitOpError("weight must have rank 2 ([out, in]), got ")
            << w.getRank();
@@ -211,14 +210,17 @@ LogicalResult LinearOp::verify() {
            << x.getDimSize(1) << ") do not match weight in-features ("
            << w.getDimSize(1) << ")";
   int64_t out = w.getDimSize(0);
-  if (getBias() && failed(checkShape(*this, "bias", getBias().getType(), {out})))
+  if (getBias() &&
+      failed(checkShape(*this, "bias", getBias().getType(), {out})))
     return failure();
   if (failed(checkShape(*this, "result", getType(), {x.getDimSize(0), out})))
     return failure();
   return checkSameElementType(*this);
 }
 
-SmallVector<int64_t, 4> Conv2dOp::getPads() { return normalizePads(getPadding()); }
+SmallVector<int64_t, 4> Conv2dOp::getPads() {
+  return normalizePads(getPadding());
+}
 
 LogicalResult Conv2dOp::verify() {
   auto x = getInput().getType();
@@ -241,17 +243,15 @@ LogicalResult Conv2dOp::verify() {
     return emitOpError("spatial extents must be static; only the batch "
                        "extent may be dynamic");
   if (c % groups != 0)
-    return emitOpError("groups (") << groups << ") must divide the input channels ("
-                                   << c << ")";
+    return emitOpError("groups (")
+           << groups << ") must divide the input channels (" << c << ")";
   if (o % groups != 0)
-    return emitOpError("groups (") << groups
-                                   << ") must divide the output channels (" << o
-                                   << ")";
+    return emitOpError("groups (")
+           << groups << ") must divide the output channels (" << o << ")";
   if (w.getDimSize(1) != c / groups)
     return emitOpError("weight has ")
            << w.getDimSize(1) << " input channels per group, expected "
-           << c / groups << " (" << c << " channels / " << groups
-           << " groups)";
+           << c / groups << " (" << c << " channels / " << groups << " groups)";
   if (getBias() && failed(checkShape(*this, "bias", getBias().getType(), {o})))
     return failure();
   SmallVector<int64_t> kernel = {w.getDimSize(2), w.getDimSize(3)};
@@ -280,11 +280,10 @@ LogicalResult BatchNormOp::verify() {
       return emitOpError("training needs more than one value per channel "
                          "(the batch variance of one value is undefined)");
   }
-  for (auto [name, v] :
-       {std::pair<StringRef, Value>{"weight", getWeight()},
-        {"bias", getBias()},
-        {"running_mean", getRunningMean()},
-        {"running_var", getRunningVar()}})
+  for (auto [name, v] : {std::pair<StringRef, Value>{"weight", getWeight()},
+                         {"bias", getBias()},
+                         {"running_mean", getRunningMean()},
+                         {"running_var", getRunningVar()}})
     if (failed(checkShape(*this, name, cast<ShapedType>(v.getType()), {c})))
       return failure();
   if (getResult().getType() != x)
@@ -294,7 +293,8 @@ LogicalResult BatchNormOp::verify() {
     return emitOpError("updated running statistics must have the types of "
                        "the running statistics");
   if (!(getEps().convertToDouble() > 0.0))
-    return emitOpError("eps must be positive, got ") << getEps().convertToDouble();
+    return emitOpError("eps must be positive, got ")
+           << getEps().convertToDouble();
   double m = getMomentum().convertToDouble();
   if (!(m >= 0.0 && m <= 1.0))
     return emitOpError("momentum must be in [0, 1], got ") << m;
@@ -322,9 +322,9 @@ static LogicalResult verifyBroadcast(Operation *op) {
   SmallVector<int64_t> shape;
   if (!OpTrait::util::getBroadcastedShape(lhs.getShape(), rhs.getShape(),
                                           shape))
-    return op->emitOpError() << "operand shapes " << shapeStr(lhs.getShape())
-                             << " and " << shapeStr(rhs.getShape())
-                             << " are not broadcast-compatible";
+    return op->emitOpError()
+           << "operand shapes " << shapeStr(lhs.getShape()) << " and "
+           << shapeStr(rhs.getShape()) << " are not broadcast-compatible";
   if (failed(checkShape(op, "result", res, shape)))
     return failure();
   return checkSameElementType(op);
@@ -359,7 +359,8 @@ LogicalResult ConcatOp::verify() {
         getType().getElementType())
       return emitOpError("inputs and result must have one element type");
   int64_t rank = first.getRank();
-  FailureOr<int64_t> axis = normalizeAxis(*this, "axis", static_cast<int64_t>(getAxis()), rank);
+  FailureOr<int64_t> axis =
+      normalizeAxis(*this, "axis", static_cast<int64_t>(getAxis()), rank);
   if (failed(axis))
     return failure();
   SmallVector<int64_t> shape(first.getShape());
@@ -367,8 +368,8 @@ LogicalResult ConcatOp::verify() {
   for (auto [i, v] : llvm::enumerate(getInputs())) {
     auto t = cast<RankedTensorType>(v.getType());
     if (t.getRank() != rank)
-      return emitOpError("input ") << i << " has rank " << t.getRank()
-                                   << ", expected " << rank;
+      return emitOpError("input ")
+             << i << " has rank " << t.getRank() << ", expected " << rank;
     for (int64_t d = 0; d < rank; ++d) {
       if (d == *axis)
         continue;
@@ -454,11 +455,12 @@ LogicalResult FlattenOp::verify() {
   int64_t rank = x.getRank();
   if (rank == 0)
     return emitOpError("input must have rank >= 1");
-  FailureOr<int64_t> start =
-      normalizeAxis(*this, "start_dim", static_cast<int64_t>(getStartDim()), rank);
+  FailureOr<int64_t> start = normalizeAxis(
+      *this, "start_dim", static_cast<int64_t>(getStartDim()), rank);
   if (failed(start))
     return failure();
-  FailureOr<int64_t> end = normalizeAxis(*this, "end_dim", static_cast<int64_t>(getEndDim()), rank);
+  FailureOr<int64_t> end =
+      normalizeAxis(*this, "end_dim", static_cast<int64_t>(getEndDim()), rank);
   if (failed(end))
     return failure();
   if (*start > *end)
@@ -467,10 +469,10 @@ LogicalResult FlattenOp::verify() {
   SmallVector<int64_t> shape(x.getShape().take_front(*start));
   int64_t merged = 1;
   for (int64_t d = *start; d <= *end; ++d)
-    merged = ShapedType::isDynamic(x.getDimSize(d)) ||
-                     ShapedType::isDynamic(merged)
-                 ? ShapedType::kDynamic
-                 : merged * x.getDimSize(d);
+    merged =
+        ShapedType::isDynamic(x.getDimSize(d)) || ShapedType::isDynamic(merged)
+            ? ShapedType::kDynamic
+            : merged * x.getDimSize(d);
   shape.push_back(merged);
   llvm::append_range(shape, x.getShape().drop_front(*end + 1));
   if (failed(checkShape(*this, "result", getType(), shape)))
@@ -556,13 +558,13 @@ static LogicalResult checkQParams(Operation *op, RankedTensorType x,
     return failure();
   if (!scale.getElementType().isF32())
     return op->emitOpError("scale must be f32, got ") << scale.getElementType();
-  bool zpOk = zp.getElementType().isInteger(32) ||
-              (zpMayBeFloat && spec.getLearnable() &&
-               zp.getElementType().isF32());
+  bool zpOk =
+      zp.getElementType().isInteger(32) ||
+      (zpMayBeFloat && spec.getLearnable() && zp.getElementType().isF32());
   if (!zpOk)
     return op->emitOpError("zero_point must be i32")
-           << (zpMayBeFloat ? " (or f32 for a learnable spec)" : "")
-           << ", got " << zp.getElementType();
+           << (zpMayBeFloat ? " (or f32 for a learnable spec)" : "") << ", got "
+           << zp.getElementType();
   if (!x.getElementType().isF32())
     return op->emitOpError("input must be f32 (the numerics contract is "
                            "float32), got ")

@@ -4,21 +4,19 @@
 #define QAT_DIALECT_QAT_IR_QATOPS_H
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 
 #include "Qat/IR/QatAttrs.h"
 #include "Qat/IR/QatDialect.h"
 
 #define GET_OP_CLASSES
 #include "Qat/IR/QatOps.h.inc"
-
-
 
 namespace mlir::qat {
 /// Output extent of a sliding window (conv or pool) along one axis, with

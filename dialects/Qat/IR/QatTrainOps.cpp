@@ -28,7 +28,8 @@ LogicalResult SumToShapeOp::verify() {
   if (!OpTrait::util::getBroadcastedShape(x.getShape(), y.getShape(), shape) ||
       ArrayRef<int64_t>(shape) != x.getShape())
     return emitOpError("result shape ")
-           << shapeStr(y.getShape()) << " does not broadcast to the input shape "
+           << shapeStr(y.getShape())
+           << " does not broadcast to the input shape "
            << shapeStr(x.getShape());
   return success();
 }

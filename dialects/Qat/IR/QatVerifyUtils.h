@@ -42,8 +42,7 @@ LogicalResult checkWindowResult(Operation *op, RankedTensorType in,
                                 ArrayRef<int64_t> dilation, bool ceil);
 
 /// The strides of a pool op; PyTorch's default is the kernel size.
-template <typename PoolOp>
-SmallVector<int64_t, 2> poolStrides(PoolOp op) {
+template <typename PoolOp> SmallVector<int64_t, 2> poolStrides(PoolOp op) {
   if (auto s = op.getStrides())
     return SmallVector<int64_t, 2>(s->begin(), s->end());
   return SmallVector<int64_t, 2>(op.getKernelSize());

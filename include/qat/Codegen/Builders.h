@@ -53,10 +53,9 @@ Value buildElementwiseInto(OpBuilder &b, Location loc, Value init,
 
 /// Reduction of `input` over `axes` into a tensor holding the remaining axes
 /// in order, starting from `init` (a filled tensor of that shape).
-Value buildReduction(OpBuilder &b, Location loc, Value input,
-                     ArrayRef<int64_t> axes, Value init,
-                     function_ref<Value(OpBuilder &, Location, Value, Value)>
-                         combine);
+Value buildReduction(
+    OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes, Value init,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> combine);
 
 /// Several reductions of `input` over `axes` in one pass (one linalg.generic
 /// with a result per init): `combine` gets an element and the accumulators
@@ -95,7 +94,6 @@ Value buildTranspose(OpBuilder &b, Location loc, Value x,
 /// tensor.pad of `x` to `type` with static low/high amounts and a constant.
 Value padConstant(OpBuilder &b, Location loc, RankedTensorType type, Value x,
                   ArrayRef<int64_t> lo, ArrayRef<int64_t> hi, Value padValue);
-
 
 /// An NCHW storage tensor padded spatially by `pads` ([top, left, bottom,
 /// right]) with the zero point `zp` (the real value 0); `x` itself when
@@ -138,7 +136,6 @@ BatchStats computeBatchStats(OpBuilder &b, Location loc, Value x);
 /// (reads dynamic extents at run time).
 Value countAlong(OpBuilder &b, Location loc, Value value,
                  ArrayRef<int64_t> axes, Type floatType);
-
 
 } // namespace mlir::qat::lowering
 

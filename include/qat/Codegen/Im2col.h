@@ -45,7 +45,6 @@ SmallVector<PixelPiece, 3> blockedPixelPieces(int64_t oh, int64_t ow);
 Value joinPixelPieces(OpBuilder &b, Location loc, ArrayRef<Value> parts,
                       unsigned axis);
 
-
 /// im2col of a padded NCHW tensor: [N, C * KH * KW, OH * OW], where column
 /// (c, kh, kw) of output position (oh, ow) reads
 /// xpad[n, c, oh * s + kh * d, ow * s + kw * d]; with `blocked`, the output
@@ -64,11 +63,9 @@ Value buildIm2colRows(OpBuilder &b, Location loc, Value xpad,
                       ArrayRef<int64_t> dilation, ArrayRef<int64_t> outHW,
                       bool blocked = false, bool channelsLast = false);
 
-
 /// The planes of `x` [N, C, H, W] in blocked pixel order,
 /// [N, C, 2, 2, H / 2, W / 2] (window row, window column, then the window).
 Value blockedPlanes(OpBuilder &b, Location loc, Value x);
-
 
 } // namespace mlir::qat::lowering
 

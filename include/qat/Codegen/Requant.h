@@ -8,8 +8,8 @@
 #ifndef QAT_CODEGEN_REQUANT_H
 #define QAT_CODEGEN_REQUANT_H
 
-#include "qat/Numerics/IntReference.h"
 #include "mlir/IR/Builders.h"
+#include "qat/Numerics/IntReference.h"
 
 namespace mlir::qat::lowering {
 
@@ -28,9 +28,8 @@ Value buildFloatRequant(OpBuilder &b, Location loc, Value acc, Value m,
 
 /// clamp(v + zp, lo, hi) of an int32 value or vector (the addition wraps),
 /// truncated to the element type `storage`.
-Value buildAddZeroPointAndClamp(OpBuilder &b, Location loc, Value v,
-                                int64_t zp, int64_t lo, int64_t hi,
-                                Type storage);
+Value buildAddZeroPointAndClamp(OpBuilder &b, Location loc, Value v, int64_t zp,
+                                int64_t lo, int64_t hi, Type storage);
 
 /// MultiplyByQuantizedMultiplier(x, m) by a compile-time multiplier.
 Value buildMultiplyByQuantizedMultiplier(OpBuilder &b, Location loc, Value x,
@@ -67,7 +66,6 @@ Value buildFixedPointRequant(OpBuilder &b, Location loc, Value acc,
                              Value multiplier, Value leftShift,
                              Value rightShift, int64_t zpY, int64_t lo,
                              int64_t hi, Type storage);
-
 
 } // namespace mlir::qat::lowering
 

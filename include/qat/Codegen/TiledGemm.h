@@ -9,8 +9,8 @@
 #ifndef QAT_CODEGEN_TILEDGEMM_H
 #define QAT_CODEGEN_TILEDGEMM_H
 
-#include "qat/Target/Target.h"
 #include "mlir/IR/Builders.h"
+#include "qat/Target/Target.h"
 
 namespace mlir::qat::lowering {
 
@@ -103,8 +103,6 @@ struct GemmLayout {
 /// element in every iteration.
 Value buildTiledGemm(OpBuilder &b, Location loc, RankedTensorType type, Value a,
                      Value bm, Value init, const GemmLayout &layout);
-
-
 
 //===----------------------------------------------------------------------===//
 // int8 (the int8 kernels of --qat-lower-x86 and --qat-lower-arm)

@@ -1,8 +1,10 @@
-//===- IntReference.h - the reference semantics of the int8 graph -*- C++ -*-===//
+//===- IntReference.h - the reference semantics of the int8 graph -*- C++
+//-*-===//
 //
-// docs/numerics.md#one-integer-reference: the int8 graph has ONE reference semantics, this
-// scalar implementation. Every lowering of the integer ops (generic, x86,
-// ARM) must reproduce it bit-exactly on every element; tests compare them.
+// docs/numerics.md#one-integer-reference: the int8 graph has ONE reference
+// semantics, this scalar implementation. Every lowering of the integer ops
+// (generic, x86, ARM) must reproduce it bit-exactly on every element; tests
+// compare them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -108,9 +110,9 @@ void qlinearReference(const int32_t *x, int64_t n, int64_t k, int32_t zpX,
 /// Requant::FixedPoint, TFLite's int8 add (reference/integer_ops/add.h):
 /// a' = MBQM((a - zpA) << 20, mA), b' likewise, y = clamp(MBQM(a' + b', mY)
 /// + zpY, lo, hi) with the multipliers of qaddFixedPointMultipliers.
-int32_t qaddValue(int32_t a, float scaleA, int32_t zpA, int32_t b,
-                  float scaleB, int32_t zpB, float scaleY, int32_t zpY,
-                  int64_t lo, int64_t hi, Requant mode = Requant::Float);
+int32_t qaddValue(int32_t a, float scaleA, int32_t zpA, int32_t b, float scaleB,
+                  int32_t zpB, float scaleY, int32_t zpY, int64_t lo,
+                  int64_t hi, Requant mode = Requant::Float);
 
 /// qconv2d (NCHW input, OIHW weight [o, c / groups, kh, kw]): padded
 /// positions hold zpX; acc = sum_{c', kh, kw} (x - zpX) * w + bias[o] over

@@ -1,10 +1,11 @@
 //===- QParams.h - the one quantization-parameter function ------*- C++ -*-===//
 //
-// docs/numerics.md#one-qparams-function: the qparams used in training are the qparams written
-// by convert, bit for bit. This file is the single implementation: convert
-// calls chooseQParams directly, and code generated for training-mode
-// observers calls it through the C entry points below (the JIT resolves
-// them), so both use the same function, float types and order of operations.
+// docs/numerics.md#one-qparams-function: the qparams used in training are the
+// qparams written by convert, bit for bit. This file is the single
+// implementation: convert calls chooseQParams directly, and code generated for
+// training-mode observers calls it through the C entry points below (the JIT
+// resolves them), so both use the same function, float types and order of
+// operations.
 //
 //===----------------------------------------------------------------------===//
 

@@ -48,11 +48,11 @@ llvm::Expected<EvalResult> evaluate(JitModule &jit, llvm::StringRef entry,
                                     const runtime::Dataset &data, int64_t limit,
                                     TrainHooks *hooks = nullptr);
 
-/// The module that evaluates `module`'s @forward: docs/numerics.md#fake-quant-eval-equals-int8 -- a
-/// fake-quant model in evaluation mode has the integer semantics, so it is
-/// evaluated through --qat-convert unless `floatFakeQuant`. `note` is set to
-/// " [integer semantics, via qat-convert]" when it was converted, else
-/// cleared.
+/// The module that evaluates `module`'s @forward:
+/// docs/numerics.md#fake-quant-eval-equals-int8 -- a fake-quant model in
+/// evaluation mode has the integer semantics, so it is evaluated through
+/// --qat-convert unless `floatFakeQuant`. `note` is set to " [integer
+/// semantics, via qat-convert]" when it was converted, else cleared.
 llvm::Expected<OwningOpRef<ModuleOp>>
 buildEvaluationModule(ModuleOp module, bool floatFakeQuant, std::string &note);
 

@@ -36,20 +36,20 @@ struct DotToX86 : OpRewritePattern<DotAccumulateOp> {
              : lanes == 4 ? "llvm.x86.sse2.pmadd.wd"
                           : "";
     if (name.empty())
-      return op.emitOpError() << "has no x86 instruction for " << lanes
-                              << " lanes";
+      return op.emitOpError()
+             << "has no x86 instruction for " << lanes << " lanes";
     Location loc = op.getLoc();
     Type accT = op.getAcc().getType();
     StringAttr intrin = rewriter.getStringAttr(name);
     if (bytes) {
       rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
-          op, accT, intrin,
-          ValueRange{op.getAcc(), op.getLhs(), op.getRhs()});
+          op, accT, intrin, ValueRange{op.getAcc(), op.getLhs(), op.getRhs()});
       return success();
     }
-    Value p = LLVM::CallIntrinsicOp::create(rewriter, loc, accT, intrin,
-                                            ValueRange{op.getLhs(), op.getRhs()})
-                  .getResult(0);
+    Value p =
+        LLVM::CallIntrinsicOp::create(rewriter, loc, accT, intrin,
+                                      ValueRange{op.getLhs(), op.getRhs()})
+            .getResult(0);
     rewriter.replaceOpWithNewOp<arith::AddIOp>(op, op.getAcc(), p);
     return success();
   }
@@ -84,8 +84,8 @@ struct DotToAArch64 : OpRewritePattern<DotAccumulateOp> {
     Location loc = op.getLoc();
     if (op.getLhs().getType().getElementType().isInteger(8)) {
       if (lanes != 4 && lanes != 2)
-        return op.emitOpError() << "has no AArch64 instruction for " << lanes
-                                << " lanes";
+        return op.emitOpError()
+               << "has no AArch64 instruction for " << lanes << " lanes";
       std::string name = std::string("llvm.aarch64.neon.") +
                          (op.getLhsSigned() ? "sdot" : "usdot") +
                          (lanes == 4 ? ".v4i32.v16i8" : ".v2i32.v8i8");
@@ -126,9 +126,8 @@ struct ConvertQatDotToLLVMPass
     } else if (arch == "aarch64") {
       patterns.add<DotToAArch64, MmlaToAArch64>(&getContext());
     } else {
-      getOperation().emitError()
-          << "convert-qat-dot-to-llvm: unknown arch '" << arch
-          << "' (x86_64, aarch64)";
+      getOperation().emitError() << "convert-qat-dot-to-llvm: unknown arch '"
+                                 << arch << "' (x86_64, aarch64)";
       return signalPassFailure();
     }
     walkAndApplyPatterns(getOperation(), std::move(patterns));

@@ -169,8 +169,9 @@ static PackedLayer packLayer(PatternRewriter &rewriter, Operation *op,
                                 DenseElementsAttr::get(i32T, ArrayRef(fpMult)));
     out.fpLeft = constantBuffer(rewriter, op, "fp_left",
                                 DenseElementsAttr::get(i32T, ArrayRef(fpLeft)));
-    out.fpRight = constantBuffer(
-        rewriter, op, "fp_right", DenseElementsAttr::get(i32T, ArrayRef(fpRight)));
+    out.fpRight =
+        constantBuffer(rewriter, op, "fp_right",
+                       DenseElementsAttr::get(i32T, ArrayRef(fpRight)));
     return out;
   }
   out.mult = constantBuffer(
@@ -245,19 +246,19 @@ static Value runGemm(PatternRewriter &rewriter, Location loc,
                                     rewriter.getI64IntegerAttr(64));
   // The tiles count row pairs for mmla.
   lowering::Int8Gemm p{k.mmla ? rows / 2 : rows,
-                n,
-                layer.kGroups,
-                xBuf,
-                layer.w,
-                layer.comp,
-                layer.mult,
-                layer.fpMult,
-                layer.fpLeft,
-                layer.fpRight,
-                y,
-                zpY,
-                lo,
-                hi};
+                       n,
+                       layer.kGroups,
+                       xBuf,
+                       layer.w,
+                       layer.comp,
+                       layer.mult,
+                       layer.fpMult,
+                       layer.fpLeft,
+                       layer.fpRight,
+                       y,
+                       zpY,
+                       lo,
+                       hi};
   lowering::emitInt8Gemm(rewriter, loc, k, p);
   Value r = bufferization::ToTensorOp::create(
       rewriter, loc, RankedTensorType::get({rows, n}, rewriter.getI8Type()), y,
@@ -355,9 +356,9 @@ static Value transposeBytes(PatternRewriter &rewriter, Location loc,
   Value in = bufferization::ToBufferOp::create(
       rewriter, loc, MemRefType::get(t.getShape(), i8), src,
       /*read_only=*/true);
-  Value out = memref::AllocOp::create(
-      rewriter, loc, MemRefType::get(outT.getShape(), i8),
-      rewriter.getI64IntegerAttr(64));
+  Value out = memref::AllocOp::create(rewriter, loc,
+                                      MemRefType::get(outT.getShape(), i8),
+                                      rewriter.getI64IntegerAttr(64));
   int64_t fullR = rows / kB * kB, fullC = cols / kB * kB;
   scf::ForOp::create(
       rewriter, loc, idx(rewriter, loc, 0), idx(rewriter, loc, batch),
@@ -392,11 +393,9 @@ static LayerRequant layerRequant(RequantKind kind, Type xType, Type wType,
                                  Type yType, int64_t channels) {
   LayerRequant r;
   if (kind == RequantKind::FixedPoint)
-    r.fixed =
-        lowering::fixedPointMultipliers(xType, wType, yType, channels);
+    r.fixed = lowering::fixedPointMultipliers(xType, wType, yType, channels);
   else
-    r.multipliers =
-        lowering::requantMultipliers(xType, wType, yType, channels);
+    r.multipliers = lowering::requantMultipliers(xType, wType, yType, channels);
   return r;
 }
 
@@ -426,16 +425,16 @@ struct QLinearToKernel : OpRewritePattern<QLinearOp> {
     int64_t kDim = xT.getDimSize(1);
     int64_t n = op.getWeight().getType().getDimSize(0);
     bool xSigned = qx.isSigned();
-    PackedLayer layer = packLayer(
-        rewriter, op, k, *w, *bias, n, kDim, qx.getZeroPoint(),
-        xOffset(k, xSigned),
-        layerRequant(op.getRequant(), xT, op.getWeight().getType(),
-                     op.getType(), n));
-    Value x2 = prepareRows(rewriter, loc, k, toStorage(rewriter, loc, op.getInput()),
-                           xSigned, layer.kGroups);
+    PackedLayer layer =
+        packLayer(rewriter, op, k, *w, *bias, n, kDim, qx.getZeroPoint(),
+                  xOffset(k, xSigned),
+                  layerRequant(op.getRequant(), xT, op.getWeight().getType(),
+                               op.getType(), n));
+    Value x2 =
+        prepareRows(rewriter, loc, k, toStorage(rewriter, loc, op.getInput()),
+                    xSigned, layer.kGroups);
     Value y = runGemm(rewriter, loc, k, x2, xT.getDimSize(0), layer, n,
-                      qy.getZeroPoint(),
-                      static_cast<int64_t>(op.getClampMin()),
+                      qy.getZeroPoint(), static_cast<int64_t>(op.getClampMin()),
                       static_cast<int64_t>(op.getClampMax()));
     rewriter.replaceOpWithNewOp<quant::StorageCastOp>(op, op.getType(), y);
     return success();
@@ -479,9 +478,9 @@ struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
           for (int64_t bb = 0; bb < kw; ++bb)
             wHwc[((oo * kh + a) * kw + bb) * c + cc] =
                 (*w)[((oo * c + cc) * kh + a) * kw + bb];
-    PackedLayer layer = packLayer(
-        rewriter, op, k, wHwc, *bias, o, kDim, qx.getZeroPoint(),
-        xOffset(k, xSigned), layerRequant(op.getRequant(), xT, wT, yT, o));
+    PackedLayer layer = packLayer(rewriter, op, k, wHwc, *bias, o, kDim,
+                                  qx.getZeroPoint(), xOffset(k, xSigned),
+                                  layerRequant(op.getRequant(), xT, wT, yT, o));
 
     // Padding holds the input zero point (the real value 0).
     Type i8 = rewriter.getI8Type();
@@ -496,10 +495,11 @@ struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
     int64_t hp = xpT.getDimSize(2), wp = xpT.getDimSize(3);
     Value xNhwc = tensor::ExpandShapeOp::create(
         rewriter, loc, RankedTensorType::get({n, hp, wp, c}, i8),
-        transposeBytes(rewriter, loc,
-                       tensor::CollapseShapeOp::create(
-                           rewriter, loc, x,
-                           SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}})),
+        transposeBytes(
+            rewriter, loc,
+            tensor::CollapseShapeOp::create(
+                rewriter, loc, x,
+                SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}})),
         SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}});
     // [N, OH * OW, KH * KW * C] -> [N * OH * OW, KH * KW * C]
     Value col = lowering::buildIm2colRows(rewriter, loc, xNhwc, {kh, kw}, s, d,
@@ -508,10 +508,10 @@ struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
     Value col2 = tensor::CollapseShapeOp::create(
         rewriter, loc, col, SmallVector<ReassociationIndices>{{0, 1}, {2}});
     Value x2 = prepareRows(rewriter, loc, k, col2, xSigned, layer.kGroups);
-    Value y2 = runGemm(rewriter, loc, k, x2, n * oh * ow, layer, o,
-                       qy.getZeroPoint(),
-                       static_cast<int64_t>(op.getClampMin()),
-                       static_cast<int64_t>(op.getClampMax()));
+    Value y2 =
+        runGemm(rewriter, loc, k, x2, n * oh * ow, layer, o, qy.getZeroPoint(),
+                static_cast<int64_t>(op.getClampMin()),
+                static_cast<int64_t>(op.getClampMax()));
     // [N*P][O] -> [N][P][O] -> [N][O][P] -> [N][O][OH][OW]
     Value y3 = tensor::ExpandShapeOp::create(
         rewriter, loc, RankedTensorType::get({n, oh * ow, o}, i8), y2,
@@ -534,10 +534,9 @@ LogicalResult qat::lowerInt8Layers(Operation *root, StringRef pass,
   std::optional<const target::Isa *> parsed =
       isa == "host" && !x86 ? std::nullopt : target::parseKernelIsa(isa, arch);
   if (!parsed)
-    return root->emitError()
-           << pass << ": unknown isa '" << isa << "' ("
-           << target::isaNames(arch, /*withInt8Only=*/true)
-           << (x86 ? ", generic, host)" : ", generic)");
+    return root->emitError() << pass << ": unknown isa '" << isa << "' ("
+                             << target::isaNames(arch, /*withInt8Only=*/true)
+                             << (x86 ? ", generic, host)" : ", generic)");
   if (!*parsed || !(*parsed)->int8)
     return success();
   RewritePatternSet patterns(root->getContext());

@@ -12,8 +12,7 @@ using namespace mlir::qat::lowering;
 
 namespace {
 /// Lowers a one-input element-wise op with a scalar body.
-template <typename OpTy>
-struct UnaryLowering : OpConversionPattern<OpTy> {
+template <typename OpTy> struct UnaryLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   using Adaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
   using Body = std::function<Value(OpBuilder &, Location, OpTy, Value)>;
@@ -25,11 +24,10 @@ struct UnaryLowering : OpConversionPattern<OpTy> {
   matchAndRewrite(OpTy op, Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Value in = adaptor.getInput();
-    Value r = buildElementwise(
-        rewriter, op.getLoc(), op.getType(), {in}, in,
-        [&](OpBuilder &b, Location l, ValueRange a) {
-          return body(b, l, op, a[0]);
-        });
+    Value r = buildElementwise(rewriter, op.getLoc(), op.getType(), {in}, in,
+                               [&](OpBuilder &b, Location l, ValueRange a) {
+                                 return body(b, l, op, a[0]);
+                               });
     rewriter.replaceOp(op, r);
     return success();
   }
@@ -38,8 +36,7 @@ struct UnaryLowering : OpConversionPattern<OpTy> {
 
 /// Lowers a two-input element-wise op (with broadcasting) with a scalar
 /// body, which may look at the op's types.
-template <typename OpTy>
-struct BinaryLowering : OpConversionPattern<OpTy> {
+template <typename OpTy> struct BinaryLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   using Adaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
   using Body = std::function<Value(OpBuilder &, Location, OpTy, Value, Value)>;
@@ -54,21 +51,18 @@ struct BinaryLowering : OpConversionPattern<OpTy> {
     SmallVector<Value, 2> operands = {adaptor.getLhs(), adaptor.getRhs()};
     // A dynamic result extent comes from an operand that is dynamic there
     // (the other may be 1 and broadcast).
-    Value init =
-        emptyTensorBroadcast(rewriter, op.getLoc(), type, operands);
-    Value r = buildElementwiseInto(
-        rewriter, op.getLoc(), init, operands,
-        [&](OpBuilder &b, Location l, ValueRange a) {
-          return body(b, l, op, a[0], a[1]);
-        });
+    Value init = emptyTensorBroadcast(rewriter, op.getLoc(), type, operands);
+    Value r = buildElementwiseInto(rewriter, op.getLoc(), init, operands,
+                                   [&](OpBuilder &b, Location l, ValueRange a) {
+                                     return body(b, l, op, a[0], a[1]);
+                                   });
     rewriter.replaceOp(op, r);
     return success();
   }
   Body body;
 };
 
-template <typename OpTy>
-struct IdentityLowering : OpConversionPattern<OpTy> {
+template <typename OpTy> struct IdentityLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   using Adaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
   LogicalResult

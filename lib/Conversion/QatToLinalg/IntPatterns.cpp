@@ -49,8 +49,8 @@ static Value elementwiseFlat(OpBuilder &b, Location loc, RankedTensorType type,
   for (int64_t i = 0; i < inT.getRank(); ++i)
     all[0].push_back(i);
   Value flat = tensor::CollapseShapeOp::create(b, loc, input, all);
-  auto flatT = RankedTensorType::get({inT.getNumElements()},
-                                     type.getElementType());
+  auto flatT =
+      RankedTensorType::get({inT.getNumElements()}, type.getElementType());
   Value r = buildElementwise(b, loc, flatT, {flat}, flat, body);
   return tensor::ExpandShapeOp::create(b, loc, type, r, all);
 }
@@ -71,8 +71,8 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
   matchAndRewrite(QuantizeOp op, OpAdaptor a,
                   ConversionPatternRewriter &rewriter) const override {
     auto q = getPerTensorType(op.getType());
-    auto type = cast<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
+    auto type =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     float inv = 1.0f / static_cast<float>(q.getScale());
     int64_t zp = q.getZeroPoint();
     int64_t lo = q.getStorageTypeMin(), hi = q.getStorageTypeMax();
@@ -80,9 +80,11 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
         rewriter, op.getLoc(), type, a.getInput(),
         [&](OpBuilder &b, Location l, ValueRange v) -> Value {
           Type f32 = b.getF32Type();
-          Value s = arith::MulFOp::create(b, l, v[0], floatConst(b, l, f32, inv));
-          Value r = arith::AddFOp::create(b, l, math::RoundEvenOp::create(b, l, s),
-                                          floatConst(b, l, f32, double(zp)));
+          Value s =
+              arith::MulFOp::create(b, l, v[0], floatConst(b, l, f32, inv));
+          Value r =
+              arith::AddFOp::create(b, l, math::RoundEvenOp::create(b, l, s),
+                                    floatConst(b, l, f32, double(zp)));
           return buildClampToStorage(b, l, r, lo, hi, type.getElementType());
         });
     rewriter.replaceOp(op, r);
@@ -121,8 +123,8 @@ struct QMaxPoolLowering : OpConversionPattern<MaxPool2dOp> {
   LogicalResult
   matchAndRewrite(MaxPool2dOp op, OpAdaptor a,
                   ConversionPatternRewriter &rewriter) const override {
-    auto q = dyn_cast<quant::UniformQuantizedType>(
-        op.getType().getElementType());
+    auto q =
+        dyn_cast<quant::UniformQuantizedType>(op.getType().getElementType());
     if (!q)
       return failure();
     Location loc = op.getLoc();
@@ -136,8 +138,8 @@ struct QMaxPoolLowering : OpConversionPattern<MaxPool2dOp> {
     int64_t minStorage = q.getStorageTypeMin();
     // Padding holds the smallest storage value: it never wins.
     Value x = padForWindow(
-        rewriter, loc, a.getInput(), {yT.getDimSize(2), yT.getDimSize(3)}, k,
-        s, pads, dil,
+        rewriter, loc, a.getInput(), {yT.getDimSize(2), yT.getDimSize(3)}, k, s,
+        pads, dil,
         arith::ConstantOp::create(rewriter, loc,
                                   rewriter.getIntegerAttr(i8, minStorage)));
     auto outT = RankedTensorType::get(yT.getShape(), i8);
@@ -159,16 +161,17 @@ struct QMaxPoolLowering : OpConversionPattern<MaxPool2dOp> {
       SmallVector<Value> inputs;
       for (int64_t kh = 0; kh < k[0]; ++kh)
         for (int64_t kw = 0; kw < k[1]; ++kw) {
-          maps.push_back(AffineMap::get(
-              4, 0,
-              {e[0], e[1], e[2] * s[0] + kh * dil[0], e[3] * s[1] + kw * dil[1]},
-              ctx));
+          maps.push_back(AffineMap::get(4, 0,
+                                        {e[0], e[1], e[2] * s[0] + kh * dil[0],
+                                         e[3] * s[1] + kw * dil[1]},
+                                        ctx));
           inputs.push_back(x);
         }
       maps.push_back(AffineMap::getMultiDimIdentityMap(4, ctx));
       auto pool = linalg::GenericOp::create(
           rewriter, loc, TypeRange{outT}, inputs,
-          ValueRange{tensor::EmptyOp::create(rewriter, loc, outT.getShape(), i8)},
+          ValueRange{
+              tensor::EmptyOp::create(rewriter, loc, outT.getShape(), i8)},
           maps, SmallVector<IT>(4, IT::parallel),
           [&](OpBuilder &b, Location l, ValueRange v) {
             Value m = v[0];
@@ -181,21 +184,23 @@ struct QMaxPoolLowering : OpConversionPattern<MaxPool2dOp> {
     }
     SmallVector<AffineExpr> e(6);
     bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
-    auto m6 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(6, 0, r, ctx); };
-    Value init = linalg::FillOp::create(
-                     rewriter, loc,
-                     ValueRange{arith::ConstantOp::create(
-                         rewriter, loc, rewriter.getIntegerAttr(i8, minStorage))},
-                     ValueRange{tensor::EmptyOp::create(rewriter, loc,
-                                                        outT.getShape(), i8)})
-                     .getResult(0);
+    auto m6 = [&](ArrayRef<AffineExpr> r) {
+      return AffineMap::get(6, 0, r, ctx);
+    };
+    Value init =
+        linalg::FillOp::create(
+            rewriter, loc,
+            ValueRange{arith::ConstantOp::create(
+                rewriter, loc, rewriter.getIntegerAttr(i8, minStorage))},
+            ValueRange{
+                tensor::EmptyOp::create(rewriter, loc, outT.getShape(), i8)})
+            .getResult(0);
     Value window = tensor::EmptyOp::create(rewriter, loc, k, i8);
     auto pool = linalg::GenericOp::create(
         rewriter, loc, TypeRange{outT}, ValueRange{x, window}, ValueRange{init},
-        SmallVector<AffineMap>{
-            m6({e[0], e[1], e[2] * s[0] + e[4] * dil[0],
-                e[3] * s[1] + e[5] * dil[1]}),
-            m6({e[4], e[5]}), m6({e[0], e[1], e[2], e[3]})},
+        SmallVector<AffineMap>{m6({e[0], e[1], e[2] * s[0] + e[4] * dil[0],
+                                   e[3] * s[1] + e[5] * dil[1]}),
+                               m6({e[4], e[5]}), m6({e[0], e[1], e[2], e[3]})},
         SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel, IT::parallel,
                         IT::reduction, IT::reduction},
         [&](OpBuilder &b, Location l, ValueRange v) {
@@ -220,8 +225,8 @@ struct QAddLowering : OpConversionPattern<QAddOp> {
     float mb = static_cast<float>(qb.getScale()) / sy;
     int64_t lo = static_cast<int64_t>(op.getClampMin());
     int64_t hi = static_cast<int64_t>(op.getClampMax());
-    auto type = cast<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
+    auto type =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     Location loc = op.getLoc();
     Value init = emptyTensorBroadcast(rewriter, loc, type,
                                       ValueRange{a.getLhs(), a.getRhs()});
@@ -483,4 +488,3 @@ void lowering::populateIntPatterns(RewritePatternSet &patterns,
   patterns.add<QMaxPoolLowering>(converter, patterns.getContext(),
                                  /*benefit=*/2);
 }
-

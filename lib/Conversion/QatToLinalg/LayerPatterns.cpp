@@ -408,8 +408,7 @@ struct BatchNormLowering : OpConversionPattern<BatchNormOp> {
 };
 } // namespace
 
-void lowering::populateLayerPatterns(RewritePatternSet &patterns,
-                                     bool im2col) {
+void lowering::populateLayerPatterns(RewritePatternSet &patterns, bool im2col) {
   patterns.add<LinearLowering, BatchNormLowering>(patterns.getContext());
   patterns.add<Conv2dLowering>(patterns.getContext(), im2col);
 }

@@ -17,16 +17,17 @@ static Value meanToScalar(OpBuilder &b, Location loc, Value v, Value count) {
   auto t = cast<RankedTensorType>(v.getType());
   auto scalarType = RankedTensorType::get({}, t.getElementType());
   Value init = filledTensor(b, loc, scalarType, {}, 0.0);
-  SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(0, t.getRank()));
-  Value sum = buildReduction(b, loc, v, axes, init,
-                             [](OpBuilder &nb, Location l, Value a,
-                                Value acc) -> Value {
-                               return arith::AddFOp::create(nb, l, a, acc);
-                             });
+  SmallVector<int64_t> axes =
+      llvm::to_vector(llvm::seq<int64_t>(0, t.getRank()));
+  Value sum = buildReduction(
+      b, loc, v, axes, init,
+      [](OpBuilder &nb, Location l, Value a, Value acc) -> Value {
+        return arith::AddFOp::create(nb, l, a, acc);
+      });
   return buildElementwise(b, loc, scalarType, {sum}, {},
                           [&](OpBuilder &nb, Location l, ValueRange a) {
-                            return Value(arith::DivFOp::create(nb, l, a[0],
-                                                               count));
+                            return Value(
+                                arith::DivFOp::create(nb, l, a[0], count));
                           });
 }
 
@@ -79,16 +80,16 @@ struct CrossEntropyLowering : OpConversionPattern<CrossEntropyOp> {
         [&](OpBuilder &b, Location l, ValueRange a) {
           Value row = linalg::IndexOp::create(b, l, 0);
           Value col = arith::IndexCastOp::create(b, l, b.getIndexType(), a[0]);
-          Value picked = tensor::ExtractOp::create(b, l, logits,
-                                                   ValueRange{row, col});
+          Value picked =
+              tensor::ExtractOp::create(b, l, logits, ValueRange{row, col});
           Value lse = arith::AddFOp::create(b, l, a[1],
                                             math::LogOp::create(b, l, a[2]));
           linalg::YieldOp::create(
               b, l, Value(arith::SubFOp::create(b, l, lse, picked)));
         });
     Value count = countAlong(rewriter, loc, logits, {0}, elt);
-    rewriter.replaceOp(op,
-                       meanToScalar(rewriter, loc, perSample.getResult(0), count));
+    rewriter.replaceOp(
+        op, meanToScalar(rewriter, loc, perSample.getResult(0), count));
     return success();
   }
 };
@@ -101,13 +102,12 @@ struct MseLowering : OpConversionPattern<MseOp> {
     Location loc = op.getLoc();
     Value a = adaptor.getInput();
     auto t = cast<RankedTensorType>(a.getType());
-    Value sq = buildElementwise(rewriter, loc, t, {a, adaptor.getTarget()}, a,
-                                [](OpBuilder &b, Location l, ValueRange v) {
-                                  Value d = arith::SubFOp::create(b, l, v[0],
-                                                                  v[1]);
-                                  return Value(
-                                      arith::MulFOp::create(b, l, d, d));
-                                });
+    Value sq =
+        buildElementwise(rewriter, loc, t, {a, adaptor.getTarget()}, a,
+                         [](OpBuilder &b, Location l, ValueRange v) {
+                           Value d = arith::SubFOp::create(b, l, v[0], v[1]);
+                           return Value(arith::MulFOp::create(b, l, d, d));
+                         });
     SmallVector<int64_t> axes =
         llvm::to_vector(llvm::seq<int64_t>(0, t.getRank()));
     Value count = countAlong(rewriter, loc, a, axes, t.getElementType());

@@ -89,9 +89,8 @@ struct LoadLowering : OpConversionPattern<LoadOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
-    Value global = memref::GetGlobalOp::create(rewriter, loc,
-                                               memrefTypeFor(type),
-                                               op.getNameAttr().getValue());
+    Value global = memref::GetGlobalOp::create(
+        rewriter, loc, memrefTypeFor(type), op.getNameAttr().getValue());
     Value view = bufferization::ToTensorOp::create(
         rewriter, loc, type, global, /*restrict=*/true, /*writable=*/false);
     if (needsSnapshot(op)) {
@@ -111,9 +110,9 @@ struct StoreLowering : OpConversionPattern<StoreOp> {
   matchAndRewrite(StoreOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getValue().getType());
-    Value global = memref::GetGlobalOp::create(rewriter, op.getLoc(),
-                                               memrefTypeFor(type),
-                                               op.getNameAttr().getValue());
+    Value global =
+        memref::GetGlobalOp::create(rewriter, op.getLoc(), memrefTypeFor(type),
+                                    op.getNameAttr().getValue());
     rewriter.replaceOpWithNewOp<bufferization::MaterializeInDestinationOp>(
         op, TypeRange{}, adaptor.getValue(), global, /*restrict=*/true,
         /*writable=*/true);
@@ -121,7 +120,6 @@ struct StoreLowering : OpConversionPattern<StoreOp> {
   }
 };
 } // namespace
-
 
 void lowering::populateParamPatterns(RewritePatternSet &patterns) {
   patterns.add<ParamLowering, LoadLowering, StoreLowering>(

@@ -138,4 +138,3 @@ Value avgPoolDivisor(OpBuilder &b, Location loc, Type elt,
 } // namespace mlir::qat::lowering
 
 #endif // QAT_LIB_CONVERSION_QATTOLINALG_PATTERNUTILS_H
-

@@ -17,10 +17,10 @@ using namespace mlir::qat::lowering;
 Value lowering::windowPosition(OpBuilder &b, Location loc, Value ky, Value kx,
                                int64_t kw) {
   Type t = ky.getType();
-  Value width = t.isIndex() ? idx(b, loc, kw)
-                            : arith::ConstantOp::create(
-                                  b, loc, b.getIntegerAttr(t, kw))
-                                  .getResult();
+  Value width = t.isIndex()
+                    ? idx(b, loc, kw)
+                    : arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, kw))
+                          .getResult();
   Value pos = arith::AddIOp::create(
       b, loc, arith::MulIOp::create(b, loc, ky, width), kx);
   if (!t.isIndex())
@@ -40,11 +40,11 @@ SmallVector<Value> lowering::buildBlockedPoolMax(
   for (int64_t kh = 0; kh < 2; ++kh)
     for (int64_t kw = 0; kw < 2; ++kw) {
       inputs.push_back(planes);
-      maps.push_back(AffineMap::get(
-          4, 0,
-          {e[0], e[1], getAffineConstantExpr(kh, ctx),
-           getAffineConstantExpr(kw, ctx), e[2], e[3]},
-          ctx));
+      maps.push_back(
+          AffineMap::get(4, 0,
+                         {e[0], e[1], getAffineConstantExpr(kh, ctx),
+                          getAffineConstantExpr(kw, ctx), e[2], e[3]},
+                         ctx));
     }
   SmallVector<Value> inits;
   for (Type t : resultTypes) {
@@ -61,10 +61,11 @@ SmallVector<Value> lowering::buildBlockedPoolMax(
   return SmallVector<Value>(op.getResults());
 }
 
-std::pair<Value, Value> lowering::buildMaxPoolArgmax(
-    OpBuilder &b, Location loc, Value xpad, ArrayRef<int64_t> k,
-    ArrayRef<int64_t> s, ArrayRef<int64_t> dil, ArrayRef<int64_t> outHW,
-    bool blocked) {
+std::pair<Value, Value>
+lowering::buildMaxPoolArgmax(OpBuilder &b, Location loc, Value xpad,
+                             ArrayRef<int64_t> k, ArrayRef<int64_t> s,
+                             ArrayRef<int64_t> dil, ArrayRef<int64_t> outHW,
+                             bool blocked) {
   using IT = utils::IteratorType;
   MLIRContext *ctx = b.getContext();
   auto xType = cast<RankedTensorType>(xpad.getType());
@@ -122,8 +123,8 @@ std::pair<Value, Value> lowering::buildMaxPoolArgmax(
   int64_t kw = k[1];
   Value windowShape = tensor::EmptyOp::create(b, loc, k, elt);
   // Window element (kh, kw) of output (oh, ow).
-  AffineMap in = map6({e[0], e[1], e[2] * s[0] + e[4] * dil[0],
-                       e[3] * s[1] + e[5] * dil[1]});
+  AffineMap in = map6(
+      {e[0], e[1], e[2] * s[0] + e[4] * dil[0], e[3] * s[1] + e[5] * dil[1]});
   auto argmax = linalg::GenericOp::create(
       b, loc, TypeRange{outType, idxType}, ValueRange{xpad, windowShape},
       ValueRange{maxInit, idxInit},
@@ -140,7 +141,8 @@ std::pair<Value, Value> lowering::buildMaxPoolArgmax(
         Value better = arith::OrIOp::create(
             nb, l,
             arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, v[0], v[2]),
-            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::UNO, v[0], v[0]));
+            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::UNO, v[0],
+                                  v[0]));
         linalg::YieldOp::create(
             nb, l,
             ValueRange{arith::SelectOp::create(nb, l, better, v[0], v[2]),

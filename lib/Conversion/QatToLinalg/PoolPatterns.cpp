@@ -63,11 +63,11 @@ struct MaxPoolLowering : OpConversionPattern<MaxPool2dOp> {
     bool blocked = op->hasAttr(kPoolBlockedAttr);
     if (hasGrad) {
       rewriter.replaceOp(
-          op, buildMaxPoolArgmax(rewriter, loc, x, op.getKernelSize(), strides,
-                                 op.getDilation(),
-                                 {type.getDimSize(2), type.getDimSize(3)},
-                                 blocked)
-                  .first);
+          op,
+          buildMaxPoolArgmax(rewriter, loc, x, op.getKernelSize(), strides,
+                             op.getDilation(),
+                             {type.getDimSize(2), type.getDimSize(3)}, blocked)
+              .first);
       return success();
     }
     if (blocked) {
@@ -110,22 +110,21 @@ struct AvgPoolLowering : OpConversionPattern<AvgPool2dOp> {
     SmallVector<int64_t, 2> strides = op.getStridesOrDefault();
     SmallVector<int64_t, 4> pads = op.getPads();
     ArrayRef<int64_t> kernel = op.getKernelSize();
-    Value x = padForWindow(rewriter, loc, adaptor.getInput(),
-                           {type.getDimSize(2), type.getDimSize(3)}, kernel,
-                           strides, pads, {1, 1},
-                           floatConst(rewriter, loc, type.getElementType(), 0.0));
-    Value window = tensor::EmptyOp::create(rewriter, loc, kernel,
-                                           type.getElementType());
+    Value x = padForWindow(
+        rewriter, loc, adaptor.getInput(),
+        {type.getDimSize(2), type.getDimSize(3)}, kernel, strides, pads, {1, 1},
+        floatConst(rewriter, loc, type.getElementType(), 0.0));
+    Value window =
+        tensor::EmptyOp::create(rewriter, loc, kernel, type.getElementType());
     Value init = filledTensor(rewriter, loc, type, adaptor.getInput(), 0.0);
     auto sum = linalg::PoolingNchwSumOp::create(
         rewriter, loc, TypeRange{type}, ValueRange{x, window}, ValueRange{init},
         rewriter.getI64TensorAttr(strides), rewriter.getI64TensorAttr({1, 1}));
 
-    Value div = avgPoolDivisor(
-        rewriter, loc, type.getElementType(),
-        {inType.getDimSize(2), inType.getDimSize(3)},
-        {type.getDimSize(2), type.getDimSize(3)}, kernel, strides, pads,
-        op.getCountIncludePad());
+    Value div = avgPoolDivisor(rewriter, loc, type.getElementType(),
+                               {inType.getDimSize(2), inType.getDimSize(3)},
+                               {type.getDimSize(2), type.getDimSize(3)}, kernel,
+                               strides, pads, op.getCountIncludePad());
     MLIRContext *ctx = rewriter.getContext();
     AffineMap id = AffineMap::getMultiDimIdentityMap(4, ctx);
     AffineMap hw = AffineMap::get(
@@ -162,16 +161,16 @@ struct GlobalAvgPoolLowering : OpConversionPattern<GlobalAvgPoolOp> {
           return arith::AddFOp::create(b, l, a, acc);
         });
     Value count = countAlong(rewriter, loc, x, {2, 3}, elt);
-    Value mean = buildElementwise(rewriter, loc, redType, {sum}, x,
-                                  [&](OpBuilder &b, Location l, ValueRange a) {
-                                    return Value(arith::DivFOp::create(
-                                        b, l, a[0], count));
-                                  });
+    Value mean = buildElementwise(
+        rewriter, loc, redType, {sum}, x,
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          return Value(arith::DivFOp::create(b, l, a[0], count));
+        });
     SmallVector<ReassociationIndices> reassoc = {{0}, {1, 2, 3}};
     SmallVector<OpFoldResult> outShape = {
-        tensor::getMixedSize(rewriter, loc, x, 0), rewriter.getIndexAttr(
-                                                       type.getDimSize(1)),
-        rewriter.getIndexAttr(1), rewriter.getIndexAttr(1)};
+        tensor::getMixedSize(rewriter, loc, x, 0),
+        rewriter.getIndexAttr(type.getDimSize(1)), rewriter.getIndexAttr(1),
+        rewriter.getIndexAttr(1)};
     rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(op, type, mean, reassoc,
                                                        outShape);
     return success();
@@ -210,14 +209,15 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
     SmallVector<OpFoldResult> resultSizes =
         tensor::getMixedSizes(rewriter, loc, inputs.front());
     resultSizes[axis] = axisOffsets.back();
-    Value result =
-        tensor::EmptyOp::create(rewriter, loc, resultSizes, type.getElementType());
+    Value result = tensor::EmptyOp::create(rewriter, loc, resultSizes,
+                                           type.getElementType());
     if (result.getType() != type)
       result = tensor::CastOp::create(rewriter, loc, type, result);
     for (auto [i, in] : llvm::enumerate(inputs)) {
       SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
       offsets[axis] = axisOffsets[i];
-      SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, in);
+      SmallVector<OpFoldResult> sizes =
+          tensor::getMixedSizes(rewriter, loc, in);
       SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
       result = tensor::InsertSliceOp::create(rewriter, loc, in, result, offsets,
                                              sizes, strides);

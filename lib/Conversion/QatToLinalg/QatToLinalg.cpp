@@ -82,4 +82,3 @@ struct ConvertQatToLinalgPass
   }
 };
 } // namespace
-

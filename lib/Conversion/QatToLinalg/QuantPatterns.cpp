@@ -57,8 +57,8 @@ static Value zeroPointAsFloat(OpBuilder &b, Location loc, Value zp,
 static Value unclampedQ(OpBuilder &b, Location loc, Value x, Value invScale,
                         Value zp) {
   Value scaled = arith::MulFOp::create(b, loc, x, invScale);
-  return arith::AddFOp::create(b, loc, math::RoundEvenOp::create(b, loc, scaled),
-                               zp);
+  return arith::AddFOp::create(b, loc,
+                               math::RoundEvenOp::create(b, loc, scaled), zp);
 }
 
 namespace {
@@ -87,8 +87,8 @@ struct FakeQuantLowering : OpConversionPattern<FakeQuantOp> {
           Value one = floatConst(b, l, a[0].getType(), 1.0);
           Value inv = arith::DivFOp::create(b, l, one, a[1]);
           Value zp = zeroPointAsFloat(b, l, a[2], spec, /*forward=*/true);
-          Value q = clampScalar(b, l, unclampedQ(b, l, a[0], inv, zp), qmin,
-                                qmax);
+          Value q =
+              clampScalar(b, l, unclampedQ(b, l, a[0], inv, zp), qmin, qmax);
           Value centered = arith::SubFOp::create(b, l, q, zp);
           linalg::YieldOp::create(
               b, l, Value(arith::MulFOp::create(b, l, centered, a[1])));
@@ -520,8 +520,8 @@ struct ObserveLowering : OpConversionPattern<ObserveOp> {
                            maxState, false);
     }
     linalg::GenericOp qparams = buildQParams(rewriter, op, newMin, newMax);
-    rewriter.replaceOp(op, {qparams.getResult(0), qparams.getResult(1), newMin,
-                            newMax});
+    rewriter.replaceOp(
+        op, {qparams.getResult(0), qparams.getResult(1), newMin, newMax});
     return success();
   }
 };
@@ -538,8 +538,8 @@ struct BnScaleFactorLowering : OpConversionPattern<BnScaleFactorOp> {
         {adaptor.getWeight(), adaptor.getRunningVar()}, adaptor.getWeight(),
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           Value e = floatConst(b, l, a[1].getType(), eps);
-          Value std = math::SqrtOp::create(b, l,
-                                           arith::AddFOp::create(b, l, a[1], e));
+          Value std =
+              math::SqrtOp::create(b, l, arith::AddFOp::create(b, l, a[1], e));
           return arith::DivFOp::create(b, l, a[0], std);
         });
     rewriter.replaceOp(op, r);
