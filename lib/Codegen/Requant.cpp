@@ -1,5 +1,4 @@
-//===- Requant.cpp - requantization of int32 accumulators
-//------------------===//
+//===- Requant.cpp - requantization of int32 accumulators -----------------===//
 //
 // docs/numerics.md's float32 requant and TFLite's fixed-point one, written
 // once for scalars and vectors: the generic lowering (IntPatterns.cpp,
@@ -52,9 +51,15 @@ Value lowering::buildFloatRequant(OpBuilder &b, Location l, Value acc, Value m,
                                   Type storage) {
   Type ft = withElement(acc.getType(), b.getF32Type());
   Value f = arith::SIToFPOp::create(b, l, ft, acc);
-  Value r = arith::AddFOp::create(
-      b, l, math::RoundEvenOp::create(b, l, arith::MulFOp::create(b, l, f, m)),
-      f32Like(b, l, ft, double(zpY)));
+  return buildRoundToStorage(b, l, arith::MulFOp::create(b, l, f, m), zpY, lo,
+                             hi, storage);
+}
+
+Value lowering::buildRoundToStorage(OpBuilder &b, Location l, Value v,
+                                    int64_t zp, int64_t lo, int64_t hi,
+                                    Type storage) {
+  Value r = arith::AddFOp::create(b, l, math::RoundEvenOp::create(b, l, v),
+                                  f32Like(b, l, v.getType(), double(zp)));
   return buildClampToStorage(b, l, r, lo, hi, storage);
 }
 

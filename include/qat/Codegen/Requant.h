@@ -26,6 +26,12 @@ Value buildClampToStorage(OpBuilder &b, Location loc, Value v, int64_t lo,
 Value buildFloatRequant(OpBuilder &b, Location loc, Value acc, Value m,
                         int64_t zpY, int64_t lo, int64_t hi, Type storage);
 
+/// clamp(roundeven(v) + zp, lo, hi) of a float32 value or vector already
+/// scaled to the output (quantize, and the tail of every float32 requant),
+/// in the element type `storage`.
+Value buildRoundToStorage(OpBuilder &b, Location loc, Value v, int64_t zp,
+                          int64_t lo, int64_t hi, Type storage);
+
 /// clamp(v + zp, lo, hi) of an int32 value or vector (the addition wraps),
 /// truncated to the element type `storage`.
 Value buildAddZeroPointAndClamp(OpBuilder &b, Location loc, Value v, int64_t zp,

@@ -381,10 +381,8 @@ static Value groupedInputGrad(OpBuilder &b, Location loc, Value dy,
 }
 
 namespace {
-struct Conv2dGradLowering : OpConversionPattern<Conv2dGradOp> {
-  Conv2dGradLowering(MLIRContext *ctx, bool im2col)
-      : OpConversionPattern(ctx), im2col(im2col) {}
-  bool im2col;
+struct Conv2dGradLowering : ConvConversionPattern<Conv2dGradOp> {
+  using ConvConversionPattern::ConvConversionPattern;
   LogicalResult
   matchAndRewrite(Conv2dGradOp op, OpAdaptor a,
                   ConversionPatternRewriter &rewriter) const override {

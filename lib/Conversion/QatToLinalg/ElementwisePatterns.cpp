@@ -1,4 +1,9 @@
 //===- ElementwisePatterns.cpp - element-wise qat ops to linalg -----------===//
+//
+// Also the pieces of softmax (reduceAlong, buildMaxAlong, buildShiftedExp)
+// that the cross-entropy lowerings and softmax_grad share.
+//
+//===----------------------------------------------------------------------===//
 
 #include "PatternUtils.h"
 #include "Qat/IR/QatOps.h"
@@ -9,6 +14,47 @@
 using namespace mlir;
 using namespace mlir::qat;
 using namespace mlir::qat::lowering;
+
+AxisReduction lowering::reduceAlong(RankedTensorType type, int64_t axis) {
+  MLIRContext *ctx = type.getContext();
+  SmallVector<int64_t> shape;
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (d != axis) {
+      shape.push_back(type.getDimSize(d));
+      exprs.push_back(getAffineDimExpr(d, ctx));
+    }
+  return {RankedTensorType::get(shape, type.getElementType()),
+          AffineMap::get(type.getRank(), 0, exprs, ctx)};
+}
+
+Value lowering::buildMaxAlong(OpBuilder &b, Location loc, Value x, int64_t axis,
+                              Value init) {
+  return buildReduction(
+      b, loc, x, {axis}, init,
+      [](OpBuilder &nb, Location l, Value a, Value acc) -> Value {
+        return arith::MaximumFOp::create(nb, l, a, acc);
+      });
+}
+
+Value lowering::buildShiftedExp(OpBuilder &b, Location loc, Value x, Value max,
+                                AffineMap maxMap) {
+  auto type = cast<RankedTensorType>(x.getType());
+  AffineMap id =
+      AffineMap::getMultiDimIdentityMap(type.getRank(), b.getContext());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{x, max},
+             ValueRange{emptyTensor(b, loc, type, x)},
+             SmallVector<AffineMap>{id, maxMap, id},
+             SmallVector<utils::IteratorType>(type.getRank(),
+                                              utils::IteratorType::parallel),
+             [](OpBuilder &nb, Location l, ValueRange a) {
+               Value d = arith::SubFOp::create(nb, l, a[0], a[1]);
+               linalg::YieldOp::create(nb, l,
+                                       Value(math::ExpOp::create(nb, l, d)));
+             })
+      .getResult(0);
+}
 
 namespace {
 /// Lowers a one-input element-wise op with a scalar body.
@@ -87,14 +133,7 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
     Type elt = type.getElementType();
     MLIRContext *ctx = rewriter.getContext();
 
-    SmallVector<int64_t> redShape;
-    SmallVector<AffineExpr> redExprs;
-    for (int64_t d = 0; d < rank; ++d)
-      if (d != axis) {
-        redShape.push_back(type.getDimSize(d));
-        redExprs.push_back(getAffineDimExpr(d, ctx));
-      }
-    auto redType = RankedTensorType::get(redShape, elt);
+    AxisReduction red = reduceAlong(type, axis);
     // Dynamic extents of the reduced tensor: only the batch axis can be
     // dynamic here, and it keeps its position unless it is the axis.
     auto emptyRed = [&](double v) {
@@ -102,38 +141,26 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
       for (int64_t d = 0; d < rank; ++d)
         if (d != axis && type.isDynamicDim(d))
           dyn.push_back(tensor::DimOp::create(rewriter, loc, x, d));
-      Value e = tensor::EmptyOp::create(rewriter, loc, redType, dyn);
+      Value e = tensor::EmptyOp::create(rewriter, loc, red.type, dyn);
       return linalg::FillOp::create(rewriter, loc,
                                     floatConst(rewriter, loc, elt, v), e)
           .getResult(0);
     };
-    Value max = buildReduction(
-        rewriter, loc, x, {axis},
-        emptyRed(-std::numeric_limits<double>::infinity()),
-        [](OpBuilder &b, Location l, Value a, Value acc) -> Value {
-          return arith::MaximumFOp::create(b, l, a, acc);
-        });
-    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
-    AffineMap red = AffineMap::get(rank, 0, redExprs, ctx);
-    SmallVector<utils::IteratorType> par(rank, utils::IteratorType::parallel);
-    auto expGen = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{type}, ValueRange{x, max},
-        ValueRange{emptyTensor(rewriter, loc, type, x)},
-        SmallVector<AffineMap>{id, red, id}, par,
-        [](OpBuilder &b, Location l, ValueRange a) {
-          Value d = arith::SubFOp::create(b, l, a[0], a[1]);
-          linalg::YieldOp::create(b, l, Value(math::ExpOp::create(b, l, d)));
-        });
-    Value e = expGen.getResult(0);
+    Value max =
+        buildMaxAlong(rewriter, loc, x, axis,
+                      emptyRed(-std::numeric_limits<double>::infinity()));
+    Value e = buildShiftedExp(rewriter, loc, x, max, red.map);
     Value sum = buildReduction(
         rewriter, loc, e, {axis}, emptyRed(0.0),
         [](OpBuilder &b, Location l, Value a, Value acc) -> Value {
           return arith::AddFOp::create(b, l, a, acc);
         });
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
     auto divGen = linalg::GenericOp::create(
         rewriter, loc, TypeRange{type}, ValueRange{e, sum},
         ValueRange{emptyTensor(rewriter, loc, type, x)},
-        SmallVector<AffineMap>{id, red, id}, par,
+        SmallVector<AffineMap>{id, red.map, id},
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
         [](OpBuilder &b, Location l, ValueRange a) {
           linalg::YieldOp::create(
               b, l, Value(arith::DivFOp::create(b, l, a[0], a[1])));

@@ -79,13 +79,10 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
     Value r = elementwiseFlat(
         rewriter, op.getLoc(), type, a.getInput(),
         [&](OpBuilder &b, Location l, ValueRange v) -> Value {
-          Type f32 = b.getF32Type();
-          Value s =
-              arith::MulFOp::create(b, l, v[0], floatConst(b, l, f32, inv));
-          Value r =
-              arith::AddFOp::create(b, l, math::RoundEvenOp::create(b, l, s),
-                                    floatConst(b, l, f32, double(zp)));
-          return buildClampToStorage(b, l, r, lo, hi, type.getElementType());
+          Value s = arith::MulFOp::create(
+              b, l, v[0], floatConst(b, l, b.getF32Type(), inv));
+          return buildRoundToStorage(b, l, s, zp, lo, hi,
+                                     type.getElementType());
         });
     rewriter.replaceOp(op, r);
     return success();
@@ -266,10 +263,8 @@ struct QAddLowering : OpConversionPattern<QAddOp> {
           };
           Value sum = arith::AddFOp::create(b, l, scaled(v[0], qa, ma),
                                             scaled(v[1], qb, mb));
-          Value q = arith::AddFOp::create(
-              b, l, math::RoundEvenOp::create(b, l, sum),
-              floatConst(b, l, f32, double(qy.getZeroPoint())));
-          return buildClampToStorage(b, l, q, lo, hi, type.getElementType());
+          return buildRoundToStorage(b, l, sum, qy.getZeroPoint(), lo, hi,
+                                     type.getElementType());
         });
     rewriter.replaceOp(op, r);
     return success();

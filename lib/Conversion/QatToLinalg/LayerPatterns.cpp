@@ -275,10 +275,8 @@ static Value splitChannels(OpBuilder &b, Location loc, Value v, int64_t axis,
 }
 
 namespace {
-struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
-  Conv2dLowering(MLIRContext *ctx, bool im2col)
-      : OpConversionPattern(ctx), im2col(im2col) {}
-  bool im2col;
+struct Conv2dLowering : ConvConversionPattern<Conv2dOp> {
+  using ConvConversionPattern::ConvConversionPattern;
   LogicalResult
   matchAndRewrite(Conv2dOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {

@@ -30,27 +30,19 @@ struct SoftmaxGradLowering : OpConversionPattern<SoftmaxGradOp> {
     auto type = cast<RankedTensorType>(op.getResult().getType());
     int64_t rank = type.getRank();
     int64_t axis = getNormalizedAxis(op.getAxis(), rank);
-    SmallVector<int64_t> redShape;
-    SmallVector<AffineExpr> redExprs;
-    for (int64_t i = 0; i < rank; ++i)
-      if (i != axis) {
-        redShape.push_back(type.getDimSize(i));
-        redExprs.push_back(getAffineDimExpr(i, ctx));
-      }
-    auto redType = RankedTensorType::get(redShape, type.getElementType());
+    AxisReduction red = reduceAlong(type, axis);
     Value prod = buildElementwise(rewriter, loc, type,
                                   {a.getResult(), a.getGrad()}, a.getResult(),
                                   [](OpBuilder &b, Location l, ValueRange v) {
                                     return mulf(b, l, v[1], v[0]);
                                   });
-    Value sum = buildReassocSum(rewriter, loc, prod, {axis}, redType);
+    Value sum = buildReassocSum(rewriter, loc, prod, {axis}, red.type);
     AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
-    AffineMap red = AffineMap::get(rank, 0, redExprs, ctx);
     auto gen = linalg::GenericOp::create(
         rewriter, loc, TypeRange{type},
         ValueRange{a.getResult(), a.getGrad(), sum},
         ValueRange{emptyTensor(rewriter, loc, type, a.getResult())},
-        SmallVector<AffineMap>{id, id, red, id},
+        SmallVector<AffineMap>{id, id, red.map, id},
         SmallVector<IT>(rank, IT::parallel),
         [](OpBuilder &b, Location l, ValueRange v) {
           linalg::YieldOp::create(b, l,
@@ -72,38 +64,21 @@ struct CrossEntropyGradLowering : OpConversionPattern<CrossEntropyGradOp> {
     auto type = cast<RankedTensorType>(op.getLogits().getType());
     Type elt = type.getElementType();
     Value x = a.getLogits();
-    auto rowType = RankedTensorType::get({type.getDimSize(0)}, elt);
-    Value max = buildReduction(
-        rewriter, loc, x, {1},
-        filledTensor(rewriter, loc, rowType, x,
-                     -std::numeric_limits<double>::infinity()),
-        [](OpBuilder &b, Location l, Value v, Value acc) -> Value {
-          return arith::MaximumFOp::create(b, l, v, acc);
-        });
-    AffineExpr d0, d1;
-    bindDims(ctx, d0, d1);
-    AffineMap id = AffineMap::get(2, 0, {d0, d1}, ctx);
-    AffineMap row = AffineMap::get(2, 0, {d0}, ctx);
+    AxisReduction row = reduceAlong(type, 1);
+    Value max =
+        buildMaxAlong(rewriter, loc, x, 1,
+                      filledTensor(rewriter, loc, row.type, x,
+                                   -std::numeric_limits<double>::infinity()));
+    Value e = buildShiftedExp(rewriter, loc, x, max, row.map);
+    Value sum = buildReassocSum(rewriter, loc, e, {1}, row.type);
+    AffineMap id = AffineMap::getMultiDimIdentityMap(2, ctx);
     AffineMap scalar = AffineMap::get(2, 0, {}, ctx);
-    Value e =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{type}, ValueRange{x, max},
-            ValueRange{emptyTensor(rewriter, loc, type, x)},
-            SmallVector<AffineMap>{id, row, id},
-            SmallVector<IT>(2, IT::parallel),
-            [](OpBuilder &b, Location l, ValueRange v) {
-              linalg::YieldOp::create(
-                  b, l,
-                  Value(math::ExpOp::create(b, l, subf(b, l, v[0], v[1]))));
-            })
-            .getResult(0);
-    Value sum = buildReassocSum(rewriter, loc, e, {1}, rowType);
     Value count = countAlong(rewriter, loc, x, {0}, elt);
     auto gen = linalg::GenericOp::create(
         rewriter, loc, TypeRange{type},
         ValueRange{e, sum, a.getLabels(), a.getGrad()},
         ValueRange{emptyTensor(rewriter, loc, type, x)},
-        SmallVector<AffineMap>{id, row, row, scalar, id},
+        SmallVector<AffineMap>{id, row.map, row.map, scalar, id},
         SmallVector<IT>(2, IT::parallel),
         [&](OpBuilder &b, Location l, ValueRange v) {
           Value p = arith::DivFOp::create(b, l, v[0], v[1]);

@@ -46,13 +46,10 @@ struct CrossEntropyLowering : OpConversionPattern<CrossEntropyOp> {
     auto rowType = RankedTensorType::get({lt.getDimSize(0)}, elt);
     MLIRContext *ctx = rewriter.getContext();
 
-    Value max = buildReduction(
-        rewriter, loc, logits, {1},
-        filledTensor(rewriter, loc, rowType, logits,
-                     -std::numeric_limits<double>::infinity()),
-        [](OpBuilder &b, Location l, Value a, Value acc) -> Value {
-          return arith::MaximumFOp::create(b, l, a, acc);
-        });
+    Value max =
+        buildMaxAlong(rewriter, loc, logits, 1,
+                      filledTensor(rewriter, loc, rowType, logits,
+                                   -std::numeric_limits<double>::infinity()));
     AffineExpr n, c;
     bindDims(ctx, n, c);
     auto sumExp = linalg::GenericOp::create(

@@ -33,6 +33,15 @@ void populateIntLayerPatterns(RewritePatternSet &patterns,
 /// Quantized tensors become tensors of their storage type.
 void addQuantTypeConversions(TypeConverter &converter);
 
+/// A conversion pattern of a convolution that the pass's `im2col` option
+/// steers (the GEMM form, or linalg's convolution ops).
+template <typename OpTy>
+struct ConvConversionPattern : OpConversionPattern<OpTy> {
+  ConvConversionPattern(MLIRContext *ctx, bool im2col)
+      : OpConversionPattern<OpTy>(ctx), im2col(im2col) {}
+  bool im2col;
+};
+
 /// Float arithmetic of the gradient and optimizer bodies.
 inline Value addf(OpBuilder &b, Location l, Value x, Value y) {
   return arith::AddFOp::create(b, l, x, y);
@@ -43,6 +52,23 @@ inline Value mulf(OpBuilder &b, Location l, Value x, Value y) {
 inline Value subf(OpBuilder &b, Location l, Value x, Value y) {
   return arith::SubFOp::create(b, l, x, y);
 }
+
+/// A tensor of `type` reduced along `axis`: the type without that axis, and
+/// the indexing map from `type`'s loops to it.
+struct AxisReduction {
+  RankedTensorType type;
+  AffineMap map;
+};
+AxisReduction reduceAlong(RankedTensorType type, int64_t axis);
+
+/// The maximum of `x` along `axis` into `init` (filled with -inf): the
+/// shift of softmax and of the cross-entropy's log-sum-exp.
+Value buildMaxAlong(OpBuilder &b, Location loc, Value x, int64_t axis,
+                    Value init);
+
+/// exp(x - max), `max` (buildMaxAlong) read through `maxMap`.
+Value buildShiftedExp(OpBuilder &b, Location loc, Value x, Value max,
+                      AffineMap maxMap);
 
 /// True if every value of `values` has a static shape.
 inline bool hasStaticShapes(ValueRange values) {

@@ -28,6 +28,18 @@ static LogicalResult requireStaticSpatial(Operation *op, RankedTensorType t,
   return success();
 }
 
+/// The input of a max or average pool padded with `padValue` for its
+/// windows (padForWindow).
+template <typename PoolOp>
+static Value padPoolInput(OpBuilder &b, PoolOp op, Value input,
+                          ArrayRef<int64_t> dilation, double padValue) {
+  RankedTensorType type = op.getType();
+  return padForWindow(
+      b, op.getLoc(), input, {type.getDimSize(2), type.getDimSize(3)},
+      op.getKernelSize(), op.getStridesOrDefault(), op.getPads(), dilation,
+      floatConst(b, op.getLoc(), type.getElementType(), padValue));
+}
+
 namespace {
 struct MaxPoolLowering : OpConversionPattern<MaxPool2dOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -41,11 +53,8 @@ struct MaxPoolLowering : OpConversionPattern<MaxPool2dOp> {
       return failure();
     SmallVector<int64_t, 2> strides = op.getStridesOrDefault();
     double ninf = -std::numeric_limits<double>::infinity();
-    Value x = padForWindow(
-        rewriter, loc, adaptor.getInput(),
-        {type.getDimSize(2), type.getDimSize(3)}, op.getKernelSize(), strides,
-        op.getPads(), op.getDilation(),
-        floatConst(rewriter, loc, type.getElementType(), ninf));
+    Value x =
+        padPoolInput(rewriter, op, adaptor.getInput(), op.getDilation(), ninf);
     // In a training step whose gradient of this pool recomputes the
     // windows' argmax, the forward pass is that argmax's maximum: CSE then
     // leaves one pass over the input (the values agree but for the sign of
@@ -110,10 +119,7 @@ struct AvgPoolLowering : OpConversionPattern<AvgPool2dOp> {
     SmallVector<int64_t, 2> strides = op.getStridesOrDefault();
     SmallVector<int64_t, 4> pads = op.getPads();
     ArrayRef<int64_t> kernel = op.getKernelSize();
-    Value x = padForWindow(
-        rewriter, loc, adaptor.getInput(),
-        {type.getDimSize(2), type.getDimSize(3)}, kernel, strides, pads, {1, 1},
-        floatConst(rewriter, loc, type.getElementType(), 0.0));
+    Value x = padPoolInput(rewriter, op, adaptor.getInput(), {1, 1}, 0.0);
     Value window =
         tensor::EmptyOp::create(rewriter, loc, kernel, type.getElementType());
     Value init = filledTensor(rewriter, loc, type, adaptor.getInput(), 0.0);
