@@ -58,8 +58,11 @@ Value lowering::buildFloatRequant(OpBuilder &b, Location l, Value acc, Value m,
 Value lowering::buildRoundToStorage(OpBuilder &b, Location l, Value v,
                                     int64_t zp, int64_t lo, int64_t hi,
                                     Type storage) {
-  Value r = arith::AddFOp::create(b, l, math::RoundEvenOp::create(b, l, v),
-                                  f32Like(b, l, v.getType(), double(zp)));
+  // Locals, not nested calls: the IR's op order must not depend on the
+  // host compiler's argument evaluation order.
+  Value rounded = math::RoundEvenOp::create(b, l, v);
+  Value zpValue = f32Like(b, l, v.getType(), double(zp));
+  Value r = arith::AddFOp::create(b, l, rounded, zpValue);
   return buildClampToStorage(b, l, r, lo, hi, storage);
 }
 
