@@ -54,4 +54,16 @@ for b in 64 1; do
   "$OUT/aot-b$b/classify" "$FM/t10k-images-idx3-ubyte.gz" "$FM/t10k-labels-idx1-ubyte.gz" \
     --quantized --repeat 3
 done
+# The threaded build: each int8 layer split over this machine's cores
+# (OpenMP), linked with LLVM's libomp; the same outputs bit for bit.
+T=$(nproc)
+mkdir -p "$OUT/aot-b64-t$T"
+"$BIN/qat-compile" "$OUT/m1.int8.mlir" --batch=64 --threads=$T --name=model \
+  -o "$OUT/aot-b64-t$T/model.o" --header "$OUT/aot-b64-t$T/model.h"
+cc -O2 -I"$OUT/aot-b64-t$T" examples/aot/classify.c "$OUT/aot-b64-t$T/model.o" \
+  -lz -lm -L/usr/lib/llvm-22/lib -lomp -Wl,-rpath,/usr/lib/llvm-22/lib \
+  -o "$OUT/aot-b64-t$T/classify"
+echo -n "int8 AOT object, batch 64, threaded build: "
+"$OUT/aot-b64-t$T/classify" "$FM/t10k-images-idx3-ubyte.gz" "$FM/t10k-labels-idx1-ubyte.gz" \
+  --quantized --repeat 3
 echo "models, per-epoch metrics and the AOT objects (model.o + model.h) are in $OUT/"

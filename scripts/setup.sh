@@ -18,6 +18,8 @@ PKGS=(
   libonnx-dev libprotobuf-dev
   # qat-import's libFuzzer target (a bounded fuzz run is part of the tests)
   clang-22 libclang-rt-22-dev
+  # LLVM's OpenMP runtime: code compiled for more than one thread
+  libomp-22-dev
   # scripts/check-format.sh (the CI format step)
   clang-format-22
   # AArch64 objects of qat-compile: static linking and running under qemu

@@ -43,6 +43,11 @@ for isa, needs in {"avx2": ["avx2"], "avxvnni": ["avx_vnni"],
 if shutil.which("qemu-aarch64") and shutil.which("aarch64-linux-gnu-gcc"):
     config.available_features.add("aarch64-cross")
 
+# LLVM's OpenMP runtime, for code compiled for more than one thread.
+if config.omp_lib and os.path.exists(config.omp_lib):
+    config.available_features.add("openmp")
+    config.substitutions.append(("%omp_dir", os.path.dirname(config.omp_lib)))
+
 if os.path.isdir(config.fashion_mnist_dir):
     config.available_features.add("fashion-mnist")
 

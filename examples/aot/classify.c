@@ -12,6 +12,13 @@
  *   --repeat N     time N passes over the data (median batch time printed)
  *   --limit N      use only the first N images
  *
+ * A threaded build (qat-compile --threads N: each int8 layer split over N
+ * OpenMP threads, the header then defines MODEL_THREADS) links libomp too:
+ *   qat-compile m1.int8.mlir --threads 2 -o model.o --header model.h --name
+ * model
+ *   cc -O2 -I. examples/aot/classify.c model.o -lz -lm \
+ *      -L/usr/lib/llvm-22/lib -lomp -Wl,-rpath,/usr/lib/llvm-22/lib -o classify
+ *
  * Built with -DCLASSIFY_NO_ZLIB (e.g. a static cross build for a target
  * without zlib) it reads uncompressed IDX files instead.
  * Needs only the model's object, its header, libc, libm and zlib (for the
@@ -202,10 +209,16 @@ int main(int argc, char **argv) {
   if (out)
     fclose(out);
   qsort(times, timed, sizeof(double), cmp_double);
-  printf("%zu images, accuracy %.2f%% (%zu correct), %s entry, batch %d: "
-         "median %.1f us per batch, %.0f images/s\n",
+#ifdef MODEL_THREADS
+  const int threads = MODEL_THREADS;
+#else
+  const int threads = 1;
+#endif
+  printf("%zu images, accuracy %.2f%% (%zu correct), %s entry, batch %d, "
+         "%d thread%s: median %.1f us per batch, %.0f images/s\n",
          count, 100.0 * (double)correct / (double)count, correct,
-         quantized ? "quantized" : "float", MODEL_BATCH, 1e6 * times[timed / 2],
+         quantized ? "quantized" : "float", MODEL_BATCH, threads,
+         threads == 1 ? "" : "s", 1e6 * times[timed / 2],
          MODEL_BATCH / times[timed / 2]);
   free(times);
   free(x);

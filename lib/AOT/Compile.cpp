@@ -48,6 +48,7 @@ LogicalResult qat::lowerAotModule(ModuleOp module, const AotTarget &target) {
   opts.workspace = true;
   // The int8 kernels follow --isa; x86-64 builds use the generic lowering.
   opts.isa = target.getKernelIsa();
+  opts.threads = target.threads;
   buildQatToLLVMPipeline(pm, opts);
   return pm.run(module);
 }
@@ -78,12 +79,13 @@ qat::translateAotModule(ModuleOp module, const AotTarget &target,
           llvmModule.get()))
     return aotError("LLVM optimization failed: " +
                     llvm::toString(std::move(e)));
-  if (llvm::Error e = checkAotLibraryCalls(*llvmModule))
+  if (llvm::Error e =
+          checkAotLibraryCalls(*llvmModule, /*openMP=*/target.threads > 1))
     return std::move(e);
   return std::move(llvmModule);
 }
 
-llvm::Error qat::checkAotLibraryCalls(llvm::Module &module) {
+llvm::Error qat::checkAotLibraryCalls(llvm::Module &module, bool openMP) {
   // No run-time library: only libc/libm symbols may remain undefined.
   static const StringRef allowed[] = {
       "malloc", "free",    "aligned_alloc", "posix_memalign", "memcpy",
@@ -92,7 +94,8 @@ llvm::Error qat::checkAotLibraryCalls(llvm::Module &module) {
       "tanhf",  "sqrtf"};
   for (llvm::Function &fn : module)
     if (fn.isDeclaration() && !fn.isIntrinsic() && !fn.use_empty() &&
-        !llvm::is_contained(allowed, fn.getName()))
+        !llvm::is_contained(allowed, fn.getName()) &&
+        !(openMP && fn.getName().starts_with("__kmpc_")))
       return aotError("the generated code calls '" + fn.getName() +
                       "', which is not in libc/libm; an AOT object must not "
                       "need a run-time library");

@@ -215,6 +215,8 @@ void lowering::emitInt8Gemm(OpBuilder &b, Location loc,
                             const target::Int8Tile &tile, const Int8Gemm &p) {
   // Rows are row pairs for mmla tiles (p.m counts them).
   GemmTiling tiling{1, p.m, p.n, tile.lanes, tile.mr, tile.nr};
+  tiling.threads = p.threads;
+  tiling.terms = p.kGroups * tile.group * (tile.mmla ? 2 : 1);
   Int8Kernel kernel(tile, p, b.getContext());
   emitTiledGemm(b, loc, tiling, kernel, ValueRange{});
 }

@@ -67,6 +67,9 @@ public:
   TileLoops(const GemmTiling &t, GemmKernel &kernel) : t(t), kernel(kernel) {}
 
   Carried emit(OpBuilder &b, Location loc, ValueRange c) {
+    rows = t.rows;
+    if (t.threads > 1 && t.batch == 1 && c.empty() && emitSplit(b, loc))
+      return {};
     if (t.batch == 1)
       return emitBatch(b, loc, idx(b, loc, 0), c);
     return loop(b, loc, 0, t.batch, 1, c,
@@ -78,6 +81,50 @@ public:
 private:
   const GemmTiling &t;
   GemmKernel &kernel;
+  /// The rows [rowBase, rowBase + rows) that emitBatch covers (rowBase
+  /// null for 0).
+  Value rowBase;
+  int64_t rows = 0;
+  /// Whether emitBatch's full column panels run as an scf.parallel.
+  bool parallelPanels = false;
+
+  /// Below this many multiply-adds a GEMM stays on one thread: waking the
+  /// other threads and joining them costs microseconds.
+  static constexpr int64_t kMinParallelTerms = int64_t(1) << 20;
+  /// Each thread takes at least this many row tiles when rows are split.
+  static constexpr int64_t kMinTilesPerThread = 4;
+
+  /// Splits the output over `t.threads` threads: blocks of whole row tiles,
+  /// one per thread, with the last rows after them on the calling thread,
+  /// or, for short GEMMs (a batch-1 linear layer), the full column panels.
+  /// False where splitting does not pay.
+  bool emitSplit(OpBuilder &b, Location loc) {
+    if (t.rows * t.cols * std::max<int64_t>(t.terms, 1) < kMinParallelTerms)
+      return false;
+    int64_t chunkTiles = t.rows / t.mr / t.threads;
+    Value zero = idx(b, loc, 0);
+    if (chunkTiles >= kMinTilesPerThread) {
+      int64_t chunkRows = chunkTiles * t.mr;
+      scf::ParallelOp::create(
+          b, loc, ValueRange{zero}, ValueRange{idx(b, loc, t.threads)},
+          ValueRange{idx(b, loc, 1)},
+          [&](OpBuilder &nb, Location l, ValueRange ivs) {
+            rowBase = addScaled(nb, l, nullptr, ivs[0], chunkRows);
+            rows = chunkRows;
+            emitBatch(nb, l, idx(nb, l, 0), {});
+          });
+      rowBase = idx(b, loc, t.threads * chunkRows);
+      rows = t.rows - t.threads * chunkRows;
+      if (rows > 0)
+        emitBatch(b, loc, zero, {});
+      return true;
+    }
+    if (t.cols / (t.lanes * t.nr) < t.threads)
+      return false;
+    parallelPanels = true;
+    emitBatch(b, loc, zero, {});
+    return true;
+  }
 
   /// Full panels of `nr` vectors, then one panel of the remaining vectors,
   /// its last one masked to the columns left.
@@ -85,7 +132,14 @@ private:
     int64_t width = t.lanes * t.nr;
     int64_t full = t.cols / width * width;
     Carried cur(c);
-    if (full > 0)
+    if (full > 0 && parallelPanels)
+      scf::ParallelOp::create(b, loc, ValueRange{idx(b, loc, 0)},
+                              ValueRange{idx(b, loc, full)},
+                              ValueRange{idx(b, loc, width)},
+                              [&](OpBuilder &nb, Location l, ValueRange ivs) {
+                                emitPanel(nb, l, bi, ivs[0], t.nr, 0, {});
+                              });
+    else if (full > 0)
       cur = loop(b, loc, 0, full, width, cur,
                  [&](OpBuilder &nb, Location l, Value j0, ValueRange c2) {
                    return emitPanel(nb, l, bi, j0, t.nr, 0, c2);
@@ -127,20 +181,22 @@ private:
     int64_t mr = t.mr;
     if (t.widenNarrowPanels)
       mr = std::max(t.mr, t.mr * t.nr / nv);
-    auto tile = [&](OpBuilder &nb, Location l, Value i0, int64_t rows,
+    auto tile = [&](OpBuilder &nb, Location l, Value i0, int64_t tileRows,
                     ValueRange cur) {
-      GemmTile g{bi, i0, rows, j0, nv, tail, kLo, kHi, first};
+      if (rowBase)
+        i0 = arith::AddIOp::create(nb, l, rowBase, i0);
+      GemmTile g{bi, i0, tileRows, j0, nv, tail, kLo, kHi, first};
       return kernel.emitTile(nb, l, g, cur);
     };
-    int64_t full = t.rows / mr * mr;
+    int64_t full = rows / mr * mr;
     Carried cur(c);
     if (full > 0)
       cur = loop(b, loc, 0, full, mr, cur,
                  [&](OpBuilder &nb, Location l, Value i0, ValueRange c2) {
                    return tile(nb, l, i0, mr, c2);
                  });
-    if (t.rows != full)
-      cur = tile(b, loc, idx(b, loc, full), t.rows - full, cur);
+    if (rows != full)
+      cur = tile(b, loc, idx(b, loc, full), rows - full, cur);
     return cur;
   }
 };

@@ -122,9 +122,24 @@ static llvm::Error checkHostRuns(StringRef isa) {
   return llvm::Error::success();
 }
 
+/// LLVM's OpenMP runtime, which code compiled with threads > 1 calls.
+static llvm::Expected<std::string> openMPRuntime(int64_t threads) {
+  if (threads < 1)
+    return makeError("the thread count must be at least 1 (got " +
+                     llvm::Twine(threads) + ")");
+#ifdef QAT_OMP_LIB
+  if (llvm::sys::fs::exists(QAT_OMP_LIB))
+    return std::string(QAT_OMP_LIB);
+#endif
+  return makeError("running on " + llvm::Twine(threads) +
+                   " threads needs LLVM's OpenMP runtime (libomp-22-dev), "
+                   "which this build did not find");
+}
+
 llvm::Expected<std::unique_ptr<JitModule>>
 JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
-                   StringRef isa) {
+                   const JitOptions &jitOptions) {
+  StringRef isa = jitOptions.isa;
   static bool targetsInitialized = [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
@@ -134,6 +149,13 @@ JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
 
   if (llvm::Error err = checkHostRuns(isa))
     return std::move(err);
+  std::string ompLib;
+  if (jitOptions.threads != 1) {
+    auto lib = openMPRuntime(jitOptions.threads);
+    if (!lib)
+      return lib.takeError();
+    ompLib = *lib;
+  }
   std::unique_ptr<JitModule> jit(new JitModule());
   for (const std::string &entry : entries) {
     auto spec = entrySpecFor(*module, entry);
@@ -154,6 +176,7 @@ JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
     PassManager pm(ctx);
     QatToLLVMPipelineOptions options;
     options.isa = isa.str();
+    options.threads = jitOptions.threads;
     buildQatToLLVMPipeline(pm, options);
     if (failed(pm.run(*module)))
       return makeError("lowering to LLVM failed:\n" + diagText);
@@ -188,6 +211,8 @@ JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
   SmallVector<StringRef> libs;
   if (llvm::sys::fs::exists(utils))
     libs.push_back(utils);
+  if (!ompLib.empty())
+    libs.push_back(ompLib);
   options.sharedLibPaths = libs;
   auto engine = ExecutionEngine::create(*module, options, std::move(*tm));
   if (!engine)

@@ -28,10 +28,12 @@ void qat::buildQatToLLVMPipeline(OpPassManager &pm,
   if (arm) {
     LowerArmOptions armOptions;
     armOptions.isa = options.isa;
+    armOptions.threads = options.threads;
     pm.addPass(createLowerArm(armOptions));
   } else if (options.isa != "generic") {
     LowerX86Options x86;
     x86.isa = options.isa;
+    x86.threads = options.threads;
     pm.addPass(createLowerX86(x86));
   }
   pm.addPass(createConvertQatToLinalg());
@@ -75,6 +77,15 @@ void qat::buildQatToLLVMPipeline(OpPassManager &pm,
   pm.addPass(qat::createStridedCopyToLoops());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
+  if (options.threads > 1) {
+    // The kernels' scf.parallel loops become OpenMP work-sharing loops of
+    // `threads` threads; the canonicalizer inlines the memref.alloca_scope
+    // that wraps each body (scf-to-cf could not lower it).
+    ConvertSCFToOpenMPPassOptions omp;
+    omp.numThreads = options.threads;
+    pm.addPass(createConvertSCFToOpenMPPass(omp));
+    pm.addPass(createCanonicalizerPass());
+  }
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -102,6 +113,8 @@ void qat::buildQatToLLVMPipeline(OpPassManager &pm,
   funcToLLVM.useBarePtrCallConv = options.barePtrCallConv;
   pm.addPass(createConvertFuncToLLVMPass(funcToLLVM));
   pm.addPass(createConvertControlFlowToLLVMPass());
+  if (options.threads > 1)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
 }

@@ -110,11 +110,11 @@ qat::buildEvaluationModule(ModuleOp module, bool floatFakeQuant,
 /// Adds @eval_step (@forward in evaluation mode) to `module` and compiles
 /// it.
 static llvm::Expected<std::unique_ptr<JitModule>>
-compileEvalStep(ModuleOp module, StringRef isa) {
+compileEvalStep(ModuleOp module, const JitOptions &jit) {
   if (failed(createEvalFunction(module, "forward", "eval_step")))
     return makeDiagnosedError();
   return JitModule::compile(OwningOpRef<ModuleOp>(module.clone()),
-                            {"eval_step"}, isa);
+                            {"eval_step"}, jit);
 }
 
 llvm::Expected<EvalResult> qat::evaluateModel(ModuleOp input, const Dataset &ds,
@@ -123,7 +123,7 @@ llvm::Expected<EvalResult> qat::evaluateModel(ModuleOp input, const Dataset &ds,
   auto evalModule = buildEvaluationModule(input, options.floatFakeQuant, note);
   if (!evalModule)
     return evalModule.takeError();
-  auto jit = compileEvalStep(**evalModule, options.isa);
+  auto jit = compileEvalStep(**evalModule, options.jit);
   if (!jit)
     return jit.takeError();
   const EntrySpec *entry = (*jit)->getEntry("eval_step");
@@ -198,7 +198,7 @@ llvm::Expected<ModelComparison> qat::compareModels(ModuleOp a, ModuleOp b,
   std::unique_ptr<JitModule> jits[2];
   ModuleOp mods[2] = {**ea, **eb};
   for (int i = 0; i < 2; ++i) {
-    auto jit = compileEvalStep(mods[i], options.isa);
+    auto jit = compileEvalStep(mods[i], options.jit);
     if (!jit)
       return jit.takeError();
     jits[i] = std::move(*jit);

@@ -150,7 +150,7 @@ llvm::Expected<bool> qat::runGradCheck(
           {p.getSymName().str(),
            p.getType().getElementType().isF64() ? DType::F64 : DType::F32,
            p.getType().getNumElements()});
-  auto jit = JitModule::compile(std::move(module), {"gradients"}, options.isa);
+  auto jit = JitModule::compile(std::move(module), {"gradients"}, options.jit);
   if (!jit)
     return jit.takeError();
   GradChecker checker(options, **jit);

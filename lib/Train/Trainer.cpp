@@ -82,7 +82,7 @@ llvm::Error Trainer::build(ModuleOp base) {
   if (failed(pm.run(*generated)))
     return makeDiagnosedError();
   auto compiled = JitModule::compile(OwningOpRef<ModuleOp>(generated->clone()),
-                                     {"train_step", "eval_step"}, options.isa);
+                                     {"train_step", "eval_step"}, options.jit);
   if (!compiled)
     return compiled.takeError();
   jit = std::move(*compiled);

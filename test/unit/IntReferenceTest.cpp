@@ -151,7 +151,8 @@ TEST_P(QLinearVsReference, BitExact) {
   ctx.loadAllAvailableDialects();
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(src, &ctx);
   ASSERT_TRUE(module) << src;
-  auto jit = JitModule::compile(std::move(module), {"forward"}, isa);
+  auto jit = JitModule::compile(std::move(module), {"forward"},
+                                JitOptions{std::string(isa)});
   ASSERT_TRUE(static_cast<bool>(jit)) << llvm::toString(jit.takeError());
 
   Tensor x = Tensor::zeros(DType::F32, {p.n, p.k});
@@ -303,7 +304,8 @@ TEST_P(QConv2dVsReference, BitExact) {
   ctx.loadAllAvailableDialects();
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(src, &ctx);
   ASSERT_TRUE(module) << src;
-  auto jit = JitModule::compile(std::move(module), {"forward"}, isa);
+  auto jit = JitModule::compile(std::move(module), {"forward"},
+                                JitOptions{std::string(isa)});
   ASSERT_TRUE(static_cast<bool>(jit)) << llvm::toString(jit.takeError());
   Tensor x = Tensor::zeros(DType::F32, {p.n, p.c, p.h, p.w});
   for (int64_t i = 0; i < x.getNumElements(); ++i)

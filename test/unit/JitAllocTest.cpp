@@ -89,7 +89,8 @@ func.func @forward(%x: tensor<8x300xf32>) -> tensor<8x4xf32> {
   ctx.loadAllAvailableDialects();
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(src, &ctx);
   ASSERT_TRUE(module);
-  auto jit = JitModule::compile(std::move(module), {"forward"}, "generic");
+  auto jit =
+      JitModule::compile(std::move(module), {"forward"}, JitOptions{"generic"});
   ASSERT_TRUE(static_cast<bool>(jit)) << llvm::toString(jit.takeError());
   Tensor x = Tensor::zeros(DType::F32, {8, 300});
   for (int64_t i = 0; i < x.getNumElements(); ++i)

@@ -12,6 +12,7 @@
 
 #include "qat/AOT/Compile.h"
 #include "qat/InitAll.h"
+#include "qat/Target/Threads.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -115,6 +116,10 @@ static int emitCode(ModuleOp module, const qat::AotTarget &target,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  cl::opt<int64_t> &threads = qat::target::registerThreadsOption(
+      category, "Split each int8 layer's output over this many threads "
+                "(OpenMP: the program then links libomp); default 1: an "
+                "object that needs only libc and libm");
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,
@@ -125,6 +130,11 @@ int main(int argc, char **argv) {
   auto target = qat::selectAotTarget(targetTriple, isaName);
   if (!target)
     return fail(llvm::toString(target.takeError()));
+  if (threads.getNumOccurrences()) {
+    if (threads < 1)
+      return fail("--threads must be at least 1 (got " + Twine(threads) + ")");
+    target->threads = threads;
+  }
 
   DialectRegistry registry;
   qat::registerQatDialects(registry);
@@ -157,9 +167,10 @@ int main(int argc, char **argv) {
     auto header = openOutputFile(headerFile, &errorMsg);
     if (!header)
       return fail(errorMsg);
-    qat::writeAotHeader(
-        header->os(), name, llvm::sys::path::filename(inputFile),
-        target->triple.str(), target->getDescription(), *entries);
+    qat::writeAotHeader(header->os(), name,
+                        llvm::sys::path::filename(inputFile),
+                        target->triple.str(), target->getDescription(),
+                        *entries, target->threads);
     header->keep();
   }
   if (printTime)

@@ -60,7 +60,7 @@ static cl::opt<bool, true>
 std::string qat::getGradcheckModelPath() { return gcModel; }
 
 int qat::runGradcheck(ModuleOp base) {
-  gcOptions.isa = x86Isa;
+  gcOptions.jit = jitOptions();
   auto ok =
       runGradCheck(base, gcOptions, [](llvm::Expected<GradCheckResult> r) {
         if (!r) {

@@ -238,7 +238,7 @@ int qat::runTrain(ModuleOp base) {
   trainOptions.schedule.kind = *schedule;
   trainOptions.schedule.epochs = trainOptions.epochs;
   trainOptions.maxEval = maxEval;
-  trainOptions.isa = x86Isa;
+  trainOptions.jit = jitOptions();
   TrainHooks singleProcess;
   PrintingReporter reporter;
   if (llvm::Error e = trainModel(base, **train, test.get(), trainOptions,
@@ -249,7 +249,7 @@ int qat::runTrain(ModuleOp base) {
 
 static const EvalOptions &getEvalOptions() {
   evalOptions.maxRecords = maxEval;
-  evalOptions.isa = x86Isa;
+  evalOptions.jit = jitOptions();
   return evalOptions;
 }
 

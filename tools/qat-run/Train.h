@@ -3,6 +3,8 @@
 #ifndef QAT_TOOLS_QAT_RUN_TRAIN_H
 #define QAT_TOOLS_QAT_RUN_TRAIN_H
 
+#include "qat/JIT/JitModule.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Error.h"
@@ -12,8 +14,8 @@ extern llvm::cl::SubCommand trainCommand;
 extern llvm::cl::SubCommand evalCommand;
 extern llvm::cl::SubCommand gradcheckCommand;
 extern llvm::cl::SubCommand compareCommand;
-/// --isa: the int8 kernels every subcommand compiles with.
-extern llvm::cl::opt<std::string> x86Isa;
+/// --isa and --threads: how every subcommand's JIT compiles.
+JitOptions jitOptions();
 
 /// Prints "qat-run: error: MSG"; returns 1 (the exit code).
 int fail(const llvm::Twine &msg);

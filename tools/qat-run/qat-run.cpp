@@ -16,6 +16,7 @@
 #include "qat/Data/Tensor.h"
 #include "qat/InitAll.h"
 #include "qat/JIT/JitModule.h"
+#include "qat/Target/Threads.h"
 #include "qat/Train/Error.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -41,11 +42,22 @@ using runtime::Tensor;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory runCat("qat-run options");
-cl::opt<std::string> qat::x86Isa(
-    "isa",
-    cl::desc("Kernels for int8 layers: host (the best this CPU has), "
-             "avx512vnni, avxvnni, avx2, or generic"),
-    cl::init("host"), cl::sub(cl::SubCommand::getAll()));
+static cl::opt<std::string>
+    isaOption("isa",
+              cl::desc("Kernels for int8 layers: host (the best this CPU "
+                       "has), avx512vnni, avxvnni, avx2, or generic"),
+              cl::init("host"), cl::sub(cl::SubCommand::getAll()));
+/// --threads (registered in main).
+static cl::opt<int64_t> *threadsOption;
+
+JitOptions qat::jitOptions() {
+  JitOptions options;
+  options.isa = isaOption;
+  options.threads = threadsOption->getNumOccurrences()
+                        ? *threadsOption
+                        : target::availableThreads();
+  return options;
+}
 static cl::opt<std::string> modelFile(cl::Positional, cl::desc("<model.mlir>"),
                                       cl::Required, cl::cat(runCat));
 static cl::opt<std::string> entryName("entry",
@@ -244,8 +256,8 @@ static int reportResults(const JitModule &jit, ArrayRef<Tensor> results) {
 
 /// Compiles and calls the entry function of `module`.
 static int runEntry(OwningOpRef<ModuleOp> module) {
-  auto jit =
-      JitModule::compile(std::move(module), {entryName.getValue()}, x86Isa);
+  auto jit = JitModule::compile(std::move(module), {entryName.getValue()},
+                                jitOptions());
   if (!jit)
     return fail(modelFile + ": " + llvm::toString(jit.takeError()));
   std::vector<Tensor> args;
@@ -268,10 +280,17 @@ int main(int argc, char **argv) {
   // (BENCHMARKS.md). Keep them on the heap and keep the heap.
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
   mallopt(M_TRIM_THRESHOLD, INT_MAX);
+  cl::opt<int64_t> &threads = target::registerThreadsOption(
+      runCat, "Threads the int8 layers' output is split over (OpenMP); "
+              "default: the cores available to this process, 1: one thread");
+  threadsOption = &threads;
   cl::HideUnrelatedOptions(runCat, cl::SubCommand::getTopLevel());
   cl::ParseCommandLineOptions(argc, argv,
                               "qat-run: compile a qat model with the JIT and "
                               "run its entry function\n");
+  if (threads.getNumOccurrences() && threads < 1)
+    return fail("--threads must be at least 1 (got " + llvm::Twine(threads) +
+                ")");
 
   DialectRegistry registry;
   registerQatDialects(registry);

@@ -50,8 +50,9 @@ translateAotModule(ModuleOp module, const AotTarget &target,
 /// Fails naming the first function `module` calls that is neither an
 /// intrinsic nor one of the libc/libm functions an AOT object may use
 /// (malloc, free, memcpy, expf, ...): an AOT object needs no run-time
-/// library.
-llvm::Error checkAotLibraryCalls(llvm::Module &module);
+/// library, except, with `openMP` (a threaded build), libomp's `__kmpc_*`
+/// entry points.
+llvm::Error checkAotLibraryCalls(llvm::Module &module, bool openMP = false);
 
 /// What emitAotCode writes.
 enum class AotFileType { Object, Assembly, LLVMIR };

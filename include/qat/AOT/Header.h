@@ -39,11 +39,14 @@ struct AotEntry {
 FailureOr<SmallVector<AotEntry>> collectAotEntries(ModuleOp module);
 
 /// Writes the C header of the object `name` (the symbol prefix) compiled
-/// from `source` for `triple` and `isa`: the ABI, each entry's buffers and
-/// qparams as comments and #defines, and the prototypes.
+/// from `source` for `triple` and `isa`, its int8 layers split over
+/// `threads` threads: the ABI (with, for a threaded build, its link
+/// requirement), each entry's buffers and qparams as comments and
+/// #defines, and the prototypes.
 void writeAotHeader(llvm::raw_ostream &os, llvm::StringRef name,
                     llvm::StringRef source, llvm::StringRef triple,
-                    llvm::StringRef isa, ArrayRef<AotEntry> entries);
+                    llvm::StringRef isa, ArrayRef<AotEntry> entries,
+                    int64_t threads = 1);
 
 /// A C identifier from an output file's stem ("m1.int8.o" -> "m1_int8"),
 /// the default symbol prefix.

@@ -57,6 +57,15 @@ struct GemmTiling {
   /// Cache blocks of `blockStep` terms of the outermost reduction axis (of
   /// `blockExtent` terms); 0: not blocked.
   int64_t blockExtent = 0, blockStep = 0;
+  /// Threads to split the output over (an scf.parallel over blocks of row
+  /// tiles, or of column panels when there are too few rows; memref GEMMs
+  /// with a batch of 1 only). Each output element is computed by one
+  /// thread with the same terms in the same order, so the result does not
+  /// depend on it. 1: one loop nest.
+  int64_t threads = 1;
+  /// Multiply-adds per output element: with `threads`, small GEMMs stay on
+  /// one thread.
+  int64_t terms = 0;
 };
 
 /// Emits the loop nest of `tiling` (batch, column panels, reduction blocks,
@@ -125,6 +134,8 @@ struct Int8Gemm {
   Value fpMult, fpLeft, fpRight;
   Value y; ///< memref<M x N x i8>
   int64_t zpY, lo, hi;
+  /// GemmTiling::threads.
+  int64_t threads = 1;
 };
 
 /// Emits `gemm` with `tile`'s instructions (qat.dot_accumulate or

@@ -31,15 +31,17 @@ void populateQatToLinalgConversionPatterns(RewritePatternSet &patterns,
 
 /// Patterns rewriting qat.qlinear and ungrouped qat.qconv2d (static
 /// shapes, constant weights and bias) into register-tiled int8 kernels
-/// with `tile`'s inner product (--qat-lower-x86, --qat-lower-arm).
+/// with `tile`'s inner product (--qat-lower-x86, --qat-lower-arm), their
+/// output split over `threads` threads (GemmTiling::threads).
 void populateInt8KernelPatterns(RewritePatternSet &patterns,
-                                const target::Int8Tile &tile);
+                                const target::Int8Tile &tile,
+                                int64_t threads = 1);
 
 /// Rewrites the int8 layers of `root` into the kernels of `isa` (an isa=
 /// option of `arch`: an ISA name, "generic", or, for x86, "host"); an
 /// unknown name is an error of `pass` listing the valid ones.
 LogicalResult lowerInt8Layers(Operation *root, StringRef pass, StringRef isa,
-                              target::Arch arch);
+                              target::Arch arch, int64_t threads = 1);
 
 #define GEN_PASS_REGISTRATION
 #include "qat/Conversion/Passes.h.inc"

@@ -82,7 +82,10 @@ def LowerX86 : Pass<"qat-lower-x86", "ModuleOp"> {
   let options = [
     Option<"isa", "isa", "std::string", /*default=*/"\"host\"",
            "avx512vnni, avxvnni, avx2, generic, or host (the best this "
-           "machine has)">
+           "machine has)">,
+    Option<"threads", "threads", "int64_t", /*default=*/"1",
+           "threads that each layer's output is split over (an scf.parallel "
+           "for --convert-scf-to-openmp; 1: one loop nest)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -154,7 +157,10 @@ def LowerArm : Pass<"qat-lower-arm", "ModuleOp"> {
   }];
   let options = [
     Option<"isa", "isa", "std::string", /*default=*/"\"i8mm\"",
-           "i8mm, dotprod, neon or generic">
+           "i8mm, dotprod, neon or generic">,
+    Option<"threads", "threads", "int64_t", /*default=*/"1",
+           "threads that each layer's output is split over (an scf.parallel "
+           "for --convert-scf-to-openmp; 1: one loop nest)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -40,6 +40,16 @@ struct EntrySpec {
   SmallVector<TensorSpec> outputs;
 };
 
+/// How the JIT compiles a module.
+struct JitOptions {
+  /// The int8 kernels (qat/Target/Target.h): host, generic, or an ISA of
+  /// this host's architecture that this CPU runs.
+  std::string isa = "host";
+  /// Threads the int8 layers' output is split over (OpenMP; the JIT then
+  /// loads LLVM's libomp). 1: one thread, no OpenMP.
+  int64_t threads = 1;
+};
+
 class JitModule {
 public:
   ~JitModule();
@@ -47,12 +57,11 @@ public:
   /// Compiles `module` (consumed: it is lowered in place) and prepares to
   /// call the functions `entries` (the first is the default). Errors
   /// (pipeline failures with their locations, an entry that does not exist
-  /// or has unsupported types) come back as llvm::Error. `isa` picks
-  /// the int8 kernels (qat/Target/Target.h): host, generic, or an ISA of
-  /// this host's architecture that this CPU runs.
+  /// or has unsupported types, an ISA or thread count this host cannot
+  /// run) come back as llvm::Error.
   static llvm::Expected<std::unique_ptr<JitModule>>
   compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
-          StringRef isa = "host");
+          const JitOptions &options = {});
 
   ArrayRef<TensorSpec> getInputs() const { return entries.front().inputs; }
   ArrayRef<TensorSpec> getOutputs() const { return entries.front().outputs; }

@@ -25,6 +25,11 @@ struct QatToLLVMPipelineOptions
                      "avxvnni, avx2 (--qat-lower-x86), i8mm, dotprod, neon "
                      "(--qat-lower-arm), or generic"),
       llvm::cl::init("host")};
+  PassOptions::Option<int64_t> threads{
+      *this, "threads",
+      llvm::cl::desc("Threads to split the int8 layers' output over "
+                     "(OpenMP: the code then calls libomp); 1: one thread"),
+      llvm::cl::init(1)};
   PassOptions::Option<bool> workspace{
       *this, "workspace",
       llvm::cl::desc("Serve each function's temporaries from one allocation "

@@ -4,6 +4,7 @@
 #define QAT_TRAIN_EVALUATE_H
 
 #include "qat/Data/Dataset.h"
+#include "qat/JIT/JitModule.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -31,8 +32,8 @@ struct EvalOptions {
   bool floatFakeQuant = false;
   /// At most this many records (negative: all).
   int64_t maxRecords = -1;
-  /// The int8 kernels the JIT compiles with (JitModule::compile).
-  std::string isa = "host";
+  /// How the JIT compiles the steps (int8 kernels, threads).
+  JitOptions jit;
 };
 
 /// Checks `data` against the model's input `input` and its `classes`

@@ -12,6 +12,8 @@
 #ifndef QAT_TRAIN_GRADCHECK_H
 #define QAT_TRAIN_GRADCHECK_H
 
+#include "qat/JIT/JitModule.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/FunctionExtras.h"
 #include "llvm/Support/Error.h"
@@ -31,8 +33,8 @@ struct GradCheckOptions {
   unsigned classes = 2;
   /// Batch norms on batch statistics.
   bool trainMode = true;
-  /// The int8 kernels the JIT compiles with.
-  std::string isa = "host";
+  /// How the JIT compiles the steps (int8 kernels, threads).
+  JitOptions jit;
 };
 
 /// The check of one tensor's gradient.

@@ -13,6 +13,7 @@
 #define QAT_TRAIN_TRAINER_H
 
 #include "qat/Data/Dataset.h"
+#include "qat/JIT/JitModule.h"
 #include "qat/Train/Evaluate.h"
 #include "qat/Train/Metrics.h"
 #include "qat/Train/Schedule.h"
@@ -43,8 +44,8 @@ struct TrainOptions {
   int64_t maxSteps = -1;
   /// Evaluate on at most this many test records (negative: all, 0: none).
   int64_t maxEval = -1;
-  /// The int8 kernels the JIT compiles with.
-  std::string isa = "host";
+  /// How the JIT compiles the steps (int8 kernels, threads).
+  JitOptions jit;
   /// Append per-epoch metrics here (JSONL), draw curves here (PNG), write
   /// the trained model here; each optional (empty).
   std::string metricsPath, plotPath, outputPath;

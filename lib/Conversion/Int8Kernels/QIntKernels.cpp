@@ -235,7 +235,7 @@ static Value prepareRows(PatternRewriter &rewriter, Location loc,
 static Value runGemm(PatternRewriter &rewriter, Location loc,
                      const target::Int8Tile &k, Value x2, int64_t m,
                      const PackedLayer &layer, int64_t n, int64_t zpY,
-                     int64_t lo, int64_t hi) {
+                     int64_t lo, int64_t hi, int64_t threads) {
   auto t = cast<RankedTensorType>(x2.getType());
   int64_t rows = t.getDimSize(0); // m, or m rounded up to pairs for mmla
   Value xBuf = bufferization::ToBufferOp::create(
@@ -259,6 +259,7 @@ static Value runGemm(PatternRewriter &rewriter, Location loc,
                        zpY,
                        lo,
                        hi};
+  p.threads = threads;
   lowering::emitInt8Gemm(rewriter, loc, k, p);
   Value r = bufferization::ToTensorOp::create(
       rewriter, loc, RankedTensorType::get({rows, n}, rewriter.getI8Type()), y,
@@ -408,8 +409,8 @@ static Value toStorage(PatternRewriter &rewriter, Location loc, Value v) {
 
 namespace {
 struct QLinearToKernel : OpRewritePattern<QLinearOp> {
-  QLinearToKernel(MLIRContext *ctx, target::Int8Tile k)
-      : OpRewritePattern(ctx), k(k) {}
+  QLinearToKernel(MLIRContext *ctx, target::Int8Tile k, int64_t threads)
+      : OpRewritePattern(ctx), k(k), threads(threads) {}
   LogicalResult matchAndRewrite(QLinearOp op,
                                 PatternRewriter &rewriter) const override {
     auto qx = getPerTensorType(op.getInput().getType());
@@ -435,19 +436,20 @@ struct QLinearToKernel : OpRewritePattern<QLinearOp> {
                     xSigned, layer.kGroups);
     Value y = runGemm(rewriter, loc, k, x2, xT.getDimSize(0), layer, n,
                       qy.getZeroPoint(), static_cast<int64_t>(op.getClampMin()),
-                      static_cast<int64_t>(op.getClampMax()));
+                      static_cast<int64_t>(op.getClampMax()), threads);
     rewriter.replaceOpWithNewOp<quant::StorageCastOp>(op, op.getType(), y);
     return success();
   }
   target::Int8Tile k;
+  int64_t threads;
 };
 
 /// im2col with output pixels as rows ([N*OH*OW][KH*KW*C], from an NHWC
 /// copy of the input; the weights are permuted to match at compile time),
 /// the GEMM, then back to NCHW.
 struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
-  QConv2dToKernel(MLIRContext *ctx, target::Int8Tile k)
-      : OpRewritePattern(ctx), k(k) {}
+  QConv2dToKernel(MLIRContext *ctx, target::Int8Tile k, int64_t threads)
+      : OpRewritePattern(ctx), k(k), threads(threads) {}
   LogicalResult matchAndRewrite(QConv2dOp op,
                                 PatternRewriter &rewriter) const override {
     if (auto g = op->getAttrOfType<IntegerAttr>("groups"); g && g.getInt() != 1)
@@ -511,7 +513,7 @@ struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
     Value y2 =
         runGemm(rewriter, loc, k, x2, n * oh * ow, layer, o, qy.getZeroPoint(),
                 static_cast<int64_t>(op.getClampMin()),
-                static_cast<int64_t>(op.getClampMax()));
+                static_cast<int64_t>(op.getClampMax()), threads);
     // [N*P][O] -> [N][P][O] -> [N][O][P] -> [N][O][OH][OW]
     Value y3 = tensor::ExpandShapeOp::create(
         rewriter, loc, RankedTensorType::get({n, oh * ow, o}, i8), y2,
@@ -524,11 +526,13 @@ struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
     return success();
   }
   target::Int8Tile k;
+  int64_t threads;
 };
 } // namespace
 
 LogicalResult qat::lowerInt8Layers(Operation *root, StringRef pass,
-                                   StringRef isa, target::Arch arch) {
+                                   StringRef isa, target::Arch arch,
+                                   int64_t threads) {
   // "host" names the best of an x86 host: not an Arm ISA.
   bool x86 = arch == target::Arch::X86_64;
   std::optional<const target::Isa *> parsed =
@@ -540,13 +544,15 @@ LogicalResult qat::lowerInt8Layers(Operation *root, StringRef pass,
   if (!*parsed || !(*parsed)->int8)
     return success();
   RewritePatternSet patterns(root->getContext());
-  populateInt8KernelPatterns(patterns, *(*parsed)->int8);
+  populateInt8KernelPatterns(patterns, *(*parsed)->int8, threads);
   // Each layer is rewritten once, in place; no fixpoint to iterate to.
   walkAndApplyPatterns(root, std::move(patterns));
   return success();
 }
 
 void qat::populateInt8KernelPatterns(RewritePatternSet &patterns,
-                                     const target::Int8Tile &isa) {
-  patterns.add<QLinearToKernel, QConv2dToKernel>(patterns.getContext(), isa);
+                                     const target::Int8Tile &isa,
+                                     int64_t threads) {
+  patterns.add<QLinearToKernel, QConv2dToKernel>(patterns.getContext(), isa,
+                                                 threads);
 }

@@ -18,7 +18,7 @@ struct LowerArmPass : qat::impl::LowerArmBase<LowerArmPass> {
   using Base::Base;
   void runOnOperation() override {
     if (failed(lowerInt8Layers(getOperation(), "qat-lower-arm", isa,
-                               target::Arch::AArch64)))
+                               target::Arch::AArch64, threads)))
       signalPassFailure();
   }
 };

@@ -18,7 +18,7 @@ struct LowerX86Pass : qat::impl::LowerX86Base<LowerX86Pass> {
   using Base::Base;
   void runOnOperation() override {
     if (failed(lowerInt8Layers(getOperation(), "qat-lower-x86", isa,
-                               target::Arch::X86_64)))
+                               target::Arch::X86_64, threads)))
       signalPassFailure();
   }
 };

@@ -1,0 +1,24 @@
+//===- Threads.cpp - thread counts of the generated code ------------------===//
+
+#include "qat/Target/Threads.h"
+
+#include "llvm/Support/Threading.h"
+
+#include <algorithm>
+
+using namespace llvm;
+
+int64_t mlir::qat::target::availableThreads() {
+  return std::max(1u, hardware_concurrency().compute_thread_count());
+}
+
+cl::opt<int64_t> &
+mlir::qat::target::registerThreadsOption(cl::OptionCategory &category,
+                                         StringRef description) {
+  if (cl::Option *llvmThreads = cl::getRegisteredOptions().lookup("threads"))
+    llvmThreads->removeArgument();
+  // Owned by the option registry for the rest of the process.
+  return *new cl::opt<int64_t>("threads", cl::desc(description),
+                               cl::cat(category),
+                               cl::sub(cl::SubCommand::getAll()));
+}
