@@ -75,6 +75,11 @@ void qat::buildQatToLLVMPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
 
   pm.addPass(qat::createStridedCopyToLoops());
+  if (options.threads > 1) {
+    qat::ParallelizeLoopsOptions parallel;
+    parallel.threads = options.threads;
+    pm.addPass(qat::createParallelizeLoops(parallel));
+  }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   if (options.threads > 1) {

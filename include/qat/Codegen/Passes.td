@@ -79,6 +79,40 @@ def StridedCopyToLoops : Pass<"qat-strided-copy-to-loops", "ModuleOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def ParallelizeLoops : Pass<"qat-parallelize-loops", "ModuleOp"> {
+  let summary = "Split large linalg ops on memrefs over threads";
+  let description = [{
+    After bufferization, tiles the outermost loop of every linalg op on
+    memrefs whose first iterator is parallel and whose iteration space has
+    at least `min-iterations` points into `threads` contiguous blocks, as an
+    `scf.parallel` over the blocks (for `--convert-scf-to-openmp`); each
+    block runs the op on a subview. Element-wise ops, im2col, pools and
+    per-row reductions are split; a reduction along the first axis (batch
+    statistics, bias gradients) is not, so every output element is computed
+    by one thread with its terms in the same order: the bits do not depend
+    on the thread count. Ops inside an `scf.parallel` already (the int8
+    kernels' blocks) are left alone.
+
+    ```mlir
+    linalg.generic {iterator_types = ["parallel"]} ins(%a : memref<100352xf32>) outs(%b : memref<100352xf32>)
+    // becomes, with threads=2
+    scf.parallel (%i) = (%c0) to (%c100352) step (%c50176) {
+      linalg.generic ... ins(%sa : memref<?xf32, strided<[1], offset: ?>>) ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"threads", "threads", "int64_t", /*default=*/"2",
+           "blocks (threads) to split each op into">,
+    Option<"minIterations", "min-iterations", "int64_t",
+           /*default=*/"65536",
+           "smaller ops stay on one thread">
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::affine::AffineDialect"];
+}
+
 def PlanWorkspace : Pass<"qat-plan-workspace", "ModuleOp"> {
   let summary = "Serve a function's temporary buffers from one allocation";
   let description = [{
