@@ -122,6 +122,36 @@ static llvm::Error checkHostRuns(StringRef isa) {
   return llvm::Error::success();
 }
 
+/// Prints `diag` as the tools print diagnostics: "file:line:col: error:
+/// message", then its notes.
+static void printDiagnostic(llvm::raw_ostream &os, Diagnostic &diag) {
+  auto print = [&](Diagnostic &d) {
+    if (auto fileLoc = d.getLocation()->findInstanceOf<FileLineColLoc>())
+      os << fileLoc.getFilename().getValue() << ':' << fileLoc.getLine() << ':'
+         << fileLoc.getColumn();
+    else
+      os << d.getLocation();
+    switch (d.getSeverity()) {
+    case DiagnosticSeverity::Error:
+      os << ": error: ";
+      break;
+    case DiagnosticSeverity::Warning:
+      os << ": warning: ";
+      break;
+    case DiagnosticSeverity::Note:
+      os << ": note: ";
+      break;
+    case DiagnosticSeverity::Remark:
+      os << ": remark: ";
+      break;
+    }
+    os << d << "\n";
+  };
+  print(diag);
+  for (Diagnostic &note : diag.getNotes())
+    print(note);
+}
+
 llvm::Expected<std::unique_ptr<JitModule>>
 JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
                    StringRef isa) {
@@ -148,7 +178,7 @@ JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
   {
     ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &diag) {
       llvm::raw_string_ostream os(diagText);
-      os << diag.getLocation() << ": " << diag << "\n";
+      printDiagnostic(os, diag);
       return success();
     });
     PassManager pm(ctx);
