@@ -131,21 +131,12 @@ static void printDiagnostic(llvm::raw_ostream &os, Diagnostic &diag) {
          << fileLoc.getColumn();
     else
       os << d.getLocation();
-    switch (d.getSeverity()) {
-    case DiagnosticSeverity::Error:
-      os << ": error: ";
-      break;
-    case DiagnosticSeverity::Warning:
-      os << ": warning: ";
-      break;
-    case DiagnosticSeverity::Note:
-      os << ": note: ";
-      break;
-    case DiagnosticSeverity::Remark:
-      os << ": remark: ";
-      break;
-    }
-    os << d << "\n";
+    DiagnosticSeverity severity = d.getSeverity();
+    os << (severity == DiagnosticSeverity::Error     ? ": error: "
+           : severity == DiagnosticSeverity::Warning ? ": warning: "
+           : severity == DiagnosticSeverity::Note    ? ": note: "
+                                                     : ": remark: ")
+       << d << "\n";
   };
   print(diag);
   for (Diagnostic &note : diag.getNotes())
