@@ -102,26 +102,6 @@ static llvm::Expected<EntrySpec> entrySpecFor(ModuleOp module,
   return e;
 }
 
-/// The JIT runs what it compiles here: `isa` must name this host's
-/// architecture's kernels and this CPU must have their features.
-static llvm::Error checkHostRuns(StringRef isa) {
-  llvm::Triple host(llvm::sys::getProcessTriple());
-  target::Arch arch = host.getArch() == llvm::Triple::aarch64
-                          ? target::Arch::AArch64
-                          : target::Arch::X86_64;
-  std::optional<const target::Isa *> kernels =
-      target::parseKernelIsa(isa, arch);
-  if (!kernels)
-    return makeError("unknown --isa '" + isa + "' for this " +
-                     target::archName(arch) + " host; valid: host, generic, " +
-                     target::isaNames(arch));
-  if (*kernels && !(*kernels)->runsOn(llvm::sys::getHostCPUFeatures()))
-    return makeError("this host CPU (" + llvm::sys::getHostCPUName() +
-                     ") lacks a feature --isa=" + isa + " needs (" +
-                     llvm::join((*kernels)->hostNeeds, ", ") + ")");
-  return llvm::Error::success();
-}
-
 /// Prints `diag` as the tools print diagnostics: "file:line:col: error:
 /// message", then its notes.
 static void printDiagnostic(llvm::raw_ostream &os, Diagnostic &diag) {
@@ -141,6 +121,26 @@ static void printDiagnostic(llvm::raw_ostream &os, Diagnostic &diag) {
   print(diag);
   for (Diagnostic &note : diag.getNotes())
     print(note);
+}
+
+/// The JIT runs what it compiles here: `isa` must name this host's
+/// architecture's kernels and this CPU must have their features.
+static llvm::Error checkHostRuns(StringRef isa) {
+  llvm::Triple host(llvm::sys::getProcessTriple());
+  target::Arch arch = host.getArch() == llvm::Triple::aarch64
+                          ? target::Arch::AArch64
+                          : target::Arch::X86_64;
+  std::optional<const target::Isa *> kernels =
+      target::parseKernelIsa(isa, arch);
+  if (!kernels)
+    return makeError("unknown --isa '" + isa + "' for this " +
+                     target::archName(arch) + " host; valid: host, generic, " +
+                     target::isaNames(arch));
+  if (*kernels && !(*kernels)->runsOn(llvm::sys::getHostCPUFeatures()))
+    return makeError("this host CPU (" + llvm::sys::getHostCPUName() +
+                     ") lacks a feature --isa=" + isa + " needs (" +
+                     llvm::join((*kernels)->hostNeeds, ", ") + ")");
+  return llvm::Error::success();
 }
 
 llvm::Expected<std::unique_ptr<JitModule>>
