@@ -1,5 +1,5 @@
 #!/bin/bash
-# A1/A2 (../shared/BENCHMARKS.md): float 3 epochs, then QAT 2 epochs
+# A1/A2 (bench/README.md): float 3 epochs, then QAT 2 epochs
 # (SGD lr 0.01 momentum 0.9, batch 64), test accuracy of M1 (A1) / C1 (A2),
 # ours and PyTorch's side by side.
 #

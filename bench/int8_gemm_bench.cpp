@@ -1,4 +1,4 @@
-// int8_gemm_bench.cpp - G1/G2/G3 (../shared/BENCHMARKS.md): qat-compile'd
+// int8_gemm_bench.cpp - G1/G2/G3 (bench/README.md): qat-compile'd
 // int8 GEMM + fused requant vs oneDNN's matmul, side by side in one process.
 //
 // Built and run by bench/int8_gemm_bench.sh, which generates the models
@@ -417,7 +417,7 @@ int main(int argc, char **argv) {
   }
 
   // oneDNN's ISA: by default capped at avx512_core_vnni, the vpdpbusd
-  // instruction our kernel uses (BENCHMARKS.md's peer figures); --onednn-isa
+  // instruction our kernel uses (bench/README.md's G1-G3 peer); --onednn-isa
   // native lets it use everything the CPU has (AMX on Sapphire Rapids).
   if (!opt.nativeIsa)
     dnnl::set_max_cpu_isa(dnnl::cpu_isa::avx512_core_vnni);

@@ -1,5 +1,5 @@
 #!/bin/bash
-# G1/G2/G3 (../shared/BENCHMARKS.md): int8 GEMM u8 x s8 with the requant to
+# G1/G2/G3 (bench/README.md): int8 GEMM u8 x s8 with the requant to
 # u8 fused, qat-compile'd, vs oneDNN 2.6's matmul (u8 x s8 -> u8 with
 # per-channel output scales, src/dst zero points, s32 bias; weights
 # pre-packed), side by side in one process on one core.
@@ -17,7 +17,7 @@
 #          [--cases g1,g2,g3] [--onednn-isa vnni|native|both] [--no-cold]
 #          [--keep DIR]
 #   --onednn-isa: vnni (default) caps oneDNN at avx512_core_vnni, the
-#     vpdpbusd instruction our kernel uses (BENCHMARKS.md's peer);
+#     vpdpbusd instruction our kernel uses (bench/README.md's G1-G3 peer);
 #     native lets it use AMX where the CPU has it; both runs twice.
 # Needs libdnnl-dev (oneDNN 2.6.3, a benchmark-only dependency): installed
 # with apt-get if missing.

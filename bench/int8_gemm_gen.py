@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the G1/G2/G3 int8 GEMM models (../shared/BENCHMARKS.md) for
+"""Writes the G1/G2/G3 int8 GEMM models (bench/README.md) for
 bench/int8_gemm_bench.sh, and the raw operands the C++ bench reads.
 
 One `qat.qlinear` per model, the `vnni` preset's types (docs/numerics.md):
@@ -51,7 +51,7 @@ def write_case(out, name, m, n, k, rng):
         n, k, ",".join(f32str(s) for s in sw))
     yt = "tensor<%dx%dx!quant.uniform<u8:f32, %s:%d>>" % (m, n, f32str(sy), zy)
     lines = [
-        "// %s (BENCHMARKS.md): one qat.qlinear M=%d N=%d K=%d, vnni types" % (name.upper(), m, n, k),
+        "// %s (bench/README.md): one qat.qlinear M=%d N=%d K=%d, vnni types" % (name.upper(), m, n, k),
         "module {",
         '  qat.param @w = dense<"0x%s"> : tensor<%dx%dxi8>' % (w.tobytes().hex().upper(), n, k),
         '  qat.param @b = dense<"0x%s"> : tensor<%dxi32>' % (b.astype("<i4").tobytes().hex().upper(), n),

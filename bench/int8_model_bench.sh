@@ -1,5 +1,5 @@
 #!/bin/bash
-# M1/C1 int8 inference (../shared/BENCHMARKS.md): batch-1 latency (us) and
+# M1/C1 int8 inference (bench/README.md): batch-1 latency (us) and
 # batch-256 throughput (img/s) of our qat-compile'd int8 models vs ONNX
 # Runtime 1.30 (npm onnxruntime-node) and PyTorch 1.13 eager int8, one core.
 #
@@ -16,7 +16,7 @@
 #   reruns ours with glibc's malloc told not to return memory to the kernel
 #   (GLIBC_TUNABLES mmap/trim thresholds): the compiled code mallocs its
 #   temporaries per call, and each large one is a fresh mmap whose page
-#   faults are expensive in this VM (BENCHMARKS.md); a diagnostic, not the
+#   faults are expensive in this VM (bench/README.md); a diagnostic, not the
 #   headline.
 # ORT: bench/int8_model_onnx.py writes a QDQ ONNX model from our int8 model
 #   (same weights and qparams; ORT fuses it to QGemm/QLinearConv);

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch 1.13 int8 inference peer for M1/C1 (../shared/BENCHMARKS.md):
+"""PyTorch 1.13 int8 inference peer for M1/C1 (bench/README.md):
 batch-1 latency and batch-256 throughput of the eager int8 model
 (torch.ao.quantization: fuse_modules_qat, prepare_qat, a few calibration
 steps, convert), one thread. Used by bench/int8_model_bench.sh.

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """PyTorch 1.13 eager-mode QAT peer for the T1/T2 and A1/A2 workloads
-(../shared/BENCHMARKS.md).
+(bench/README.md).
 
 Builds M1 / C1 exactly as examples/m1.mlir / examples/c1.mlir and loads the
 same initial weights (and BN running statistics) from those files, so both

@@ -1,5 +1,5 @@
 #!/bin/bash
-# T1/T2 (../shared/BENCHMARKS.md): seconds per QAT epoch of M1 / C1 on the
+# T1/T2 (bench/README.md): seconds per QAT epoch of M1 / C1 on the
 # 60k Fashion-MNIST train set, batch 64, SGD lr 0.01 momentum 0.9, one core.
 #
 # Ours: qat-opt --qat-fuse --qat-prepare="preset=x86", then

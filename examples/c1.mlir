@@ -1,4 +1,4 @@
-// C1 (BENCHMARKS.md): CNN for Fashion-MNIST, batch 64.
+// C1 (bench/README.md): CNN for Fashion-MNIST, batch 64.
 //
 // Conv2d(1,32,3) + BatchNorm2d(32) + ReLU, MaxPool2d(2),
 // Conv2d(32,64,3) + BatchNorm2d(64) + ReLU, MaxPool2d(2), Flatten,

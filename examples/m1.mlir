@@ -1,4 +1,4 @@
-// M1 (BENCHMARKS.md): MLP for Fashion-MNIST, batch 64.
+// M1 (bench/README.md): MLP for Fashion-MNIST, batch 64.
 //
 // flatten [B,1,28,28] -> Linear(784,256) + ReLU -> Linear(256,128) + ReLU
 // -> Linear(128,10) -> logits [B,10].

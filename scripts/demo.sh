@@ -3,7 +3,7 @@
 #   build; run the tutorial model under the JIT; train the M1 MLP on
 #   Fashion-MNIST in float (3 epochs), fuse + prepare it for QAT (x86
 #   preset) and fine-tune it with fake-quant (2 epochs) -- the A1 recipe of
-#   ../shared/BENCHMARKS.md -- and report accuracy and time.
+#   bench/README.md -- and report accuracy and time.
 #   Then convert it to the int8 graph, run that under the JIT, and compare
 #   it with the fake-quant model element by element; finally compile the
 #   int8 model ahead of time (qat-compile, this CPU's best x86 kernels),

@@ -5,8 +5,8 @@ Writes (paths relative to the repository root):
   examples/tutorial.mlir        PyTorch QAT tutorial model:
                                 quant_stub -> Linear(10,20) -> ReLU -> dequant_stub
   examples/tutorial.input.npy   its input, [4, 10] f32
-  examples/m1.mlir              M1: MLP 784-256-128-10 (BENCHMARKS.md), batch 64
-  examples/c1.mlir              C1: the CNN of BENCHMARKS.md, eval-mode BN, batch 64
+  examples/m1.mlir              M1: MLP 784-256-128-10 (bench/README.md), batch 64
+  examples/c1.mlir              C1: the CNN of bench/README.md, eval-mode BN, batch 64
   test/Integration/Inputs/tutorial.y.npy   reference output of the tutorial model
   test/Integration/Inputs/m1.logits.npy    reference logits of M1 and C1 on the
   test/Integration/Inputs/c1.logits.npy    Fashion-MNIST test images 0..63
@@ -129,7 +129,7 @@ def gen_m1(images):
               ("fc3",) + R.linear_init(rng, 10, 128)]
 
     mw = R.ModuleWriter(header(
-        "M1 (BENCHMARKS.md): MLP for Fashion-MNIST, batch %d." % BATCH,
+        "M1 (bench/README.md): MLP for Fashion-MNIST, batch %d." % BATCH,
         ["flatten [B,1,28,28] -> Linear(784,256) + ReLU -> Linear(256,128) + ReLU",
          "-> Linear(128,10) -> logits [B,10].",
          "Untrained PyTorch-default weights, numpy RandomState(1).",
@@ -173,7 +173,7 @@ def gen_c1(images):
     fc2 = R.linear_init(rng, 10, 128)
 
     mw = R.ModuleWriter(header(
-        "C1 (BENCHMARKS.md): CNN for Fashion-MNIST, batch %d." % BATCH,
+        "C1 (bench/README.md): CNN for Fashion-MNIST, batch %d." % BATCH,
         ["Conv2d(1,32,3) + BatchNorm2d(32) + ReLU, MaxPool2d(2),",
          "Conv2d(32,64,3) + BatchNorm2d(64) + ReLU, MaxPool2d(2), Flatten,",
          "Linear(1600,128) + ReLU, Linear(128,10) -> logits [B,10].",

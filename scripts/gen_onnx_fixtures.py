@@ -637,6 +637,31 @@ def gen_bad_cases():
         "fq_zp_range": ([node("QuantizeLinear", ["x", "s", "z"], ["q"], name="q"),
                          node("DequantizeLinear", ["q", "s", "z"], ["y"], name="n")],
                         x24, y, [f32s("s", 0.1), arr(np.array(200, np.int32), "z")]),
+        # A scale below FLT_EPSILON, which no observer chooses.
+        "fq_tiny_scale": ([node("QuantizeLinear", ["x", "s", "z"], ["q"], name="q"),
+                           node("DequantizeLinear", ["q", "s", "z"], ["y"], name="n")],
+                          x24, y, [f32s("s", 1e-10), arr(np.array(0, np.uint8), "z")]),
+        "gap_rank": ([node("GlobalAveragePool", ["x"], ["y"], name="n")], x24, y, []),
+        "concat_empty": ([node("Concat", ["x", ""], ["y"], name="n", axis=0)], x24, y, []),
+        "init_noname": ([node("Add", ["x", "w"], ["y"], name="n")], x24, y,
+                        [f32s("w", [1, 2, 3, 4]), f32s("", 1.0)]),
+        "init_huge": ([node("Add", ["x", "big"], ["y"], name="n")], x24, y,
+                      [TensorProto(name="big", data_type=f, dims=[1 << 16, 1 << 16])]),
+        "output_noname": ([node("Relu", ["x"], ["y"], name="n")], x24,
+                          [vi("", f, None)], []),
+        "reshape_rank": ([node("Reshape", ["x", "s"], ["y"], name="n")], x24, y,
+                         [i64s("s", [2, 4] + [1] * 7)]),
+        "gather_rank": ([node("Gather", ["d", "i"], ["c"], name="n"),
+                         node("Relu", ["x"], ["y"], name="r")], x24, y,
+                        [f32s("d", np.ones([1] * 5)), i64s("i", np.zeros([1] * 5))]),
+        # A [2049, 1048576] result (2^31 + 2^20 elements) from small
+        # initializers: a [1, 1024] zero tensor concatenated 1024 times, and
+        # 2049 indices (int64_data packs zeros in one byte each).
+        "gather_large": ([node("Concat", ["z"] * 1024, ["d"], name="c", axis=1),
+                          node("Gather", ["d", "i"], ["g"], name="n"),
+                          node("Relu", ["x"], ["y"], name="r")], x24, y,
+                         [helper.make_tensor("z", i64, [1, 1024], [0] * 1024),
+                          helper.make_tensor("i", i64, [2049], [0] * 2049)]),
     }
     for name, (nodes, inputs, outputs, inits) in cases.items():
         save_bad("bad_case_" + name, nodes, inputs, outputs, inits,

@@ -390,7 +390,9 @@ mlir::qat::runtime::convertForArgument(const Tensor &records, DType target,
   std::optional<int64_t> dstPerRecord =
       getCheckedNumElements(targetShape.drop_front());
   if (!srcPerRecord || !dstPerRecord)
-    return fail("invalid shape");
+    return fail(Twine(srcPerRecord ? "the argument has" : "the records have") +
+                " a negative dimension after the first, or an element count "
+                "per record that overflows int64");
   if (*srcPerRecord != *dstPerRecord)
     return fail(Twine(*srcPerRecord) +
                 " elements per record but the argument needs " +
@@ -403,7 +405,9 @@ mlir::qat::runtime::convertForArgument(const Tensor &records, DType target,
   shape[0] = numRecords;
   std::optional<int64_t> numElements = getCheckedNumElements(shape);
   if (!numElements)
-    return fail("invalid shape");
+    return fail("the element count of " + Twine(numRecords) + " records of " +
+                Twine(*dstPerRecord) +
+                " elements is negative or overflows int64");
   if (records.storage.size() !=
       static_cast<size_t>(*numElements) * getDTypeSize(records.dtype))
     return fail("records have " + Twine(records.storage.size()) +

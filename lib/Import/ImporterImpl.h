@@ -100,8 +100,8 @@ SmallVector<int64_t> intsAttr(const onnx::NodeProto &n, StringRef name);
 inline StringRef input(const onnx::NodeProto &n, int i) {
   return i < n.input_size() ? StringRef(n.input(i)) : StringRef();
 }
-/// Checks that `n` has `lo` to `hi` inputs (the first `lo` present) and an
-/// output.
+/// Checks that `n` has `lo` to `hi` inputs (the first `lo` present). Its
+/// output was checked by Importer::convertNode before any converter runs.
 LogicalResult needInputs(const onnx::NodeProto &n, Location loc, int lo,
                          int hi);
 /// `axis` in [0, rank) (axis 0 is admitted for a scalar).

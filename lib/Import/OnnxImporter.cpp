@@ -297,6 +297,8 @@ LogicalResult Importer::createReturn(const onnx::GraphProto &graph,
   SmallVector<Value> results;
   for (const auto &o : graph.output()) {
     Location loc = namedLoc("graph output '" + o.name() + "'");
+    if (o.name().empty())
+      return emitError(loc) << "has no name";
     if (getConst(o.name()))
       return emitError(loc) << "is a constant; qat models compute their "
                                "outputs";

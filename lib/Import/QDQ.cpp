@@ -15,6 +15,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 
+#include <cfloat>
 #include <cmath>
 #include <limits>
 
@@ -121,9 +122,13 @@ static FailureOr<Value> insertFakeQuant(Importer &im, Value v,
   for (int64_t c = 0; c < channels; ++c) {
     auto lohi = observerRange(q.scale[c], q.zeroPoint[c], range);
     if (failed(lohi))
-      return emitError(loc) << "qparams (scale " << q.scale[c]
-                            << ", zero point " << q.zeroPoint[c]
-                            << ") cannot be represented as an observer range";
+      return emitError(loc)
+             << "qparams (scale " << q.scale[c] << ", zero point "
+             << q.zeroPoint[c] << ") cannot be represented as an observer range"
+             << (q.scale[c] < FLT_EPSILON
+                     ? "; observers choose scales of at least FLT_EPSILON "
+                       "(1.19e-07), as PyTorch's do"
+                     : "");
     mins.push_back(lohi->first);
     maxs.push_back(lohi->second);
   }

@@ -38,7 +38,9 @@ reshapeTarget(ArrayRef<int64_t> in, MutableArrayRef<int64_t> target,
   SmallVector<int64_t> shape;
   int64_t known = 1, inferAt = -1;
   if (target.size() > kMaxRank)
-    return emitError(loc) << "the target shape has too many dimensions";
+    return emitError(loc) << "the target shape has " << target.size()
+                          << " dimensions (at most " << kMaxRank
+                          << " supported)";
   for (auto [k, d] : llvm::enumerate(target)) {
     if (d == 0 && !allowZero) {
       if (k >= in.size())
@@ -156,7 +158,8 @@ unsqueezedShape(ArrayRef<int64_t> in, ArrayRef<int64_t> axes, Location loc) {
     return emitError(loc) << "has no axes";
   int64_t rank = in.size() + axes.size();
   if (rank > kMaxRank)
-    return emitError(loc) << "the result has too many dimensions";
+    return emitError(loc) << "the result has rank " << rank << " (at most "
+                          << kMaxRank << " supported)";
   SmallVector<bool> isNew(rank, false);
   for (int64_t a : axes) {
     auto na = normAxis(a, rank, loc);
@@ -427,16 +430,14 @@ static LogicalResult convertGather(Importer &im, const onnx::NodeProto &n,
   r.shape.assign(data->shape.begin(), data->shape.begin() + *axis);
   r.shape.append(ic->shape.begin(), ic->shape.end());
   r.shape.append(data->shape.begin() + *axis + 1, data->shape.end());
-  if (r.shape.size() > kMaxRank)
-    return emitError(loc) << "the result has too many dimensions";
+  if (failed(checkShape(r.shape, loc, "the result")))
+    return failure();
   int64_t outer = 1, inner = 1;
   for (int64_t k = 0; k < rank; ++k)
     if (k < *axis)
       outer *= data->shape[k];
     else if (k > *axis)
       inner *= data->shape[k];
-  if (outer * static_cast<int64_t>(indices->size()) * inner > kMaxElements)
-    return emitError(loc) << "the result is too large";
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t idx : *indices) {
       if (idx < -dim || idx >= dim)

@@ -102,8 +102,6 @@ LogicalResult importer::needInputs(const onnx::NodeProto &n, Location loc,
                           << (lo == hi ? "" : " to " + std::to_string(hi))
                           << (hi == 1 ? " input" : " inputs") << ", has "
                           << n.input_size();
-  if (n.output_size() < 1 || n.output(0).empty())
-    return emitError(loc) << "has no output";
   for (int i = 0; i < lo; ++i)
     if (n.input(i).empty())
       return emitError(loc) << "input " << i << " is required";

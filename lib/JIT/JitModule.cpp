@@ -102,6 +102,27 @@ static llvm::Expected<EntrySpec> entrySpecFor(ModuleOp module,
   return e;
 }
 
+/// Prints `diag` as the tools print diagnostics: "file:line:col: error:
+/// message", then its notes.
+static void printDiagnostic(llvm::raw_ostream &os, Diagnostic &diag) {
+  auto print = [&](Diagnostic &d) {
+    if (auto fileLoc = d.getLocation()->findInstanceOf<FileLineColLoc>())
+      os << fileLoc.getFilename().getValue() << ':' << fileLoc.getLine() << ':'
+         << fileLoc.getColumn();
+    else
+      os << d.getLocation();
+    DiagnosticSeverity severity = d.getSeverity();
+    os << (severity == DiagnosticSeverity::Error     ? ": error: "
+           : severity == DiagnosticSeverity::Warning ? ": warning: "
+           : severity == DiagnosticSeverity::Note    ? ": note: "
+                                                     : ": remark: ")
+       << d << "\n";
+  };
+  print(diag);
+  for (Diagnostic &note : diag.getNotes())
+    print(note);
+}
+
 /// The JIT runs what it compiles here: `isa` must name this host's
 /// architecture's kernels and this CPU must have their features.
 static llvm::Error checkHostRuns(StringRef isa) {
@@ -170,7 +191,7 @@ JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
   {
     ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &diag) {
       llvm::raw_string_ostream os(diagText);
-      os << diag.getLocation() << ": " << diag << "\n";
+      printDiagnostic(os, diag);
       return success();
     });
     PassManager pm(ctx);

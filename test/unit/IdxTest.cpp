@@ -298,6 +298,13 @@ TEST_F(IdxTest, ErrorTrailingData) {
                                    "declared in the header");
 }
 
+TEST_F(IdxTest, ErrorReadFails) {
+  // A directory opens, but read(2) fails on it (EISDIR).
+  std::string path = pathOf("train-images-idx3-ubyte.gz");
+  ASSERT_FALSE(llvm::sys::fs::create_directory(path));
+  EXPECT_EQ(idxError(path), path + ": read error: Is a directory");
+}
+
 //===----------------------------------------------------------------------===//
 // loadFashionMnist on synthetic files
 //===----------------------------------------------------------------------===//
@@ -520,4 +527,26 @@ TEST(RecordsTest, ConvertErrors) {
   EXPECT_EQ(convertError(Tensor::zeros(DType::F32, {}), DType::F32, {1}),
             "cannot convert records f32 [] to argument f32 [1]: records need a "
             "leading record dimension");
+  EXPECT_EQ(convertError(Tensor::zeros(DType::F32, {2}), DType::F32, {}),
+            "cannot convert records f32 [2] to argument f32 []: the argument "
+            "needs a leading record dimension");
+  EXPECT_EQ(
+      convertError(Tensor::zeros(DType::F32, {2, 3}), DType::F32, {2, -3}),
+      "cannot convert records f32 [2, 3] to argument f32 [2, -3]: the "
+      "argument has a negative dimension after the first, or an element "
+      "count per record that overflows int64");
+  // Element counts that overflow int64 (tensors without storage: the shapes
+  // are checked before it).
+  Tensor huge;
+  huge.dtype = DType::U8;
+  huge.shape = {1, int64_t(1) << 40, int64_t(1) << 40};
+  EXPECT_EQ(convertError(huge, DType::U8, {1, -1}),
+            "cannot convert records u8 [1, 1099511627776, 1099511627776] to "
+            "argument u8 [1, -1]: the records have a negative dimension after "
+            "the first, or an element count per record that overflows int64");
+  huge.shape = {int64_t(1) << 40, int64_t(1) << 30};
+  EXPECT_EQ(convertError(huge, DType::U8, {-1, int64_t(1) << 30}),
+            "cannot convert records u8 [1099511627776, 1073741824] to argument "
+            "u8 [-1, 1073741824]: the element count of 1099511627776 records "
+            "of 1073741824 elements is negative or overflows int64");
 }

@@ -11,7 +11,10 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <cstring>
+
+#include <sys/resource.h>
 
 using namespace mlir::qat::runtime;
 using llvm::StringRef;
@@ -474,6 +477,45 @@ TEST_F(NpyTest, WriteIntoMissingDirectory) {
   ASSERT_TRUE(bool(err));
   EXPECT_EQ(llvm::toString(std::move(err)),
             path + ": cannot create temporary file: No such file or directory");
+}
+
+TEST_F(NpyTest, WriteFailsWhenTheFileCannotGrow) {
+  // A file size limit of 16 bytes makes write(2) fail with EFBIG (with
+  // SIGXFSZ ignored), as a full disk fails it with ENOSPC.
+  std::string path = pathOf("big.npy");
+  struct rlimit saved;
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &saved), 0);
+  struct rlimit limited = saved;
+  limited.rlim_cur = 16;
+  void (*savedHandler)(int) = std::signal(SIGXFSZ, SIG_IGN);
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &limited), 0);
+  llvm::Error err = writeNpy(path, Tensor::zeros(DType::F32, {64}));
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &saved), 0);
+  std::signal(SIGXFSZ, savedHandler);
+  ASSERT_TRUE(bool(err));
+  EXPECT_EQ(llvm::toString(std::move(err)),
+            path + ": write failed: File too large");
+  // Neither the file nor the temporary is left behind.
+  std::error_code ec;
+  EXPECT_EQ(llvm::sys::fs::directory_iterator(dir, ec),
+            llvm::sys::fs::directory_iterator());
+}
+
+TEST_F(NpyTest, WriteOverADirectory) {
+  // The temporary is written, but cannot replace a directory.
+  std::string path = pathOf("out.npy");
+  ASSERT_FALSE(llvm::sys::fs::create_directory(path));
+  llvm::Error err = writeNpy(path, Tensor::zeros(DType::F32, {1}));
+  ASSERT_TRUE(bool(err));
+  std::string message = llvm::toString(std::move(err));
+  // The temporary's name, <path>.tmp.XXXXXXXX, is random.
+  size_t at = message.find(path + ".tmp.", path.size());
+  ASSERT_NE(at, std::string::npos) << message;
+  std::string tmpPath = message.substr(at, path.size() + 13);
+  EXPECT_EQ(message, path + ": cannot rename temporary file " + tmpPath +
+                         ": Is a directory");
+  // It is removed.
+  EXPECT_FALSE(llvm::sys::fs::exists(tmpPath)) << tmpPath;
 }
 
 //===----------------------------------------------------------------------===//

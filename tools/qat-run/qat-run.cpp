@@ -277,7 +277,7 @@ int main(int argc, char **argv) {
   // The compiled steps allocate and free megabyte-sized temporaries on
   // every call; by default glibc maps each one fresh and unmaps it again,
   // and the page faults cost up to 40% of a training step in this VM
-  // (BENCHMARKS.md). Keep them on the heap and keep the heap.
+  // (bench/README.md). Keep them on the heap and keep the heap.
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
   mallopt(M_TRIM_THRESHOLD, INT_MAX);
   cl::opt<int64_t> &threads = target::registerThreadsOption(
