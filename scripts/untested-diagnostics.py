@@ -68,6 +68,14 @@ DEFENSIVE = {
     "--batch must be positive":
         "importOnnxModel's own check; qat-import rejects --batch <= 0 "
         "first (\"--batch must be a positive integer\")",
+    "the thread count must be at least 1":
+        "JitModule::compile's own check; qat-run rejects --threads < 1 first",
+    "which this build did not find":
+        "only a build configured without libomp-22-dev (scripts/setup.sh "
+        "installs it) reaches it",
+    "cannot tile this op":
+        "qat-parallelize-loops tiles only static, parallel first loops of "
+        "ops on memrefs, which linalg tiling does not refuse",
 }
 
 
