@@ -181,7 +181,14 @@ func::FuncOp GenerateTrainStepPass::getModelFunction() {
                      "@train_step or @eval_step");
     return {};
   }
-  auto outType = cast<RankedTensorType>(forward.getResultTypes()[0]);
+  // The loss and its gradient are float tensor ops.
+  auto outType = dyn_cast<RankedTensorType>(forward.getResultTypes()[0]);
+  if (!outType || !isa<FloatType>(outType.getElementType())) {
+    forward.emitOpError("returns ")
+        << forward.getResultTypes()[0]
+        << "; the loss needs a ranked tensor of floats";
+    return {};
+  }
   if (loss == "cross_entropy" && outType.getRank() != 2) {
     forward.emitOpError("returns ")
         << outType << "; cross_entropy needs [N, classes] logits";
