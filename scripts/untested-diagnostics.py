@@ -68,6 +68,10 @@ DEFENSIVE = {
     "--batch must be positive":
         "importOnnxModel's own check; qat-import rejects --batch <= 0 "
         "first (\"--batch must be a positive integer\")",
+    "is not finite and non-negative":
+        "the integer ops' verifiers require f32 expressed types first, whose "
+        "scales the quant dialect keeps in [1.4e-45, 3.4e38]: every "
+        "multiplier s_x * s_w / s_y (in double) is finite and positive",
 }
 
 

@@ -22,6 +22,21 @@ float mlir::qat::getWeightScale(Type weight, int64_t c) {
       cast<quant::UniformQuantizedPerAxisType>(e).getScales()[c]);
 }
 
+/// The integer numerics (lib/Numerics, docs/numerics.md) compute scales and
+/// values in float32: every quantized operand and result of an integer op
+/// must express f32.
+static LogicalResult checkExpressesF32(Operation *op) {
+  for (Type t :
+       llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
+    auto q = dyn_cast<quant::QuantizedType>(getElementTypeOrSelf(t));
+    if (q && !q.getExpressedType().isF32())
+      return op->emitOpError("quantized types must express f32 (the numerics "
+                             "contract is float32), got ")
+             << q;
+  }
+  return success();
+}
+
 /// The output clamp of an integer op lies inside the result's storage range.
 static LogicalResult checkClampRange(Operation *op, uint64_t clampMin,
                                      uint64_t clampMax,
@@ -91,6 +106,8 @@ LogicalResult DequantizeOp::verify() {
     return emitOpError("input must have a per-tensor !quant.uniform element "
                        "type, got ")
            << getInput().getType().getElementType();
+  if (failed(checkExpressesF32(*this)))
+    return failure();
   if (!getType().getElementType().isF32())
     return emitOpError("dequantizes to f32 only");
   if (getInput().getType().getShape() != getType().getShape())
@@ -98,13 +115,14 @@ LogicalResult DequantizeOp::verify() {
   return success();
 }
 
-/// qlinear, qconv2d and qavg_pool2d: per-tensor quantized input and result.
+/// qlinear, qconv2d and qavg_pool2d: per-tensor quantized input and result,
+/// and f32 expressed types throughout.
 static LogicalResult checkPerTensorInOut(Operation *op) {
   if (!getPerTensorType(op->getOperand(0).getType()) ||
       !getPerTensorType(op->getResult(0).getType()))
     return op->emitOpError(
         "input and result need per-tensor !quant.uniform types");
-  return success();
+  return checkExpressesF32(op);
 }
 
 /// The checks qlinear and qconv2d end with: a bias of one int32 per output
@@ -161,6 +179,8 @@ static LogicalResult verifyQBinary(Operation *op, uint64_t clampMin,
       !getPerTensorType(op->getOperand(1).getType()) || !qy)
     return op->emitOpError("operands and result need per-tensor "
                            "!quant.uniform types");
+  if (failed(checkExpressesF32(op)))
+    return failure();
   if (failed(checkBroadcastResult(op)))
     return failure();
   return checkClampRange(op, clampMin, clampMax, qy);
