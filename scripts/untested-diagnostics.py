@@ -76,6 +76,10 @@ DEFENSIVE = {
     "cannot tile this op":
         "qat-parallelize-loops tiles only static, parallel first loops of "
         "ops on memrefs, which linalg tiling does not refuse",
+    "is not finite and non-negative":
+        "the integer ops' verifiers require f32 expressed types first, whose "
+        "scales the quant dialect keeps in [1.4e-45, 3.4e38]: every "
+        "multiplier s_x * s_w / s_y (in double) is finite and positive",
 }
 
 

@@ -13,7 +13,6 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/Twine.h"
-#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SwapByteOrder.h"
 
@@ -187,15 +186,11 @@ Expected<Tensor> mlir::qat::runtime::readIdx(StringRef path) {
                (int64_t(dimBytes[4 * i + 2]) << 8) |
                int64_t(dimBytes[4 * i + 3]);
 
-  size_t elemSize = getDTypeSize(*dtype);
-  std::optional<int64_t> numElements = getCheckedNumElements(shape);
-  int64_t signedNumBytes = 0;
-  if (!numElements ||
-      llvm::MulOverflow(*numElements, static_cast<int64_t>(elemSize),
-                        signedNumBytes))
+  std::optional<size_t> checkedNumBytes = getCheckedNumBytes(shape, *dtype);
+  if (!checkedNumBytes)
     return makeError(path, "shape " + formatShape(shape) +
                                " is too large (element count overflows)");
-  size_t numBytes = static_cast<size_t>(signedNumBytes);
+  size_t numBytes = *checkedNumBytes;
   int64_t numRecords = shape[0];
   size_t recordBytes =
       numRecords ? numBytes / static_cast<size_t>(numRecords) : 0;
@@ -235,7 +230,8 @@ Expected<Tensor> mlir::qat::runtime::readIdx(StringRef path) {
     return makeError(path, "corrupt gzip stream: unexpected end of file "
                            "after the last record");
 
-  bigEndianToHost(tensor.storage.data(), tensor.storage.size(), elemSize);
+  bigEndianToHost(tensor.storage.data(), tensor.storage.size(),
+                  getDTypeSize(*dtype));
   return tensor;
 }
 
@@ -316,27 +312,6 @@ Expected<Tensor> mlir::qat::runtime::sliceRecords(const Tensor &tensor,
 }
 
 namespace {
-/// Calls `fn(T())` with the C++ element type of `dtype`.
-template <typename Fn> void visitDType(DType dtype, Fn &&fn) {
-  switch (dtype) {
-  case DType::F32:
-    return fn(float());
-  case DType::F64:
-    return fn(double());
-  case DType::I8:
-    return fn(int8_t());
-  case DType::U8:
-  case DType::Bool:
-    return fn(uint8_t());
-  case DType::I16:
-    return fn(int16_t());
-  case DType::I32:
-    return fn(int32_t());
-  case DType::I64:
-    return fn(int64_t());
-  }
-}
-
 bool isInteger(DType dtype) {
   return dtype == DType::I8 || dtype == DType::U8 || dtype == DType::I16 ||
          dtype == DType::I32 || dtype == DType::I64;

@@ -14,7 +14,6 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SwapByteOrder.h"
 #include "llvm/Support/raw_ostream.h"
@@ -232,6 +231,13 @@ private:
 };
 } // namespace
 
+/// The NPY descriptor numpy.save writes for each DType; the reader accepts
+/// any byte order for the one-byte types.
+static constexpr std::pair<DType, llvm::StringLiteral> kDescrs[] = {
+    {DType::F32, "<f4"}, {DType::F64, "<f8"}, {DType::I8, "|i1"},
+    {DType::U8, "|u1"},  {DType::I16, "<i2"}, {DType::I32, "<i4"},
+    {DType::I64, "<i8"}, {DType::Bool, "|b1"}};
+
 /// Maps an NPY dtype descriptor to a DType, or returns an error (without the
 /// path prefix) saying why it is unsupported.
 static Expected<DType> parseDescr(StringRef descr) {
@@ -243,22 +249,9 @@ static Expected<DType> parseDescr(StringRef descr) {
   char order = descr[0];
   StringRef code = descr.drop_front();
   std::optional<DType> dtype;
-  if (code == "f4")
-    dtype = DType::F32;
-  else if (code == "f8")
-    dtype = DType::F64;
-  else if (code == "i1")
-    dtype = DType::I8;
-  else if (code == "u1")
-    dtype = DType::U8;
-  else if (code == "i2")
-    dtype = DType::I16;
-  else if (code == "i4")
-    dtype = DType::I32;
-  else if (code == "i8")
-    dtype = DType::I64;
-  else if (code == "b1")
-    dtype = DType::Bool;
+  for (auto [d, known] : kDescrs)
+    if (known.drop_front() == code)
+      dtype = d;
   if (!dtype || !llvm::is_contained(StringRef("<>|="), order))
     return unsupported(" (supported: <f4 <f8 |i1 |u1 <i2 <i4 <i8 |b1)");
   // Byte order is irrelevant for one-byte types.
@@ -325,24 +318,21 @@ Expected<Tensor> mlir::qat::runtime::readNpy(StringRef path) {
     return makeError(path, "fortran_order=True arrays are not supported (only "
                            "C order); save with numpy.ascontiguousarray");
 
-  std::optional<int64_t> numElements = getCheckedNumElements(shape);
-  size_t elemSize = getDTypeSize(*dtype);
-  int64_t signedNumBytes = 0;
-  if (!numElements ||
-      llvm::MulOverflow(*numElements, static_cast<int64_t>(elemSize),
-                        signedNumBytes))
+  std::optional<size_t> checkedNumBytes = getCheckedNumBytes(shape, *dtype);
+  if (!checkedNumBytes)
     return makeError(path, "shape " + formatShape(shape) +
                                " is too large (element count overflows)");
-  size_t numBytes = static_cast<size_t>(signedNumBytes);
+  size_t numBytes = *checkedNumBytes;
+  size_t elemSize = getDTypeSize(*dtype);
 
   // The data.
   size_t dataStart = headerStart + headerLen;
   size_t available = contents.size() - dataStart;
   if (numBytes > available)
-    return makeError(path, "truncated: header says " + Twine(*numElements) +
-                               " elements (" + Twine(numBytes) +
-                               " bytes) but only " + Twine(available) +
-                               " bytes of data follow");
+    return makeError(path, "truncated: header says " +
+                               Twine(numBytes / elemSize) + " elements (" +
+                               Twine(numBytes) + " bytes) but only " +
+                               Twine(available) + " bytes of data follow");
 
   Tensor tensor;
   tensor.dtype = *dtype;
@@ -371,24 +361,9 @@ Expected<Tensor> mlir::qat::runtime::readNpy(StringRef path) {
 //===----------------------------------------------------------------------===//
 
 static StringRef getDescr(DType dtype) {
-  switch (dtype) {
-  case DType::F32:
-    return "<f4";
-  case DType::F64:
-    return "<f8";
-  case DType::I8:
-    return "|i1";
-  case DType::U8:
-    return "|u1";
-  case DType::I16:
-    return "<i2";
-  case DType::I32:
-    return "<i4";
-  case DType::I64:
-    return "<i8";
-  case DType::Bool:
-    return "|b1";
-  }
+  for (auto [d, descr] : kDescrs)
+    if (d == dtype)
+      return descr;
   llvm_unreachable("unknown DType");
 }
 

@@ -12,23 +12,7 @@
 using namespace mlir::qat::runtime;
 
 size_t mlir::qat::runtime::getDTypeSize(DType dtype) {
-  switch (dtype) {
-  case DType::F32:
-    return 4;
-  case DType::F64:
-    return 8;
-  case DType::I8:
-  case DType::U8:
-  case DType::Bool:
-    return 1;
-  case DType::I16:
-    return 2;
-  case DType::I32:
-    return 4;
-  case DType::I64:
-    return 8;
-  }
-  llvm_unreachable("unknown DType");
+  return visitDType(dtype, [](auto tag) { return sizeof(tag); });
 }
 
 llvm::StringRef mlir::qat::runtime::getDTypeName(DType dtype) {
@@ -74,6 +58,18 @@ mlir::qat::runtime::getCheckedNumElements(llvm::ArrayRef<int64_t> shape) {
   return count;
 }
 
+std::optional<size_t>
+mlir::qat::runtime::getCheckedNumBytes(llvm::ArrayRef<int64_t> shape,
+                                       DType dtype) {
+  std::optional<int64_t> numElements = getCheckedNumElements(shape);
+  int64_t numBytes = 0;
+  if (!numElements ||
+      llvm::MulOverflow(*numElements, static_cast<int64_t>(getDTypeSize(dtype)),
+                        numBytes))
+    return std::nullopt;
+  return static_cast<size_t>(numBytes);
+}
+
 int64_t Tensor::getNumElements() const {
   int64_t count = 1;
   for (int64_t dim : shape)
@@ -97,24 +93,9 @@ Tensor Tensor::zeros(DType dtype, llvm::ArrayRef<int64_t> shape) {
 }
 
 double mlir::qat::runtime::getElementAsDouble(const Tensor &t, int64_t i) {
-  switch (t.dtype) {
-  case DType::F32:
-    return t.data<float>()[i];
-  case DType::F64:
-    return t.data<double>()[i];
-  case DType::I8:
-    return t.data<int8_t>()[i];
-  case DType::U8:
-  case DType::Bool:
-    return t.data<uint8_t>()[i];
-  case DType::I16:
-    return t.data<int16_t>()[i];
-  case DType::I32:
-    return t.data<int32_t>()[i];
-  case DType::I64:
-    return static_cast<double>(t.data<int64_t>()[i]);
-  }
-  return 0;
+  return visitDType(t.dtype, [&](auto tag) {
+    return static_cast<double>(t.data<decltype(tag)>()[i]);
+  });
 }
 
 TensorComparison mlir::qat::runtime::compareTensors(const Tensor &got,

@@ -33,6 +33,18 @@ struct Frozen {
   QSpecAttr spec;
 };
 
+/// A linear/conv2d and the ops fused after it, up to its output fake_quant.
+struct LayerChain {
+  FakeQuantOp weightFq, outputFq;
+  /// PyTorch's ConvBn QAT group: the `w * sf` weight, the batch norm and
+  /// the conv's own bias (null if it has none); all null for a plain layer.
+  MulOp bnWeight;
+  BatchNormOp bn;
+  Value convBias;
+  /// The fused ReLU/ReLU6, or null.
+  Operation *act = nullptr;
+};
+
 class Converter {
 public:
   Converter(ModuleOp module, RequantKind requant)
@@ -40,11 +52,33 @@ public:
   LogicalResult run(func::FuncOp func);
 
 private:
+  /// One conversion rule of convertOp: true if it converted `op` (or left
+  /// it as it is for good), false to leave it to the next rule.
+  using Rule = FailureOr<bool> (Converter::*)(OpBuilder &b, Operation *op);
+
   FailureOr<Frozen> freeze(FakeQuantOp fq);
   FailureOr<SmallVector<float>> paramValues(Value v, Operation *user);
   Type quantType(const Frozen &f, int64_t axis);
-  LogicalResult convertLayer(OpBuilder &b, Operation *layer,
-                             DenseMap<Value, Value> &quantized);
+  /// Converts `op`, inserting at `b`'s insertion point (before `op`).
+  LogicalResult convertOp(OpBuilder &b, Operation *op);
+  /// An activation fake_quant becomes a quantize.
+  LogicalResult convertFakeQuant(OpBuilder &b, FakeQuantOp fq);
+  LogicalResult convertLayer(OpBuilder &b, Operation *layer);
+  /// The float weights [C, K] and bias [C] of `layer`, the batch norm of a
+  /// ConvBn group folded in.
+  LogicalResult getLayerValues(Operation *layer, LayerChain chain, int64_t c,
+                               int64_t k, SmallVector<float> &wValues,
+                               SmallVector<float> &bValues);
+  /// Creates the qlinear/qconv2d of `layer` and its int8 weight and int32
+  /// bias params.
+  Value createIntLayer(OpBuilder &b, Operation *layer, LayerChain chain,
+                       Value xq, const Frozen &fw, const Frozen &fo,
+                       ArrayRef<int8_t> wq, ArrayRef<int32_t> bq);
+  FailureOr<bool> convertBinary(OpBuilder &b, Operation *op);
+  FailureOr<bool> convertAvgPool(OpBuilder &b, Operation *op);
+  FailureOr<bool> convertConcat(OpBuilder &b, Operation *op);
+  FailureOr<bool> convertPassThrough(OpBuilder &b, Operation *op);
+  FailureOr<bool> dequantizeFloatUses(OpBuilder &b, Operation *op);
   FailureOr<std::tuple<FakeQuantOp, Type, IntegerAttr, IntegerAttr>>
   requantOutput(OpBuilder &b, Operation *op);
   ParamOp addParam(StringRef name, DenseElementsAttr value) {
@@ -59,6 +93,8 @@ private:
   ModuleOp module;
   SymbolTable symbols;
   RequantKind requant;
+  /// Quantized value of each float value that a fake_quant quantized.
+  DenseMap<Value, Value> quantized;
 };
 } // namespace
 
@@ -203,62 +239,48 @@ Converter::requantOutput(OpBuilder &b, Operation *op) {
                          b.getI64IntegerAttr(hi));
 }
 
-/// linear or conv2d (plain, or PyTorch's ConvBn QAT group, whose batch norm
-/// is folded here as torch.ao.nn.intrinsic's fuse_conv_bn_weights does),
-/// with an optional fused ReLU/ReLU6, to qat.qlinear / qat.qconv2d.
-LogicalResult Converter::convertLayer(OpBuilder &b, Operation *layer,
-                                      DenseMap<Value, Value> &quantized) {
-  Location loc = layer->getLoc();
-  Value xq = quantized.lookup(layer->getOperand(0));
-  auto wfq = layer->getOperand(1).getDefiningOp<FakeQuantOp>();
-  if (!xq || !wfq)
-    return layer->emitOpError("qat-convert: input and weight must be "
-                              "fake-quantized (run --qat-prepare)");
-  auto conv = dyn_cast<Conv2dOp>(layer);
-  auto wType = cast<RankedTensorType>(layer->getOperand(1).getType());
-  int64_t c = wType.getDimSize(0);
-  int64_t k = wType.getNumElements() / c;
-
-  // Walk the fused chain to the output fake_quant.
-  Operation *act = nullptr;
-  BatchNormOp bn;
-  Value convBias;
+/// Walks from `layer` (whose weights `wfq` fake-quantizes) through a ConvBn
+/// group (conv -> div(sf) -> [add(bias)] -> batch_norm) and a fused
+/// ReLU/ReLU6 to the output fake_quant.
+static FailureOr<LayerChain> matchLayerChain(Operation *layer,
+                                             FakeQuantOp wfq) {
+  LayerChain chain;
+  chain.weightFq = wfq;
   Value out = layer->getResult(0);
   SmallVector<Operation *> users = realUsers(out);
   auto mulW = wfq.getInput().getDefiningOp<MulOp>();
-  bool convBn = mulW && mulW->hasAttr(kBnFoldedWeightAttrName);
-  if (convBn) {
-    // conv -> div(sf) -> [add(bias)] -> batch_norm
+  if (mulW && mulW->hasAttr(kBnFoldedWeightAttrName)) {
+    chain.bnWeight = mulW;
     if (users.size() != 1 || !isa<DivOp>(users[0]))
       return layer->emitOpError("qat-convert: unexpected ConvBn pattern");
     out = users[0]->getResult(0);
     users = realUsers(out);
     if (users.size() == 1 && isa<AddOp>(users[0])) {
       if (auto r = users[0]->getOperand(1).getDefiningOp<ReshapeOp>())
-        convBias = r.getInput();
+        chain.convBias = r.getInput();
       out = users[0]->getResult(0);
       users = realUsers(out);
     }
     if (users.size() != 1 || !isa<BatchNormOp>(users[0]))
       return layer->emitOpError("qat-convert: unexpected ConvBn pattern");
-    bn = cast<BatchNormOp>(users[0]);
-    out = bn.getResult();
+    chain.bn = cast<BatchNormOp>(users[0]);
+    out = chain.bn.getResult();
   }
-  FakeQuantOp ofq = findOutputFakeQuant(out, act);
-  if (!ofq)
+  chain.outputFq = findOutputFakeQuant(out, chain.act);
+  if (!chain.outputFq)
     return layer->emitOpError("qat-convert: the output must be fake-quantized "
                               "(directly or after a fused ReLU)");
-  FailureOr<Frozen> fw = freeze(wfq);
-  FailureOr<Frozen> fo = freeze(ofq);
-  if (failed(fw) || failed(fo))
-    return failure();
-  if (!fw->spec.getSymmetric() || fw->spec.isUnsigned())
-    return wfq.emitOpError("qat-convert: weights must be signed symmetric");
+  return chain;
+}
 
-  // Float weights and bias (folded with the batch norm if any).
-  SmallVector<float> wValues, bValues(c, 0.0f);
-  if (convBn) {
-    auto w = paramValues(mulW.getLhs(), layer);
+LogicalResult Converter::getLayerValues(Operation *layer, LayerChain chain,
+                                        int64_t c, int64_t k,
+                                        SmallVector<float> &wValues,
+                                        SmallVector<float> &bValues) {
+  bValues.assign(c, 0.0f);
+  if (chain.bnWeight) {
+    BatchNormOp bn = chain.bn;
+    auto w = paramValues(chain.bnWeight.getLhs(), layer);
     auto g = paramValues(bn.getWeight(), layer);
     auto beta = paramValues(bn.getBias(), layer);
     auto rm = paramValues(bn.getRunningMean(), layer);
@@ -267,8 +289,8 @@ LogicalResult Converter::convertLayer(OpBuilder &b, Operation *layer,
       return failure();
     float eps = static_cast<float>(bn.getEps().convertToDouble());
     SmallVector<float> cb(c, 0.0f);
-    if (convBias) {
-      auto cbv = paramValues(convBias, layer);
+    if (chain.convBias) {
+      auto cbv = paramValues(chain.convBias, layer);
       if (failed(cbv))
         return failure();
       cb = *cbv;
@@ -282,36 +304,44 @@ LogicalResult Converter::convertLayer(OpBuilder &b, Operation *layer,
       float rsqrt = 1.0f / std::sqrt((*rv)[i] + eps);
       bValues[i] = (cb[i] - (*rm)[i]) * rsqrt * (*g)[i] + (*beta)[i];
     }
-  } else {
-    auto w = paramValues(wfq.getInput(), layer);
-    if (failed(w))
-      return failure();
-    wValues = *w;
-    if (layer->getNumOperands() > 2) { // the optional bias
-      auto bv = paramValues(layer->getOperand(2), layer);
-      if (failed(bv))
-        return failure();
-      bValues = *bv;
-    }
+    return success();
   }
+  auto w = paramValues(chain.weightFq.getInput(), layer);
+  if (failed(w))
+    return failure();
+  wValues = *w;
+  if (layer->getNumOperands() > 2) { // the optional bias
+    auto bv = paramValues(layer->getOperand(2), layer);
+    if (failed(bv))
+      return failure();
+    bValues = *bv;
+  }
+  return success();
+}
 
-  auto qx = cast<quant::UniformQuantizedType>(
-      cast<RankedTensorType>(xq.getType()).getElementType());
-  SmallVector<int8_t> wq(c * k);
+/// Quantizes the float weights [C, K] (int8, per `fw`) and bias [C] (int32,
+/// at scale s_x * s_w) of `layer`; fails if the int32 accumulator may
+/// overflow.
+static LogicalResult
+quantizeLayerValues(Operation *layer, quant::UniformQuantizedType qx,
+                    const Frozen &fw, int64_t c, int64_t k,
+                    ArrayRef<float> wValues, ArrayRef<float> bValues,
+                    SmallVector<int8_t> &wq, SmallVector<int32_t> &bq) {
+  wq.resize(c * k);
   int64_t wmax = 0;
   for (int64_t i = 0; i < c; ++i) {
-    float sc = fw->scales[fw->scales.size() == 1 ? 0 : i];
+    float sc = fw.scales[fw.scales.size() == 1 ? 0 : i];
     for (int64_t j = 0; j < k; ++j) {
-      int32_t q = runtime::quantizeValue(
-          wValues[i * k + j], sc, 0, fw->spec.getQmin(), fw->spec.getQmax());
+      int32_t q = runtime::quantizeValue(wValues[i * k + j], sc, 0,
+                                         fw.spec.getQmin(), fw.spec.getQmax());
       wq[i * k + j] = static_cast<int8_t>(q);
       wmax = std::max<int64_t>(wmax, std::abs(q));
     }
   }
   float sx = static_cast<float>(qx.getScale());
-  SmallVector<int32_t> bq(c);
+  bq.resize(c);
   for (int64_t i = 0; i < c; ++i) {
-    float denom = sx * fw->scales[fw->scales.size() == 1 ? 0 : i];
+    float denom = sx * fw.scales[fw.scales.size() == 1 ? 0 : i];
     bq[i] = static_cast<int32_t>(std::nearbyint(bValues[i] / denom));
   }
   // docs/numerics.md: the int32 accumulator must not overflow.
@@ -323,220 +353,286 @@ LogicalResult Converter::convertLayer(OpBuilder &b, Operation *layer,
     return layer->emitOpError("int32 accumulator may overflow: K = ")
            << k << " products of up to " << xWidth << " * " << wmax << " reach "
            << static_cast<int64_t>(worst) << " > 2^31 - 1";
+  return success();
+}
 
+Value Converter::createIntLayer(OpBuilder &b, Operation *layer,
+                                LayerChain chain, Value xq, const Frozen &fw,
+                                const Frozen &fo, ArrayRef<int8_t> wq,
+                                ArrayRef<int32_t> bq) {
+  Location loc = layer->getLoc();
+  auto conv = dyn_cast<Conv2dOp>(layer);
+  auto wType = cast<RankedTensorType>(layer->getOperand(1).getType());
+  int64_t c = wType.getDimSize(0);
   std::string base = conv ? "conv" : "linear";
-  Value wLoadV = convBn ? mulW.getLhs() : wfq.getInput();
+  Value wLoadV =
+      chain.bnWeight ? chain.bnWeight.getLhs() : chain.weightFq.getInput();
   if (auto load = wLoadV.getDefiningOp<LoadOp>()) {
     StringRef nm = load.getName();
     base = nm.ends_with(".weight") ? nm.drop_back(7).str() : nm.str();
   }
   auto i8 = IntegerType::get(b.getContext(), 8);
-  auto wParam =
-      addParam(base + ".weight_q",
-               DenseElementsAttr::get(
-                   RankedTensorType::get(wType.getShape(), i8), ArrayRef(wq)));
-  auto bParam =
-      addParam(base + ".bias_q",
-               DenseElementsAttr::get(
-                   RankedTensorType::get({c}, b.getI32Type()), ArrayRef(bq)));
+  auto wParam = addParam(
+      base + ".weight_q",
+      DenseElementsAttr::get(RankedTensorType::get(wType.getShape(), i8), wq));
+  auto bParam = addParam(
+      base + ".bias_q",
+      DenseElementsAttr::get(RankedTensorType::get({c}, b.getI32Type()), bq));
   Value wl = LoadOp::create(b, loc, wParam.getType(), wParam.getSymName());
-  auto wqType = RankedTensorType::get(wType.getShape(), quantType(*fw, 0));
+  auto wqType = RankedTensorType::get(wType.getShape(), quantType(fw, 0));
   Value wcast = quant::StorageCastOp::create(b, loc, wqType, wl);
   Value bl = LoadOp::create(b, loc, bParam.getType(), bParam.getSymName());
-  Type qy = quantType(*fo, 0);
-  auto [lo, hi] = getOutputClamp(cast<quant::UniformQuantizedType>(qy), act);
-  auto resultType = RankedTensorType::get(ofq.getType().getShape(), qy);
-  Value y;
+  Type qy = quantType(fo, 0);
+  auto [lo, hi] =
+      getOutputClamp(cast<quant::UniformQuantizedType>(qy), chain.act);
+  auto resultType =
+      RankedTensorType::get(chain.outputFq.getType().getShape(), qy);
   if (conv)
-    y = QConv2dOp::create(
+    return QConv2dOp::create(
         b, loc, resultType, xq, wcast, bl, conv.getStridesAttr(),
         b.getDenseI64ArrayAttr(conv.getPads()), conv.getDilationAttr(),
         conv.getGroupsAttr(), b.getI64IntegerAttr(lo), b.getI64IntegerAttr(hi));
-  else
-    y = QLinearOp::create(b, loc, resultType, xq, wcast, bl,
-                          b.getI64IntegerAttr(lo), b.getI64IntegerAttr(hi));
+  return QLinearOp::create(b, loc, resultType, xq, wcast, bl,
+                           b.getI64IntegerAttr(lo), b.getI64IntegerAttr(hi));
+}
+
+/// linear or conv2d (plain, or PyTorch's ConvBn QAT group, whose batch norm
+/// is folded here as torch.ao.nn.intrinsic's fuse_conv_bn_weights does),
+/// with an optional fused ReLU/ReLU6, to qat.qlinear / qat.qconv2d.
+LogicalResult Converter::convertLayer(OpBuilder &b, Operation *layer) {
+  Value xq = quantized.lookup(layer->getOperand(0));
+  auto wfq = layer->getOperand(1).getDefiningOp<FakeQuantOp>();
+  if (!xq || !wfq)
+    return layer->emitOpError("qat-convert: input and weight must be "
+                              "fake-quantized (run --qat-prepare)");
+  FailureOr<LayerChain> chain = matchLayerChain(layer, wfq);
+  if (failed(chain))
+    return failure();
+  FailureOr<Frozen> fw = freeze(wfq);
+  FailureOr<Frozen> fo = freeze(chain->outputFq);
+  if (failed(fw) || failed(fo))
+    return failure();
+  if (!fw->spec.getSymmetric() || fw->spec.isUnsigned())
+    return wfq.emitOpError("qat-convert: weights must be signed symmetric");
+
+  auto wType = cast<RankedTensorType>(layer->getOperand(1).getType());
+  int64_t c = wType.getDimSize(0);
+  int64_t k = wType.getNumElements() / c;
+  SmallVector<float> wValues, bValues;
+  if (failed(getLayerValues(layer, *chain, c, k, wValues, bValues)))
+    return failure();
+  auto qx = cast<quant::UniformQuantizedType>(
+      cast<RankedTensorType>(xq.getType()).getElementType());
+  SmallVector<int8_t> wq;
+  SmallVector<int32_t> bq;
+  if (failed(
+          quantizeLayerValues(layer, qx, *fw, c, k, wValues, bValues, wq, bq)))
+    return failure();
+  Value y = createIntLayer(b, layer, *chain, xq, *fw, *fo, wq, bq);
   if (failed(setRequant(y)))
     return failure();
-  quantized[ofq.getResult()] = y;
+  quantized[chain->outputFq.getResult()] = y;
   return success();
 }
 
-LogicalResult Converter::run(func::FuncOp func) {
-  Block &body = func.getBody().front();
-  // Quantized value of each float value that a fake_quant quantized.
-  DenseMap<Value, Value> quantized;
-  OpBuilder b(func.getContext());
-  SmallVector<Operation *> toErase;
-  auto f32Of = [](Type t) {
-    return cast<RankedTensorType>(t).clone(Float32Type::get(t.getContext()));
-  };
+LogicalResult Converter::convertFakeQuant(OpBuilder &b, FakeQuantOp fq) {
+  // Weights are handled by their layer.
+  Operation *def = fq.getInput().getDefiningOp();
+  if (def && (isa<LoadOp>(def) || def->hasAttr(kBnFoldedWeightAttrName)))
+    return success();
+  if (quantized.count(fq.getResult()))
+    return success();
+  FailureOr<Frozen> f = freeze(fq);
+  if (failed(f))
+    return failure();
+  if (f->spec.isPerChannel())
+    return fq.emitOpError("qat-convert: activations must be per tensor");
+  auto t = cast<RankedTensorType>(fq.getType());
+  auto qt = RankedTensorType::get(t.getShape(), quantType(*f, 0));
+  Value q = QuantizeOp::create(b, fq.getLoc(), qt, fq.getInput());
+  quantized[fq.getResult()] = q;
+  return success();
+}
 
-  for (Operation &opRef : llvm::make_early_inc_range(body)) {
-    Operation *op = &opRef;
-    b.setInsertionPoint(op);
-    if (isa<LoadOp, ObserveOp, StoreOp>(op))
-      continue;
-    if (auto fq = dyn_cast<FakeQuantOp>(op)) {
-      // Weights are handled by their layer.
-      Operation *def = fq.getInput().getDefiningOp();
-      if (def && (isa<LoadOp>(def) || def->hasAttr(kBnFoldedWeightAttrName)))
-        continue;
-      if (quantized.count(fq.getResult()))
-        continue;
-      FailureOr<Frozen> f = freeze(fq);
-      if (failed(f))
-        return failure();
-      if (f->spec.isPerChannel())
-        return fq.emitOpError("qat-convert: activations must be per tensor");
-      auto t = cast<RankedTensorType>(fq.getType());
-      auto qt = RankedTensorType::get(t.getShape(), quantType(*f, 0));
-      Value q = QuantizeOp::create(b, fq.getLoc(), qt, fq.getInput());
-      quantized[fq.getResult()] = q;
-      continue;
-    }
-    if (isa<LinearOp, Conv2dOp>(op)) {
-      if (failed(convertLayer(b, op, quantized)))
-        return failure();
-      continue;
-    }
-    if (isa<AddOp, MulOp>(op)) {
-      Value qa = quantized.lookup(op->getOperand(0));
-      Value qb = quantized.lookup(op->getOperand(1));
-      if (qa && qb) {
-        // Both operands broadcast NumPy style, as in the float op.
-        FailureOr<std::tuple<FakeQuantOp, Type, IntegerAttr, IntegerAttr>> out =
-            requantOutput(b, op);
-        if (failed(out))
-          return failure();
-        auto [ofq, yType, lo, hi] = *out;
-        Value y =
-            isa<AddOp>(op)
-                ? Value(QAddOp::create(b, op->getLoc(), yType, qa, qb, lo, hi))
-                : Value(QMulOp::create(b, op->getLoc(), yType, qa, qb, lo, hi));
-        if (failed(setRequant(y)))
-          return failure();
-        quantized[ofq.getResult()] = y;
-        continue;
-      }
-      if ((qa || qb) && !op->hasAttr(kFusedAttrName) &&
-          !op->hasAttr(kBnFoldedWeightAttrName))
-        return op->emitOpError("qat-convert: both operands must be quantized "
-                               "activations (an operand computed from "
-                               "parameters alone is not fake-quantized by "
-                               "--qat-prepare)");
-    }
-    if (isa<AvgPool2dOp, GlobalAvgPoolOp>(op)) {
-      if (Value q = quantized.lookup(op->getOperand(0))) {
-        FailureOr<std::tuple<FakeQuantOp, Type, IntegerAttr, IntegerAttr>> out =
-            requantOutput(b, op);
-        if (failed(out))
-          return failure();
-        auto [ofq, yType, lo, hi] = *out;
-        Value y;
-        if (auto pool = dyn_cast<AvgPool2dOp>(op)) {
-          y = QAvgPool2dOp::create(
-              b, op->getLoc(), yType, q, pool.getKernelSizeAttr(),
-              pool.getStridesAttr(), pool.getPaddingAttr(),
-              pool.getCeilModeAttr(), pool.getCountIncludePadAttr(), lo, hi);
-        } else {
-          // The mean over [H, W] is one window of that size.
-          auto xt = cast<RankedTensorType>(q.getType());
-          y = QAvgPool2dOp::create(
-              b, op->getLoc(), yType, q,
-              b.getDenseI64ArrayAttr({xt.getDimSize(2), xt.getDimSize(3)}),
-              /*strides=*/nullptr, b.getDenseI64ArrayAttr({0, 0, 0, 0}),
-              /*ceil_mode=*/nullptr, b.getBoolAttr(true), lo, hi);
-        }
-        if (failed(setRequant(y)))
-          return failure();
-        quantized[ofq.getResult()] = y;
-        continue;
-      }
-    }
-    if (auto cat = dyn_cast<ConcatOp>(op)) {
-      SmallVector<Value> qs;
-      for (Value in : cat.getInputs())
-        if (Value q = quantized.lookup(in))
-          qs.push_back(q);
-      if (qs.size() == cat.getInputs().size()) {
-        Type elt =
-            cast<RankedTensorType>(qs.front().getType()).getElementType();
-        if (llvm::any_of(qs, [&](Value q) {
-              return cast<RankedTensorType>(q.getType()).getElementType() !=
-                     elt;
-            }))
-          return cat.emitOpError("qat-convert: concat inputs must share "
-                                 "their qparams (run --qat-prepare)");
-        Value r = ConcatOp::create(b, cat.getLoc(), cat.getType().clone(elt),
-                                   qs, cat.getAxisAttr());
-        quantized[cat.getResult()] = r;
-        continue;
-      }
-    }
-    if (auto pool = dyn_cast<MaxPool2dOp>(op)) {
-      Value q = quantized.lookup(pool.getInput());
-      if (!q)
-        continue;
-      auto qt = pool.getType().clone(
-          cast<RankedTensorType>(q.getType()).getElementType());
-      Value r =
-          MaxPool2dOp::create(b, pool.getLoc(), qt, q, pool.getKernelSizeAttr(),
-                              pool.getStridesAttr(), pool.getPaddingAttr(),
-                              pool.getDilationAttr(), pool.getCeilModeAttr());
-      quantized[pool.getResult()] = r;
-      continue;
-    }
-    if (isa<FlattenOp, ReshapeOp, QuantStubOp>(op)) {
-      Value q = quantized.lookup(op->getOperand(0));
-      if (!q)
-        continue; // float region: unchanged
-      auto t = cast<RankedTensorType>(op->getResult(0).getType());
-      auto qt = t.clone(cast<RankedTensorType>(q.getType()).getElementType());
-      Value r;
-      if (isa<QuantStubOp>(op))
-        r = q;
-      else if (auto fl = dyn_cast<FlattenOp>(op))
-        r = FlattenOp::create(b, op->getLoc(), qt, q, fl.getStartDimAttr(),
-                              fl.getEndDimAttr());
-      else
-        r = ReshapeOp::create(b, op->getLoc(), qt, q);
-      quantized[op->getResult(0)] = r;
-      continue;
-    }
-    if (isa<ReluOp, Relu6Op, DequantStubOp, func::ReturnOp, BatchNormOp, DivOp,
-            AddOp, MulOp, ReshapeOp, BnScaleFactorOp>(op) &&
-        (isa<ReluOp, Relu6Op, DequantStubOp, func::ReturnOp>(op) ||
-         op->hasAttr(kFusedAttrName) || op->hasAttr(kBnFoldedWeightAttrName) ||
-         isa<BatchNormOp>(op))) {
-      // Fused activations were consumed by their layer; float uses of
-      // quantized values get a dequantize.
-      for (OpOperand &use : op->getOpOperands()) {
-        Value q = quantized.lookup(use.get());
-        if (!q)
-          continue;
-        Value d = DequantizeOp::create(b, op->getLoc(), f32Of(q.getType()), q);
-        use.set(d);
-      }
-      continue;
-    }
-    bool touchesQuantized = llvm::any_of(
-        op->getOperands(), [&](Value v) { return quantized.count(v) != 0; });
-    if (touchesQuantized && isa<SoftmaxOp, SubOp, DivOp>(op)) {
-      // Ops the legality report names stay float: dequantize their inputs;
-      // the fake_quant prepare put on their output becomes a quantize.
-      for (OpOperand &use : op->getOpOperands())
-        if (Value q = quantized.lookup(use.get()))
-          use.set(DequantizeOp::create(b, op->getLoc(), f32Of(q.getType()), q));
-      continue;
-    }
-    if (touchesQuantized)
-      return op->emitOpError("is not supported by qat-convert yet (supported: "
-                             "linear, conv2d (+batch_norm, groups), add, mul, "
-                             "concat, relu, relu6, max_pool2d, avg_pool2d, "
-                             "global_avg_pool, flatten, reshape, stubs; "
-                             "softmax, sub and div stay float)");
+/// add/mul of two quantized operands to qadd/qmul.
+FailureOr<bool> Converter::convertBinary(OpBuilder &b, Operation *op) {
+  if (!isa<AddOp, MulOp>(op))
+    return false;
+  Value qa = quantized.lookup(op->getOperand(0));
+  Value qb = quantized.lookup(op->getOperand(1));
+  if (qa && qb) {
+    // Both operands broadcast NumPy style, as in the float op.
+    FailureOr<std::tuple<FakeQuantOp, Type, IntegerAttr, IntegerAttr>> out =
+        requantOutput(b, op);
+    if (failed(out))
+      return failure();
+    auto [ofq, yType, lo, hi] = *out;
+    Value y =
+        isa<AddOp>(op)
+            ? Value(QAddOp::create(b, op->getLoc(), yType, qa, qb, lo, hi))
+            : Value(QMulOp::create(b, op->getLoc(), yType, qa, qb, lo, hi));
+    if (failed(setRequant(y)))
+      return failure();
+    quantized[ofq.getResult()] = y;
+    return true;
   }
-  // The float graph is dead now: return values were rewired above.
+  if ((qa || qb) && !op->hasAttr(kFusedAttrName) &&
+      !op->hasAttr(kBnFoldedWeightAttrName))
+    return op->emitOpError("qat-convert: both operands must be quantized "
+                           "activations (an operand computed from "
+                           "parameters alone is not fake-quantized by "
+                           "--qat-prepare)");
+  return false;
+}
+
+/// avg_pool2d/global_avg_pool of a quantized input to qavg_pool2d.
+FailureOr<bool> Converter::convertAvgPool(OpBuilder &b, Operation *op) {
+  if (!isa<AvgPool2dOp, GlobalAvgPoolOp>(op))
+    return false;
+  Value q = quantized.lookup(op->getOperand(0));
+  if (!q)
+    return false;
+  FailureOr<std::tuple<FakeQuantOp, Type, IntegerAttr, IntegerAttr>> out =
+      requantOutput(b, op);
+  if (failed(out))
+    return failure();
+  auto [ofq, yType, lo, hi] = *out;
+  Value y;
+  if (auto pool = dyn_cast<AvgPool2dOp>(op)) {
+    y = QAvgPool2dOp::create(b, op->getLoc(), yType, q,
+                             pool.getKernelSizeAttr(), pool.getStridesAttr(),
+                             pool.getPaddingAttr(), pool.getCeilModeAttr(),
+                             pool.getCountIncludePadAttr(), lo, hi);
+  } else {
+    // The mean over [H, W] is one window of that size.
+    auto xt = cast<RankedTensorType>(q.getType());
+    y = QAvgPool2dOp::create(
+        b, op->getLoc(), yType, q,
+        b.getDenseI64ArrayAttr({xt.getDimSize(2), xt.getDimSize(3)}),
+        /*strides=*/nullptr, b.getDenseI64ArrayAttr({0, 0, 0, 0}),
+        /*ceil_mode=*/nullptr, b.getBoolAttr(true), lo, hi);
+  }
+  if (failed(setRequant(y)))
+    return failure();
+  quantized[ofq.getResult()] = y;
+  return true;
+}
+
+/// A concat of quantized inputs with one qparams is a concat of them.
+FailureOr<bool> Converter::convertConcat(OpBuilder &b, Operation *op) {
+  auto cat = dyn_cast<ConcatOp>(op);
+  if (!cat)
+    return false;
+  SmallVector<Value> qs;
+  for (Value in : cat.getInputs())
+    if (Value q = quantized.lookup(in))
+      qs.push_back(q);
+  if (qs.size() != cat.getInputs().size())
+    return false;
+  Type elt = cast<RankedTensorType>(qs.front().getType()).getElementType();
+  if (llvm::any_of(qs, [&](Value q) {
+        return cast<RankedTensorType>(q.getType()).getElementType() != elt;
+      }))
+    return cat.emitOpError("qat-convert: concat inputs must share "
+                           "their qparams (run --qat-prepare)");
+  Value r = ConcatOp::create(b, cat.getLoc(), cat.getType().clone(elt), qs,
+                             cat.getAxisAttr());
+  quantized[cat.getResult()] = r;
+  return true;
+}
+
+/// Ops that keep their input's qparams (max_pool2d, flatten, reshape, the
+/// quant stub) act on the quantized value; in a float region they stay.
+FailureOr<bool> Converter::convertPassThrough(OpBuilder &b, Operation *op) {
+  if (auto pool = dyn_cast<MaxPool2dOp>(op)) {
+    Value q = quantized.lookup(pool.getInput());
+    if (!q)
+      return true;
+    auto qt = pool.getType().clone(
+        cast<RankedTensorType>(q.getType()).getElementType());
+    Value r =
+        MaxPool2dOp::create(b, pool.getLoc(), qt, q, pool.getKernelSizeAttr(),
+                            pool.getStridesAttr(), pool.getPaddingAttr(),
+                            pool.getDilationAttr(), pool.getCeilModeAttr());
+    quantized[pool.getResult()] = r;
+    return true;
+  }
+  if (!isa<FlattenOp, ReshapeOp, QuantStubOp>(op))
+    return false;
+  Value q = quantized.lookup(op->getOperand(0));
+  if (!q)
+    return true; // float region: unchanged
+  auto t = cast<RankedTensorType>(op->getResult(0).getType());
+  auto qt = t.clone(cast<RankedTensorType>(q.getType()).getElementType());
+  Value r;
+  if (isa<QuantStubOp>(op))
+    r = q;
+  else if (auto fl = dyn_cast<FlattenOp>(op))
+    r = FlattenOp::create(b, op->getLoc(), qt, q, fl.getStartDimAttr(),
+                          fl.getEndDimAttr());
+  else
+    r = ReshapeOp::create(b, op->getLoc(), qt, q);
+  quantized[op->getResult(0)] = r;
+  return true;
+}
+
+static RankedTensorType getF32TensorType(Type t) {
+  return cast<RankedTensorType>(t).clone(Float32Type::get(t.getContext()));
+}
+
+/// Float ops that read quantized values get them dequantized: the fused
+/// activations and ConvBn ops their layer consumed, the stubs and the
+/// return, and the ops the legality report names as staying float (their
+/// output's fake_quant becomes a quantize).
+FailureOr<bool> Converter::dequantizeFloatUses(OpBuilder &b, Operation *op) {
+  bool consumed =
+      isa<ReluOp, Relu6Op, DequantStubOp, func::ReturnOp, BatchNormOp, DivOp,
+          AddOp, MulOp, ReshapeOp, BnScaleFactorOp>(op) &&
+      (isa<ReluOp, Relu6Op, DequantStubOp, func::ReturnOp>(op) ||
+       op->hasAttr(kFusedAttrName) || op->hasAttr(kBnFoldedWeightAttrName) ||
+       isa<BatchNormOp>(op));
+  bool staysFloat = isa<SoftmaxOp, SubOp, DivOp>(op) &&
+                    llvm::any_of(op->getOperands(), [&](Value v) {
+                      return quantized.count(v) != 0;
+                    });
+  if (!consumed && !staysFloat)
+    return false;
+  for (OpOperand &use : op->getOpOperands())
+    if (Value q = quantized.lookup(use.get()))
+      use.set(DequantizeOp::create(b, op->getLoc(),
+                                   getF32TensorType(q.getType()), q));
+  return true;
+}
+
+LogicalResult Converter::convertOp(OpBuilder &b, Operation *op) {
+  if (isa<LoadOp, ObserveOp, StoreOp>(op))
+    return success();
+  if (auto fq = dyn_cast<FakeQuantOp>(op))
+    return convertFakeQuant(b, fq);
+  if (isa<LinearOp, Conv2dOp>(op))
+    return convertLayer(b, op);
+  for (Rule rule : {&Converter::convertBinary, &Converter::convertAvgPool,
+                    &Converter::convertConcat, &Converter::convertPassThrough,
+                    &Converter::dequantizeFloatUses}) {
+    FailureOr<bool> done = (this->*rule)(b, op);
+    if (failed(done))
+      return failure();
+    if (*done)
+      return success();
+  }
+  if (llvm::any_of(op->getOperands(),
+                   [&](Value v) { return quantized.count(v) != 0; }))
+    return op->emitOpError("is not supported by qat-convert yet (supported: "
+                           "linear, conv2d (+batch_norm, groups), add, mul, "
+                           "concat, relu, relu6, max_pool2d, avg_pool2d, "
+                           "global_avg_pool, flatten, reshape, stubs; "
+                           "softmax, sub and div stay float)");
+  return success();
+}
+
+/// Erases the float graph, dead once its uses were rewired to the integer
+/// one, and the stores of the training state.
+static void eraseDeadFloatGraph(Block &body) {
   bool changed = true;
   while (changed) {
     changed = false;
@@ -552,6 +648,17 @@ LogicalResult Converter::run(func::FuncOp func) {
       }
     }
   }
+}
+
+LogicalResult Converter::run(func::FuncOp func) {
+  Block &body = func.getBody().front();
+  OpBuilder b(func.getContext());
+  for (Operation &op : llvm::make_early_inc_range(body)) {
+    b.setInsertionPoint(&op);
+    if (failed(convertOp(b, &op)))
+      return failure();
+  }
+  eraseDeadFloatGraph(body);
   return success();
 }
 

@@ -181,7 +181,14 @@ func::FuncOp GenerateTrainStepPass::getModelFunction() {
                      "@train_step or @eval_step");
     return {};
   }
-  auto outType = cast<RankedTensorType>(forward.getResultTypes()[0]);
+  // The loss and its gradient are float tensor ops.
+  auto outType = dyn_cast<RankedTensorType>(forward.getResultTypes()[0]);
+  if (!outType || !isa<FloatType>(outType.getElementType())) {
+    forward.emitOpError("returns ")
+        << forward.getResultTypes()[0]
+        << "; the loss needs a ranked tensor of floats";
+    return {};
+  }
   if (loss == "cross_entropy" && outType.getRank() != 2) {
     forward.emitOpError("returns ")
         << outType << "; cross_entropy needs [N, classes] logits";
@@ -320,9 +327,12 @@ void GenerateTrainStepPass::emitOptimizerUpdates(
         getOrCreateState(module, symbols, (name + ".exp_avg").str(), type);
     std::string v =
         getOrCreateState(module, symbols, (name + ".exp_avg_sq").str(), type);
+    // Loaded one statement each: as two arguments of one call, their order
+    // in the IR would be the compiler's choice.
+    Value mLoad = LoadOp::create(b, loc, type, m);
+    Value vLoad = LoadOp::create(b, loc, type, v);
     auto upd = AdamUpdateOp::create(
-        b, loc, TypeRange{type, type, type}, p, grad,
-        LoadOp::create(b, loc, type, m), LoadOp::create(b, loc, type, v), lr,
+        b, loc, TypeRange{type, type, type}, p, grad, mLoad, vLoad, lr,
         body->getArgument(numModelArgs + 2),
         body->getArgument(numModelArgs + 3), b.getF64FloatAttr(beta1),
         b.getF64FloatAttr(beta2), b.getF64FloatAttr(eps),

@@ -47,6 +47,52 @@ struct OpConfig {
   QuantSpecConfig act;
   QuantSpecConfig weight;
 };
+
+/// What prepare decides for one function before it inserts anything: which
+/// float values are quantized, and which of them are fake-quant points (a
+/// new quantization of a value) rather than passed through.
+struct FunctionPlan {
+  DenseSet<Value> quantized;
+  /// The points in order, each with its producer (null for an argument).
+  SmallVector<std::pair<Value, Operation *>> points;
+  /// Pass-through ops map their result to the point they inherit from.
+  DenseMap<Value, Value> sourcePoint;
+  /// Points that share one observer (the inputs and output of a concat).
+  llvm::EquivalenceClasses<void *> groups;
+  DenseMap<Value, OpConfig> pointConfig;
+  /// The linear and conv2d ops whose weights get a fake-quant.
+  SmallVector<std::pair<Operation *, OpConfig>> weightOps;
+  /// isParamDerived's answers so far.
+  DenseMap<Value, bool> paramDerived;
+
+  /// Values computed from parameters alone (weights, BN factors) are not
+  /// activations.
+  bool isParamDerived(Value v) {
+    auto it = paramDerived.find(v);
+    if (it != paramDerived.end())
+      return it->second;
+    Operation *def = v.getDefiningOp();
+    // Constants (no operands) count as parameters too.
+    bool result = def && (isa<LoadOp>(def) ||
+                          llvm::all_of(def->getOperands(), [&](Value operand) {
+                            return isParamDerived(operand);
+                          }));
+    return paramDerived[v] = result;
+  }
+
+  bool isActivation(Value v) {
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    return t && isa<FloatType>(t.getElementType()) && !isParamDerived(v);
+  }
+
+  void addPoint(Value v, Operation *producer, const OpConfig &c) {
+    points.push_back({v, producer});
+    sourcePoint[v] = v;
+    groups.insert(v.getAsOpaquePointer());
+    pointConfig[v] = c;
+    quantized.insert(v);
+  }
+};
 } // namespace
 
 static StringRef kindOf(Operation *op) {
@@ -124,8 +170,28 @@ public:
 
 private:
   LogicalResult prepareFunction(func::FuncOp func);
+  /// Makes the float arguments of a function without quant/dequant stubs
+  /// points: the whole graph is quantized.
+  LogicalResult planArguments(func::FuncOp func, FunctionPlan &plan);
+  /// Decides whether `op` is in a quantized region and what happens to its
+  /// results there.
+  LogicalResult planOp(Operation *op, FunctionPlan &plan);
+  /// planOp for an op inside a quantized region that produces a float
+  /// tensor, configured by `config`.
+  void planQuantizedOp(Operation *op, const OpConfig &config,
+                       FunctionPlan &plan);
+  /// Records the weights of a linear/conv2d `op` for a fake-quant.
+  void planWeights(Operation *op, const OpConfig &config, FunctionPlan &plan);
+  /// Inserts the weight fake-quants the plan records.
+  void insertWeightFakeQuants(const FunctionPlan &plan);
+  /// Inserts observe + fake_quant at every point, one observer state per
+  /// group of points.
+  void insertActivationFakeQuants(func::FuncOp func, FunctionPlan &plan);
   std::string getOpName(Operation *op);
   FailureOr<OpConfig> getConfig(Operation *op);
+  /// The config of `op`, with the activation spec and skip of the first op
+  /// of its fused group: a fused group's output is configured by its head.
+  FailureOr<OpConfig> getGroupConfig(Operation *op);
   /// Observer state (+inf/-inf) for a tensor quantized as `spec`.
   QuantState createState(StringRef base, RankedTensorType valueType,
                          QSpecAttr spec);
@@ -220,6 +286,21 @@ FailureOr<OpConfig> Preparer::getConfig(Operation *op) {
   return c;
 }
 
+FailureOr<OpConfig> Preparer::getGroupConfig(Operation *op) {
+  Operation *head = getGroupHead(op);
+  FailureOr<OpConfig> config = getConfig(op);
+  if (failed(config))
+    return failure();
+  if (head != op) {
+    FailureOr<OpConfig> headConfig = getConfig(head);
+    if (failed(headConfig))
+      return failure();
+    config->act = headConfig->act;
+    config->skip |= headConfig->skip;
+  }
+  return config;
+}
+
 QuantState Preparer::createState(StringRef base, RankedTensorType valueType,
                                  QSpecAttr spec) {
   int64_t channels =
@@ -310,171 +391,145 @@ void Preparer::checkOverflow(Operation *op, const OpConfig &c) {
 }
 
 LogicalResult Preparer::prepareFunction(func::FuncOp func) {
-  Block &body = func.getBody().front();
-  MLIRContext *ctx = module.getContext();
+  FunctionPlan plan;
+  if (failed(planArguments(func, plan)))
+    return failure();
+  for (Operation &op : func.getBody().front())
+    if (failed(planOp(&op, plan)))
+      return failure();
+  insertWeightFakeQuants(plan);
+  insertActivationFakeQuants(func, plan);
+  return success();
+}
+
+LogicalResult Preparer::planArguments(func::FuncOp func, FunctionPlan &plan) {
   bool hasStubs = false;
   func.walk([&](QuantStubOp) { hasStubs = true; });
-
-  // Which float values are quantized, and which of them are fake-quant
-  // points (a new quantization of a value) rather than passed through.
-  DenseSet<Value> quantized;
-  SmallVector<std::pair<Value, Operation *>>
-      points; // value, producer (or null)
-  // Pass-through ops map their result to the point they inherit from.
-  DenseMap<Value, Value> sourcePoint;
-  llvm::EquivalenceClasses<void *> groups;
-  DenseMap<Value, OpConfig> pointConfig;
-
-  // Values computed from parameters alone (weights, BN factors) are not
-  // activations.
-  DenseMap<Value, bool> paramDerived;
-  std::function<bool(Value)> isParamDerived = [&](Value v) -> bool {
-    auto it = paramDerived.find(v);
-    if (it != paramDerived.end())
-      return it->second;
-    Operation *def = v.getDefiningOp();
-    // Constants (no operands) count as parameters too.
-    bool result = def && (isa<LoadOp>(def) ||
-                          llvm::all_of(def->getOperands(), isParamDerived));
-    return paramDerived[v] = result;
-  };
-  auto isActivation = [&](Value v) {
-    auto t = dyn_cast<RankedTensorType>(v.getType());
-    return t && isa<FloatType>(t.getElementType()) && !isParamDerived(v);
-  };
-  auto addPoint = [&](Value v, Operation *producer, const OpConfig &c) {
-    points.push_back({v, producer});
-    sourcePoint[v] = v;
-    groups.insert(v.getAsOpaquePointer());
-    pointConfig[v] = c;
-    quantized.insert(v);
-  };
-
-  if (!hasStubs) {
-    // Function inputs are configured like an op of kind and name "input".
-    FailureOr<OpConfig> inputConfig = getConfig(func);
-    if (failed(inputConfig))
-      return failure();
-    reportText += "  @" + func.getName().str() +
-                  ": no quant/dequant stubs, the whole graph is quantized\n";
-    for (BlockArgument arg : body.getArguments()) {
-      // A loss target is not a model input.
-      bool feedsModel = llvm::any_of(arg.getUsers(), [](Operation *user) {
-        return !isa<CrossEntropyOp, MseOp>(user);
-      });
-      if (isActivation(arg) && feedsModel)
-        addPoint(arg, nullptr, *inputConfig);
-    }
+  if (hasStubs)
+    return success();
+  // Function inputs are configured like an op of kind and name "input".
+  FailureOr<OpConfig> inputConfig = getConfig(func);
+  if (failed(inputConfig))
+    return failure();
+  reportText += "  @" + func.getName().str() +
+                ": no quant/dequant stubs, the whole graph is quantized\n";
+  for (BlockArgument arg : func.getBody().front().getArguments()) {
+    // A loss target is not a model input.
+    bool feedsModel = llvm::any_of(arg.getUsers(), [](Operation *user) {
+      return !isa<CrossEntropyOp, MseOp>(user);
+    });
+    if (plan.isActivation(arg) && feedsModel)
+      plan.addPoint(arg, nullptr, *inputConfig);
   }
+  return success();
+}
 
-  SmallVector<std::pair<Operation *, OpConfig>> weightOps;
-  for (Operation &opRef : body) {
-    Operation *op = &opRef;
-    if (isa<LoadOp, StoreOp, ObserveOp, FakeQuantOp, func::ReturnOp>(op))
-      continue;
-    if (auto stub = dyn_cast<QuantStubOp>(op)) {
-      if (quantized.contains(stub.getInput()))
-        return stub.emitOpError("is inside a quantized region: quant/dequant "
-                                "stub pairs must not nest");
-      FailureOr<OpConfig> config = getConfig(op);
-      if (failed(config))
-        return failure();
-      addPoint(stub.getResult(), op, *config);
-      continue;
-    }
-    if (auto stub = dyn_cast<DequantStubOp>(op)) {
-      if (!quantized.contains(stub.getInput()))
-        return stub.emitOpError("has no matching quant_stub: its input is "
-                                "not in a quantized region");
-      continue;
-    }
-    if (isa<CrossEntropyOp, MseOp>(op))
-      continue;
-    // In the region if any activation input is.
-    bool anyIn = false, anyOut = false;
-    for (Value v : op->getOperands()) {
-      if (!isActivation(v))
-        continue;
-      (quantized.contains(v) ? anyIn : anyOut) = true;
-    }
-    if (!anyIn)
-      continue;
-    if (anyOut)
-      return op->emitOpError("mixes quantized and float inputs; put a "
-                             "qat.quant_stub on the float one");
-
-    if (op->getNumResults() == 0 || !isActivation(op->getResult(0)))
-      return op->emitOpError("consumes quantized values but produces no "
-                             "float tensor; qat-prepare cannot place it");
-    // A fused group's output is configured by the group's first op.
-    Operation *head = getGroupHead(op);
+LogicalResult Preparer::planOp(Operation *op, FunctionPlan &plan) {
+  if (isa<LoadOp, StoreOp, ObserveOp, FakeQuantOp, func::ReturnOp>(op))
+    return success();
+  if (auto stub = dyn_cast<QuantStubOp>(op)) {
+    if (plan.quantized.contains(stub.getInput()))
+      return stub.emitOpError("is inside a quantized region: quant/dequant "
+                              "stub pairs must not nest");
     FailureOr<OpConfig> config = getConfig(op);
     if (failed(config))
       return failure();
-    if (head != op) {
-      FailureOr<OpConfig> headConfig = getConfig(head);
-      if (failed(headConfig))
-        return failure();
-      config->act = headConfig->act;
-      config->skip |= headConfig->skip;
-    }
-    std::string name = getOpName(op);
-    if (config->skip) {
-      reportText += "  " + name + " (" + kindOf(op).str() +
-                    "): stays float: skipped by an override\n";
-      if (report)
-        op->emitRemark() << "stays float: skipped by an override";
-      // Its consumers get a fresh quantization of its result.
-      for (Value r : op->getResults())
-        if (isActivation(r))
-          addPoint(r, op, *config);
-      continue;
-    }
-    if (op->hasAttr(kFusedAttrName)) {
-      // Inside a fused group: the group's last op is quantized.
-      if (isa<LinearOp, Conv2dOp>(op)) {
-        weightOps.push_back({op, *config});
-        checkOverflow(op, *config);
-      }
-      for (Value r : op->getResults())
-        quantized.insert(r);
-      continue;
-    }
-    if (std::optional<StringRef> why = whyFloat(op)) {
-      reportText += "  " + name + " (" + kindOf(op).str() +
-                    "): stays float on " + preset.target + ": " + why->str() +
-                    "\n";
-      if (report)
-        op->emitRemark() << "stays float on " << preset.target << ": " << *why;
-      if (!op->hasAttr(kFusedAttrName))
-        addPoint(op->getResult(0), op, *config);
-      continue;
-    }
-    if (isa<LinearOp, Conv2dOp>(op)) {
-      weightOps.push_back({op, *config});
-      checkOverflow(op, *config);
-    }
-    if (isa<MaxPool2dOp, FlattenOp, ReshapeOp>(op)) {
-      // Same qparams as the input.
-      sourcePoint[op->getResult(0)] = sourcePoint.lookup(op->getOperand(0));
-      quantized.insert(op->getResult(0));
-      continue;
-    }
-    if (auto concat = dyn_cast<ConcatOp>(op)) {
-      // All inputs and the output share one observer.
-      Value first = sourcePoint.lookup(concat.getInputs().front());
-      for (Value in : concat.getInputs())
-        groups.unionSets(first.getAsOpaquePointer(),
-                         sourcePoint.lookup(in).getAsOpaquePointer());
-      sourcePoint[concat.getResult()] = first;
-      quantized.insert(concat.getResult());
-      continue;
-    }
-    addPoint(op->getResult(0), op, *config);
+    plan.addPoint(stub.getResult(), op, *config);
+    return success();
   }
+  if (auto stub = dyn_cast<DequantStubOp>(op)) {
+    if (!plan.quantized.contains(stub.getInput()))
+      return stub.emitOpError("has no matching quant_stub: its input is "
+                              "not in a quantized region");
+    return success();
+  }
+  if (isa<CrossEntropyOp, MseOp>(op))
+    return success();
+  // In the region if any activation input is.
+  bool anyIn = false, anyOut = false;
+  for (Value v : op->getOperands()) {
+    if (!plan.isActivation(v))
+      continue;
+    (plan.quantized.contains(v) ? anyIn : anyOut) = true;
+  }
+  if (!anyIn)
+    return success();
+  if (anyOut)
+    return op->emitOpError("mixes quantized and float inputs; put a "
+                           "qat.quant_stub on the float one");
 
-  // Weights.
-  for (auto &[op, config] : weightOps) {
+  if (op->getNumResults() == 0 || !plan.isActivation(op->getResult(0)))
+    return op->emitOpError("consumes quantized values but produces no "
+                           "float tensor; qat-prepare cannot place it");
+  FailureOr<OpConfig> config = getGroupConfig(op);
+  if (failed(config))
+    return failure();
+  planQuantizedOp(op, *config, plan);
+  return success();
+}
+
+void Preparer::planQuantizedOp(Operation *op, const OpConfig &config,
+                               FunctionPlan &plan) {
+  std::string name = getOpName(op);
+  if (config.skip) {
+    reportText += "  " + name + " (" + kindOf(op).str() +
+                  "): stays float: skipped by an override\n";
+    if (report)
+      op->emitRemark() << "stays float: skipped by an override";
+    // Its consumers get a fresh quantization of its result.
+    for (Value r : op->getResults())
+      if (plan.isActivation(r))
+        plan.addPoint(r, op, config);
+    return;
+  }
+  if (op->hasAttr(kFusedAttrName)) {
+    // Inside a fused group: the group's last op is quantized.
+    planWeights(op, config, plan);
+    for (Value r : op->getResults())
+      plan.quantized.insert(r);
+    return;
+  }
+  if (std::optional<StringRef> why = whyFloat(op)) {
+    reportText += "  " + name + " (" + kindOf(op).str() + "): stays float on " +
+                  preset.target + ": " + why->str() + "\n";
+    if (report)
+      op->emitRemark() << "stays float on " << preset.target << ": " << *why;
+    if (!op->hasAttr(kFusedAttrName))
+      plan.addPoint(op->getResult(0), op, config);
+    return;
+  }
+  planWeights(op, config, plan);
+  if (isa<MaxPool2dOp, FlattenOp, ReshapeOp>(op)) {
+    // Same qparams as the input.
+    plan.sourcePoint[op->getResult(0)] =
+        plan.sourcePoint.lookup(op->getOperand(0));
+    plan.quantized.insert(op->getResult(0));
+    return;
+  }
+  if (auto concat = dyn_cast<ConcatOp>(op)) {
+    // All inputs and the output share one observer.
+    Value first = plan.sourcePoint.lookup(concat.getInputs().front());
+    for (Value in : concat.getInputs())
+      plan.groups.unionSets(first.getAsOpaquePointer(),
+                            plan.sourcePoint.lookup(in).getAsOpaquePointer());
+    plan.sourcePoint[concat.getResult()] = first;
+    plan.quantized.insert(concat.getResult());
+    return;
+  }
+  plan.addPoint(op->getResult(0), op, config);
+}
+
+void Preparer::planWeights(Operation *op, const OpConfig &config,
+                           FunctionPlan &plan) {
+  if (!isa<LinearOp, Conv2dOp>(op))
+    return;
+  plan.weightOps.push_back({op, config});
+  checkOverflow(op, config);
+}
+
+void Preparer::insertWeightFakeQuants(const FunctionPlan &plan) {
+  MLIRContext *ctx = module.getContext();
+  for (auto &[op, config] : plan.weightOps) {
     OpBuilder b(op);
     Value w = op->getOperand(1);
     QSpecAttr spec = config.weight.toAttr(ctx, /*axis=*/0);
@@ -485,13 +540,16 @@ LogicalResult Preparer::prepareFunction(func::FuncOp func) {
                   "): int8, weight " +
                   (spec.isPerChannel() ? "per-channel" : "per-tensor") + "\n";
   }
+}
 
-  // Activations: one observer state per group of points.
+void Preparer::insertActivationFakeQuants(func::FuncOp func,
+                                          FunctionPlan &plan) {
+  MLIRContext *ctx = module.getContext();
   DenseMap<void *, QuantState> groupState;
-  for (auto &[v, producer] : points) {
-    const OpConfig &config = pointConfig[v];
+  for (auto &[v, producer] : plan.points) {
+    const OpConfig &config = plan.pointConfig[v];
     QSpecAttr spec = config.act.toAttr(ctx, 0);
-    void *leader = groups.getLeaderValue(v.getAsOpaquePointer());
+    void *leader = plan.groups.getLeaderValue(v.getAsOpaquePointer());
     std::string base =
         producer
             ? getOpName(getGroupHead(producer)) + ".out_fq"
@@ -509,7 +567,7 @@ LogicalResult Preparer::prepareFunction(func::FuncOp func) {
     if (producer)
       b.setInsertionPointAfter(producer);
     else
-      b.setInsertionPointToStart(&body);
+      b.setInsertionPointToStart(&func.getBody().front());
     Location loc = producer ? producer->getLoc() : func.getLoc();
     // Every existing use reads the fake-quantized value; the observer and
     // fake_quant created here read the raw one.
@@ -519,7 +577,6 @@ LogicalResult Preparer::prepareFunction(func::FuncOp func) {
     for (OpOperand *use : uses)
       use->set(fq);
   }
-  return success();
 }
 
 LogicalResult Preparer::run() {

@@ -37,6 +37,9 @@ void QuantSpecConfig::setDtype(bool isUnsignedType) {
   }
 }
 
+/// An int8 range observed with PyTorch's default QAT moving average
+/// (averaging constant 0.01): the activations of the presets, and what the
+/// weights start from.
 static QuantSpecConfig activation(bool isUnsigned, int64_t qmin, int64_t qmax) {
   QuantSpecConfig c;
   c.isUnsigned = isUnsigned;
@@ -50,65 +53,75 @@ static QuantSpecConfig activation(bool isUnsigned, int64_t qmin, int64_t qmax) {
 /// Symmetric int8 weights; PyTorch's default QAT weight fake-quant observes
 /// with a moving average (FusedMovingAvgObsFakeQuantize).
 static QuantSpecConfig weight(bool perChannel, bool narrow) {
-  QuantSpecConfig c;
-  c.isUnsigned = false;
-  c.qmin = narrow ? -127 : -128;
-  c.qmax = 127;
+  QuantSpecConfig c =
+      activation(/*isUnsigned=*/false, narrow ? -127 : -128, 127);
   c.narrowRange = narrow;
   c.symmetric = true;
   c.perChannel = perChannel;
-  c.observer = ObserverKind::moving_average;
-  c.averagingConstant = 0.01;
   return c;
 }
 
-std::optional<QuantPreset> mlir::qat::lookupPreset(StringRef name) {
-  QuantPreset p;
-  p.name = name.str();
-  if (name == "x86" || name == "fbgemm") {
+namespace {
+/// A preset with one moving-average activation range and moving-average
+/// symmetric int8 weights, the same for linear and conv.
+struct SimplePreset {
+  StringLiteral name;
+  bool activationUnsigned;
+  int64_t activationQmin, activationQmax;
+  bool perChannelWeights;
+  StringLiteral target;
+};
+} // namespace
+
+static constexpr SimplePreset kSimplePresets[] = {
     // reduce_range: uint8 [0, 127], as vpmaddubsw saturates on AVX2.
-    p.activation = activation(true, 0, 127);
-    p.linearWeight = p.convWeight = weight(/*perChannel=*/true, false);
-    p.target = "x86";
-  } else if (name == "qnnpack") {
-    p.activation = activation(true, 0, 255);
-    p.linearWeight = p.convWeight = weight(/*perChannel=*/false, false);
-    p.target = "arm";
-  } else if (name == "onednn") {
-    p.activation = activation(true, 0, 255);
-    p.linearWeight = p.convWeight = weight(/*perChannel=*/true, false);
-    p.target = "x86";
-  } else if (name == "tflite") {
-    // TF-MOT: EMA activations (decay 0.999), last-value weights (an EMA
-    // with constant 1), narrow-range symmetric weights, per-channel for
-    // convolutions only, and TF's straight-through estimator.
-    p.activation = activation(false, -128, 127);
-    p.activation.observer = ObserverKind::ema;
-    p.activation.averagingConstant = 0.001;
-    p.activation.tfSte = true;
-    p.convWeight = weight(/*perChannel=*/true, /*narrow=*/true);
-    p.linearWeight = weight(/*perChannel=*/false, /*narrow=*/true);
-    for (QuantSpecConfig *w : {&p.convWeight, &p.linearWeight}) {
-      w->observer = ObserverKind::ema;
-      w->averagingConstant = 1.0;
-      w->tfSte = true;
-    }
-    p.target = "tflite";
-    // The TFLite runtime requantizes with an int32 multiplier and shift.
-    p.requant = RequantKind::FixedPoint;
-  } else if (name == "vnni") {
+    {"x86", true, 0, 127, true, "x86"},
+    {"fbgemm", true, 0, 127, true, "x86"},
+    {"qnnpack", true, 0, 255, false, "arm"},
+    {"onednn", true, 0, 255, true, "x86"},
     // vpdpbusd accumulates without saturation: the full uint8 range.
-    p.activation = activation(true, 0, 255);
-    p.linearWeight = p.convWeight = weight(/*perChannel=*/true, false);
-    p.target = "x86";
-  } else if (name == "neon") {
-    p.activation = activation(false, -128, 127);
-    p.linearWeight = p.convWeight = weight(/*perChannel=*/true, false);
-    p.target = "arm";
-  } else {
-    return std::nullopt;
+    {"vnni", true, 0, 255, true, "x86"},
+    {"neon", false, -128, 127, true, "arm"},
+};
+
+/// TF-MOT: EMA activations (decay 0.999), last-value weights (an EMA with
+/// constant 1), narrow-range symmetric weights, per-channel for
+/// convolutions only, and TF's straight-through estimator.
+static QuantPreset getTflitePreset() {
+  QuantPreset p;
+  p.name = "tflite";
+  p.activation = activation(false, -128, 127);
+  p.activation.observer = ObserverKind::ema;
+  p.activation.averagingConstant = 0.001;
+  p.activation.tfSte = true;
+  p.convWeight = weight(/*perChannel=*/true, /*narrow=*/true);
+  p.linearWeight = weight(/*perChannel=*/false, /*narrow=*/true);
+  for (QuantSpecConfig *w : {&p.convWeight, &p.linearWeight}) {
+    w->observer = ObserverKind::ema;
+    w->averagingConstant = 1.0;
+    w->tfSte = true;
   }
+  p.target = "tflite";
+  // The TFLite runtime requantizes with an int32 multiplier and shift.
+  p.requant = RequantKind::FixedPoint;
   return p;
+}
+
+std::optional<QuantPreset> mlir::qat::lookupPreset(StringRef name) {
+  if (name == "tflite")
+    return getTflitePreset();
+  for (const SimplePreset &s : kSimplePresets) {
+    if (s.name != name)
+      continue;
+    QuantPreset p;
+    p.name = name.str();
+    p.activation =
+        activation(s.activationUnsigned, s.activationQmin, s.activationQmax);
+    p.linearWeight = p.convWeight = weight(s.perChannelWeights, false);
+    p.target = s.target.str();
+    return p;
+  }
+  return std::nullopt;
 }
 
 std::string mlir::qat::getPresetNames() {

@@ -29,7 +29,9 @@ struct SetBatchPass : qat::impl::SetBatchBase<SetBatchPass> {
       return signalPassFailure();
     }
     if (batch < 1) {
-      module.emitError() << "batch must be positive, not " << batch;
+      // The value, not the option object (which streams as one char).
+      module.emitError() << "batch must be positive, not "
+                         << static_cast<int64_t>(batch);
       return signalPassFailure();
     }
     if (f.getNumArguments() == 0) {

@@ -266,3 +266,38 @@ llvm::Error qat::trainModel(ModuleOp base, const Dataset &train,
                             TrainHooks &hooks, TrainReporter &reporter) {
   return Trainer(options, train, test, hooks, reporter).run(base);
 }
+
+llvm::Error mlir::qat::trainFromSources(ModuleOp base,
+                                        const TrainSources &sources,
+                                        const TrainOptions &options,
+                                        TrainHooks &hooks,
+                                        TrainReporter &reporter) {
+  // --resume continues from the model written by an earlier run.
+  OwningOpRef<ModuleOp> resumed;
+  const std::string &outputPath = options.outputPath;
+  if (sources.resume && !outputPath.empty()) {
+    auto checkpoint = readCheckpoint(outputPath, base.getContext());
+    if (failed(checkpoint))
+      return llvm::createStringError("--resume: cannot read " + outputPath);
+    if (*checkpoint) {
+      resumed = std::move(*checkpoint);
+      base = *resumed;
+      if (hooks.isMainWorker())
+        reporter.onResume(outputPath);
+    }
+  }
+  auto train = runtime::openDataset(sources.data, "train");
+  if (!train)
+    return train.takeError();
+  std::unique_ptr<Dataset> test;
+  StringRef testSpec = runtime::getTestDataSpec(sources.data, sources.testData);
+  if (!testSpec.empty()) {
+    auto t = runtime::openDataset(testSpec, "test");
+    if (!t)
+      return t.takeError();
+    test = std::move(*t);
+  }
+  if (sources.resetOptimizer)
+    eraseOptimizerState(base);
+  return trainModel(base, **train, test.get(), options, hooks, reporter);
+}

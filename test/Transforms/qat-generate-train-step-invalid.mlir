@@ -48,6 +48,36 @@ func.func @forward(%x: tensor<6xf32>) -> tensor<6xf32> {
 
 // -----
 
+// The loss is computed on a ranked float tensor: not a scalar, a memref,
+// an unranked tensor or integers.
+// expected-error @+1 {{'func.func' op returns 'f32'; the loss needs a ranked tensor of floats}}
+func.func @forward(%x: f32) -> f32 {
+  return %x : f32
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op returns 'memref<2x3xf32>'; the loss needs a ranked tensor of floats}}
+func.func @forward(%x: memref<2x3xf32>) -> memref<2x3xf32> {
+  return %x : memref<2x3xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op returns 'tensor<*xf32>'; the loss needs a ranked tensor of floats}}
+func.func @forward(%x: tensor<*xf32>) -> tensor<*xf32> {
+  return %x : tensor<*xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op returns 'tensor<2x3xi32>'; the loss needs a ranked tensor of floats}}
+func.func @forward(%x: tensor<2x3xi32>) -> tensor<2x3xi32> {
+  return %x : tensor<2x3xi32>
+}
+
+// -----
+
 // The pass adds @train_step and @eval_step once.
 // expected-error @+1 {{qat-generate-train-step: the module already has a @train_step or @eval_step}}
 module {

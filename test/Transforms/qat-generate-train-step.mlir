@@ -85,8 +85,10 @@ func.func @forward(%x: tensor<2x3xf32>) -> tensor<2x4xf32> {
 // ADAM-SAME: %[[LR:[^:]*]]: tensor<f32>, %[[STEP:[^:]*]]: tensor<f32>, %[[BC2:[^:]*]]: tensor<f32>) -> (tensor<f32>, tensor<i32>)
 // ADAM: %[[B:.*]] = qat.load @fc.bias : tensor<3xf32>
 // ADAM: %{{.*}}, %[[DW:.*]], %[[DB:.*]] = qat.linear_grad
-// ADAM-DAG: %[[M:.*]] = qat.load @fc.bias.exp_avg : tensor<3xf32>
-// ADAM-DAG: %[[V:.*]] = qat.load @fc.bias.exp_avg_sq : tensor<3xf32>
+// The moments are loaded in operand order, whatever the C++ compiler's
+// order of evaluating call arguments.
+// ADAM: %[[M:.*]] = qat.load @fc.bias.exp_avg : tensor<3xf32>
+// ADAM-NEXT: %[[V:.*]] = qat.load @fc.bias.exp_avg_sq : tensor<3xf32>
 // ADAM: %[[NB:.*]], %[[NM:.*]], %[[NV:.*]] = qat.adam_update %[[B]], %[[DB]], %[[M]], %[[V]], %[[LR]], %[[STEP]], %[[BC2]] {beta1 = 8.000000e-01 : f64, beta2 = 5.000000e-01 : f64, eps = 9.9999999999999995E-7 : f64}
 // ADAM-NEXT: qat.store %[[NB]], @fc.bias : tensor<3xf32>
 // ADAM-NEXT: qat.store %[[NM]], @fc.bias.exp_avg : tensor<3xf32>

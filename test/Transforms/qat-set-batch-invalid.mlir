@@ -7,6 +7,7 @@
 // RUN: rm -rf %t && split-file %s %t
 // RUN: not qat-opt %t/options.mlir --qat-set-batch=entry=nope 2>&1 | FileCheck %s --check-prefix=ENTRY
 // RUN: not qat-opt %t/options.mlir --qat-set-batch=batch=0 2>&1 | FileCheck %s --check-prefix=BATCH
+// RUN: not qat-opt %t/options.mlir --qat-set-batch=batch=-300 2>&1 | FileCheck %s --check-prefix=NEGATIVE
 
 // The batch is the arguments' leading dimension: a function without
 // arguments has none.
@@ -46,6 +47,6 @@ func.func @forward(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 }
 
 // ENTRY: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: no function @nope with a body
-// The value is left unchecked: the pass streams the option object, which
-// prints as one char (0 as a NUL byte), not as the number.
-// BATCH: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: batch must be positive, not
+// The value is printed as a number.
+// BATCH: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: batch must be positive, not 0{{$}}
+// NEGATIVE: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: batch must be positive, not -300{{$}}

@@ -4,6 +4,8 @@
 #include "qat/Data/Npy.h"
 #include "qat/Train/Schedule.h"
 
+#include "TempDirTest.h"
+
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -18,31 +20,18 @@ using namespace mlir::qat::runtime;
 
 namespace {
 
-class DatasetTest : public ::testing::Test {
+class DatasetTest : public mlir::qat::unittest::TempDirTest {
 protected:
-  void SetUp() override {
-    ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("qat-dataset", dir));
-  }
-  void TearDown() override { llvm::sys::fs::remove_directories(dir); }
+  DatasetTest() : TempDirTest("qat-dataset") {}
 
-  std::string write(llvm::StringRef name, llvm::StringRef text) {
-    llvm::SmallString<128> path(dir);
-    llvm::sys::path::append(path, name);
-    std::error_code ec;
-    llvm::raw_fd_ostream os(path, ec);
-    os << text;
-    return std::string(path);
-  }
   static std::string error(llvm::StringRef spec) {
     auto ds = openDataset(spec, "train");
     return ds ? std::string() : llvm::toString(ds.takeError());
   }
-
-  llvm::SmallString<128> dir;
 };
 
 TEST_F(DatasetTest, CsvBatches) {
-  std::string csv = write("d.csv", "1,2,0\n\n3,4,1\n5,6,1\n");
+  std::string csv = writeFile("d.csv", "1,2,0\n\n3,4,1\n5,6,1\n");
   auto ds = openDataset("csv:" + csv, "train");
   ASSERT_TRUE(bool(ds)) << llvm::toString(ds.takeError());
   EXPECT_EQ((*ds)->getName(), csv);
@@ -74,7 +63,7 @@ TEST_F(DatasetTest, NpyU8FeaturesAreScaled) {
   f.data<uint8_t>()[2] = 51;
   Tensor l = Tensor::zeros(DType::I64, {2});
   l.data<int64_t>()[1] = 3;
-  std::string fp = write("f.npy", ""), lp = write("l.npy", "");
+  std::string fp = writeFile("f.npy", ""), lp = writeFile("l.npy", "");
   ASSERT_FALSE(bool(writeNpy(fp, f)));
   ASSERT_FALSE(bool(writeNpy(lp, l)));
   auto ds = openDataset("npy:" + fp + "," + lp, "ignored");
@@ -100,16 +89,16 @@ TEST_F(DatasetTest, SpecErrors) {
             "npy:FEATURES,LABELS, csv:FILE)");
   EXPECT_EQ(error("npy:only.npy"),
             "--data=npy:FEATURES.npy,LABELS.npy needs both files");
-  std::string ragged = write("r.csv", "1,2,0\n1,2,3,0\n");
+  std::string ragged = writeFile("r.csv", "1,2,0\n1,2,3,0\n");
   EXPECT_EQ(error("csv:" + ragged),
             ragged + ":2: record 1 has 4 fields, expected 3");
-  std::string label = write("l.csv", "1,2,0.5\n");
+  std::string label = writeFile("l.csv", "1,2,0.5\n");
   EXPECT_EQ(error("csv:" + label),
             label + ":1: record 0: label 0.5 is not an integer");
 
   Tensor f = Tensor::zeros(DType::F32, {3, 2});
   Tensor l = Tensor::zeros(DType::I32, {2});
-  std::string fp = write("f.npy", ""), lp = write("l.npy", "");
+  std::string fp = writeFile("f.npy", ""), lp = writeFile("l.npy", "");
   ASSERT_FALSE(bool(writeNpy(fp, f)));
   ASSERT_FALSE(bool(writeNpy(lp, l)));
   EXPECT_EQ(error("npy:" + fp + "," + lp),

@@ -2,6 +2,8 @@
 
 #include "qat/Data/Idx.h"
 
+#include "TempDirTest.h"
+
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -37,29 +39,9 @@ std::string ramp(size_t count, unsigned start = 0) {
   return bytes;
 }
 
-/// A fresh temporary directory per test, removed afterwards.
-class IdxTest : public ::testing::Test {
+class IdxTest : public mlir::qat::unittest::TempDirTest {
 protected:
-  void SetUp() override {
-    ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("qat-idx-test", dir));
-  }
-  void TearDown() override { llvm::sys::fs::remove_directories(dir); }
-
-  std::string pathOf(StringRef name) {
-    llvm::SmallString<256> path(dir);
-    llvm::sys::path::append(path, name);
-    return std::string(path);
-  }
-
-  /// Writes `bytes` uncompressed; returns the path.
-  std::string writeRaw(StringRef name, StringRef bytes) {
-    std::string path = pathOf(name);
-    std::error_code ec;
-    llvm::raw_fd_ostream os(path, ec);
-    EXPECT_FALSE(ec) << ec.message();
-    os << bytes;
-    return path;
-  }
+  IdxTest() : TempDirTest("qat-idx-test") {}
 
   /// Writes `bytes` gzip-compressed with zlib; returns the path.
   std::string writeGz(StringRef name, StringRef bytes) {
@@ -74,12 +56,6 @@ protected:
     }
     EXPECT_EQ(gzclose(file), Z_OK);
     return path;
-  }
-
-  std::string readFile(StringRef path) {
-    auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                              /*RequiresNullTerminator=*/false);
-    return buffer ? (*buffer)->getBuffer().str() : std::string();
   }
 
   /// Writes a synthetic Fashion-MNIST split `prefix` ("train" or "t10k") of
@@ -99,8 +75,6 @@ protected:
     llvm::Expected<Tensor> t = readIdx(path);
     return t ? std::string() : llvm::toString(t.takeError());
   }
-
-  llvm::SmallString<256> dir;
 };
 
 } // namespace
@@ -112,7 +86,7 @@ protected:
 TEST_F(IdxTest, ReadU8GzipAndRaw) {
   std::string bytes = makeIdx(0x08, {3, 2, 2}, ramp(12, 250));
   for (const std::string &path :
-       {writeGz("a-idx3-ubyte.gz", bytes), writeRaw("a-idx3-ubyte", bytes)}) {
+       {writeGz("a-idx3-ubyte.gz", bytes), writeFile("a-idx3-ubyte", bytes)}) {
     llvm::Expected<Tensor> t = readIdx(path);
     ASSERT_TRUE(bool(t)) << llvm::toString(t.takeError());
     EXPECT_EQ(t->dtype, DType::U8);
@@ -170,7 +144,7 @@ TEST_F(IdxTest, ReadBigEndianTypes) {
   }
   {
     // 0.1 = 0x3fb999999999999a.
-    llvm::Expected<Tensor> t = readIdx(writeRaw(
+    llvm::Expected<Tensor> t = readIdx(writeFile(
         "f64",
         makeIdx(0x0E, {1}, StringRef("\x3f\xb9\x99\x99\x99\x99\x99\x9a", 8))));
     ASSERT_TRUE(bool(t)) << llvm::toString(t.takeError());
@@ -205,7 +179,7 @@ TEST_F(IdxTest, ErrorBadHeaders) {
   EXPECT_EQ(idxError(path), path + ": not an IDX file (bad magic 0x1f 0x8b)");
   path = writeGz("empty.gz", "");
   EXPECT_EQ(idxError(path), path + ": not an IDX file (empty)");
-  path = writeRaw("short", StringRef("\0\0", 2));
+  path = writeFile("short", StringRef("\0\0", 2));
   EXPECT_EQ(idxError(path),
             path + ": truncated header: expected 4 magic bytes, got 2");
   path = writeGz("type.gz", makeIdx(0x0A, {1}, "x"));
@@ -242,7 +216,7 @@ TEST_F(IdxTest, ErrorTruncatedData) {
       writeGz("t10k-images-idx3-ubyte.gz", StringRef(full).drop_back(100));
   EXPECT_EQ(idxError(path), path + ": truncated at record 9 of 10 (expected "
                                    "784 bytes per record)");
-  path = writeRaw("raw-idx3-ubyte", StringRef(full).drop_back(3 * 784 + 1));
+  path = writeFile("raw-idx3-ubyte", StringRef(full).drop_back(3 * 784 + 1));
   EXPECT_EQ(idxError(path), path + ": truncated at record 6 of 10 (expected "
                                    "784 bytes per record)");
   // Exactly on a record boundary.
@@ -262,7 +236,7 @@ TEST_F(IdxTest, ErrorTruncatedGzipStream) {
   std::string gz = readFile(writeGz("full.gz", full));
   ASSERT_GT(gz.size(), 100u);
   std::string path =
-      writeRaw("cut.gz", StringRef(gz).take_front(gz.size() / 2));
+      writeFile("cut.gz", StringRef(gz).take_front(gz.size() / 2));
   std::string message = idxError(path);
   EXPECT_EQ(message.rfind(path + ": truncated at record ", 0), 0u) << message;
   EXPECT_NE(message.find(" of 100 (expected 784 bytes per record); the gzip "
@@ -271,7 +245,7 @@ TEST_F(IdxTest, ErrorTruncatedGzipStream) {
       << message;
 
   // Only the 8-byte trailer (CRC-32, length) is missing.
-  path = writeRaw("notrailer.gz", StringRef(gz).drop_back(8));
+  path = writeFile("notrailer.gz", StringRef(gz).drop_back(8));
   EXPECT_EQ(idxError(path), path + ": corrupt gzip stream: unexpected end of "
                                    "file after the last record");
 }
@@ -280,14 +254,14 @@ TEST_F(IdxTest, ErrorCorruptGzip) {
   // A gzip header followed by a deflate block of the reserved type 3.
   std::string bytes("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);
   bytes.append(32, '\xff');
-  std::string path = writeRaw("corrupt.gz", bytes);
+  std::string path = writeFile("corrupt.gz", bytes);
   EXPECT_EQ(idxError(path), path + ": corrupt gzip stream: invalid block type");
 
   // A flipped bit in the CRC-32 of the trailer.
   std::string gz = readFile(writeGz("good.gz", makeIdx(0x08, {4, 2}, ramp(8))));
   ASSERT_GT(gz.size(), 8u);
   gz[gz.size() - 8] ^= 1;
-  path = writeRaw("crc.gz", gz);
+  path = writeFile("crc.gz", gz);
   EXPECT_EQ(idxError(path),
             path + ": corrupt gzip stream: incorrect data check");
 }

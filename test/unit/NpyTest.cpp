@@ -3,6 +3,8 @@
 #include "qat/Data/Npy.h"
 #include "qat/Data/Tensor.h"
 
+#include "TempDirTest.h"
+
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -109,37 +111,9 @@ template <size_t N> StringRef bytesOf(const char (&array)[N]) {
   return StringRef(array, N - 1);
 }
 
-/// A fresh temporary directory per test, removed afterwards.
-class NpyTest : public ::testing::Test {
+class NpyTest : public mlir::qat::unittest::TempDirTest {
 protected:
-  void SetUp() override {
-    ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("qat-npy-test", dir));
-  }
-  void TearDown() override { llvm::sys::fs::remove_directories(dir); }
-
-  std::string pathOf(StringRef name) {
-    llvm::SmallString<256> path(dir);
-    llvm::sys::path::append(path, name);
-    return std::string(path);
-  }
-
-  /// Writes `bytes` to `name` in the temporary directory; returns the path.
-  std::string writeFile(StringRef name, StringRef bytes) {
-    std::string path = pathOf(name);
-    std::error_code ec;
-    llvm::raw_fd_ostream os(path, ec);
-    EXPECT_FALSE(ec) << ec.message();
-    os << bytes;
-    return path;
-  }
-
-  std::string readFile(StringRef path) {
-    auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                              /*RequiresNullTerminator=*/false);
-    if (!buffer)
-      return "<cannot read " + path.str() + ">";
-    return (*buffer)->getBuffer().str();
-  }
+  NpyTest() : TempDirTest("qat-npy-test") {}
 
   /// Reads `bytes` as an NPY file and returns the error message ("" on
   /// success).
@@ -150,8 +124,6 @@ protected:
       return "";
     return llvm::toString(tensor.takeError());
   }
-
-  llvm::SmallString<256> dir;
 };
 
 /// Builds an NPY v1.0 file with the given header dictionary text and data.

@@ -8,7 +8,6 @@
 #include "Train.h"
 
 #include "qat/Data/Dataset.h"
-#include "qat/Train/Checkpoint.h"
 #include "qat/Train/Evaluate.h"
 #include "qat/Train/Trainer.h"
 
@@ -20,7 +19,6 @@
 
 using namespace mlir;
 using namespace mlir::qat;
-using runtime::Dataset;
 namespace cl = llvm::cl;
 
 cl::SubCommand qat::trainCommand("train", "Fine-tune a model (float or "
@@ -54,6 +52,7 @@ static cl::opt<std::string> evalSplit("split", cl::desc("eval: train or test"),
                                       cl::cat(trainCat));
 /// The options the flags below write into.
 static TrainOptions trainOptions;
+static TrainSources trainSources;
 static EvalOptions evalOptions;
 static cl::opt<std::string, true>
     output("o", cl::desc("Write the trained model here"),
@@ -120,20 +119,23 @@ static cl::opt<int64_t> maxEval("max-eval",
                                 cl::sub(qat::evalCommand),
                                 cl::sub(qat::compareCommand),
                                 cl::cat(trainCat));
-static cl::opt<bool> resetOptimizer(
+static cl::opt<bool, true> resetOptimizer(
     "reset-optimizer",
     cl::desc("Start with fresh optimizer state (momentum buffers, Adam "
              "moments) instead of the state stored in the model, as a new "
              "torch.optim optimizer does"),
-    cl::sub(qat::trainCommand), cl::cat(trainCat));
-static cl::opt<std::string> testData(
+    cl::location(trainSources.resetOptimizer), cl::sub(qat::trainCommand),
+    cl::cat(trainCat));
+static cl::opt<std::string, true> testData(
     "test-data",
     cl::desc("Evaluation data for npy:/csv: datasets (fashion-mnist uses its "
              "test split)"),
-    cl::sub(qat::trainCommand), cl::cat(trainCat));
-static cl::opt<bool> resume("resume",
-                            cl::desc("Continue from the -o model if it exists"),
-                            cl::sub(qat::trainCommand), cl::cat(trainCat));
+    cl::location(trainSources.testData), cl::sub(qat::trainCommand),
+    cl::cat(trainCat));
+static cl::opt<bool, true>
+    resume("resume", cl::desc("Continue from the -o model if it exists"),
+           cl::location(trainSources.resume), cl::sub(qat::trainCommand),
+           cl::cat(trainCat));
 static cl::opt<std::string, true>
     plot("plot",
          cl::desc("Draw loss and accuracy curves to this PNG (needs "
@@ -196,6 +198,9 @@ public:
   void onWrote(StringRef path) override {
     llvm::errs() << "wrote " << path << "\n";
   }
+  void onResume(StringRef path) override {
+    llvm::errs() << "resuming from " << path << "\n";
+  }
 
 private:
   bool tty = llvm::sys::Process::StandardErrIsDisplayed();
@@ -209,40 +214,15 @@ int qat::runTrain(ModuleOp base) {
                 "' (known: constant, step, cosine)");
   if (trainOptions.epochs < 1)
     return fail("--epochs must be at least 1");
-  // --resume continues from the model written by an earlier run.
-  OwningOpRef<ModuleOp> resumed;
-  const std::string &outputPath = trainOptions.outputPath;
-  if (resume && !outputPath.empty()) {
-    auto checkpoint = readCheckpoint(outputPath, base.getContext());
-    if (failed(checkpoint))
-      return fail("--resume: cannot read " + outputPath);
-    if (*checkpoint) {
-      resumed = std::move(*checkpoint);
-      base = *resumed;
-      llvm::errs() << "resuming from " << outputPath << "\n";
-    }
-  }
-  auto train = runtime::openDataset(data, "train");
-  if (!train)
-    return fail(train.takeError());
-  std::unique_ptr<Dataset> test;
-  StringRef testSpec = runtime::getTestDataSpec(data, testData);
-  if (!testSpec.empty()) {
-    auto t = runtime::openDataset(testSpec, "test");
-    if (!t)
-      return fail(t.takeError());
-    test = std::move(*t);
-  }
-  if (resetOptimizer)
-    eraseOptimizerState(base);
   trainOptions.schedule.kind = *schedule;
   trainOptions.schedule.epochs = trainOptions.epochs;
   trainOptions.maxEval = maxEval;
   trainOptions.jit = jitOptions();
+  trainSources.data = data;
   TrainHooks singleProcess;
   PrintingReporter reporter;
-  if (llvm::Error e = trainModel(base, **train, test.get(), trainOptions,
-                                 singleProcess, reporter))
+  if (llvm::Error e = trainFromSources(base, trainSources, trainOptions,
+                                       singleProcess, reporter))
     return fail(std::move(e));
   return 0;
 }

@@ -11,10 +11,10 @@
 
 #include "Train.h"
 
-#include "qat/Data/Dataset.h"
 #include "qat/Data/Npy.h"
 #include "qat/Data/Tensor.h"
 #include "qat/InitAll.h"
+#include "qat/JIT/EntryArguments.h"
 #include "qat/JIT/JitModule.h"
 #include "qat/Target/Threads.h"
 #include "qat/Train/Error.h"
@@ -184,49 +184,6 @@ static bool compareResult(unsigned index, const Tensor &got, const Tensor &want,
   return c.numOutside == 0;
 }
 
-/// Reads the entry's arguments: the --data records, then the --input files.
-static int gatherArguments(ArrayRef<TensorSpec> specs,
-                           std::vector<Tensor> &args) {
-  if (!dataSpec.empty()) {
-    auto ds = runtime::openDataset(dataSpec, split);
-    if (!ds)
-      return fail(llvm::toString(ds.takeError()));
-    if (specs.empty())
-      return fail("@" + entryName + " takes no arguments to feed --data to");
-    int64_t batch = specs[0].shape.empty() ? 1 : specs[0].shape[0];
-    auto images = (*ds)->getFeatureArgument(offset, batch, specs[0].dtype,
-                                            specs[0].shape);
-    if (!images)
-      return fail("--data: " + specs[0].name + ": " +
-                  llvm::toString(images.takeError()));
-    args.push_back(std::move(*images));
-    if (specs.size() > 1 && specs[1].dtype != DType::F32 &&
-        specs[1].dtype != DType::F64) {
-      auto labels = (*ds)->getLabelArgument(offset, batch, specs[1].dtype,
-                                            specs[1].shape);
-      if (!labels)
-        return fail("--data: " + specs[1].name + ": " +
-                    llvm::toString(labels.takeError()));
-      args.push_back(std::move(*labels));
-    }
-  }
-  for (const std::string &path : inputFiles) {
-    if (args.size() >= specs.size())
-      return fail("too many inputs: @" + entryName + " takes " +
-                  Twine(specs.size()) + " arguments");
-    const TensorSpec &spec = specs[args.size()];
-    auto t = runtime::readArgumentFile(path, offset, spec.dtype, spec.shape);
-    if (!t)
-      return fail(llvm::toString(t.takeError()));
-    args.push_back(std::move(*t));
-  }
-  if (args.size() != specs.size())
-    return fail("@" + entryName + " takes " + Twine(specs.size()) +
-                " arguments but " + Twine(args.size()) +
-                " were given (use --input or --data)");
-  return 0;
-}
-
 /// Writes, checks and prints the results.
 static int reportResults(const JitModule &jit, ArrayRef<Tensor> results) {
   bool ok = true;
@@ -260,11 +217,16 @@ static int runEntry(OwningOpRef<ModuleOp> module) {
                                 jitOptions());
   if (!jit)
     return fail(modelFile + ": " + llvm::toString(jit.takeError()));
-  std::vector<Tensor> args;
-  if (int rc = gatherArguments((*jit)->getInputs(), args))
-    return rc;
+  ArgumentSources sources;
+  sources.dataSpec = dataSpec;
+  sources.split = split;
+  sources.offset = offset;
+  sources.inputFiles.assign(inputFiles.begin(), inputFiles.end());
+  auto args = readEntryArguments(entryName, (*jit)->getInputs(), sources);
+  if (!args)
+    return fail(llvm::toString(args.takeError()));
   SmallVector<const Tensor *> argPtrs;
-  for (const Tensor &t : args)
+  for (const Tensor &t : *args)
     argPtrs.push_back(&t);
   auto results = (*jit)->run(argPtrs);
   if (!results)

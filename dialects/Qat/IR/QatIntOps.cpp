@@ -4,8 +4,6 @@
 #include "QatVerifyUtils.h"
 #include "qat/Numerics/IntReference.h"
 
-#include "mlir/Dialect/Traits.h"
-
 #include <cmath>
 #include <string>
 
@@ -22,6 +20,21 @@ float mlir::qat::getWeightScale(Type weight, int64_t c) {
     return static_cast<float>(pt.getScale());
   return static_cast<float>(
       cast<quant::UniformQuantizedPerAxisType>(e).getScales()[c]);
+}
+
+/// The integer numerics (lib/Numerics, docs/numerics.md) compute scales and
+/// values in float32: every quantized operand and result of an integer op
+/// must express f32.
+static LogicalResult checkExpressesF32(Operation *op) {
+  for (Type t :
+       llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
+    auto q = dyn_cast<quant::QuantizedType>(getElementTypeOrSelf(t));
+    if (q && !q.getExpressedType().isF32())
+      return op->emitOpError("quantized types must express f32 (the numerics "
+                             "contract is float32), got ")
+             << q;
+  }
+  return success();
 }
 
 /// The output clamp of an integer op lies inside the result's storage range.
@@ -93,6 +106,8 @@ LogicalResult DequantizeOp::verify() {
     return emitOpError("input must have a per-tensor !quant.uniform element "
                        "type, got ")
            << getInput().getType().getElementType();
+  if (failed(checkExpressesF32(*this)))
+    return failure();
   if (!getType().getElementType().isF32())
     return emitOpError("dequantizes to f32 only");
   if (getInput().getType().getShape() != getType().getShape())
@@ -100,16 +115,36 @@ LogicalResult DequantizeOp::verify() {
   return success();
 }
 
+/// qlinear, qconv2d and qavg_pool2d: per-tensor quantized input and result,
+/// and f32 expressed types throughout.
+static LogicalResult checkPerTensorInOut(Operation *op) {
+  if (!getPerTensorType(op->getOperand(0).getType()) ||
+      !getPerTensorType(op->getResult(0).getType()))
+    return op->emitOpError(
+        "input and result need per-tensor !quant.uniform types");
+  return checkExpressesF32(op);
+}
+
+/// The checks qlinear and qconv2d end with: a bias of one int32 per output
+/// channel, the fixed-point multipliers and the output clamp.
+template <typename LayerOp> static LogicalResult verifyLayerOutput(LayerOp op) {
+  auto w = op.getWeight().getType();
+  if (failed(checkShape(op, "bias", op.getBias().getType(), {w.getDimSize(0)})))
+    return failure();
+  if (failed(checkLayerRequant(op, op.getRequant(), op.getInput().getType(), w,
+                               op.getType(), w.getDimSize(0))))
+    return failure();
+  return checkClampRange(op, op.getClampMin(), op.getClampMax(),
+                         getPerTensorType(op.getType()));
+}
+
 LogicalResult QLinearOp::verify() {
-  auto x = getInput().getType();
-  auto w = getWeight().getType();
-  auto y = getType();
-  auto qx = getPerTensorType(x);
-  auto qy = getPerTensorType(y);
-  if (!qx || !qy)
-    return emitOpError("input and result need per-tensor !quant.uniform types");
-  if (qx.getStorageTypeIntegralWidth() != 8 ||
-      qy.getStorageTypeIntegralWidth() != 8)
+  if (failed(checkPerTensorInOut(*this)))
+    return failure();
+  RankedTensorType x = getInput().getType(), w = getWeight().getType(),
+                   y = getType();
+  if (getPerTensorType(x).getStorageTypeIntegralWidth() != 8 ||
+      getPerTensorType(y).getStorageTypeIntegralWidth() != 8)
     return emitOpError("input and result must be 8-bit");
   if (x.getRank() != 2 || w.getRank() != 2 || y.getRank() != 2)
     return emitOpError("operands must be [N, K], [C, K] and [N, C]");
@@ -133,30 +168,20 @@ LogicalResult QLinearOp::verify() {
   } else {
     return emitOpError("weights need a !quant.uniform element type");
   }
-  if (failed(checkShape(*this, "bias", getBias().getType(), {w.getDimSize(0)})))
-    return failure();
-  if (failed(checkLayerRequant(*this, getRequant(), x, w, y, w.getDimSize(0))))
-    return failure();
-  return checkClampRange(*this, getClampMin(), getClampMax(), qy);
+  return verifyLayerOutput(*this);
 }
 
 /// qadd/qmul: per-tensor quantized operands that broadcast to the result.
 static LogicalResult verifyQBinary(Operation *op, uint64_t clampMin,
                                    uint64_t clampMax) {
-  auto lhs = cast<ShapedType>(op->getOperand(0).getType());
-  auto rhs = cast<ShapedType>(op->getOperand(1).getType());
-  auto res = cast<ShapedType>(op->getResult(0).getType());
-  auto qy = getPerTensorType(res);
-  if (!getPerTensorType(lhs) || !getPerTensorType(rhs) || !qy)
+  auto qy = getPerTensorType(op->getResult(0).getType());
+  if (!getPerTensorType(op->getOperand(0).getType()) ||
+      !getPerTensorType(op->getOperand(1).getType()) || !qy)
     return op->emitOpError("operands and result need per-tensor "
                            "!quant.uniform types");
-  SmallVector<int64_t> shape;
-  if (!OpTrait::util::getBroadcastedShape(lhs.getShape(), rhs.getShape(),
-                                          shape))
-    return op->emitOpError()
-           << "operand shapes " << shapeStr(lhs.getShape()) << " and "
-           << shapeStr(rhs.getShape()) << " are not broadcast-compatible";
-  if (failed(checkShape(op, "result", res, shape)))
+  if (failed(checkExpressesF32(op)))
+    return failure();
+  if (failed(checkBroadcastResult(op)))
     return failure();
   return checkClampRange(op, clampMin, clampMax, qy);
 }
@@ -198,11 +223,11 @@ SmallVector<int64_t, 4> QAvgPool2dOp::getPads() {
   return normalizePads(getPadding());
 }
 LogicalResult QAvgPool2dOp::verify() {
+  if (failed(checkPerTensorInOut(*this)))
+    return failure();
   auto x = getInput().getType();
   auto qx = getPerTensorType(x);
   auto qy = getPerTensorType(getType());
-  if (!qx || !qy)
-    return emitOpError("input and result need per-tensor !quant.uniform types");
   if (x.getRank() != 4)
     return emitOpError("input must have rank 4 (NCHW), got ") << x.getRank();
   if (!x.hasStaticShape() || !getType().hasStaticShape())
@@ -231,13 +256,10 @@ LogicalResult QAvgPool2dOp::verify() {
 }
 
 LogicalResult QConv2dOp::verify() {
-  auto x = getInput().getType();
-  auto w = getWeight().getType();
-  auto y = getType();
-  auto qx = getPerTensorType(x);
-  auto qy = getPerTensorType(y);
-  if (!qx || !qy)
-    return emitOpError("input and result need per-tensor !quant.uniform types");
+  if (failed(checkPerTensorInOut(*this)))
+    return failure();
+  RankedTensorType x = getInput().getType(), w = getWeight().getType(),
+                   y = getType();
   if (x.getRank() != 4 || w.getRank() != 4 || y.getRank() != 4)
     return emitOpError("operands must be NCHW, OIHW and NCHW");
   if (!x.hasStaticShape() || !w.hasStaticShape() || !y.hasStaticShape())
@@ -274,9 +296,5 @@ LogicalResult QConv2dOp::verify() {
   if (!symmetric)
     return emitOpError("weights must be signed symmetric, per tensor or per "
                        "output channel");
-  if (failed(checkShape(*this, "bias", getBias().getType(), {w.getDimSize(0)})))
-    return failure();
-  if (failed(checkLayerRequant(*this, getRequant(), x, w, y, w.getDimSize(0))))
-    return failure();
-  return checkClampRange(*this, getClampMin(), getClampMax(), qy);
+  return verifyLayerOutput(*this);
 }

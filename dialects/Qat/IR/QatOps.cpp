@@ -315,7 +315,7 @@ LogicalResult ClampOp::verify() {
   return success();
 }
 
-static LogicalResult verifyBroadcast(Operation *op) {
+LogicalResult mlir::qat::checkBroadcastResult(Operation *op) {
   auto lhs = cast<ShapedType>(op->getOperand(0).getType());
   auto rhs = cast<ShapedType>(op->getOperand(1).getType());
   auto res = cast<ShapedType>(op->getResult(0).getType());
@@ -325,7 +325,11 @@ static LogicalResult verifyBroadcast(Operation *op) {
     return op->emitOpError()
            << "operand shapes " << shapeStr(lhs.getShape()) << " and "
            << shapeStr(rhs.getShape()) << " are not broadcast-compatible";
-  if (failed(checkShape(op, "result", res, shape)))
+  return checkShape(op, "result", res, shape);
+}
+
+static LogicalResult verifyBroadcast(Operation *op) {
+  if (failed(checkBroadcastResult(op)))
     return failure();
   return checkSameElementType(op);
 }

@@ -25,6 +25,10 @@ std::string shapeStr(ArrayRef<int64_t> shape);
 LogicalResult checkShape(Operation *op, StringRef what, ShapedType type,
                          ArrayRef<int64_t> expected);
 
+/// Checks that operands 0 and 1 of `op` broadcast (NumPy style) to the
+/// shape of its result.
+LogicalResult checkBroadcastResult(Operation *op);
+
 /// Checks the 2-element positive attribute arrays and the padding of a
 /// window op.
 LogicalResult checkWindowAttrs(Operation *op,

@@ -10,6 +10,7 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/MemAlloc.h"
 
 #include <cassert>
@@ -25,6 +26,29 @@ namespace mlir::qat::runtime {
 /// element holding 0 or 1 (the NumPy `|b1` layout).
 enum class DType { F32, F64, I8, U8, I16, I32, I64, Bool };
 
+/// Returns `fn(T())` for the C++ element type `T` of `dtype` (uint8_t for
+/// Bool).
+template <typename Fn> decltype(auto) visitDType(DType dtype, Fn &&fn) {
+  switch (dtype) {
+  case DType::F32:
+    return fn(float());
+  case DType::F64:
+    return fn(double());
+  case DType::I8:
+    return fn(int8_t());
+  case DType::U8:
+  case DType::Bool:
+    return fn(uint8_t());
+  case DType::I16:
+    return fn(int16_t());
+  case DType::I32:
+    return fn(int32_t());
+  case DType::I64:
+    return fn(int64_t());
+  }
+  llvm_unreachable("unknown DType");
+}
+
 /// Returns the size in bytes of one element of `dtype`.
 size_t getDTypeSize(DType dtype);
 
@@ -39,6 +63,11 @@ std::string formatShape(llvm::ArrayRef<int64_t> shape);
 /// std::nullopt when a dimension is negative or the product overflows
 /// int64_t.
 std::optional<int64_t> getCheckedNumElements(llvm::ArrayRef<int64_t> shape);
+
+/// Returns the storage size in bytes of a `dtype` tensor of `shape`, or
+/// std::nullopt when a dimension is negative or the size overflows int64_t.
+std::optional<size_t> getCheckedNumBytes(llvm::ArrayRef<int64_t> shape,
+                                         DType dtype);
 
 /// The alignment in bytes of every tensor's storage. JIT-compiled code may use
 /// aligned vector loads (up to AVX-512 / cache-line width) on it.

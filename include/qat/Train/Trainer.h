@@ -121,6 +121,8 @@ public:
   virtual void onEpoch(const EpochRecord &record, bool tested) {}
   /// After writing the curves or the trained model to `path`.
   virtual void onWrote(llvm::StringRef path) {}
+  /// Before training, when it resumes from the model at `path`.
+  virtual void onResume(llvm::StringRef path) {}
 };
 
 /// Trains `base` (a float or prepared model, not modified) on `train`,
@@ -131,6 +133,26 @@ llvm::Error trainModel(ModuleOp base, const runtime::Dataset &train,
                        const runtime::Dataset *test,
                        const TrainOptions &options, TrainHooks &hooks,
                        TrainReporter &reporter);
+
+/// What a training run reads besides its model (qat-run train's --data,
+/// --test-data, --resume and --reset-optimizer).
+struct TrainSources {
+  /// The training data (runtime::openDataset); the test data is
+  /// runtime::getTestDataSpec(data, testData).
+  std::string data = "fashion-mnist";
+  std::string testData;
+  /// Continue from the model at TrainOptions::outputPath if it exists.
+  bool resume = false;
+  /// Start with fresh optimizer state, as a new torch.optim optimizer does,
+  /// instead of the state stored in the model.
+  bool resetOptimizer = false;
+};
+
+/// Opens the datasets of `sources`, resumes or resets the optimizer state
+/// as they say (modifying `base` for a reset), and runs trainModel.
+llvm::Error trainFromSources(ModuleOp base, const TrainSources &sources,
+                             const TrainOptions &options, TrainHooks &hooks,
+                             TrainReporter &reporter);
 
 } // namespace mlir::qat
 

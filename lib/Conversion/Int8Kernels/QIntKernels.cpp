@@ -408,35 +408,58 @@ static Value toStorage(PatternRewriter &rewriter, Location loc, Value v) {
 }
 
 namespace {
+/// What the kernel patterns need of a qlinear/qconv2d: a static per-tensor
+/// input, a per-tensor result and the weights and bias as constants (they
+/// are packed at compile time).
+struct LayerOperands {
+  quant::UniformQuantizedType qx, qy;
+  SmallVector<int64_t> w, bias;
+};
+} // namespace
+
+template <typename LayerOp>
+static FailureOr<LayerOperands> matchLayerOperands(LayerOp op,
+                                                   PatternRewriter &rewriter) {
+  LayerOperands m;
+  m.qx = getPerTensorType(op.getInput().getType());
+  m.qy = getPerTensorType(op.getType());
+  if (!m.qx || !m.qy || !op.getInput().getType().hasStaticShape())
+    return rewriter.notifyMatchFailure(op, "needs static per-tensor x and y");
+  std::optional<SmallVector<int64_t>> w = constantInts(op.getWeight());
+  std::optional<SmallVector<int64_t>> bias = constantInts(op.getBias());
+  if (!w || !bias)
+    return rewriter.notifyMatchFailure(op, "weights or bias not constant");
+  m.w = std::move(*w);
+  m.bias = std::move(*bias);
+  return m;
+}
+
+namespace {
 struct QLinearToKernel : OpRewritePattern<QLinearOp> {
   QLinearToKernel(MLIRContext *ctx, target::Int8Tile k, int64_t threads)
       : OpRewritePattern(ctx), k(k), threads(threads) {}
   LogicalResult matchAndRewrite(QLinearOp op,
                                 PatternRewriter &rewriter) const override {
-    auto qx = getPerTensorType(op.getInput().getType());
-    auto qy = getPerTensorType(op.getType());
+    FailureOr<LayerOperands> m = matchLayerOperands(op, rewriter);
+    if (failed(m))
+      return failure();
     auto xT = op.getInput().getType();
-    if (!qx || !qy || !xT.hasStaticShape() || xT.getRank() != 2)
-      return rewriter.notifyMatchFailure(op, "needs static per-tensor x and y");
-    auto w = constantInts(op.getWeight());
-    auto bias = constantInts(op.getBias());
-    if (!w || !bias)
-      return rewriter.notifyMatchFailure(op, "weights or bias not constant");
     Location loc = op.getLoc();
-    int64_t kDim = xT.getDimSize(1);
+    int64_t kDim = xT.getDimSize(1); // x is [N, K] (verified).
     int64_t n = op.getWeight().getType().getDimSize(0);
-    bool xSigned = qx.isSigned();
+    bool xSigned = m->qx.isSigned();
     PackedLayer layer =
-        packLayer(rewriter, op, k, *w, *bias, n, kDim, qx.getZeroPoint(),
+        packLayer(rewriter, op, k, m->w, m->bias, n, kDim, m->qx.getZeroPoint(),
                   xOffset(k, xSigned),
                   layerRequant(op.getRequant(), xT, op.getWeight().getType(),
                                op.getType(), n));
     Value x2 =
         prepareRows(rewriter, loc, k, toStorage(rewriter, loc, op.getInput()),
                     xSigned, layer.kGroups);
-    Value y = runGemm(rewriter, loc, k, x2, xT.getDimSize(0), layer, n,
-                      qy.getZeroPoint(), static_cast<int64_t>(op.getClampMin()),
-                      static_cast<int64_t>(op.getClampMax()), threads);
+    Value y =
+        runGemm(rewriter, loc, k, x2, xT.getDimSize(0), layer, n,
+                m->qy.getZeroPoint(), static_cast<int64_t>(op.getClampMin()),
+                static_cast<int64_t>(op.getClampMax()), threads);
     rewriter.replaceOpWithNewOp<quant::StorageCastOp>(op, op.getType(), y);
     return success();
   }
@@ -454,17 +477,13 @@ struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
                                 PatternRewriter &rewriter) const override {
     if (auto g = op->getAttrOfType<IntegerAttr>("groups"); g && g.getInt() != 1)
       return rewriter.notifyMatchFailure(op, "grouped convolution");
-    auto qx = getPerTensorType(op.getInput().getType());
-    auto qy = getPerTensorType(op.getType());
+    FailureOr<LayerOperands> m = matchLayerOperands(op, rewriter);
+    if (failed(m))
+      return failure();
+    auto qx = m->qx;
     auto xT = op.getInput().getType();
     auto wT = op.getWeight().getType();
     auto yT = op.getType();
-    if (!qx || !qy || !xT.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "needs static per-tensor x and y");
-    auto w = constantInts(op.getWeight());
-    auto bias = constantInts(op.getBias());
-    if (!w || !bias)
-      return rewriter.notifyMatchFailure(op, "weights or bias not constant");
     Location loc = op.getLoc();
     int64_t n = xT.getDimSize(0), c = xT.getDimSize(1);
     int64_t o = wT.getDimSize(0), kh = wT.getDimSize(2), kw = wT.getDimSize(3);
@@ -473,14 +492,14 @@ struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
     bool xSigned = qx.isSigned();
     // The column matrix orders k as (kh, kw, c) (see below): the weights
     // follow, permuted from OIHW at compile time.
-    SmallVector<int64_t> wHwc(w->size());
+    SmallVector<int64_t> wHwc(m->w.size());
     for (int64_t oo = 0; oo < o; ++oo)
       for (int64_t cc = 0; cc < c; ++cc)
         for (int64_t a = 0; a < kh; ++a)
           for (int64_t bb = 0; bb < kw; ++bb)
             wHwc[((oo * kh + a) * kw + bb) * c + cc] =
-                (*w)[((oo * c + cc) * kh + a) * kw + bb];
-    PackedLayer layer = packLayer(rewriter, op, k, wHwc, *bias, o, kDim,
+                m->w[((oo * c + cc) * kh + a) * kw + bb];
+    PackedLayer layer = packLayer(rewriter, op, k, wHwc, m->bias, o, kDim,
                                   qx.getZeroPoint(), xOffset(k, xSigned),
                                   layerRequant(op.getRequant(), xT, wT, yT, o));
 
@@ -511,8 +530,8 @@ struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
         rewriter, loc, col, SmallVector<ReassociationIndices>{{0, 1}, {2}});
     Value x2 = prepareRows(rewriter, loc, k, col2, xSigned, layer.kGroups);
     Value y2 =
-        runGemm(rewriter, loc, k, x2, n * oh * ow, layer, o, qy.getZeroPoint(),
-                static_cast<int64_t>(op.getClampMin()),
+        runGemm(rewriter, loc, k, x2, n * oh * ow, layer, o,
+                m->qy.getZeroPoint(), static_cast<int64_t>(op.getClampMin()),
                 static_cast<int64_t>(op.getClampMax()), threads);
     // [N*P][O] -> [N][P][O] -> [N][O][P] -> [N][O][OH][OW]
     Value y3 = tensor::ExpandShapeOp::create(

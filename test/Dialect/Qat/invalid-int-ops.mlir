@@ -30,6 +30,14 @@ func.func @dequantize_per_axis_input(%x: tensor<2x3x!quant.uniform<i8:f32:1, {0.
 
 // -----
 
+func.func @dequantize_input_expresses_f32(%x: tensor<2x3x!quant.uniform<i8:f16, 0.1>>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'qat.dequantize' op quantized types must express f32 (the numerics contract is float32), got '!quant.uniform<i8:f16, 1.000000e-01>'}}
+  %y = qat.dequantize %x : tensor<2x3x!quant.uniform<i8:f16, 0.1>> -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
 func.func @dequantize_dequantizes_f32_only(%x: tensor<2x3x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x3xf16> {
   // expected-error @+1 {{'qat.dequantize' op dequantizes to f32 only}}
   %y = qat.dequantize %x : tensor<2x3x!quant.uniform<i8:f32, 0.1>> -> tensor<2x3xf16>
@@ -123,12 +131,20 @@ func.func @qlinear_bias_has_shape(%x: tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>,
 
 // -----
 
-// The expressed type is not checked to be f32, so a f64 output scale
-// can round to 0 in float32: the fixed-point multiplier is infinite.
-func.func @qlinear_fixed_point_requant(%x: tensor<2x3x!quant.uniform<i8:f32, 0.1>>, %w: tensor<4x3x!quant.uniform<i8:f32, 0.1>>, %b: tensor<4xi32>) -> tensor<2x4x!quant.uniform<i8:f64, 1.0e-300>> {
-  // expected-error @+1 {{'qat.qlinear' op fixed-point requant: the output channel 0 multiplier INF is not finite and non-negative}}
+// The numerics are float32: a f64 output scale would be rounded to float
+// (1e-300 to 0, an infinite fixed-point multiplier).
+func.func @qlinear_result_expresses_f32(%x: tensor<2x3x!quant.uniform<i8:f32, 0.1>>, %w: tensor<4x3x!quant.uniform<i8:f32, 0.1>>, %b: tensor<4xi32>) -> tensor<2x4x!quant.uniform<i8:f64, 1.0e-300>> {
+  // expected-error @+1 {{'qat.qlinear' op quantized types must express f32 (the numerics contract is float32), got '!quant.uniform<i8:f64, 1.000000e-300>'}}
   %y = qat.qlinear %x, %w, %b {clamp_min = -128 : i64, clamp_max = 127 : i64, requant = #qat.requant<fixed_point>} : (tensor<2x3x!quant.uniform<i8:f32, 0.1>>, tensor<4x3x!quant.uniform<i8:f32, 0.1>>, tensor<4xi32>) -> tensor<2x4x!quant.uniform<i8:f64, 1.0e-300>>
   return %y : tensor<2x4x!quant.uniform<i8:f64, 1.0e-300>>
+}
+
+// -----
+
+func.func @qlinear_weight_expresses_f32(%x: tensor<2x3x!quant.uniform<i8:f32, 0.1>>, %w: tensor<4x3x!quant.uniform<i8:f16:0, {0.1, 0.2, 0.3, 0.4}>>, %b: tensor<4xi32>) -> tensor<2x4x!quant.uniform<i8:f32, 0.5>> {
+  // expected-error @+1 {{'qat.qlinear' op quantized types must express f32 (the numerics contract is float32), got '!quant.uniform<i8:f16:0, {1.000000e-01,2.000000e-01,3.000000e-01,4.000000e-01}>'}}
+  %y = qat.qlinear %x, %w, %b {clamp_min = -128 : i64, clamp_max = 127 : i64} : (tensor<2x3x!quant.uniform<i8:f32, 0.1>>, tensor<4x3x!quant.uniform<i8:f16:0, {0.1, 0.2, 0.3, 0.4}>>, tensor<4xi32>) -> tensor<2x4x!quant.uniform<i8:f32, 0.5>>
+  return %y : tensor<2x4x!quant.uniform<i8:f32, 0.5>>
 }
 
 // -----
@@ -136,6 +152,14 @@ func.func @qlinear_fixed_point_requant(%x: tensor<2x3x!quant.uniform<i8:f32, 0.1
 func.func @qconv2d_input_result_tensor(%x: tensor<1x2x4x4x!quant.uniform<u8:f32:1, {0.1, 0.2}>>, %w: tensor<3x2x3x3x!quant.uniform<i8:f32, 0.1>>, %b: tensor<3xi32>) -> tensor<1x3x2x2x!quant.uniform<u8:f32, 0.1:3>> {
   // expected-error @+1 {{'qat.qconv2d' op input and result need per-tensor !quant.uniform types}}
   %y = qat.qconv2d %x, %w, %b {clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<1x2x4x4x!quant.uniform<u8:f32:1, {0.1, 0.2}>>, tensor<3x2x3x3x!quant.uniform<i8:f32, 0.1>>, tensor<3xi32>) -> tensor<1x3x2x2x!quant.uniform<u8:f32, 0.1:3>>
+  return %y : tensor<1x3x2x2x!quant.uniform<u8:f32, 0.1:3>>
+}
+
+// -----
+
+func.func @qconv2d_input_expresses_f32(%x: tensor<1x2x4x4x!quant.uniform<u8:f64, 0.1:3>>, %w: tensor<3x2x3x3x!quant.uniform<i8:f32, 0.1>>, %b: tensor<3xi32>) -> tensor<1x3x2x2x!quant.uniform<u8:f32, 0.1:3>> {
+  // expected-error @+1 {{'qat.qconv2d' op quantized types must express f32 (the numerics contract is float32), got '!quant.uniform<u8:f64, 1.000000e-01:3>'}}
+  %y = qat.qconv2d %x, %w, %b {clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<1x2x4x4x!quant.uniform<u8:f64, 0.1:3>>, tensor<3x2x3x3x!quant.uniform<i8:f32, 0.1>>, tensor<3xi32>) -> tensor<1x3x2x2x!quant.uniform<u8:f32, 0.1:3>>
   return %y : tensor<1x3x2x2x!quant.uniform<u8:f32, 0.1:3>>
 }
 
@@ -239,6 +263,14 @@ func.func @qadd_operands_result_tensor(%a: tensor<2x3x!quant.uniform<u8:f32:1, {
 
 // -----
 
+func.func @qadd_operands_express_f32(%a: tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, %b: tensor<2x3x!quant.uniform<u8:bf16, 0.1:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 0.1:3>> {
+  // expected-error @+1 {{'qat.qadd' op quantized types must express f32 (the numerics contract is float32), got '!quant.uniform<u8:bf16, 1.000000e-01:3>'}}
+  %y = qat.qadd %a, %b {clamp_min = 0 : i64, clamp_max = 255 : i64} : (tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, tensor<2x3x!quant.uniform<u8:bf16, 0.1:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>
+  return %y : tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>
+}
+
+// -----
+
 func.func @qadd_clamp_range_0(%a: tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, %b: tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 0.1:3>> {
   // expected-error @+1 {{'qat.qadd' op clamp range [0, 256] must be ordered and inside the result's storage range [0, 255]}}
   %y = qat.qadd %a, %b {clamp_min = 0 : i64, clamp_max = 256 : i64} : (tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>
@@ -255,8 +287,8 @@ func.func @qmul_operand_1_ranked(%a: tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, 
 
 // -----
 
-func.func @qmul_fixed_point_requant(%a: tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, %b: tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<2x3x!quant.uniform<u8:f64, 1.0e-300>> {
-  // expected-error @+1 {{'qat.qmul' op fixed-point requant: the output multiplier INF is not finite and non-negative}}
+func.func @qmul_result_expresses_f32(%a: tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, %b: tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<2x3x!quant.uniform<u8:f64, 1.0e-300>> {
+  // expected-error @+1 {{'qat.qmul' op quantized types must express f32 (the numerics contract is float32), got '!quant.uniform<u8:f64, 1.000000e-300>'}}
   %y = qat.qmul %a, %b {clamp_min = 0 : i64, clamp_max = 255 : i64, requant = #qat.requant<fixed_point>} : (tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>, tensor<2x3x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<2x3x!quant.uniform<u8:f64, 1.0e-300>>
   return %y : tensor<2x3x!quant.uniform<u8:f64, 1.0e-300>>
 }
@@ -295,8 +327,8 @@ func.func @qavg_pool2d_window_extent_5(%x: tensor<1x2x4x4x!quant.uniform<u8:f32,
 
 // -----
 
-func.func @qavg_pool2d_fixed_point_requant(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<1x2x2x2x!quant.uniform<u8:f64, 1.0e-300>> {
-  // expected-error @+1 {{'qat.qavg_pool2d' op fixed-point requant: the output multiplier INF is not finite and non-negative}}
+func.func @qavg_pool2d_result_expresses_f32(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<1x2x2x2x!quant.uniform<u8:f64, 1.0e-300>> {
+  // expected-error @+1 {{'qat.qavg_pool2d' op quantized types must express f32 (the numerics contract is float32), got '!quant.uniform<u8:f64, 1.000000e-300>'}}
   %y = qat.qavg_pool2d %x {kernel_size = array<i64: 2, 2>, clamp_min = 0 : i64, clamp_max = 255 : i64, requant = #qat.requant<fixed_point>} : tensor<1x2x4x4x!quant.uniform<u8:f32, 0.1:3>> -> tensor<1x2x2x2x!quant.uniform<u8:f64, 1.0e-300>>
   return %y : tensor<1x2x2x2x!quant.uniform<u8:f64, 1.0e-300>>
 }
