@@ -157,10 +157,48 @@ static llvm::Expected<std::string> openMPRuntime(int64_t threads) {
                    "which this build did not find");
 }
 
+/// Runs the qat-to-llvm pipeline; its diagnostics (with their
+/// file:line:col) become the error.
+static llvm::Error lowerToLLVM(ModuleOp module, const JitOptions &jitOptions) {
+  MLIRContext *ctx = module.getContext();
+  std::string diagText;
+  ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &diag) {
+    llvm::raw_string_ostream os(diagText);
+    printDiagnostic(os, diag);
+    return success();
+  });
+  PassManager pm(ctx);
+  QatToLLVMPipelineOptions options;
+  options.isa = jitOptions.isa;
+  options.threads = jitOptions.threads;
+  buildQatToLLVMPipeline(pm, options);
+  if (failed(pm.run(module)))
+    return makeError("lowering to LLVM failed:\n" + diagText);
+  return llvm::Error::success();
+}
+
+/// The runtime functions the generated code calls, resolved to this
+/// process's copies before anything is materialized: the one qparams
+/// function and the temporaries' allocator (a cache of freed blocks,
+/// JitAlloc.h).
+static llvm::orc::SymbolMap
+runtimeSymbols(llvm::orc::MangleAndInterner interner) {
+  llvm::orc::SymbolMap symbols;
+  auto add = [&](StringRef name, void *fn) {
+    symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(fn),
+                               llvm::JITSymbolFlags::Exported};
+  };
+  add("qat_rt_qparams_scale", reinterpret_cast<void *>(&qat_rt_qparams_scale));
+  add("qat_rt_qparams_zero_point",
+      reinterpret_cast<void *>(&qat_rt_qparams_zero_point));
+  add("aligned_alloc", reinterpret_cast<void *>(&qat_rt_aligned_alloc));
+  add("free", reinterpret_cast<void *>(&qat_rt_free));
+  return symbols;
+}
+
 llvm::Expected<std::unique_ptr<JitModule>>
 JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
                    const JitOptions &jitOptions) {
-  StringRef isa = jitOptions.isa;
   static bool targetsInitialized = [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
@@ -168,7 +206,7 @@ JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
   }();
   (void)targetsInitialized;
 
-  if (llvm::Error err = checkHostRuns(isa))
+  if (llvm::Error err = checkHostRuns(jitOptions.isa))
     return std::move(err);
   std::string ompLib;
   if (jitOptions.threads != 1) {
@@ -185,23 +223,8 @@ JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
     jit->entries.push_back(std::move(*spec));
   }
 
-  // Lower; collect diagnostics (with their file:line:col) into the error.
-  MLIRContext *ctx = module->getContext();
-  std::string diagText;
-  {
-    ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &diag) {
-      llvm::raw_string_ostream os(diagText);
-      printDiagnostic(os, diag);
-      return success();
-    });
-    PassManager pm(ctx);
-    QatToLLVMPipelineOptions options;
-    options.isa = isa.str();
-    options.threads = jitOptions.threads;
-    buildQatToLLVMPipeline(pm, options);
-    if (failed(pm.run(*module)))
-      return makeError("lowering to LLVM failed:\n" + diagText);
-  }
+  if (llvm::Error err = lowerToLLVM(*module, jitOptions))
+    return std::move(err);
   // Argument names (qat.name, from qat-import) served the error messages
   // above.
   dropQatArgumentAttributes(*module);
@@ -239,23 +262,7 @@ JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
   if (!engine)
     return engine.takeError();
   jit->engine = std::move(*engine);
-  // Runtime functions the generated code calls (the one qparams function),
-  // resolved to this process's copy before anything is materialized.
-  jit->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap symbols;
-    auto add = [&](StringRef name, void *fn) {
-      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(fn),
-                                 llvm::JITSymbolFlags::Exported};
-    };
-    add("qat_rt_qparams_scale",
-        reinterpret_cast<void *>(&qat_rt_qparams_scale));
-    add("qat_rt_qparams_zero_point",
-        reinterpret_cast<void *>(&qat_rt_qparams_zero_point));
-    // The temporaries' allocator: a cache of freed blocks (JitAlloc.h).
-    add("aligned_alloc", reinterpret_cast<void *>(&qat_rt_aligned_alloc));
-    add("free", reinterpret_cast<void *>(&qat_rt_free));
-    return symbols;
-  });
+  jit->engine->registerSymbols(runtimeSymbols);
   jit->engine->initialize();
   return jit;
 }

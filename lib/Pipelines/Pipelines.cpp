@@ -19,8 +19,11 @@
 
 using namespace mlir;
 
-void qat::buildQatToLLVMPipeline(OpPassManager &pm,
-                                 const QatToLLVMPipelineOptions &options) {
+namespace mlir::qat {
+/// The int8 kernels of `options.isa` (none for generic); whether they are
+/// Arm's.
+static bool addInt8KernelPasses(OpPassManager &pm,
+                                const qat::QatToLLVMPipelineOptions &options) {
   // Kernel ISAs name their architecture; "host" is the x86 host's best.
   std::optional<const target::Isa *> kernels =
       target::parseKernelIsa(options.isa);
@@ -36,6 +39,12 @@ void qat::buildQatToLLVMPipeline(OpPassManager &pm,
     x86.threads = options.threads;
     pm.addPass(createLowerX86(x86));
   }
+  return arm;
+}
+
+/// qat to linalg on tensors, fused and shaped for the loops.
+static void addLinalgPasses(OpPassManager &pm,
+                            const qat::QatToLLVMPipelineOptions &options) {
   pm.addPass(createConvertQatToLinalg());
   // Merge what forward and backward lowered identically (a max-pool's
   // argmax) before canonicalization drops the forward's unused results
@@ -50,7 +59,12 @@ void qat::buildQatToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(qat::createWriteGlobalsInPlace());
   pm.addPass(qat::createComputeIntoSlices());
+}
 
+/// One-shot bufferization with destination-passing entry functions.
+static void
+addBufferizationPasses(OpPassManager &pm,
+                       const qat::QatToLLVMPipelineOptions &options) {
   // Functions take and return identity-layout memrefs; results become
   // caller-owned out-parameters, so neither the JIT nor an AOT caller has
   // to free anything the model allocated.
@@ -73,7 +87,12 @@ void qat::buildQatToLLVMPipeline(OpPassManager &pm,
     pm.addPass(qat::createPlanWorkspace());
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
+}
 
+/// Loops (split over threads), then the LLVM dialect.
+static void addLoopAndLLVMPasses(OpPassManager &pm,
+                                 const qat::QatToLLVMPipelineOptions &options,
+                                 bool arm) {
   pm.addPass(qat::createStridedCopyToLoops());
   if (options.threads > 1) {
     qat::ParallelizeLoopsOptions parallel;
@@ -122,6 +141,16 @@ void qat::buildQatToLLVMPipeline(OpPassManager &pm,
     pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
+}
+
+} // namespace mlir::qat
+
+void qat::buildQatToLLVMPipeline(OpPassManager &pm,
+                                 const QatToLLVMPipelineOptions &options) {
+  bool arm = addInt8KernelPasses(pm, options);
+  addLinalgPasses(pm, options);
+  addBufferizationPasses(pm, options);
+  addLoopAndLLVMPasses(pm, options, arm);
 }
 
 void qat::dropQatArgumentAttributes(Operation *module) {

@@ -1,5 +1,4 @@
-//===- IntReference.h - the reference semantics of the int8 graph -*- C++
-//-*-===//
+//===- IntReference.h - reference semantics of the int8 graph ---*- C++ -*-===//
 //
 // docs/numerics.md#one-integer-reference: the int8 graph has ONE reference
 // semantics, this scalar implementation. Every lowering of the integer ops

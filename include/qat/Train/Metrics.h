@@ -1,5 +1,4 @@
 //===- Metrics.h - per-epoch metrics (JSONL) and curves ---------*- C++ -*-===//
-//-*-===//
 
 #ifndef QAT_TRAIN_METRICS_H
 #define QAT_TRAIN_METRICS_H

@@ -1,5 +1,4 @@
 //===- Schedule.h - learning-rate schedules, optimizer scalars --*- C++ -*-===//
-//-*-===//
 
 #ifndef QAT_TRAIN_SCHEDULE_H
 #define QAT_TRAIN_SCHEDULE_H
