@@ -654,14 +654,14 @@ def gen_bad_cases():
         "gather_rank": ([node("Gather", ["d", "i"], ["c"], name="n"),
                          node("Relu", ["x"], ["y"], name="r")], x24, y,
                         [f32s("d", np.ones([1] * 5)), i64s("i", np.zeros([1] * 5))]),
-        # A [2049, 1048576] result (2^31 + 2^20 elements) from small
-        # initializers: a [1, 1024] zero tensor concatenated 1024 times, and
-        # 2049 indices (int64_data packs zeros in one byte each).
-        "gather_large": ([node("Concat", ["z"] * 1024, ["d"], name="c", axis=1),
-                          node("Gather", ["d", "i"], ["g"], name="n"),
-                          node("Relu", ["x"], ["y"], name="r")], x24, y,
-                         [helper.make_tensor("z", i64, [1, 1024], [0] * 1024),
-                          helper.make_tensor("i", i64, [2049], [0] * 2049)]),
+        # Folding past the budget (2^24 elements plus twice the initializers')
+        # from a few bytes: a [1, 1024] zero tensor concatenated 1024 times,
+        # then 17 copies of that by Gather, [17, 1048576].
+        "fold_budget": ([node("Concat", ["z"] * 1024, ["d"], name="c", axis=1),
+                         node("Gather", ["d", "i"], ["g"], name="n"),
+                         node("Relu", ["x"], ["y"], name="r")], x24, y,
+                        [helper.make_tensor("z", i64, [1, 1024], [0] * 1024),
+                         helper.make_tensor("i", i64, [17], [0] * 17)]),
     }
     for name, (nodes, inputs, outputs, inits) in cases.items():
         save_bad("bad_case_" + name, nodes, inputs, outputs, inits,

@@ -33,7 +33,7 @@ static LogicalResult foldBinary(Importer &im, const onnx::NodeProto &n,
                           << " are not broadcast-compatible";
   Const r;
   r.shape = *shape;
-  if (failed(checkShape(r.shape, loc, "the result")))
+  if (failed(im.reserveFolded(r.shape, loc)))
     return failure();
   bool isFloat = a.isFloat() || c.isFloat();
   r.dtype = isFloat ? onnx::TensorProto::FLOAT : onnx::TensorProto::INT64;
@@ -210,6 +210,8 @@ static LogicalResult convertIdentity(Importer &im, const onnx::NodeProto &n,
   if (dropout && failed(im.onlyFirstOutputUsed(n, loc)))
     return failure();
   if (const Const *c = im.getConst(n.input(0))) {
+    if (failed(im.reserveFolded(c->shape, loc)))
+      return failure();
     Const copy = *c;
     copy.isInitializer = false;
     im.defineConst(n, std::move(copy));

@@ -36,6 +36,11 @@ namespace mlir::qat::importer {
 /// trains; guards the arithmetic on untrusted dimensions.
 constexpr int64_t kMaxElements = int64_t(1) << 31;
 constexpr int kMaxRank = 8;
+/// Elements that constant folding may create in one model beyond twice its
+/// initializers' count: shape arithmetic needs few, and the bound keeps a
+/// small file (Concat of one input many times, Gather with many indices,
+/// chains of copies) from folding gigabytes.
+constexpr int64_t kMinFoldBudget = int64_t(1) << 24;
 
 /// A constant tensor: an initializer, a Constant node's value, or a folded
 /// shape computation. Float data for FLOAT/DOUBLE, integers otherwise.
@@ -215,8 +220,12 @@ public:
   FailureOr<ShapeOperand> shapeOperand(StringRef name, Location loc);
   /// Defines a shape-only op's output: the folded constant with the new
   /// shape, the operand itself when the shape is unchanged, or a reshape.
-  void defineReshaped(const onnx::NodeProto &n, Location loc,
-                      const ShapeOperand &x, ArrayRef<int64_t> shape);
+  LogicalResult defineReshaped(const onnx::NodeProto &n, Location loc,
+                               const ShapeOperand &x, ArrayRef<int64_t> shape);
+  /// Checks the shape of a constant about to be folded (checkShape) and
+  /// counts its elements against the model's folding budget
+  /// (kMinFoldBudget plus twice the initializers' element count).
+  LogicalResult reserveFolded(ArrayRef<int64_t> shape, Location loc);
 
 private:
   Location nodeLoc(const onnx::NodeProto &node, int index);
@@ -241,6 +250,8 @@ private:
   llvm::StringMap<Value> values;
   llvm::StringMap<Const> consts;
   llvm::StringMap<Quantized> quantized;
+  /// Elements folded so far, and how many reserveFolded admits.
+  int64_t foldedElements = 0, foldBudget = kMinFoldBudget;
   /// Constant name -> its `qat.load` in @forward.
   llvm::StringMap<Value> loads;
   /// Tensor name -> the parameter name it materializes as.

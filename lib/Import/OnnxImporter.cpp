@@ -141,9 +141,29 @@ FailureOr<Importer::ShapeOperand> Importer::shapeOperand(StringRef name,
   return x;
 }
 
-void Importer::defineReshaped(const onnx::NodeProto &n, Location loc,
-                              const ShapeOperand &x, ArrayRef<int64_t> shape) {
+LogicalResult Importer::reserveFolded(ArrayRef<int64_t> shape, Location loc) {
+  if (failed(checkShape(shape, loc, "the result")))
+    return failure();
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  if (n > foldBudget - foldedElements)
+    return emitError(loc) << "folding the result " << shapeStr(shape)
+                          << " would exceed this model's budget of "
+                          << foldBudget
+                          << " folded constant elements (2^24 plus twice its "
+                             "initializers' element count); qat folds shape "
+                             "arithmetic, not tensors";
+  foldedElements += n;
+  return success();
+}
+
+LogicalResult Importer::defineReshaped(const onnx::NodeProto &n, Location loc,
+                                       const ShapeOperand &x,
+                                       ArrayRef<int64_t> shape) {
   if (x.c) {
+    if (failed(reserveFolded(shape, loc)))
+      return failure();
     Const r = *x.c;
     r.shape.assign(shape.begin(), shape.end());
     r.isInitializer = false;
@@ -153,6 +173,7 @@ void Importer::defineReshaped(const onnx::NodeProto &n, Location loc,
   } else {
     define(n, ReshapeOp::create(b, loc, f32(shape), x.v));
   }
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -199,6 +220,7 @@ LogicalResult Importer::checkSupported(const onnx::GraphProto &graph) {
 }
 
 LogicalResult Importer::readInitializers(const onnx::GraphProto &graph) {
+  int64_t initElements = 0;
   for (const auto &t : graph.initializer()) {
     Location loc = namedLoc("initializer '" + t.name() + "'");
     if (t.name().empty())
@@ -207,8 +229,11 @@ LogicalResult Importer::readInitializers(const onnx::GraphProto &graph) {
     if (failed(readTensor(t, loc, c)))
       return failure();
     c.isInitializer = true;
+    initElements += c.numel();
     consts[t.name()] = std::move(c);
   }
+  // Folding may copy every initializer twice (dequantized, transposed).
+  foldBudget = kMinFoldBudget + 2 * initElements;
   return success();
 }
 

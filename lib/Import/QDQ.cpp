@@ -229,6 +229,8 @@ static LogicalResult dequantizeConst(Importer &im, const onnx::NodeProto &n,
     for (size_t k = axis + 1; k < c.shape.size(); ++k)
       inner *= c.shape[k];
   }
+  if (failed(im.reserveFolded(c.shape, loc)))
+    return failure();
   Const r;
   r.shape = c.shape;
   r.isInitializer = c.isInitializer;

@@ -92,8 +92,7 @@ static LogicalResult convertReshape(Importer &im, const onnx::NodeProto &n,
       reshapeTarget(x->shape, *target, intAttr(n, "allowzero", 0) != 0, loc);
   if (failed(shape))
     return failure();
-  im.defineReshaped(n, loc, *x, *shape);
-  return success();
+  return im.defineReshaped(n, loc, *x, *shape);
 }
 
 static LogicalResult convertFlatten(Importer &im, const onnx::NodeProto &n,
@@ -198,8 +197,7 @@ static LogicalResult convertUnsqueeze(Importer &im, const onnx::NodeProto &n,
                      : unsqueezedShape(x->shape, axes, loc);
   if (failed(out))
     return failure();
-  im.defineReshaped(n, loc, *x, *out);
-  return success();
+  return im.defineReshaped(n, loc, *x, *out);
 }
 
 //===----------------------------------------------------------------------===//
@@ -230,7 +228,7 @@ static LogicalResult foldConcat(Importer &im, const onnx::NodeProto &n,
                << shapeStr(c->shape) << " differ outside axis " << *axis;
     r.shape[*axis] += c->shape[*axis];
   }
-  if (failed(checkShape(r.shape, loc, "the result")))
+  if (failed(im.reserveFolded(r.shape, loc)))
     return failure();
   // Outer blocks of each input in turn.
   int64_t outer = 1;
@@ -331,6 +329,8 @@ static LogicalResult convertTranspose(Importer &im, const onnx::NodeProto &n,
     return emitError(loc) << "perm " << shapeStr(perm)
                           << " is not a permutation of rank " << rank;
   if (c) {
+    if (failed(im.reserveFolded(c->shape, loc)))
+      return failure();
     im.defineConst(n, transposeConst(*c, perm));
     return success();
   }
@@ -430,7 +430,7 @@ static LogicalResult convertGather(Importer &im, const onnx::NodeProto &n,
   r.shape.assign(data->shape.begin(), data->shape.begin() + *axis);
   r.shape.append(ic->shape.begin(), ic->shape.end());
   r.shape.append(data->shape.begin() + *axis + 1, data->shape.end());
-  if (failed(checkShape(r.shape, loc, "the result")))
+  if (failed(im.reserveFolded(r.shape, loc)))
     return failure();
   int64_t outer = 1, inner = 1;
   for (int64_t k = 0; k < rank; ++k)
@@ -458,6 +458,8 @@ static LogicalResult convertGather(Importer &im, const onnx::NodeProto &n,
 /// Cast of a constant to float or to an integer type.
 static LogicalResult foldCast(Importer &im, const onnx::NodeProto &n,
                               Location loc, const Const &c, int64_t to) {
+  if (failed(im.reserveFolded(c.shape, loc)))
+    return failure();
   Const r = c;
   r.isInitializer = false;
   if (to == onnx::TensorProto::FLOAT || to == onnx::TensorProto::DOUBLE) {
