@@ -2,15 +2,7 @@
 
 #include "qat/Target/Threads.h"
 
-#include "llvm/Support/Threading.h"
-
-#include <algorithm>
-
 using namespace llvm;
-
-int64_t mlir::qat::target::availableThreads() {
-  return std::max(1u, hardware_concurrency().compute_thread_count());
-}
 
 cl::opt<int64_t> &
 mlir::qat::target::registerThreadsOption(cl::OptionCategory &category,

@@ -53,9 +53,7 @@ static cl::opt<int64_t> *threadsOption;
 JitOptions qat::jitOptions() {
   JitOptions options;
   options.isa = isaOption;
-  options.threads = threadsOption->getNumOccurrences()
-                        ? *threadsOption
-                        : target::availableThreads();
+  options.threads = threadsOption->getNumOccurrences() ? *threadsOption : 1;
   return options;
 }
 static cl::opt<std::string> modelFile(cl::Positional, cl::desc("<model.mlir>"),
@@ -244,7 +242,8 @@ int main(int argc, char **argv) {
   mallopt(M_TRIM_THRESHOLD, INT_MAX);
   cl::opt<int64_t> &threads = target::registerThreadsOption(
       runCat, "Threads the int8 layers' output is split over (OpenMP); "
-              "default: the cores available to this process, 1: one thread");
+              "default 1 (one thread: the split does not pay yet for the "
+              "training step)");
   threadsOption = &threads;
   cl::HideUnrelatedOptions(runCat, cl::SubCommand::getTopLevel());
   cl::ParseCommandLineOptions(argc, argv,

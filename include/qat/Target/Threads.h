@@ -1,7 +1,7 @@
 //===- Threads.h - thread counts of the generated code ----------*- C++ -*-===//
 //
 // How many threads the int8 layers are split over (GemmTiling::threads):
-// the default count and the tools' --threads option.
+// the tools' --threads option.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,10 +13,6 @@
 #include <cstdint>
 
 namespace mlir::qat::target {
-
-/// The threads of this process's CPU affinity mask (at least 1): the
-/// default thread count, as PyTorch's.
-int64_t availableThreads();
 
 /// Registers a tool's `--threads` option (in `category`, for every
 /// subcommand). libLLVM registers a `-threads` of its own at load time (for
