@@ -9,7 +9,11 @@ if ! command -v "$CLANG_FORMAT" >/dev/null; then
   echo "check-format: $CLANG_FORMAT not found (scripts/setup.sh installs it)" >&2
   exit 1
 fi
-mapfile -t files < <(git ls-files '*.cpp' '*.h' '*.c')
+# A failing git (e.g. a checkout owned by another user) must not pass as
+# "nothing to check": its status stops the script here.
+list=$(git ls-files '*.cpp' '*.h' '*.c')
+[ -n "$list" ] || { echo "check-format: git lists no C/C++ files" >&2; exit 1; }
+mapfile -t files <<< "$list"
 if [ "${1:-}" = "--fix" ]; then
   "$CLANG_FORMAT" -i "${files[@]}"
   exit 0
@@ -17,7 +21,7 @@ fi
 bad=0
 for f in "${files[@]}"; do
   if ! diff -u "$f" <("$CLANG_FORMAT" "$f") > /tmp/check-format.$$ 2>&1; then
-    echo "check-format: $f is not formatted (scripts/check-format.sh --fix):"
+    echo "check-format: $f is not formatted by $("$CLANG_FORMAT" --version | head -1) (scripts/check-format.sh --fix):"
     sed -n '3,12p' /tmp/check-format.$$
     bad=$((bad + 1))
   fi

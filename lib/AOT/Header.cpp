@@ -165,8 +165,9 @@ void qat::writeAotHeader(raw_ostream &os, StringRef name, StringRef source,
      << " * and reentrant: the object has no mutable global state; their\n"
      << " * temporaries are allocated with malloc and freed before they\n";
   if (threads > 1)
-    os << " * return. Threaded build: each int8 layer's output is split over\n"
-       << " * " << threads << " threads of LLVM's OpenMP runtime (the\n"
+    os << " * return. Threaded build: the int8 GEMMs and large loops are "
+          "split\n"
+       << " * over " << threads << " threads of LLVM's OpenMP runtime (the\n"
        << " * num_threads of each parallel region; OMP_NUM_THREADS does not\n"
        << " * change it): link with libc, libm and libomp (Debian:\n"
        << " * libomp-22-dev; -L/usr/lib/llvm-22/lib -lomp\n"

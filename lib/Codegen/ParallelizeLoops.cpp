@@ -1,13 +1,22 @@
 //===- ParallelizeLoops.cpp - large linalg ops split over threads ---------===//
+//
+// Only the first loop is split, and only where every output element then
+// belongs to one block: each element is computed by one thread with its
+// terms in the single-threaded order, so the bits do not depend on the
+// thread count.
+//
+//===----------------------------------------------------------------------===//
 
 #include "qat/Codegen/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace mlir::qat {
 #define GEN_PASS_DEF_PARALLELIZELOOPS
@@ -37,7 +46,32 @@ struct ParallelizeLoopsPass
         return false;
       points *= r;
     }
-    return points >= minIterations;
+    return points >= minIterations && splitKeepsBits(op);
+  }
+
+  /// Whether the blocks of the first loop write disjoint output elements,
+  /// run no side effects concurrently, and keep each element's arithmetic:
+  /// every output is indexed by the first loop, the body has no memory
+  /// effects, and no reduction carries `reassoc` (LLVM may vectorize such a
+  /// sum in the outlined parallel body and not in the serial loop, or the
+  /// other way round: another order of the terms).
+  static bool splitKeepsBits(linalg::LinalgOp op) {
+    AffineExpr first = getAffineDimExpr(0, op.getContext());
+    for (OpOperand &init : op.getDpsInitsMutable())
+      if (!llvm::is_contained(op.getMatchingIndexingMap(&init).getResults(),
+                              first))
+        return false;
+    bool reduces = op.getNumReductionLoops() != 0;
+    for (Operation &inner : op.getBlock()->without_terminator()) {
+      if (!isMemoryEffectFree(&inner))
+        return false;
+      auto fm = dyn_cast<arith::ArithFastMathInterface>(inner);
+      if (reduces && fm &&
+          arith::bitEnumContainsAny(fm.getFastMathFlagsAttr().getValue(),
+                                    arith::FastMathFlags::reassoc))
+        return false;
+    }
+    return true;
   }
 
   void runOnOperation() override {

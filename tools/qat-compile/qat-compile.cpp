@@ -117,7 +117,7 @@ static int emitCode(ModuleOp module, const qat::AotTarget &target,
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   cl::opt<int64_t> &threads = qat::target::registerThreadsOption(
-      category, "Split each int8 layer's output over this many threads "
+      category, "Split the int8 GEMMs and large loops over this many threads "
                 "(OpenMP: the program then links libomp); default 1: an "
                 "object that needs only libc and libm");
   cl::HideUnrelatedOptions(category);

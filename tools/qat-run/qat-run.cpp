@@ -241,7 +241,7 @@ int main(int argc, char **argv) {
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
   mallopt(M_TRIM_THRESHOLD, INT_MAX);
   cl::opt<int64_t> &threads = target::registerThreadsOption(
-      runCat, "Threads the int8 layers' output is split over (OpenMP); "
+      runCat, "Threads the int8 GEMMs and large loops are split over (OpenMP); "
               "default 1 (one thread: the split does not pay yet for the "
               "training step)");
   threadsOption = &threads;

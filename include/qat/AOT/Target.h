@@ -27,8 +27,8 @@ struct AotTarget {
   /// The CPU and feature string the target machine was created with.
   std::string cpu, features;
   std::unique_ptr<llvm::TargetMachine> machine;
-  /// Threads the int8 layers' output is split over: above 1 the code
-  /// calls LLVM's OpenMP runtime (libomp), which the program links.
+  /// Threads the int8 GEMMs and large loops are split over: above 1 the
+  /// code calls LLVM's OpenMP runtime (libomp), which the program links.
   int64_t threads = 1;
 
   /// The int8 kernels of the lowering (--qat-lower-x86/arm's isa): the ISA

@@ -45,8 +45,8 @@ struct JitOptions {
   /// The int8 kernels (qat/Target/Target.h): host, generic, or an ISA of
   /// this host's architecture that this CPU runs.
   std::string isa = "host";
-  /// Threads the int8 layers' output is split over (OpenMP; the JIT then
-  /// loads LLVM's libomp). 1: one thread, no OpenMP.
+  /// Threads the int8 GEMMs and large loops are split over (OpenMP; the
+  /// JIT then loads LLVM's libomp). 1: one thread, no OpenMP.
   int64_t threads = 1;
 };
 

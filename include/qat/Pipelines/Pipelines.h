@@ -27,7 +27,7 @@ struct QatToLLVMPipelineOptions
       llvm::cl::init("host")};
   PassOptions::Option<int64_t> threads{
       *this, "threads",
-      llvm::cl::desc("Threads to split the int8 layers' output over "
+      llvm::cl::desc("Threads to split the int8 GEMMs and large loops over "
                      "(OpenMP: the code then calls libomp); 1: one thread"),
       llvm::cl::init(1)};
   PassOptions::Option<bool> workspace{
