@@ -102,8 +102,11 @@ private:
     if (t.rows * t.cols * std::max<int64_t>(t.terms, 1) < kMinParallelTerms)
       return false;
     int64_t chunkTiles = t.rows / t.mr / t.threads;
+    bool splitRows = chunkTiles >= kMinTilesPerThread;
+    if (!splitRows && t.cols / (t.lanes * t.nr) < t.threads)
+      return false;
     Value zero = idx(b, loc, 0);
-    if (chunkTiles >= kMinTilesPerThread) {
+    if (splitRows) {
       int64_t chunkRows = chunkTiles * t.mr;
       scf::ParallelOp::create(
           b, loc, ValueRange{zero}, ValueRange{idx(b, loc, t.threads)},
@@ -119,8 +122,6 @@ private:
         emitBatch(b, loc, zero, {});
       return true;
     }
-    if (t.cols / (t.lanes * t.nr) < t.threads)
-      return false;
     parallelPanels = true;
     emitBatch(b, loc, zero, {});
     return true;

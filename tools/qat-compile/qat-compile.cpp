@@ -130,11 +130,9 @@ int main(int argc, char **argv) {
   auto target = qat::selectAotTarget(targetTriple, isaName);
   if (!target)
     return fail(llvm::toString(target.takeError()));
-  if (threads.getNumOccurrences()) {
-    if (threads < 1)
-      return fail("--threads must be at least 1 (got " + Twine(threads) + ")");
-    target->threads = threads;
-  }
+  if (threads < 1)
+    return fail("--threads must be at least 1 (got " + Twine(threads) + ")");
+  target->threads = threads;
 
   DialectRegistry registry;
   qat::registerQatDialects(registry);

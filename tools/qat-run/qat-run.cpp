@@ -53,7 +53,7 @@ static cl::opt<int64_t> *threadsOption;
 JitOptions qat::jitOptions() {
   JitOptions options;
   options.isa = isaOption;
-  options.threads = threadsOption->getNumOccurrences() ? *threadsOption : 1;
+  options.threads = *threadsOption;
   return options;
 }
 static cl::opt<std::string> modelFile(cl::Positional, cl::desc("<model.mlir>"),
@@ -249,7 +249,7 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv,
                               "qat-run: compile a qat model with the JIT and "
                               "run its entry function\n");
-  if (threads.getNumOccurrences() && threads < 1)
+  if (threads < 1)
     return fail("--threads must be at least 1 (got " + llvm::Twine(threads) +
                 ")");
 

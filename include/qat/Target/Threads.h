@@ -14,9 +14,9 @@
 
 namespace mlir::qat::target {
 
-/// Registers a tool's `--threads` option (in `category`, for every
-/// subcommand). libLLVM registers a `-threads` of its own at load time (for
-/// parallel code generation, which the tools do not use); it is removed
+/// Registers a tool's `--threads` option (default 1; in `category`, for
+/// every subcommand). libLLVM registers a `-threads` of its own at load time
+/// (for parallel code generation, which the tools do not use); it is removed
 /// first, so call this from main, before parsing, once.
 llvm::cl::opt<int64_t> &
 registerThreadsOption(llvm::cl::OptionCategory &category,
