@@ -161,9 +161,8 @@ private:
     ValueRange ivs = forall.getInductionVars();
     Value off = addScaled(nb, loc, nullptr, ivs[0], t.rows * t.cols);
     off = addScaled(nb, loc, off, ivs[1], blockRows * t.cols);
-    SmallVector<OpFoldResult> offs{off}, sizes{nb.getIndexAttr(blockRows *
-                                                               t.cols)},
-        strides{nb.getIndexAttr(1)};
+    SmallVector<OpFoldResult> offs{off},
+        sizes{nb.getIndexAttr(blockRows * t.cols)}, strides{nb.getIndexAttr(1)};
     Value out = forall.getRegionIterArgs().front();
     Value slice =
         tensor::ExtractSliceOp::create(nb, loc, out, offs, sizes, strides);

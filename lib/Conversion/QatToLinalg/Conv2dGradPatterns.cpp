@@ -409,9 +409,9 @@ struct Conv2dGradLowering : ConvConversionPattern<Conv2dGradOp> {
           floatConst(rewriter, loc, g.elt, 0.0));
     Value dx, dw;
     if (useIm2col) {
-      std::tie(dx, dw) = im2colConvGrad(rewriter, loc, op, a.getGrad(),
-                                        a.getWeight(), xpad, g, blocked,
-                                        threads);
+      std::tie(dx, dw) =
+          im2colConvGrad(rewriter, loc, op, a.getGrad(), a.getWeight(), xpad, g,
+                         blocked, threads);
     } else {
       dw = groupedWeightGrad(rewriter, loc, op, a.getGrad(), xpad, g);
       dx = groupedInputGrad(rewriter, loc, a.getGrad(), a.getWeight(), g);

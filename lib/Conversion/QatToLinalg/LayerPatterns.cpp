@@ -71,9 +71,9 @@ struct LinearLowering : GemmConversionPattern<LinearOp> {
       int64_t k = xType.getDimSize(1);
       Value wt = transposed(rewriter, loc, adaptor.getWeight());
       GemmLayout g{1, m, n, 0, k, 0, {{k, 1, n}}};
-      rewriter.replaceOp(op, buildTiledGemm(rewriter, loc, type,
-                                            adaptor.getInput(), wt, init, g,
-                                            threads));
+      rewriter.replaceOp(op,
+                         buildTiledGemm(rewriter, loc, type, adaptor.getInput(),
+                                        wt, init, g, threads));
       return success();
     }
     MLIRContext *ctx = rewriter.getContext();
