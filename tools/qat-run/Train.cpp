@@ -45,6 +45,12 @@ static cl::opt<std::string>
          cl::init("fashion-mnist"), cl::sub(qat::trainCommand),
          cl::sub(qat::evalCommand), cl::sub(qat::compareCommand),
          cl::cat(trainCat));
+static cl::opt<int64_t> batch(
+    "batch",
+    cl::desc("Records per step: re-batch the model (--qat-set-batch) before "
+             "compiling; 0 keeps the model's batch"),
+    cl::init(0), cl::sub(qat::trainCommand), cl::sub(qat::evalCommand),
+    cl::sub(qat::compareCommand), cl::cat(trainCat));
 static cl::opt<std::string> evalSplit("split", cl::desc("eval: train or test"),
                                       cl::init("test"),
                                       cl::sub(qat::evalCommand),
@@ -207,7 +213,18 @@ private:
 };
 } // namespace
 
+/// --batch: 0 (the model's) or a positive count.
+static bool checkBatch() {
+  if (batch >= 0)
+    return true;
+  fail("--batch must be positive (or 0 for the model's batch), not " +
+       llvm::Twine(batch.getValue()));
+  return false;
+}
+
 int qat::runTrain(ModuleOp base) {
+  if (!checkBatch())
+    return 1;
   std::optional<LRSchedule::Kind> schedule = LRSchedule::parseKind(lrSchedule);
   if (!schedule)
     return fail("unknown --lr-schedule '" + lrSchedule +
@@ -217,6 +234,7 @@ int qat::runTrain(ModuleOp base) {
   trainOptions.schedule.kind = *schedule;
   trainOptions.schedule.epochs = trainOptions.epochs;
   trainOptions.maxEval = maxEval;
+  trainOptions.batch = batch;
   trainOptions.jit = jitOptions();
   trainSources.data = data;
   TrainHooks singleProcess;
@@ -229,11 +247,14 @@ int qat::runTrain(ModuleOp base) {
 
 static const EvalOptions &getEvalOptions() {
   evalOptions.maxRecords = maxEval;
+  evalOptions.batch = batch;
   evalOptions.jit = jitOptions();
   return evalOptions;
 }
 
 int qat::runEval(ModuleOp input) {
+  if (!checkBatch())
+    return 1;
   auto ds = runtime::openDataset(data, evalSplit);
   if (!ds)
     return fail(ds.takeError());
@@ -248,6 +269,8 @@ int qat::runEval(ModuleOp input) {
 }
 
 int qat::runCompare(ModuleOp a) {
+  if (!checkBatch())
+    return 1;
   OwningOpRef<ModuleOp> b =
       parseSourceFile<ModuleOp>(otherModel, a.getContext());
   if (!b)
