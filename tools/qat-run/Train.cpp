@@ -28,12 +28,20 @@ cl::SubCommand qat::evalCommand("eval", "Report test loss and accuracy");
 cl::SubCommand qat::compareCommand(
     "compare", "Compare two models' outputs (e.g. fake-quant vs int8) element "
                "by element on a dataset");
+// Defined here, before the options of this file that name it (static
+// initialization follows the order within a file only).
+cl::SubCommand qat::summaryCommand(
+    "summary", "Print one row per layer: op, output shape, parameters, and "
+               "weight and activation quantization with observer state and "
+               "qparams (as print(model) in PyTorch, model.summary() in "
+               "Keras)");
 
 static cl::OptionCategory trainCat("qat-run train/eval options");
 static cl::opt<std::string> model(cl::Positional, cl::desc("<model.mlir>"),
                                   cl::Required, cl::sub(qat::trainCommand),
                                   cl::sub(qat::evalCommand),
                                   cl::sub(qat::compareCommand),
+                                  cl::sub(qat::summaryCommand),
                                   cl::cat(trainCat));
 static cl::opt<std::string>
     otherModel(cl::Positional, cl::desc("<other-model.mlir>"), cl::Required,

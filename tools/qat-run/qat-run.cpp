@@ -259,7 +259,8 @@ int main(int argc, char **argv) {
   context.loadAllAvailableDialects();
 
   // Parse with a source manager so errors carry file:line:col.
-  bool subcommand = trainCommand || evalCommand || compareCommand;
+  bool subcommand =
+      trainCommand || evalCommand || compareCommand || summaryCommand;
   std::string path = subcommand         ? getModelPathOfSubcommand()
                      : gradcheckCommand ? getGradcheckModelPath()
                                         : modelFile;
@@ -283,6 +284,8 @@ int main(int argc, char **argv) {
     return runGradcheck(*module);
   if (compareCommand)
     return runCompare(*module);
+  if (summaryCommand)
+    return runSummary(*module);
 
   return runEntry(std::move(module));
 }
