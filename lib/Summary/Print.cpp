@@ -73,11 +73,12 @@ static SmallVector<std::string, 6> formatRow(const LayerSummary &l,
   std::string none = kind == ModelKind::Float ? "-" : "float";
   bool hasWeight = l.params > 0 && l.op != "batch_norm";
   std::string shape =
-      l.shape.empty()
-          ? "scalar"
-          : llvm::join(llvm::map_range(
-                           l.shape, [](int64_t d) { return std::to_string(d); }),
-                       "x");
+      l.shape.empty() ? "scalar"
+                      : llvm::join(llvm::map_range(l.shape,
+                                                   [](int64_t d) {
+                                                     return std::to_string(d);
+                                                   }),
+                                   "x");
   return {l.name,
           l.op,
           shape,
@@ -115,9 +116,8 @@ void qat::printModelSummary(const ModelSummary &s, llvm::raw_ostream &os) {
   int64_t layers = llvm::count_if(
       s.layers, [](const LayerSummary &l) { return l.op != "input"; });
   os << "Total: " << layers << " layers, " << withCommas(s.params)
-     << " parameters ("
-     << llvm::format("%.1f", s.paramBytes / 1024.0) << " KiB), "
-     << withCommas(s.stateElements) << " state elements\n";
+     << " parameters (" << llvm::format("%.1f", s.paramBytes / 1024.0)
+     << " KiB), " << withCommas(s.stateElements) << " state elements\n";
   if (s.kind == ModelKind::FakeQuant)
     os << "Observers: " << s.observedObservers << " of " << s.observers
        << " have seen data\n";

@@ -28,8 +28,8 @@ static std::string formatDType(bool isUnsigned, unsigned width, int64_t qmin,
                                int64_t qmax) {
   std::string s = (isUnsigned ? "ui" : "i") + std::to_string(width);
   int64_t lo = isUnsigned ? 0 : -(int64_t(1) << (width - 1));
-  int64_t hi = isUnsigned ? (int64_t(1) << width) - 1
-                          : (int64_t(1) << (width - 1)) - 1;
+  int64_t hi =
+      isUnsigned ? (int64_t(1) << width) - 1 : (int64_t(1) << (width - 1)) - 1;
   if (qmin != lo || qmax != hi)
     s += "[" + std::to_string(qmin) + "," + std::to_string(qmax) + "]";
   return s;
@@ -315,8 +315,7 @@ static void addTotals(ModuleOp module, func::FuncOp f, ModelSummary &s) {
       continue;
     }
     s.params += t.getNumElements();
-    s.paramBytes += t.getNumElements() *
-                    ((t.getElementTypeBitWidth() + 7) / 8);
+    s.paramBytes += t.getNumElements() * ((t.getElementTypeBitWidth() + 7) / 8);
   }
   SymbolTable symbols(module);
   f.walk([&](Operation *op) {

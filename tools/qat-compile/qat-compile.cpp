@@ -31,7 +31,8 @@
 using namespace mlir;
 namespace cl = llvm::cl;
 
-static cl::OptionCategory category("qat-compile options");
+// The name sorts before LLVM's "Generic Options": --help lists these first.
+static cl::OptionCategory category("Compile options");
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
                                       cl::Required, cl::cat(category));
 static cl::opt<std::string> outputFile("o", cl::desc("Output object file"),
@@ -46,9 +47,9 @@ static cl::opt<std::string>
                cl::desc("Symbol prefix of the entry points (default: the "
                         "output file's stem)"),
                cl::cat(category));
-static cl::opt<std::string> entryName("entry",
-                                      cl::desc("Model function to compile"),
-                                      cl::init("forward"), cl::cat(category));
+static cl::opt<std::string>
+    entryName("entry", cl::desc("Model function to compile (default forward)"),
+              cl::init("forward"), cl::cat(category));
 static cl::opt<std::string>
     targetTriple("target",
                  cl::desc("Target triple: x86_64-linux-gnu (default: the "
@@ -62,7 +63,8 @@ static cl::opt<std::string>
             cl::init("host"), cl::cat(category));
 enum class Emit { Obj, Asm, LLVM, MLIR };
 static cl::opt<Emit>
-    emitKind("emit", cl::desc("What to write to -o"), cl::init(Emit::Obj),
+    emitKind("emit", cl::desc("What to write to -o (default obj)"),
+             cl::init(Emit::Obj),
              cl::values(clEnumValN(Emit::Obj, "obj", "an ELF object"),
                         clEnumValN(Emit::Asm, "asm", "assembly"),
                         clEnumValN(Emit::LLVM, "llvm", "optimized LLVM IR"),

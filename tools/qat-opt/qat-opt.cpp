@@ -9,6 +9,10 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::qat::registerQatDialects(registry);
   mlir::qat::registerQatPassesAndPipelines();
+  // MlirOptMain registers its own options when it runs: only the libraries'
+  // (LLVM's back-end flags) are hidden.
+  mlir::qat::hideLibraryOptions();
+  std::string overview = mlir::qat::getQatOptOverview();
   return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, "qat optimizer driver\n", registry));
+      mlir::MlirOptMain(argc, argv, overview, registry));
 }

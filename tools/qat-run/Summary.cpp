@@ -12,12 +12,11 @@ using namespace mlir;
 using namespace mlir::qat;
 namespace cl = llvm::cl;
 
-static cl::OptionCategory summaryCat("qat-run summary options");
-static cl::opt<std::string> summaryEntry("entry",
-                                         cl::desc("The model function"),
-                                         cl::init("forward"),
-                                         cl::sub(qat::summaryCommand),
-                                         cl::cat(summaryCat));
+static cl::OptionCategory summaryCat("Display options");
+static cl::opt<std::string>
+    summaryEntry("entry", cl::desc("The model function (default forward)"),
+                 cl::init("forward"), cl::sub(qat::summaryCommand),
+                 cl::cat(summaryCat));
 
 int qat::runSummary(ModuleOp model) {
   FailureOr<ModelSummary> summary = summarizeModel(model, summaryEntry);

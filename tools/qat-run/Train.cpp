@@ -36,7 +36,7 @@ cl::SubCommand qat::summaryCommand(
                "qparams (as print(model) in PyTorch, model.summary() in "
                "Keras)");
 
-static cl::OptionCategory trainCat("qat-run train/eval options");
+static cl::OptionCategory trainCat("Dataset and training options");
 static cl::opt<std::string> model(cl::Positional, cl::desc("<model.mlir>"),
                                   cl::Required, cl::sub(qat::trainCommand),
                                   cl::sub(qat::evalCommand),
@@ -49,21 +49,21 @@ static cl::opt<std::string>
 static cl::opt<std::string>
     data("data",
          cl::desc("Dataset: fashion-mnist[:DIR], npy:FEATURES.npy,LABELS.npy "
-                  "or csv:FILE (features, then the integer label)"),
+                  "or csv:FILE (features, then the integer label); default "
+                  "fashion-mnist"),
          cl::init("fashion-mnist"), cl::sub(qat::trainCommand),
          cl::sub(qat::evalCommand), cl::sub(qat::compareCommand),
          cl::cat(trainCat));
 static cl::opt<int64_t> batch(
     "batch",
     cl::desc("Records per step: re-batch the model (--qat-set-batch) before "
-             "compiling; 0 keeps the model's batch"),
+             "compiling; 0 (the default) keeps the model's batch"),
     cl::init(0), cl::sub(qat::trainCommand), cl::sub(qat::evalCommand),
     cl::sub(qat::compareCommand), cl::cat(trainCat));
-static cl::opt<std::string> evalSplit("split", cl::desc("eval: train or test"),
-                                      cl::init("test"),
-                                      cl::sub(qat::evalCommand),
-                                      cl::sub(qat::compareCommand),
-                                      cl::cat(trainCat));
+static cl::opt<std::string>
+    evalSplit("split", cl::desc("eval: train or test (default test)"),
+              cl::init("test"), cl::sub(qat::evalCommand),
+              cl::sub(qat::compareCommand), cl::cat(trainCat));
 /// The options the flags below write into.
 static TrainOptions trainOptions;
 static TrainSources trainSources;
@@ -72,67 +72,70 @@ static cl::opt<std::string, true>
     output("o", cl::desc("Write the trained model here"),
            cl::location(trainOptions.outputPath), cl::sub(qat::trainCommand),
            cl::cat(trainCat));
-static cl::opt<int, true> epochs("epochs", cl::desc("Epochs"),
+static cl::opt<int, true> epochs("epochs", cl::desc("Epochs (default 1)"),
                                  cl::location(trainOptions.epochs), cl::init(1),
                                  cl::sub(qat::trainCommand), cl::cat(trainCat));
-static cl::opt<double, true> lr("lr", cl::desc("Learning rate"),
+static cl::opt<double, true> lr("lr", cl::desc("Learning rate (default 0.01)"),
                                 cl::location(trainOptions.schedule.lr),
                                 cl::init(0.01), cl::sub(qat::trainCommand),
                                 cl::cat(trainCat));
 static cl::opt<std::string, true>
-    optimizer("optimizer", cl::desc("sgd, adam or adamw"),
+    optimizer("optimizer", cl::desc("sgd, adam or adamw (default sgd)"),
               cl::location(trainOptions.optimizer), cl::init("sgd"),
               cl::sub(qat::trainCommand), cl::cat(trainCat));
-static cl::opt<double, true> momentum("momentum", cl::desc("SGD momentum"),
+static cl::opt<double, true> momentum("momentum",
+                                      cl::desc("SGD momentum (default 0.9)"),
                                       cl::location(trainOptions.momentum),
                                       cl::init(0.9), cl::sub(qat::trainCommand),
                                       cl::cat(trainCat));
 static cl::opt<double, true>
-    weightDecay("weight-decay", cl::desc("Weight decay"),
+    weightDecay("weight-decay", cl::desc("Weight decay (default 0)"),
                 cl::location(trainOptions.weightDecay), cl::init(0.0),
                 cl::sub(qat::trainCommand), cl::cat(trainCat));
-static cl::opt<uint64_t, true> seed("seed", cl::desc("Shuffling seed"),
+static cl::opt<uint64_t, true> seed("seed",
+                                    cl::desc("Shuffling seed (default 0)"),
                                     cl::location(trainOptions.seed),
                                     cl::init(0), cl::sub(qat::trainCommand),
                                     cl::cat(trainCat));
 static cl::opt<std::string>
-    lrSchedule("lr-schedule", cl::desc("constant, step or cosine (per epoch)"),
+    lrSchedule("lr-schedule",
+               cl::desc("constant, step or cosine (per epoch; default "
+                        "constant)"),
                cl::init("constant"), cl::sub(qat::trainCommand),
                cl::cat(trainCat));
-static cl::opt<int, true> lrStep("lr-step",
-                                 cl::desc("step schedule: epochs per decay"),
-                                 cl::location(trainOptions.schedule.stepEpochs),
-                                 cl::init(1), cl::sub(qat::trainCommand),
-                                 cl::cat(trainCat));
-static cl::opt<double, true> lrGamma("lr-gamma",
-                                     cl::desc("step schedule: decay"),
-                                     cl::location(trainOptions.schedule.gamma),
-                                     cl::init(0.1), cl::sub(qat::trainCommand),
-                                     cl::cat(trainCat));
+static cl::opt<int, true>
+    lrStep("lr-step", cl::desc("step schedule: epochs per decay (default 1)"),
+           cl::location(trainOptions.schedule.stepEpochs), cl::init(1),
+           cl::sub(qat::trainCommand), cl::cat(trainCat));
+static cl::opt<double, true>
+    lrGamma("lr-gamma", cl::desc("step schedule: decay (default 0.1)"),
+            cl::location(trainOptions.schedule.gamma), cl::init(0.1),
+            cl::sub(qat::trainCommand), cl::cat(trainCat));
 static cl::opt<int, true> freezeBnAfter(
     "freeze-bn-after",
-    cl::desc("Freeze batch-norm statistics from this epoch on (0-based)"),
+    cl::desc("Freeze batch-norm statistics from this epoch on (0-based; "
+             "default -1: never)"),
     cl::location(trainOptions.freezeBnAfter), cl::init(-1),
     cl::sub(qat::trainCommand), cl::cat(trainCat));
 static cl::opt<int, true> freezeObserversAfter(
     "freeze-observers-after",
-    cl::desc("Freeze observers (qparams) from this epoch on (0-based)"),
+    cl::desc("Freeze observers (qparams) from this epoch on (0-based; "
+             "default -1: never)"),
     cl::location(trainOptions.freezeObserversAfter), cl::init(-1),
     cl::sub(qat::trainCommand), cl::cat(trainCat));
 static cl::opt<int64_t, true>
     maxSteps("max-steps",
              cl::desc("Stop each epoch after this many steps (for quick "
-                      "runs)"),
+                      "runs; default -1: whole epochs)"),
              cl::location(trainOptions.maxSteps), cl::init(-1),
              cl::sub(qat::trainCommand), cl::cat(trainCat));
-static cl::opt<int64_t> maxEval("max-eval",
-                                cl::desc("Evaluate on at most this many "
-                                         "records (train: 0 skips the "
-                                         "per-epoch test evaluation)"),
-                                cl::init(-1), cl::sub(qat::trainCommand),
-                                cl::sub(qat::evalCommand),
-                                cl::sub(qat::compareCommand),
-                                cl::cat(trainCat));
+static cl::opt<int64_t>
+    maxEval("max-eval",
+            cl::desc("Evaluate on at most this many "
+                     "records (train: 0 skips the "
+                     "per-epoch test evaluation; default -1: all)"),
+            cl::init(-1), cl::sub(qat::trainCommand), cl::sub(qat::evalCommand),
+            cl::sub(qat::compareCommand), cl::cat(trainCat));
 static cl::opt<bool, true> resetOptimizer(
     "reset-optimizer",
     cl::desc("Start with fresh optimizer state (momentum buffers, Adam "
