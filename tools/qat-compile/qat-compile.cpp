@@ -12,6 +12,7 @@
 
 #include "qat/AOT/Compile.h"
 #include "qat/InitAll.h"
+#include "qat/Pipelines/ModelFile.h"
 #include "qat/Target/Threads.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -84,19 +85,6 @@ static int fail(const Twine &msg) {
   return 1;
 }
 
-/// Parses `inputFile`; diagnostics print with file:line:col.
-static OwningOpRef<ModuleOp> parseModel(MLIRContext &ctx,
-                                        llvm::SourceMgr &sourceMgr) {
-  std::string errorMessage;
-  auto file = openInputFile(inputFile, &errorMessage);
-  if (!file) {
-    fail(errorMessage);
-    return nullptr;
-  }
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  return parseSourceFile<ModuleOp>(sourceMgr, &ctx);
-}
-
 /// Lowers the exported `module` and writes the code to `out`.
 static int emitCode(ModuleOp module, const qat::AotTarget &target,
                     ArrayRef<qat::AotEntry> entries, StringRef name,
@@ -139,9 +127,12 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   qat::registerQatDialects(registry);
   MLIRContext ctx(registry);
+  // Errors name the op with its location; the IR is not dumped after them.
+  ctx.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &ctx);
-  OwningOpRef<ModuleOp> module = parseModel(ctx, sourceMgr);
+  OwningOpRef<ModuleOp> module =
+      qat::parseModelFile(inputFile, "qat-compile", &ctx, sourceMgr);
   if (!module)
     return 1;
 

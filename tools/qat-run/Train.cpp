@@ -8,6 +8,7 @@
 #include "Train.h"
 
 #include "qat/Data/Dataset.h"
+#include "qat/Pipelines/ModelFile.h"
 #include "qat/Train/Evaluate.h"
 #include "qat/Train/Trainer.h"
 
@@ -242,6 +243,10 @@ int qat::runTrain(ModuleOp base) {
                 "' (known: constant, step, cosine)");
   if (trainOptions.epochs < 1)
     return fail("--epochs must be at least 1");
+  // Checked here so that a typo names the flag, not the pass it feeds.
+  if (!llvm::is_contained({"sgd", "adam", "adamw"}, trainOptions.optimizer))
+    return fail("unknown --optimizer '" + trainOptions.optimizer +
+                "' (known: sgd, adam, adamw)");
   trainOptions.schedule.kind = *schedule;
   trainOptions.schedule.epochs = trainOptions.epochs;
   trainOptions.maxEval = maxEval;
@@ -282,8 +287,9 @@ int qat::runEval(ModuleOp input) {
 int qat::runCompare(ModuleOp a) {
   if (!checkBatch())
     return 1;
+  llvm::SourceMgr sourceMgr;
   OwningOpRef<ModuleOp> b =
-      parseSourceFile<ModuleOp>(otherModel, a.getContext());
+      parseModelFile(otherModel, "qat-run", a.getContext(), sourceMgr);
   if (!b)
     return 1;
   auto ds = runtime::openDataset(data, evalSplit);

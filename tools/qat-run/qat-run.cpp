@@ -16,6 +16,7 @@
 #include "qat/InitAll.h"
 #include "qat/JIT/EntryArguments.h"
 #include "qat/JIT/JitModule.h"
+#include "qat/Pipelines/ModelFile.h"
 #include "qat/Target/Threads.h"
 #include "qat/Train/Error.h"
 
@@ -266,6 +267,8 @@ int main(int argc, char **argv) {
   registerQatDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
+  // Errors name the op with its location; the IR is not dumped after them.
+  context.printOpOnDiagnostic(false);
 
   // Parse with a source manager so errors carry file:line:col.
   bool subcommand =
@@ -273,14 +276,10 @@ int main(int argc, char **argv) {
   std::string path = subcommand         ? getModelPathOfSubcommand()
                      : gradcheckCommand ? getGradcheckModelPath()
                                         : modelFile;
-  std::string err;
-  auto file = openInputFile(path, &err);
-  if (!file)
-    return fail(err);
   llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module =
+      parseModelFile(path, "qat-run", &context, sourceMgr);
   if (!module)
     return 1;
   if (failed(verify(*module)))
