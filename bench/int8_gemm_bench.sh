@@ -166,8 +166,8 @@ host_line
 $PY - "$TMP" "$THREADS" "$ISAS" <<'EOF'
 import json, os, sys
 tmp, threads, isas = sys.argv[1], [int(n) for n in sys.argv[2].split()], sys.argv[3].split()
-print("median [min] per call; GOPS = 2*M*N*K / median time; ratio = ours/oneDNN speed (>= 1: ours is as fast or faster);")
-print("scaling = median time at 1 thread / at N (> 1: N threads are faster); goals at 2 threads: G1 scaling >= 1.9x, G1/G3 ratio >= 1.0x")
+print("median [min] per call; GOPS = 2*M*N*K / median time; ratio = ours/oneDNN speed (>= 1: ours is as fast or faster), of the medians [of the mins];")
+print("scaling = time at 1 thread / at N (> 1: N threads are faster), of the medians [of the mins]; goals at 2 threads (medians): G1 scaling >= 1.9x, G1/G3 ratio >= 1.0x")
 def us(t):
     return "%.0f [%.0f] us" % (1e6 * t[0], 1e6 * t[1])
 for isa in isas:
@@ -193,15 +193,16 @@ for isa in isas:
             ops = 2.0 * r["m"] * r["n"] * r["k"] / 1e9
             o, d = r["ours"], r["onednn"]
             base = res.get((c, 1))
-            so = "-" if base is None else "%.2fx" % (base["ours"][0] / o[0])
-            sd = "-" if base is None else "%.2fx" % (base["onednn"][0] / d[0])
+            both = lambda a, b: "%.2fx [%.2fx]" % (a[0] / b[0], a[1] / b[1])
+            so = "-" if base is None else both(base["ours"], o)
+            sd = "-" if base is None else both(base["onednn"], d)
             goal = []
             if n == 2 and c in ("g1", "g3"):
                 goal.append("ratio >= 1.0x: " + ("met" if d[0] / o[0] >= 1.0 else "not met"))
             if n == 2 and c == "g1" and base is not None:
                 goal.append("scaling >= 1.9x: " + ("met" if base["ours"][0] / o[0] >= 1.9 else "not met"))
             rows.append([c, str(n), us(o), "%.0f" % (ops / o[0]), us(d), "%.0f" % (ops / d[0]),
-                         "%.2fx" % (d[0] / o[0]), so, sd, ", ".join(goal) or "-"])
+                         both(d, o), so, sd, ", ".join(goal) or "-"])
     w = [max(len(x[i]) for x in rows + [hdr]) for i in range(len(hdr))]
     for x in [hdr] + rows:
         print(" | ".join(v.ljust(w[i]) for i, v in enumerate(x)))

@@ -178,7 +178,7 @@ for m in $MODELS; do
   [ "$HAVE_BATCH" = 1 ] || echo "note: qat-compile has no --batch; batch re-specialized textually (activation types)" >&2
   # Same outputs for the same images at every batch size and thread count.
   "$TMP/$m.b64/driver" "$TMP/x256.f32" 1 "$TMP/$m.out64" >/dev/null
-  CHECK[$m]="outputs of 256 images identical at batch 1, 64, 256$([ "$THREADS" = 1 ] || echo " and at $THREADS threads")"
+  CHECK[$m]="outputs of 256 images identical at batch 1, 64, 256$([ "$THREADS" = 1 ] || echo " and at ${THREADS// /, } threads")"
   if [ "$ORT" = 1 ]; then $PY "$ROOT/bench/int8_model_onnx.py" "$TMP/$m.int8.mlir" -o "$TMP/$m.onnx" >&2; fi
   for n in $THREADS; do
     pin="taskset -c $(cores "$n")"
