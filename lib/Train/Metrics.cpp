@@ -23,22 +23,24 @@ llvm::Expected<MetricsWriter> MetricsWriter::open(StringRef path) {
   return MetricsWriter(std::move(os));
 }
 
+/// `v` as a JSON number, or null if it is NaN or infinite (JSON has
+/// neither).
+static std::string jsonNumber(double v) {
+  std::string str = "null";
+  if (std::isfinite(v)) {
+    str.clear();
+    llvm::raw_string_ostream(str) << v;
+  }
+  return str;
+}
+
 void MetricsWriter::write(const EpochRecord &r) {
-  // JSON has no NaN: an epoch without a test evaluation writes null.
-  auto num = [](double v) {
-    std::string str = "null";
-    if (!std::isnan(v)) {
-      str.clear();
-      llvm::raw_string_ostream(str) << v;
-    }
-    return str;
-  };
-  *os << "{\"epoch\": " << r.epoch << ", \"lr\": " << r.lr
-      << ", \"train_loss\": " << r.trainLoss
-      << ", \"train_accuracy\": " << r.trainAccuracy
-      << ", \"test_loss\": " << num(r.testLoss)
-      << ", \"test_accuracy\": " << num(r.testAccuracy)
-      << ", \"seconds\": " << r.seconds << "}\n";
+  *os << "{\"epoch\": " << r.epoch << ", \"lr\": " << jsonNumber(r.lr)
+      << ", \"train_loss\": " << jsonNumber(r.trainLoss)
+      << ", \"train_accuracy\": " << jsonNumber(r.trainAccuracy)
+      << ", \"test_loss\": " << jsonNumber(r.testLoss)
+      << ", \"test_accuracy\": " << jsonNumber(r.testAccuracy)
+      << ", \"seconds\": " << jsonNumber(r.seconds) << "}\n";
 }
 
 /// Writes the data file and the gnuplot script of plotCurves.

@@ -15,7 +15,10 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::qat;
@@ -214,6 +217,18 @@ int qat::runTrain(ModuleOp base) {
                 "' (known: constant, step, cosine)");
   if (trainOptions.epochs < 1)
     return fail("--epochs must be at least 1");
+  if (trainOptions.maxSteps == 0 || trainOptions.maxSteps < -1)
+    return fail("--max-steps must be at least 1 (got " +
+                Twine(trainOptions.maxSteps) + ")");
+  double rate = trainOptions.schedule.lr;
+  if (!std::isfinite(rate) || rate < 0) {
+    std::string got;
+    llvm::raw_string_ostream(got) << llvm::format("%g", rate);
+    return fail("--lr must be a finite number >= 0 (got " + got + ")");
+  }
+  if (trainOptions.outputPath.empty())
+    llvm::WithColor::warning(llvm::errs(), "qat-run")
+        << "no -o: the trained model will not be written\n";
   trainOptions.schedule.kind = *schedule;
   trainOptions.schedule.epochs = trainOptions.epochs;
   trainOptions.maxEval = maxEval;

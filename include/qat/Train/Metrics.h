@@ -30,8 +30,9 @@ public:
 
   /// Writes `record` as {"epoch": 1, "lr": ..., "train_loss": ...,
   /// "train_accuracy": ..., "test_loss": ..., "test_accuracy": ...,
-  /// "seconds": ...}; NaN test values are written as null (JSON has no
-  /// NaN).
+  /// "seconds": ...}; NaN and infinite values (the test values of an
+  /// epoch without a test evaluation) are written as null: JSON has
+  /// neither.
   void write(const EpochRecord &record);
 
 private:
