@@ -4,7 +4,8 @@
 #
 # Ours: qat-opt --qat-fuse --qat-prepare="preset=x86", then
 #   qat-run train --epochs=2 --metrics=...; epoch 2's "seconds" is the
-#   steady-state figure (epoch 1 also includes the JIT's lazy compile).
+#   steady-state figure (epoch 1 pays the warm-up; the JIT compiles
+#   before the epoch's clock starts).
 # Peer: PyTorch 1.13 eager QAT (bench/torch_qat.py epoch, x86 qconfig, which
 #   matches preset=x86) if /usr/bin/python3 can import torch.
 # Everything is pinned with `taskset -c $CPU` and runs in this one invocation,
@@ -67,7 +68,7 @@ done
 
 echo
 echo "QAT epoch, 1 thread (taskset -c $CPU), batch 64, $REPEAT run(s) each: median [min] seconds${MAXSTEPS:+, ONLY $MAXSTEPS steps/epoch (smoke run)}"
-printf "%-4s | %-20s | %-20s | %-22s | %-16s | %s\n" id "ours epoch 1 (+JIT)" "ours epoch 2" "torch ($QCONFIG qconfig)" "torch/ours (ep2)" target
+printf "%-4s | %-20s | %-20s | %-22s | %-16s | %s\n" id "ours epoch 1" "ours epoch 2" "torch ($QCONFIG qconfig)" "torch/ours (ep2)" target
 for m in $MODELS; do
   read -r a1 n1 <<<"${E1[$m]}"; read -r a2 n2 <<<"${E2[$m]}"; read -r t tn <<<"${TT[$m]}"
   if [ "$m" = m1 ]; then id=T1; target="<= 0.8 s"; else id=T2; target="<= 10 s"; fi

@@ -54,11 +54,13 @@ class JitModule {
 public:
   ~JitModule();
 
-  /// Compiles `module` (consumed: it is lowered in place) and prepares to
-  /// call the functions `entries` (the first is the default). Errors
+  /// Compiles `module` (consumed: it is lowered in place) to machine code
+  /// (nothing is left to compile on the first call) and prepares to call
+  /// the functions `entries` (the first is the default). Errors
   /// (pipeline failures with their locations, an entry that does not exist
   /// or has unsupported types, an ISA or thread count this host cannot
-  /// run) come back as llvm::Error.
+  /// run, a symbol the code needs and nothing defines) come back as
+  /// llvm::Error.
   static llvm::Expected<std::unique_ptr<JitModule>>
   compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
           const JitOptions &options = {});
