@@ -62,6 +62,8 @@ private:
   OwningOpRef<ModuleOp> generated;
   std::unique_ptr<JitModule> jit;
   bool bnFrozen = false, obsFrozen = false;
+  /// The model fake-quantizes: its @eval_step is the float simulation.
+  bool fakeQuant = false;
 
   Tensor x, y, lrT, stepSize, bc2;
   int64_t batch = 0, steps = 0, adamStep = 0;
@@ -278,10 +280,11 @@ llvm::Error Trainer::finishEpoch(int epoch, double rate, double lossSum,
       return ev.takeError();
     evr = *ev;
   }
-  EpochRecord record{epoch + 1,       rate,
-                     lossSum / steps, double(correct) / (steps * batch),
-                     evr.loss,        evr.accuracy,
-                     evr.count,       seconds};
+  EpochRecord record{epoch + 1,          rate,
+                     lossSum / steps,    double(correct) / (steps * batch),
+                     evr.loss,           evr.accuracy,
+                     evr.count,          seconds,
+                     tested && fakeQuant};
   if (hooks.isMainWorker())
     reporter.onEpoch(record, tested);
   history.push_back(record);
@@ -310,6 +313,7 @@ llvm::Error Trainer::finish() {
 }
 
 llvm::Error Trainer::run(ModuleOp base) {
+  fakeQuant = isFakeQuantModel(base);
   bnFrozen = options.freezeBnAfter == 0;
   obsFrozen = options.freezeObserversAfter == 0;
   if (llvm::Error e = build(base))

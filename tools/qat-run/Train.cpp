@@ -196,7 +196,14 @@ public:
       llvm::outs() << ", test loss " << llvm::format("%.4f", r.testLoss)
                    << " acc " << llvm::format("%.2f%%", 100 * r.testAccuracy)
                    << " (" << r.testRecords << " records)";
-    llvm::outs() << ", " << llvm::format("%.2f", r.seconds) << " s\n";
+    llvm::outs() << ", " << llvm::format("%.2f", r.seconds) << " s"
+                 << (r.testFloatSimulation
+                         ? " [test: float simulation of fake-quant; qat-run "
+                           "eval gives the integer semantics]"
+                         : "")
+                 << "\n";
+    // A log of stdout and stderr keeps the order of the lines.
+    llvm::outs().flush();
   }
   void onWrote(StringRef path) override {
     llvm::errs() << "wrote " << path << "\n";

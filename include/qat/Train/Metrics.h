@@ -20,6 +20,10 @@ struct EpochRecord {
   double testLoss, testAccuracy;
   int64_t testRecords;
   double seconds;
+  /// The test values are the float simulation of a fake-quant model (the
+  /// training step's @eval_step), not the integer semantics `qat-run eval`
+  /// reports (docs/numerics.md#fake-quant-eval-equals-int8).
+  bool testFloatSimulation = false;
 };
 
 /// Appends one JSON object per epoch to a file (JSON Lines).
