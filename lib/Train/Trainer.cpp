@@ -71,6 +71,7 @@ private:
   SmallVector<int64_t> order;
   std::optional<MetricsWriter> metrics;
   std::vector<EpochRecord> history;
+  std::vector<StepRecord> stepHistory;
   /// The loss of the run's first step, the reference of checkDivergence.
   std::optional<double> firstLoss;
 };
@@ -258,6 +259,8 @@ llvm::Error Trainer::runEpoch(int epoch) {
       return e;
     lossSum += stats.loss;
     correct += stats.correct;
+    stepHistory.push_back({epoch + double(s + 1) / steps, stats.loss,
+                           double(stats.correct) / batch});
     double secs = elapsed();
     if (hooks.isMainWorker())
       reporter.onStep({epoch, s + 1, steps, batch, lossSum, correct, secs});
@@ -298,7 +301,7 @@ llvm::Error Trainer::finish() {
   if (!hooks.isMainWorker())
     return llvm::Error::success();
   if (!options.plotPath.empty()) {
-    if (llvm::Error e = plotCurves(history, options.plotPath))
+    if (llvm::Error e = plotCurves(history, stepHistory, options.plotPath))
       return e;
     reporter.onWrote(options.plotPath);
   }

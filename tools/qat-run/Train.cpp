@@ -141,8 +141,8 @@ static cl::opt<bool, true>
            cl::cat(trainCat));
 static cl::opt<std::string, true>
     plot("plot",
-         cl::desc("Draw loss and accuracy curves to this PNG (needs "
-                  "gnuplot)"),
+         cl::desc("Draw loss and accuracy curves to this PNG: training "
+                  "per step, test per epoch (needs gnuplot)"),
          cl::location(trainOptions.plotPath), cl::sub(qat::trainCommand),
          cl::cat(trainCat));
 static cl::opt<bool, true> floatFakeQuant(

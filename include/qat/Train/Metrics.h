@@ -45,10 +45,21 @@ private:
   std::unique_ptr<llvm::raw_fd_ostream> os;
 };
 
-/// Draws the loss and accuracy curves of `history` (train and test) to the
-/// PNG `png` with gnuplot (Debian's gnuplot-nox).
-llvm::Error plotCurves(llvm::ArrayRef<EpochRecord> history,
-                       llvm::StringRef png);
+/// One training step, for the curves.
+struct StepRecord {
+  /// Where the step ends, in epochs: 0.5 is half-way through the first.
+  double epoch;
+  /// The step's mean loss and its batch's accuracy.
+  double loss, accuracy;
+};
+
+/// Draws the loss and accuracy curves to the PNG `png` with gnuplot
+/// (Debian's gnuplot-nox): the training values per step (averaged over
+/// windows of steps when there are more than 200), the test values of the
+/// `epochs` that have them at the end of each epoch, the legend below the
+/// plots. One epoch, or one step, draws a readable figure.
+llvm::Error plotCurves(llvm::ArrayRef<EpochRecord> epochs,
+                       llvm::ArrayRef<StepRecord> steps, llvm::StringRef png);
 
 } // namespace mlir::qat
 
