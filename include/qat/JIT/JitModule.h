@@ -50,6 +50,12 @@ struct JitOptions {
   int64_t threads = 1;
 };
 
+/// The JIT runs what it compiles here: fails unless `isa` (JitOptions)
+/// names kernels of this host's architecture whose features this CPU has
+/// (the message names --isa). JitModule::compile checks it too; a tool
+/// checks it as it parses its options.
+llvm::Error checkHostRuns(StringRef isa);
+
 class JitModule {
 public:
   ~JitModule();
