@@ -5,7 +5,8 @@
 #
 # Ours: qat-opt --qat-fuse --qat-prepare="preset=x86", then
 #   qat-run train --epochs=2 --threads=N --metrics=...; epoch 2's "seconds"
-#   is the steady-state figure (epoch 1 also includes the JIT's lazy compile).
+#   is the steady-state figure (epoch 1 pays the warm-up; the JIT compiles
+#   before the epoch's clock starts).
 # Peer: PyTorch 1.13 eager QAT (bench/torch_qat.py epoch --threads N, which
 #   calls torch.set_num_threads(N); OPENBLAS_NUM_THREADS=N; x86 qconfig,
 #   which matches preset=x86) if /usr/bin/python3 can import torch.
@@ -83,7 +84,7 @@ echo
 if [ "$THREADS" = 1 ]; then
   echo "QAT epoch, 1 thread (taskset -c $CPU), batch 64, $REPEAT run(s) each: median [min] seconds${MAXSTEPS:+, ONLY $MAXSTEPS steps/epoch (smoke run)}"
   host_line
-  printf "%-4s | %-20s | %-20s | %-22s | %-16s | %s\n" id "ours epoch 1 (+JIT)" "ours epoch 2" "torch ($QCONFIG qconfig)" "torch/ours (ep2)" target
+  printf "%-4s | %-20s | %-20s | %-22s | %-16s | %s\n" id "ours epoch 1" "ours epoch 2" "torch ($QCONFIG qconfig)" "torch/ours (ep2)" target
   for m in $MODELS; do
     read -r a1 n1 <<<"${E1[$m.1]}"; read -r a2 n2 <<<"${E2[$m.1]}"; read -r t tn <<<"${TT[$m.1]}"
     if [ "$m" = m1 ]; then id=T1; target="<= 0.8 s"; else id=T2; target="<= 10 s"; fi
@@ -100,7 +101,7 @@ echo "QAT epoch, batch 64, N threads on N cores ($(pins_desc "$THREADS")), $REPE
 host_line
 echo "torch/ours > 1: we are faster; scaling = median time at 1 thread / at N (> 1: N threads are faster)"
 fmt="%-4s | %-7s | %-20s | %-20s | %-22s | %-16s | %-12s | %-13s | %s\n"
-printf "$fmt" id threads "ours epoch 1 (+JIT)" "ours epoch 2" "torch ($QCONFIG qconfig)" "torch/ours (ep2)" "ours scaling" "torch scaling" target
+printf "$fmt" id threads "ours epoch 1" "ours epoch 2" "torch ($QCONFIG qconfig)" "torch/ours (ep2)" "ours scaling" "torch scaling" target
 for m in $MODELS; do
   for n in $THREADS; do
     read -r a1 n1 <<<"${E1[$m.$n]}"; read -r a2 n2 <<<"${E2[$m.$n]}"; read -r t tn <<<"${TT[$m.$n]}"

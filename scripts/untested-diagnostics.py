@@ -65,9 +65,9 @@ DEFENSIVE = {
     "was compiled":
         "JitModule::run of an entry not compiled; every caller runs only "
         "the entries it passed to JitModule::compile",
-    "--batch must be positive":
-        "importOnnxModel's own check; qat-import rejects --batch <= 0 "
-        "first (\"--batch must be a positive integer\")",
+    "--batch must be in [1, 2^24]":
+        "importOnnxModel's own check; qat-import rejects such a --batch "
+        "first (\"--batch must be in [1, 16777216] (2^24), got N\")",
     "the thread count must be at least 1":
         "JitModule::compile's own check; qat-run rejects --threads < 1 first",
     "which this build did not find":

@@ -224,8 +224,13 @@ Expected<Tensor> mlir::qat::runtime::readIdx(StringRef path) {
   if (Error err = reader.read(&extra, 1, got))
     return std::move(err);
   if (got != 0)
-    return makeError(path, "unexpected data after the " + Twine(numRecords) +
-                               " records declared in the header");
+    return makeError(path, "more data than the header declares (" +
+                               getDTypeName(*dtype) + " " + formatShape(shape) +
+                               ", " + Twine(numBytes) +
+                               " bytes): the header's type, rank or "
+                               "dimensions are wrong, or the file holds more "
+                               "than its " +
+                               Twine(numRecords) + " records");
   if (reader.truncatedStream)
     return makeError(path, "corrupt gzip stream: unexpected end of file "
                            "after the last record");

@@ -392,8 +392,8 @@ mlir::qat::importOnnxModel(StringRef bytes, StringRef fileName,
                 << "cannot parse the file as an ONNX model (malformed or "
                    "truncated protobuf)",
             nullptr);
-  if (opts.batch && (*opts.batch <= 0 || *opts.batch > (1 << 24)))
-    return (emitError(fileLoc) << "--batch must be positive", nullptr);
+  if (opts.batch && (*opts.batch <= 0 || *opts.batch > kMaxBatch))
+    return (emitError(fileLoc) << "--batch must be in [1, 2^24]", nullptr);
   Importer importer(context, fileName, opts);
   return importer.run(model);
 }

@@ -123,19 +123,22 @@ static void printDiagnostic(llvm::raw_ostream &os, Diagnostic &diag) {
     print(note);
 }
 
-/// The JIT runs what it compiles here: `isa` must name this host's
-/// architecture's kernels and this CPU must have their features.
-static llvm::Error checkHostRuns(StringRef isa) {
+llvm::Error qat::checkHostRuns(StringRef isa) {
   llvm::Triple host(llvm::sys::getProcessTriple());
   target::Arch arch = host.getArch() == llvm::Triple::aarch64
                           ? target::Arch::AArch64
                           : target::Arch::X86_64;
   std::optional<const target::Isa *> kernels =
       target::parseKernelIsa(isa, arch);
+  std::string valid = "host, generic, " + target::isaNames(arch);
+  if (const target::Isa *other = target::lookupIsa(isa);
+      !kernels && other && other->arch != arch)
+    return makeError("--isa=" + isa + " is an " +
+                     target::archName(other->arch) + " ISA; this " +
+                     target::archName(arch) + " host runs " + valid);
   if (!kernels)
     return makeError("unknown --isa '" + isa + "' for this " +
-                     target::archName(arch) + " host; valid: host, generic, " +
-                     target::isaNames(arch));
+                     target::archName(arch) + " host; valid: " + valid);
   if (*kernels && !(*kernels)->runsOn(llvm::sys::getHostCPUFeatures()))
     return makeError("this host CPU (" + llvm::sys::getHostCPUName() +
                      ") lacks a feature --isa=" + isa + " needs (" +
@@ -265,6 +268,12 @@ JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
   jit->engine = std::move(*engine);
   jit->engine->registerSymbols(runtimeSymbols);
   jit->engine->initialize();
+  // ORC compiles on the first lookup: do it here, so that compile() returns
+  // machine code (a caller timing run() does not time the compiler, and a
+  // missing symbol is reported by compile()).
+  for (const std::string &entry : entries)
+    if (auto fn = jit->engine->lookupPacked("_mlir_ciface_" + entry); !fn)
+      return fn.takeError();
   return jit;
 }
 

@@ -13,6 +13,7 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/Format.h"
 
 #include <cmath>
 #include <limits>
@@ -126,6 +127,30 @@ FailureOr<SmallVector<float>> Converter::paramValues(Value v, Operation *user) {
   return llvm::to_vector(attr.getValues<float>());
 }
 
+/// The observer range [lo, hi] of channel `c` of `fq` gives qparams: an
+/// observer that saw no data still holds its initial [+inf, -inf], one that
+/// saw a diverged training run holds NaN.
+static LogicalResult checkObserverRange(FakeQuantOp fq, size_t c, float lo,
+                                        float hi) {
+  std::string state;
+  llvm::raw_string_ostream(state)
+      << (fq.getSpec().isPerChannel() ? " (channel " + std::to_string(c) + ")"
+                                      : std::string())
+      << ": min " << llvm::format("%g", lo) << ", max "
+      << llvm::format("%g", hi);
+  if (std::isnan(lo) || std::isnan(hi))
+    return fq.emitOpError("has an observer whose state holds NaN")
+           << state << "; the training that wrote it diverged";
+  if (lo == std::numeric_limits<float>::infinity() &&
+      hi == -std::numeric_limits<float>::infinity())
+    return fq.emitOpError("has an observer that saw no data; train (or "
+                          "calibrate) the model before qat-convert");
+  if (!(lo <= hi) || !std::isfinite(lo) || !std::isfinite(hi))
+    return fq.emitOpError("has an observer whose state is not a range")
+           << state;
+  return success();
+}
+
 FailureOr<Frozen> Converter::freeze(FakeQuantOp fq) {
   Frozen f;
   f.spec = fq.getSpec();
@@ -137,10 +162,9 @@ FailureOr<Frozen> Converter::freeze(FakeQuantOp fq) {
     auto maxs = paramValues(obs.getMax(), obs);
     if (failed(mins) || failed(maxs))
       return failure();
-    for (auto [lo, hi] : llvm::zip(*mins, *maxs)) {
-      if (!(lo <= hi))
-        return fq.emitOpError("has an observer that saw no data; train (or "
-                              "calibrate) the model before qat-convert");
+    for (auto [c, lo, hi] : llvm::enumerate(*mins, *maxs)) {
+      if (failed(checkObserverRange(fq, c, lo, hi)))
+        return failure();
       runtime::QParams q = runtime::chooseQParams(lo, hi, range);
       f.scales.push_back(q.scale);
       f.zeroPoints.push_back(q.zeroPoint);

@@ -586,7 +586,30 @@ void Preparer::insertActivationFakeQuants(func::FuncOp func,
   }
 }
 
+/// Prepare takes a float model: in a prepared one it would quantize the
+/// inputs a second time (and convert would leave one fake-quant behind),
+/// an int8 one has nothing left to prepare.
+static LogicalResult checkFloatModel(ModuleOp module) {
+  WalkResult walk = module.walk([](Operation *op) {
+    if (isa<FakeQuantOp, ObserveOp>(op)) {
+      op->emitOpError("shows that the model is already prepared (or "
+                      "imported with its quantization): qat-prepare takes a "
+                      "float model; train this one as it is");
+      return WalkResult::interrupt();
+    }
+    if (isa<QuantizeOp>(op)) {
+      op->emitOpError("shows that the model is already converted to int8: "
+                      "qat-prepare takes a float model");
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return failure(walk.wasInterrupted());
+}
+
 LogicalResult Preparer::run() {
+  if (failed(checkFloatModel(module)))
+    return failure();
   for (auto func : llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
     if (func.isExternal())
       continue;

@@ -162,10 +162,10 @@ struct SetBatchPass : qat::impl::SetBatchBase<SetBatchPass> {
       module.emitError() << "no function @" << entry << " with a body";
       return signalPassFailure();
     }
-    if (batch < 1) {
+    if (batch < 1 || batch > qat::kMaxBatch) {
       // The value, not the option object (which streams as one char).
-      module.emitError() << "batch must be positive, not "
-                         << static_cast<int64_t>(batch);
+      module.emitError() << "batch must be in [1, " << qat::kMaxBatch
+                         << "] (2^24), got " << static_cast<int64_t>(batch);
       return signalPassFailure();
     }
     FailureOr<int64_t> old = getArgumentBatch(f);

@@ -9,6 +9,7 @@
 
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -70,6 +71,20 @@ llvm::Error qat::writeModel(ModuleOp module, StringRef path) {
     return makeTrainError(
         path + ": cannot rename the temporary file: " + ec.message());
   }
+  return llvm::Error::success();
+}
+
+llvm::Error qat::checkWritable(StringRef path) {
+  if (llvm::sys::fs::is_directory(path))
+    return makeTrainError(path + ": cannot write here: is a directory");
+  SmallString<128> tmp;
+  int fd;
+  SmallString<128> pattern(path);
+  pattern += ".tmp-%%%%%%";
+  if (std::error_code ec = llvm::sys::fs::createUniqueFile(pattern, fd, tmp))
+    return makeTrainError(path + ": cannot write here: " + ec.message());
+  llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+  llvm::sys::fs::remove(tmp);
   return llvm::Error::success();
 }
 

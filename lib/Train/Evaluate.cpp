@@ -85,8 +85,7 @@ llvm::Expected<EvalResult> qat::evaluate(JitModule &jit, StringRef entry,
   return r;
 }
 
-/// True if `module` fake-quantizes (a prepared model).
-static bool isFakeQuantModel(ModuleOp module) {
+bool qat::isFakeQuantModel(ModuleOp module) {
   bool found = false;
   module.walk([&](FakeQuantOp) { found = true; });
   return found;

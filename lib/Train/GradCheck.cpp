@@ -107,20 +107,28 @@ llvm::Error GradChecker::init() {
   return llvm::Error::success();
 }
 
+double qat::getDefaultStep(DType dtype) {
+  return dtype == DType::F64 ? 1e-6 : 1e-2;
+}
+
 llvm::Expected<GradCheckResult>
 GradChecker::check(std::string what, DType dtype, void *data, int64_t n) {
   const Tensor &grad = analytic[resultIndex++];
   GradCheckResult r{std::move(what), n, 0, 0};
+  double step = options.step > 0 ? options.step : getDefaultStep(dtype);
   for (int64_t k = 0; k < n; ++k) {
     double orig = getElement(dtype, data, k);
-    setElement(dtype, data, k, orig + options.step);
+    // The perturbed values as stored (rounded to f32 for an f32 tensor).
+    setElement(dtype, data, k, orig + step);
+    double hi = getElement(dtype, data, k);
     auto plus = call();
-    setElement(dtype, data, k, orig - options.step);
+    setElement(dtype, data, k, orig - step);
+    double lo = getElement(dtype, data, k);
     auto minus = call();
     setElement(dtype, data, k, orig);
     if (!plus || !minus)
       return plus ? minus.takeError() : plus.takeError();
-    double num = (lossOf(*plus) - lossOf(*minus)) / (2 * options.step);
+    double num = (lossOf(*plus) - lossOf(*minus)) / (hi - lo);
     double ana = getElement(grad.dtype, grad.storage.data(), k);
     double err = std::fabs(ana - num);
     r.maxAbsError = std::max(r.maxAbsError, err);

@@ -7,7 +7,10 @@
 #include "qat/Train/Checkpoint.h"
 #include "qat/Train/Error.h"
 
+#include "Qat/IR/QatOps.h"
+
 #include "mlir/Pass/PassManager.h"
+#include "llvm/Support/Format.h"
 
 #include <chrono>
 #include <cmath>
@@ -44,6 +47,8 @@ private:
   llvm::Error runStep(int epoch, int64_t s, double rate, StepStatistics &stats);
   llvm::Error finishEpoch(int epoch, double rate, double lossSum,
                           int64_t correct, double seconds);
+  llvm::Error checkDivergence(int epoch, int64_t s, double loss);
+  llvm::Error checkParams(int epoch);
   llvm::Error finish();
 
   const TrainOptions &options;
@@ -57,6 +62,8 @@ private:
   OwningOpRef<ModuleOp> generated;
   std::unique_ptr<JitModule> jit;
   bool bnFrozen = false, obsFrozen = false;
+  /// The model fake-quantizes: its @eval_step is the float simulation.
+  bool fakeQuant = false;
 
   Tensor x, y, lrT, stepSize, bc2;
   int64_t batch = 0, steps = 0, adamStep = 0;
@@ -64,6 +71,9 @@ private:
   SmallVector<int64_t> order;
   std::optional<MetricsWriter> metrics;
   std::vector<EpochRecord> history;
+  std::vector<StepRecord> stepHistory;
+  /// The loss of the run's first step, the reference of checkDivergence.
+  std::optional<double> firstLoss;
 };
 } // namespace
 
@@ -116,7 +126,14 @@ llvm::Error Trainer::prepare() {
 
   int64_t n = train.getNumRecords();
   steps = n / batch; // the last partial batch is dropped
-  if (options.maxSteps >= 0)
+  if (steps == 0)
+    return makeTrainError(train.getName() + ": " + Twine(n) +
+                          " records, fewer than one batch of " + Twine(batch) +
+                          " (the model's batch): no step to train; give more "
+                          "records or re-batch the model (--qat-set-batch)");
+  if (options.maxSteps == 0)
+    return makeTrainError("0 steps per epoch: no step to train");
+  if (options.maxSteps > 0)
     steps = std::min(steps, options.maxSteps);
   order = llvm::to_vector(llvm::seq<int64_t>(0, n));
   if (!options.metricsPath.empty() && hooks.isMainWorker()) {
@@ -169,12 +186,57 @@ llvm::Error Trainer::runStep(int epoch, int64_t s, double rate,
   stats.correct = (*out)[1].data<int32_t>()[0];
   if (llvm::Error e = hooks.reduceStepStatistics(stats))
     return e;
-  if (!std::isfinite(stats.loss))
-    return makeTrainError(
-        "the loss is " +
-        std::string(std::isnan(stats.loss) ? "NaN" : "infinite") +
-        " at epoch " + Twine(epoch + 1).str() + ", step " + Twine(s + 1).str() +
-        "; lower --lr or check the data");
+  return checkDivergence(epoch, s, stats.loss);
+}
+
+/// docs/architecture.md#when-training-stops: a non-finite loss, or one more
+/// than kDivergenceFactor times the run's first (floored at 1, so that a small
+/// first loss does not make noise look like divergence), stops the run.
+llvm::Error Trainer::checkDivergence(int epoch, int64_t s, double loss) {
+  std::string where =
+      "epoch " + std::to_string(epoch + 1) + ", step " + std::to_string(s + 1);
+  if (!std::isfinite(loss))
+    return makeTrainError("training diverged: the loss is " +
+                          std::string(std::isnan(loss) ? "NaN" : "infinite") +
+                          " at " + where + "; lower --lr or check the data");
+  if (!firstLoss) {
+    firstLoss = loss;
+    return llvm::Error::success();
+  }
+  if (loss > kDivergenceFactor * std::max(*firstLoss, 1.0)) {
+    std::string msg;
+    llvm::raw_string_ostream(msg)
+        << "training diverged: the loss " << llvm::format("%.4g", loss)
+        << " at " << where << " is more than "
+        << llvm::format("%g", kDivergenceFactor) << " times the first step's ("
+        << llvm::format("%.4g", *firstLoss) << "); lower --lr";
+    return makeTrainError(msg);
+  }
+  return llvm::Error::success();
+}
+
+/// Fails if a trainable parameter holds NaN or Inf, or state holds NaN
+/// (observer ranges start at +-Inf), after an epoch: the last step's update
+/// can break the parameters while the loss it returned was still finite.
+llvm::Error Trainer::checkParams(int epoch) {
+  for (auto param : generated->getOps<ParamOp>()) {
+    Type elem = param.getType().getElementType();
+    if (!elem.isF32() && !elem.isF64())
+      continue;
+    auto addr = jit->lookupGlobal(param.getSymName());
+    if (!addr)
+      return addr.takeError();
+    int64_t n = param.getType().getNumElements();
+    for (int64_t i = 0; i < n; ++i) {
+      double v = elem.isF32() ? static_cast<const float *>(*addr)[i]
+                              : static_cast<const double *>(*addr)[i];
+      if (std::isnan(v) || (std::isinf(v) && param.isTrainable()))
+        return makeTrainError("training diverged: @" + param.getSymName() +
+                              " holds " + (std::isnan(v) ? "NaN" : "Inf") +
+                              " at element " + Twine(i) + " after epoch " +
+                              Twine(epoch + 1) + "; lower --lr");
+    }
+  }
   return llvm::Error::success();
 }
 
@@ -202,6 +264,8 @@ llvm::Error Trainer::runEpoch(int epoch) {
       return e;
     lossSum += stats.loss;
     correct += stats.correct;
+    stepHistory.push_back({epoch + double(s + 1) / steps, stats.loss,
+                           double(stats.correct) / batch});
     double secs = elapsed();
     if (hooks.isMainWorker())
       reporter.onStep({epoch, s + 1, steps, batch, lossSum, correct, secs});
@@ -213,6 +277,8 @@ llvm::Error Trainer::runEpoch(int epoch) {
 /// metrics.
 llvm::Error Trainer::finishEpoch(int epoch, double rate, double lossSum,
                                  int64_t correct, double seconds) {
+  if (llvm::Error e = checkParams(epoch))
+    return e;
   EvalResult evr;
   evr.loss = evr.accuracy = NAN;
   bool tested = test && options.maxEval != 0;
@@ -222,10 +288,11 @@ llvm::Error Trainer::finishEpoch(int epoch, double rate, double lossSum,
       return ev.takeError();
     evr = *ev;
   }
-  EpochRecord record{epoch + 1,       rate,
-                     lossSum / steps, double(correct) / (steps * batch),
-                     evr.loss,        evr.accuracy,
-                     evr.count,       seconds};
+  EpochRecord record{epoch + 1,          rate,
+                     lossSum / steps,    double(correct) / (steps * batch),
+                     evr.loss,           evr.accuracy,
+                     evr.count,          seconds,
+                     tested && fakeQuant};
   if (hooks.isMainWorker())
     reporter.onEpoch(record, tested);
   history.push_back(record);
@@ -239,7 +306,7 @@ llvm::Error Trainer::finish() {
   if (!hooks.isMainWorker())
     return llvm::Error::success();
   if (!options.plotPath.empty()) {
-    if (llvm::Error e = plotCurves(history, options.plotPath))
+    if (llvm::Error e = plotCurves(history, stepHistory, options.plotPath))
       return e;
     reporter.onWrote(options.plotPath);
   }
@@ -254,6 +321,7 @@ llvm::Error Trainer::finish() {
 }
 
 llvm::Error Trainer::run(ModuleOp base) {
+  fakeQuant = isFakeQuantModel(base);
   bnFrozen = options.freezeBnAfter == 0;
   obsFrozen = options.freezeObserversAfter == 0;
   if (llvm::Error e = build(base))
@@ -277,9 +345,13 @@ llvm::Error mlir::qat::trainFromSources(ModuleOp base,
                                         const TrainOptions &options,
                                         TrainHooks &hooks,
                                         TrainReporter &reporter) {
+  const std::string &outputPath = options.outputPath;
+  for (const std::string &path : {outputPath, options.plotPath})
+    if (!path.empty() && hooks.isMainWorker())
+      if (llvm::Error e = checkWritable(path))
+        return e;
   // --resume continues from the model written by an earlier run.
   OwningOpRef<ModuleOp> resumed;
-  const std::string &outputPath = options.outputPath;
   if (sources.resume && !outputPath.empty()) {
     auto checkpoint = readCheckpoint(outputPath, base.getContext());
     if (failed(checkpoint))

@@ -267,3 +267,49 @@ func.func @forward(%a: tensor<2x4xf32>, %b: tensor<2x4xf32>) -> tensor<2x8xf32> 
   %c = qat.concat %aq, %bq {axis = 1 : i64} : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x8xf32>
   return %c : tensor<2x8xf32>
 }
+
+// -----
+
+// Observer state that holds NaN (written by a diverged training run) is not
+// mistaken for an observer that saw no data.
+qat.param @x.min = dense<0x7FC00000> : tensor<1xf32>
+qat.param @x.max = dense<1.0> : tensor<1xf32>
+func.func @forward(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  %xmn = qat.load @x.min : tensor<1xf32>
+  %xmx = qat.load @x.max : tensor<1xf32>
+  %xs, %xz, %xa, %xb = qat.observe %x, %xmn, %xmx {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>} : (tensor<1x4xf32>, tensor<1xf32>, tensor<1xf32>) -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
+  // expected-error @+1 {{'qat.fake_quant' op has an observer whose state holds NaN: min nan, max 1; the training that wrote it diverged}}
+  %xq = qat.fake_quant %x, %xs, %xz {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>} : (tensor<1x4xf32>, tensor<1xf32>, tensor<1xi32>) -> tensor<1x4xf32>
+  %r = qat.relu %xq : tensor<1x4xf32>
+  return %r : tensor<1x4xf32>
+}
+
+// -----
+
+// Per channel, the channel is named; a minimum above the maximum is no
+// range either.
+qat.param @x.min = dense<0.0> : tensor<1xf32>
+qat.param @x.max = dense<1.0> : tensor<1xf32>
+qat.param @y.min = dense<-1.0> : tensor<1xf32>
+qat.param @y.max = dense<1.0> : tensor<1xf32>
+qat.param @w = dense<0.5> : tensor<2x4xf32>
+qat.param @w.min = dense<[-1.0, 1.0]> : tensor<2xf32>
+qat.param @w.max = dense<[1.0, -1.0]> : tensor<2xf32>
+func.func @forward(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
+  %xmn = qat.load @x.min : tensor<1xf32>
+  %xmx = qat.load @x.max : tensor<1xf32>
+  %xs, %xz, %xa, %xb = qat.observe %x, %xmn, %xmx {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>} : (tensor<1x4xf32>, tensor<1xf32>, tensor<1xf32>) -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
+  %xq = qat.fake_quant %x, %xs, %xz {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>} : (tensor<1x4xf32>, tensor<1xf32>, tensor<1xi32>) -> tensor<1x4xf32>
+  %w = qat.load @w : tensor<2x4xf32>
+  %wmn = qat.load @w.min : tensor<2xf32>
+  %wmx = qat.load @w.max : tensor<2xf32>
+  %ws, %wz, %a, %b = qat.observe %w, %wmn, %wmx {spec = #qat.qspec<dtype = i8, qmin = -128, qmax = 127, symmetric = true, axis = 0>} : (tensor<2x4xf32>, tensor<2xf32>, tensor<2xf32>) -> (tensor<2xf32>, tensor<2xi32>, tensor<2xf32>, tensor<2xf32>)
+  // expected-error @+1 {{'qat.fake_quant' op has an observer whose state is not a range (channel 1): min 1, max -1}}
+  %wq = qat.fake_quant %w, %ws, %wz {spec = #qat.qspec<dtype = i8, qmin = -128, qmax = 127, symmetric = true, axis = 0>} : (tensor<2x4xf32>, tensor<2xf32>, tensor<2xi32>) -> tensor<2x4xf32>
+  %y = qat.linear %xq, %wq : (tensor<1x4xf32>, tensor<2x4xf32>) -> tensor<1x2xf32>
+  %ymn = qat.load @y.min : tensor<1xf32>
+  %ymx = qat.load @y.max : tensor<1xf32>
+  %ys, %yz, %e, %f = qat.observe %y, %ymn, %ymx {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>} : (tensor<1x2xf32>, tensor<1xf32>, tensor<1xf32>) -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
+  %yq = qat.fake_quant %y, %ys, %yz {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>} : (tensor<1x2xf32>, tensor<1xf32>, tensor<1xi32>) -> tensor<1x2xf32>
+  return %yq : tensor<1x2xf32>
+}

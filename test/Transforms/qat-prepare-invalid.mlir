@@ -99,6 +99,32 @@ func.func @forward(%x: tensor<2x4xf32>, %t: tensor<2xi32>) -> tensor<i32> {
 
 // -----
 
+// A prepared model is not prepared again (its input would get a second
+// fake-quant, and convert would leave one behind).
+qat.param @in.min = dense<0x7F800000> : tensor<1xf32>
+qat.param @in.max = dense<0xFF800000> : tensor<1xf32>
+func.func @prepared(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %mn = qat.load @in.min : tensor<1xf32>
+  %mx = qat.load @in.max : tensor<1xf32>
+  // expected-error @below {{'qat.observe' op shows that the model is already prepared (or imported with its quantization): qat-prepare takes a float model; train this one as it is}}
+  %s, %z, %nmn, %nmx = qat.observe %x, %mn, %mx {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 127, observer = moving_average, averaging_constant = 1.000000e-02 : f64>} : (tensor<2x4xf32>, tensor<1xf32>, tensor<1xf32>) -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
+  %q = qat.fake_quant %x, %s, %z {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 127, observer = moving_average, averaging_constant = 1.000000e-02 : f64>} : (tensor<2x4xf32>, tensor<1xf32>, tensor<1xi32>) -> tensor<2x4xf32>
+  %r = qat.relu %q : tensor<2x4xf32>
+  return %r : tensor<2x4xf32>
+}
+
+// -----
+
+// An int8 model has nothing left to prepare.
+func.func @int8(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @below {{'qat.quantize' op shows that the model is already converted to int8: qat-prepare takes a float model}}
+  %q = qat.quantize %x : tensor<2x4xf32> -> tensor<2x4x!quant.uniform<u8:f32, 0.1>>
+  %d = qat.dequantize %q : tensor<2x4x!quant.uniform<u8:f32, 0.1>> -> tensor<2x4xf32>
+  return %d : tensor<2x4xf32>
+}
+
+// -----
+
 //--- options.mlir
 qat.param @fc.weight = dense<0.25> : tensor<3x4xf32>
 func.func @options(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {

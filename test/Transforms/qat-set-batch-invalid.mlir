@@ -8,6 +8,7 @@
 // RUN: not qat-opt %t/options.mlir --qat-set-batch=entry=nope 2>&1 | FileCheck %s --check-prefix=ENTRY
 // RUN: not qat-opt %t/options.mlir --qat-set-batch=batch=0 2>&1 | FileCheck %s --check-prefix=BATCH
 // RUN: not qat-opt %t/options.mlir --qat-set-batch=batch=-300 2>&1 | FileCheck %s --check-prefix=NEGATIVE
+// RUN: not qat-opt %t/options.mlir --qat-set-batch=batch=9223372036854775807 2>&1 | FileCheck %s --check-prefix=HUGE
 
 // The batch is the arguments' leading dimension: a function without
 // arguments has none.
@@ -48,5 +49,8 @@ func.func @forward(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 
 // ENTRY: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: no function @nope with a body
 // The value is printed as a number.
-// BATCH: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: batch must be positive, not 0{{$}}
-// NEGATIVE: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: batch must be positive, not -300{{$}}
+// BATCH: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: batch must be in [1, 16777216] (2^24), got 0{{$}}
+// NEGATIVE: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: batch must be in [1, 16777216] (2^24), got -300{{$}}
+// Beyond 2^24 (here INT64_MAX, which overflowed the lowering's index
+// arithmetic later), the batch is rejected here.
+// HUGE: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: batch must be in [1, 16777216] (2^24), got 9223372036854775807{{$}}

@@ -268,8 +268,10 @@ TEST_F(IdxTest, ErrorCorruptGzip) {
 
 TEST_F(IdxTest, ErrorTrailingData) {
   std::string path = writeGz("extra.gz", makeIdx(0x08, {2, 2}, ramp(5)));
-  EXPECT_EQ(idxError(path), path + ": unexpected data after the 2 records "
-                                   "declared in the header");
+  EXPECT_EQ(idxError(path),
+            path + ": more data than the header declares (u8 [2, 2], 4 "
+                   "bytes): the header's type, rank or dimensions are wrong, "
+                   "or the file holds more than its 2 records");
 }
 
 TEST_F(IdxTest, ErrorReadFails) {

@@ -15,6 +15,8 @@
 #include "qat/Pipelines/ModelFile.h"
 #include "qat/Target/Threads.h"
 
+#include "Qat/IR/QatOps.h"
+
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -123,6 +125,11 @@ int main(int argc, char **argv) {
   if (threads < 1)
     return fail("--threads must be at least 1 (got " + Twine(threads) + ")");
   target->threads = threads;
+  // 0 (the default) keeps the model's batch; given, it must be one.
+  if (batchSize.getNumOccurrences() &&
+      (batchSize < 1 || batchSize > qat::kMaxBatch))
+    return fail("--batch must be in [1, " + Twine(qat::kMaxBatch) +
+                "] (2^24), got " + Twine(batchSize));
 
   DialectRegistry registry;
   qat::registerQatDialects(registry);

@@ -7,6 +7,7 @@
 #include "qat/Import/OnnxImporter.h"
 
 #include "Qat/IR/QatDialect.h"
+#include "Qat/IR/QatOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -55,8 +56,9 @@ int main(int argc, char **argv) {
 
   qat::OnnxImportOptions options;
   if (batch.getNumOccurrences()) {
-    if (batch <= 0)
-      return fail("--batch must be a positive integer");
+    if (batch < 1 || batch > qat::kMaxBatch)
+      return fail("--batch must be in [1, " + llvm::Twine(qat::kMaxBatch) +
+                  "] (2^24), got " + llvm::Twine(batch));
     options.batch = batch;
   }
   if (qdqObserver == "moving_average")

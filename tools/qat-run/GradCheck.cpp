@@ -13,6 +13,8 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::qat;
 namespace cl = llvm::cl;
@@ -35,11 +37,12 @@ static cl::opt<uint64_t, true>
     gcSeed("seed", cl::desc("Seed of the random inputs (default 0)"),
            cl::location(gcOptions.seed), cl::init(0),
            cl::sub(qat::gradcheckCommand), cl::cat(gcCat));
-static cl::opt<double, true> gcStep("step", cl::desc("Finite-difference step"),
-                                    cl::location(gcOptions.step),
-                                    cl::init(1e-6),
-                                    cl::sub(qat::gradcheckCommand),
-                                    cl::cat(gcCat));
+static cl::opt<double, true>
+    gcStep("step",
+           cl::desc("Finite-difference step (default: 1e-6 for f64 tensors, "
+                    "1e-2 for f32)"),
+           cl::location(gcOptions.step), cl::init(0),
+           cl::sub(qat::gradcheckCommand), cl::cat(gcCat));
 static cl::opt<double, true>
     gcAtol("atol", cl::desc("Absolute tolerance (default 1e-5)"),
            cl::location(gcOptions.atol), cl::init(1e-5),
@@ -63,6 +66,9 @@ static cl::opt<bool, true>
 std::string qat::getGradcheckModelPath() { return gcModel; }
 
 int qat::runGradcheck(ModuleOp base) {
+  if (gcStep.getNumOccurrences() &&
+      !(std::isfinite(gcOptions.step) && gcOptions.step > 0))
+    return fail("--step must be a finite number > 0");
   gcOptions.jit = jitOptions();
   auto ok =
       runGradCheck(base, gcOptions, [](llvm::Expected<GradCheckResult> r) {

@@ -7,6 +7,7 @@
 
 #include "Train.h"
 
+#include "Qat/IR/QatOps.h"
 #include "qat/Data/Dataset.h"
 #include "qat/Pipelines/ModelFile.h"
 #include "qat/Train/Evaluate.h"
@@ -16,7 +17,10 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::qat;
@@ -156,8 +160,8 @@ static cl::opt<bool, true>
            cl::cat(trainCat));
 static cl::opt<std::string, true>
     plot("plot",
-         cl::desc("Draw loss and accuracy curves to this PNG (needs "
-                  "gnuplot)"),
+         cl::desc("Draw loss and accuracy curves to this PNG: training "
+                  "per step, test per epoch (needs gnuplot)"),
          cl::location(trainOptions.plotPath), cl::sub(qat::trainCommand),
          cl::cat(trainCat));
 static cl::opt<bool, true> floatFakeQuant(
@@ -211,7 +215,14 @@ public:
       llvm::outs() << ", test loss " << llvm::format("%.4f", r.testLoss)
                    << " acc " << llvm::format("%.2f%%", 100 * r.testAccuracy)
                    << " (" << r.testRecords << " records)";
-    llvm::outs() << ", " << llvm::format("%.2f", r.seconds) << " s\n";
+    llvm::outs() << ", " << llvm::format("%.2f", r.seconds) << " s"
+                 << (r.testFloatSimulation
+                         ? " [test: float simulation of fake-quant; qat-run "
+                           "eval gives the integer semantics]"
+                         : "")
+                 << "\n";
+    // A log of stdout and stderr keeps the order of the lines.
+    llvm::outs().flush();
   }
   void onWrote(StringRef path) override {
     llvm::errs() << "wrote " << path << "\n";
@@ -225,12 +236,12 @@ private:
 };
 } // namespace
 
-/// --batch: 0 (the model's) or a positive count.
+/// --batch: 0 (the model's) or a count up to the limit every tool shares.
 static bool checkBatch() {
-  if (batch >= 0)
+  if (batch >= 0 && batch <= qat::kMaxBatch)
     return true;
-  fail("--batch must be positive (or 0 for the model's batch), not " +
-       llvm::Twine(batch.getValue()));
+  fail("--batch must be in [1, " + llvm::Twine(qat::kMaxBatch) +
+       "] (or 0 for the model's batch), got " + llvm::Twine(batch.getValue()));
   return false;
 }
 
@@ -247,6 +258,18 @@ int qat::runTrain(ModuleOp base) {
   if (!llvm::is_contained({"sgd", "adam", "adamw"}, trainOptions.optimizer))
     return fail("unknown --optimizer '" + trainOptions.optimizer +
                 "' (known: sgd, adam, adamw)");
+  if (trainOptions.maxSteps == 0 || trainOptions.maxSteps < -1)
+    return fail("--max-steps must be at least 1 (got " +
+                Twine(trainOptions.maxSteps) + ")");
+  double rate = trainOptions.schedule.lr;
+  if (!std::isfinite(rate) || rate < 0) {
+    std::string got;
+    llvm::raw_string_ostream(got) << llvm::format("%g", rate);
+    return fail("--lr must be a finite number >= 0 (got " + got + ")");
+  }
+  if (trainOptions.outputPath.empty())
+    llvm::WithColor::warning(llvm::errs(), "qat-run")
+        << "no -o: the trained model will not be written\n";
   trainOptions.schedule.kind = *schedule;
   trainOptions.schedule.epochs = trainOptions.epochs;
   trainOptions.maxEval = maxEval;

@@ -262,6 +262,8 @@ int main(int argc, char **argv) {
   if (threads < 1)
     return fail("--threads must be at least 1 (got " + llvm::Twine(threads) +
                 ")");
+  if (llvm::Error e = checkHostRuns(isaOption))
+    return fail(std::move(e));
 
   DialectRegistry registry;
   registerQatDialects(registry);

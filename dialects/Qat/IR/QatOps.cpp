@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/SymbolTable.h"
 
 #include <string>
@@ -158,6 +159,30 @@ ParamOp mlir::qat::createModuleParam(ModuleOp module, SymbolTable &symbols,
 // ParamOp, LoadOp, StoreOp
 //===----------------------------------------------------------------------===//
 
+/// A dense_resource value names a blob of the file's dialect_resources
+/// section: check here, where the model is read, that the blob is there
+/// and holds the type's bytes (not when the JIT or qat-compile lowers it).
+static LogicalResult verifyResourceBlob(ParamOp op) {
+  auto resource = dyn_cast<DenseResourceElementsAttr>(op.getInitialValue());
+  if (!resource)
+    return success();
+  DenseResourceElementsHandle handle = resource.getRawHandle();
+  AsmResourceBlob *blob = handle.getBlob();
+  if (!blob)
+    return op.emitOpError("initial value refers to the resource '")
+           << handle.getKey()
+           << "', which the file does not hold (a dialect_resources section "
+              "cut off or missing)";
+  RankedTensorType type = op.getType();
+  int64_t bytes = type.getNumElements() *
+                  llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+  if (static_cast<int64_t>(blob->getData().size()) != bytes)
+    return op.emitOpError("initial value's resource '")
+           << handle.getKey() << "' holds " << blob->getData().size()
+           << " bytes, but " << type << " takes " << bytes;
+  return success();
+}
+
 LogicalResult ParamOp::verify() {
   auto type = dyn_cast<RankedTensorType>(getInitialValue().getType());
   if (!type)
@@ -168,7 +193,7 @@ LogicalResult ParamOp::verify() {
   if (!isa<FloatType, IntegerType>(type.getElementType()))
     return emitOpError("element type must be float or integer, got ")
            << type.getElementType();
-  return success();
+  return verifyResourceBlob(*this);
 }
 
 static LogicalResult verifyParamUse(Operation *op, FlatSymbolRefAttr name,

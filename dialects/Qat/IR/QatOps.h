@@ -51,6 +51,12 @@ inline constexpr llvm::StringLiteral kBnFoldedWeightAttrName =
 /// along in the model file through training.
 inline constexpr llvm::StringLiteral kRequantAttrName = "qat.requant";
 
+/// The largest batch qat-import --batch, qat-compile --batch and
+/// --qat-set-batch accept: 2^24 records keep every layer's element count
+/// far from int64 (a batch near INT64_MAX overflowed the lowering's index
+/// arithmetic).
+inline constexpr int64_t kMaxBatch = int64_t(1) << 24;
+
 /// Adds `qat.param [state] @name = init` after the module's last parameter,
 /// suffixing the name (`_1`, `_2`, ...) if `symbols` already has it, and
 /// registers it in `symbols`.

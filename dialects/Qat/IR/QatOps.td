@@ -25,7 +25,9 @@ def Qat_ParamOp : Qat_Op<"param", [Symbol, IsolatedFromAbove]> {
     running statistics, observer ranges or optimizer moments. The initial
     value is inside the module (`dense` or `dense_resource`), so a model is
     one self-contained file, and a trained model is written back as the same
-    op with its new value. Functions read it with `qat.load` and update it in
+    op with its new value. A `dense_resource` blob must be in the file's
+    `dialect_resources` section and hold the type's bytes (the verifier
+    checks both). Functions read it with `qat.load` and update it in
     place with `qat.store`.
 
     ```mlir

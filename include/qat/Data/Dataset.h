@@ -71,8 +71,9 @@ inline constexpr llvm::StringLiteral kFashionMnistDefaultDir =
 /// Opens the dataset a `--data=` spec names: `fashion-mnist[:DIR]` (the
 /// `split`, "train" or "test", of Fashion-MNIST in DIR),
 /// `npy:FEATURES.npy,LABELS.npy` or `csv:FILE` (`split` is ignored for
-/// npy and csv). Features must be u8, f32 or f64 (f64 is converted to f32),
-/// labels u8, i32 or i64 with one label per record. An unknown kind is
+/// npy and csv). Features must be u8, f32 or f64 (f64 is converted to f32)
+/// and finite ("NAME: record 2: feature 1 is NaN"), labels u8, i32 or i64
+/// with one label per record. An unknown kind is
 /// "unknown dataset 'SPEC' (known: fashion-mnist[:DIR], npy:FEATURES,LABELS,
 /// csv:FILE)".
 llvm::Expected<std::unique_ptr<Dataset>> openDataset(llvm::StringRef spec,

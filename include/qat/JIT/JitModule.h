@@ -50,15 +50,23 @@ struct JitOptions {
   int64_t threads = 1;
 };
 
+/// The JIT runs what it compiles here: fails unless `isa` (JitOptions)
+/// names kernels of this host's architecture whose features this CPU has
+/// (the message names --isa). JitModule::compile checks it too; a tool
+/// checks it as it parses its options.
+llvm::Error checkHostRuns(StringRef isa);
+
 class JitModule {
 public:
   ~JitModule();
 
-  /// Compiles `module` (consumed: it is lowered in place) and prepares to
-  /// call the functions `entries` (the first is the default). Errors
+  /// Compiles `module` (consumed: it is lowered in place) to machine code
+  /// (nothing is left to compile on the first call) and prepares to call
+  /// the functions `entries` (the first is the default). Errors
   /// (pipeline failures with their locations, an entry that does not exist
   /// or has unsupported types, an ISA or thread count this host cannot
-  /// run) come back as llvm::Error.
+  /// run, a symbol the code needs and nothing defines) come back as
+  /// llvm::Error.
   static llvm::Expected<std::unique_ptr<JitModule>>
   compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
           const JitOptions &options = {});

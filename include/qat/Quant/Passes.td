@@ -227,7 +227,7 @@ def SetBatch : Pass<"qat-set-batch", "ModuleOp"> {
     Option<"entry", "entry", "std::string", /*default=*/"\"forward\"",
            "The model function to re-batch">,
     Option<"batch", "batch", "int64_t", /*default=*/"1",
-           "The new batch size">
+           "The new batch size, in [1, 2^24]">
   ];
 }
 

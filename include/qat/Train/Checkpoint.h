@@ -39,6 +39,11 @@ llvm::Error readBackParams(ModuleOp module, JitModule &jit);
 /// it, so an interrupted write leaves the previous file intact.
 llvm::Error writeModel(ModuleOp module, llvm::StringRef path);
 
+/// Fails unless writeModel could write `path` (its directory takes a new
+/// file, and `path` is not a directory): a run checks its outputs before
+/// it trains, not after.
+llvm::Error checkWritable(llvm::StringRef path);
+
 /// Reads the model an earlier run wrote to `path` (to resume from it): a
 /// null module if `path` does not exist, failure (with diagnostics) if it
 /// cannot be parsed.

@@ -52,6 +52,9 @@ llvm::Expected<EvalResult> evaluate(JitModule &jit, llvm::StringRef entry,
                                     const runtime::Dataset &data, int64_t limit,
                                     TrainHooks *hooks = nullptr);
 
+/// True if `module` fake-quantizes (a prepared or trained QAT model).
+bool isFakeQuantModel(ModuleOp module);
+
 /// The module that evaluates `module`'s @forward, re-batched to
 /// `options.batch` if set: docs/numerics.md#fake-quant-eval-equals-int8 -- a
 /// fake-quant model in evaluation mode has the integer semantics, so it is

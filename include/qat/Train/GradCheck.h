@@ -27,8 +27,11 @@ struct GradCheckOptions {
   std::string loss = "mse";
   /// Seed of the random inputs (N(0, 1)) and labels.
   uint64_t seed = 0;
-  /// Finite-difference step and tolerances.
-  double step = 1e-6, atol = 1e-5, rtol = 1e-3;
+  /// Finite-difference step; 0 picks it by the dtype of the tensor it
+  /// perturbs (getDefaultStep).
+  double step = 0;
+  /// Tolerances.
+  double atol = 1e-5, rtol = 1e-3;
   /// cross_entropy: labels are drawn from [0, classes).
   unsigned classes = 2;
   /// Batch norms on batch statistics.
@@ -36,6 +39,13 @@ struct GradCheckOptions {
   /// How the JIT compiles the steps (int8 kernels, threads).
   JitOptions jit;
 };
+
+/// The finite-difference step for a tensor of `dtype`: 1e-6 for f64, 1e-2
+/// for f32. A central difference errs by about h^2 (truncation) plus
+/// eps * |L| / h (rounding the loss); for f32 (eps 1.2e-7) the sum is
+/// smallest near h = eps^(1/3) = 5e-3, and at f64's 1e-6 the rounding term
+/// alone is 0.1 * |L|, which failed every float32 model.
+double getDefaultStep(runtime::DType dtype);
 
 /// The check of one tensor's gradient.
 struct GradCheckResult {

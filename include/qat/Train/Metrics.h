@@ -20,6 +20,10 @@ struct EpochRecord {
   double testLoss, testAccuracy;
   int64_t testRecords;
   double seconds;
+  /// The test values are the float simulation of a fake-quant model (the
+  /// training step's @eval_step), not the integer semantics `qat-run eval`
+  /// reports (docs/numerics.md#fake-quant-eval-equals-int8).
+  bool testFloatSimulation = false;
 };
 
 /// Appends one JSON object per epoch to a file (JSON Lines).
@@ -30,8 +34,9 @@ public:
 
   /// Writes `record` as {"epoch": 1, "lr": ..., "train_loss": ...,
   /// "train_accuracy": ..., "test_loss": ..., "test_accuracy": ...,
-  /// "seconds": ...}; NaN test values are written as null (JSON has no
-  /// NaN).
+  /// "seconds": ...}; NaN and infinite values (the test values of an
+  /// epoch without a test evaluation) are written as null: JSON has
+  /// neither.
   void write(const EpochRecord &record);
 
 private:
@@ -40,10 +45,21 @@ private:
   std::unique_ptr<llvm::raw_fd_ostream> os;
 };
 
-/// Draws the loss and accuracy curves of `history` (train and test) to the
-/// PNG `png` with gnuplot (Debian's gnuplot-nox).
-llvm::Error plotCurves(llvm::ArrayRef<EpochRecord> history,
-                       llvm::StringRef png);
+/// One training step, for the curves.
+struct StepRecord {
+  /// Where the step ends, in epochs: 0.5 is half-way through the first.
+  double epoch;
+  /// The step's mean loss and its batch's accuracy.
+  double loss, accuracy;
+};
+
+/// Draws the loss and accuracy curves to the PNG `png` with gnuplot
+/// (Debian's gnuplot-nox): the training values per step (averaged over
+/// windows of steps when there are more than 200), the test values of the
+/// `epochs` that have them at the end of each epoch, the legend below the
+/// plots. One epoch, or one step, draws a readable figure.
+llvm::Error plotCurves(llvm::ArrayRef<EpochRecord> epochs,
+                       llvm::ArrayRef<StepRecord> steps, llvm::StringRef png);
 
 } // namespace mlir::qat
 

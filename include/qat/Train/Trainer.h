@@ -128,10 +128,17 @@ public:
   virtual void onResume(llvm::StringRef path) {}
 };
 
+/// A run diverges when a step's loss is more than this many times the
+/// run's first step's loss (or than this many, if that was below 1).
+inline constexpr double kDivergenceFactor = 1000;
+
 /// Trains `base` (a float or prepared model, not modified) on `train`,
 /// evaluating on `test` (if any) after each epoch. Fails on the first
-/// error: data that does not fit the model, a NaN/Inf loss, an unwritable
-/// output.
+/// error: data that does not fit the model or gives no full batch, an
+/// unwritable output, or divergence (docs/architecture.md#when-training-stops:
+/// a non-finite loss, a loss beyond kDivergenceFactor times the first, a
+/// trainable parameter holding NaN/Inf or state holding NaN after an
+/// epoch); the model is then not written.
 llvm::Error trainModel(ModuleOp base, const runtime::Dataset &train,
                        const runtime::Dataset *test,
                        const TrainOptions &options, TrainHooks &hooks,

@@ -202,6 +202,26 @@ qat.param @p = dense<1> : tensor<4xindex>
 
 // -----
 
+// A dense_resource blob the file does not hold (a model cut before its
+// dialect_resources section) is an error where the model is read, not
+// when it is lowered.
+// expected-error @+1 {{'qat.param' op initial value refers to the resource 'absent', which the file does not hold (a dialect_resources section cut off or missing)}}
+qat.param @p = dense_resource<absent> : tensor<2xf32>
+
+// -----
+
+// expected-error @+1 {{'qat.param' op initial value's resource 'short' holds 4 bytes, but 'tensor<2xf32>' takes 8}}
+qat.param @p = dense_resource<short> : tensor<2xf32>
+{-#
+  dialect_resources: {
+    builtin: {
+      short: "0x040000000000803F"
+    }
+  }
+#-}
+
+// -----
+
 // expected-note @+1 {{see existing symbol definition here}}
 qat.param @p = dense<1.0> : tensor<4xf32>
 // expected-error @+1 {{redefinition of symbol named 'p'}}
