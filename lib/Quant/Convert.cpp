@@ -184,8 +184,8 @@ static FailureOr<LayerChain> matchLayerChain(Operation *layer,
   if (failed(group))
     return failure();
   chain.convBn = *group;
-  Value out = chain.convBn ? Value(chain.convBn->bn.getResult())
-                           : layer->getResult(0);
+  Value out =
+      chain.convBn ? Value(chain.convBn->bn.getResult()) : layer->getResult(0);
   chain.outputFq = findOutputFakeQuant(out, chain.act);
   if (!chain.outputFq)
     return layer->emitOpError("qat-convert: the output must be fake-quantized "
@@ -239,9 +239,8 @@ Value Converter::createIntLayer(OpBuilder &b, Operation *layer,
   auto wType = cast<RankedTensorType>(layer->getOperand(1).getType());
   int64_t c = wType.getDimSize(0);
   std::string base = conv ? "conv" : "linear";
-  Value wLoadV =
-      chain.convBn ? Value(chain.convBn->bnWeight.getLhs())
-                   : Value(chain.weightFq.getInput());
+  Value wLoadV = chain.convBn ? Value(chain.convBn->bnWeight.getLhs())
+                              : Value(chain.weightFq.getInput());
   if (auto load = wLoadV.getDefiningOp<LoadOp>()) {
     StringRef nm = load.getName();
     base = nm.ends_with(".weight") ? nm.drop_back(7).str() : nm.str();
@@ -294,8 +293,8 @@ LogicalResult Converter::convertLayer(OpBuilder &b, Operation *layer) {
   int64_t c = wType.getDimSize(0);
   int64_t k = wType.getNumElements() / c;
   SmallVector<float> wValues, bValues;
-  if (failed(reader.getLayerValues(layer, wfq, chain->convBn, wValues,
-                                   bValues)))
+  if (failed(
+          reader.getLayerValues(layer, wfq, chain->convBn, wValues, bValues)))
     return failure();
   auto qx = cast<quant::UniformQuantizedType>(
       cast<RankedTensorType>(xq.getType()).getElementType());

@@ -98,11 +98,9 @@ FailureOr<FrozenQParams> FrozenModelReader::freeze(FakeQuantOp fq) {
   return fq.emitOpError(tool) << " cannot freeze these qparams";
 }
 
-LogicalResult
-FrozenModelReader::getLayerValues(Operation *layer, FakeQuantOp wfq,
-                                  const std::optional<ConvBnGroup> &group,
-                                  SmallVector<float> &weights,
-                                  SmallVector<float> &bias) {
+LogicalResult FrozenModelReader::getLayerValues(
+    Operation *layer, FakeQuantOp wfq, const std::optional<ConvBnGroup> &group,
+    SmallVector<float> &weights, SmallVector<float> &bias) {
   auto wType = cast<RankedTensorType>(layer->getOperand(1).getType());
   int64_t c = wType.getDimSize(0);
   int64_t k = wType.getNumElements() / c;

@@ -1,4 +1,5 @@
-//===- Freeze.h - the frozen values of a trained fake-quant model -*- C++ -*-===//
+//===- Freeze.h - the frozen values of a trained fake-quant model -*- C++
+//-*-===//
 //
 // What a trained fake-quant model computes at inference, read from its
 // parameters: the qparams of each fake_quant (from observer state or learned
