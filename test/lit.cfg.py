@@ -20,7 +20,7 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.qat_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["qat-opt", "qat-run", "qat-compile", "qat-import"], tool_dirs)
+llvm_config.add_tool_substitutions(["qat-opt", "qat-run", "qat-compile", "qat-import", "qat-export"], tool_dirs)
 llvm_config.with_environment("PATH", config.qat_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
