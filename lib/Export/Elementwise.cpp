@@ -20,7 +20,10 @@ static LogicalResult exportSame(Exporter &ex, Operation *op) {
       return failure();
     in.push_back(*t);
   }
+  // A unary op's output is named after its input ("fc1_relu").
   std::string hint = StringRef(OpType).lower();
+  if (in.size() == 1)
+    hint = in[0] + "_" + hint;
   ex.bind(op->getResult(0), Exporter::out(ex.addNode(OpType, in, hint)));
   return success();
 }
@@ -28,27 +31,29 @@ static LogicalResult exportSame(Exporter &ex, Operation *op) {
 static constexpr char kRelu[] = "Relu", kAdd[] = "Add", kSub[] = "Sub",
                       kMul[] = "Mul", kDiv[] = "Div";
 
-/// Clip to [lo, hi] (float bounds, 0-d initializers).
-static LogicalResult exportClip(Exporter &ex, Operation *op, float lo,
-                                float hi) {
+/// Clip to [lo, hi] (float bounds, 0-d initializers), named after its
+/// input and `what`.
+static LogicalResult exportClip(Exporter &ex, Operation *op, float lo, float hi,
+                                StringRef what) {
   FailureOr<std::string> x = ex.get(op->getOperand(0));
   if (failed(x))
     return failure();
   std::string mn = ex.addFloats("clip_min", {lo}, {});
   std::string mx = ex.addFloats("clip_max", {hi}, {});
   ex.bind(op->getResult(0),
-          Exporter::out(ex.addNode("Clip", {*x, mn, mx}, "clip")));
+          Exporter::out(ex.addNode("Clip", {*x, mn, mx}, *x + "_" + what)));
   return success();
 }
 
 static LogicalResult exportRelu6(Exporter &ex, Operation *op) {
-  return exportClip(ex, op, 0.0f, 6.0f);
+  return exportClip(ex, op, 0.0f, 6.0f, "relu6");
 }
 
 static LogicalResult exportClamp(Exporter &ex, Operation *op) {
   auto clamp = cast<ClampOp>(op);
-  return exportClip(ex, op, static_cast<float>(clamp.getMin().convertToDouble()),
-                    static_cast<float>(clamp.getMax().convertToDouble()));
+  return exportClip(
+      ex, op, static_cast<float>(clamp.getMin().convertToDouble()),
+      static_cast<float>(clamp.getMax().convertToDouble()), "clamp");
 }
 
 static LogicalResult exportSoftmax(Exporter &ex, Operation *op) {

@@ -103,8 +103,8 @@ public:
   std::string dequantize(StringRef q, const QDQParams &p, StringRef hint);
   /// QuantizeLinear of the float tensor `x` with `p`, then a Clip to
   /// [lo, hi] when that is narrower than the storage type's range.
-  std::string quantize(StringRef x, const QDQParams &p, int64_t lo,
-                       int64_t hi, StringRef hint);
+  std::string quantize(StringRef x, const QDQParams &p, int64_t lo, int64_t hi,
+                       StringRef hint);
   /// The float tensor of `v`, a value of the int8 graph (a uniform
   /// quantized tensor), dequantized once for all its readers.
   FailureOr<std::string> getDequantized(Value v, Operation *user);
@@ -190,14 +190,15 @@ onnx::NodeProto &addConvNode(Exporter &ex, ArrayRef<std::string> inputs,
                              StringRef hint);
 /// Pool attributes shared by the float and int8 pools: kernel_shape,
 /// strides, pads, dilations (none for average pools), and ceil_mode where
-/// it changes the output size; returns whether it does. Fails at `op` when
-/// ONNX would compute another output size.
-FailureOr<bool> setPoolAttrs(onnx::NodeProto &node, Operation *op,
-                             ArrayRef<int64_t> kernel,
-                             ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
-                             ArrayRef<int64_t> dilation, bool ceilMode);
-/// Fails at the average pool `op` when ceil_mode adds a partial window.
-LogicalResult checkAvgPoolCeil(Operation *op, bool ceilUsed);
+/// it changes the output size; returns whether it does.
+bool setPoolAttrs(onnx::NodeProto &node, Operation *op,
+                  ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                  ArrayRef<int64_t> pads, ArrayRef<int64_t> dilation,
+                  bool ceilMode);
+/// Fails at the average pool `op` when ceil_mode adds a partial window
+/// whose divisor counts padding.
+LogicalResult checkAvgPoolCeil(Operation *op, bool ceilUsed,
+                               bool countIncludePad);
 
 } // namespace mlir::qat::exporter
 

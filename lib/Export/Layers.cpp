@@ -25,13 +25,11 @@ static FailureOr<SmallVector<std::string>> getOperands(Exporter &ex,
   return names;
 }
 
-onnx::NodeProto &exporter::addConvNode(Exporter &ex,
-                                       ArrayRef<std::string> inputs,
-                                       ArrayRef<int64_t> kernel,
-                                       ArrayRef<int64_t> strides,
-                                       ArrayRef<int64_t> pads,
-                                       ArrayRef<int64_t> dilation,
-                                       int64_t groups, StringRef hint) {
+onnx::NodeProto &
+exporter::addConvNode(Exporter &ex, ArrayRef<std::string> inputs,
+                      ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                      ArrayRef<int64_t> pads, ArrayRef<int64_t> dilation,
+                      int64_t groups, StringRef hint) {
   onnx::NodeProto &node = ex.addNode("Conv", inputs, hint);
   setIntsAttr(node, "kernel_shape", kernel);
   setIntsAttr(node, "strides", strides);
@@ -41,12 +39,14 @@ onnx::NodeProto &exporter::addConvNode(Exporter &ex,
   return node;
 }
 
-FailureOr<bool> exporter::setPoolAttrs(onnx::NodeProto &node, Operation *op,
-                                       ArrayRef<int64_t> kernel,
-                                       ArrayRef<int64_t> strides,
-                                       ArrayRef<int64_t> pads,
-                                       ArrayRef<int64_t> dilation,
-                                       bool ceilMode) {
+bool exporter::setPoolAttrs(onnx::NodeProto &node, Operation *op,
+                            ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                            ArrayRef<int64_t> pads, ArrayRef<int64_t> dilation,
+                            bool ceilMode) {
+  // The verifiers admit PyTorch's sizes only: the floor size, or with
+  // ceil_mode the ceil size when its last window starts inside the input
+  // or the leading padding (else one less, the floor size), and the ceil
+  // size is ONNX's.
   auto in = cast<ShapedType>(op->getOperand(0).getType());
   auto res = cast<ShapedType>(op->getResult(0).getType());
   bool ceilUsed = false;
@@ -54,20 +54,7 @@ FailureOr<bool> exporter::setPoolAttrs(onnx::NodeProto &node, Operation *op,
     int64_t d = dilation.empty() ? 1 : dilation[i];
     int64_t span = (kernel[i] - 1) * d + 1;
     int64_t room = in.getDimSize(2 + i) + pads[i] + pads[i + 2] - span;
-    int64_t floorOut = room / strides[i] + 1;
-    int64_t ceilOut = (room + strides[i] - 1) / strides[i] + 1;
-    int64_t want = res.getDimSize(2 + i);
-    if (want == floorOut)
-      continue;
-    if (ceilMode && want == ceilOut) {
-      ceilUsed = true;
-      continue;
-    }
-    return op->emitOpError("has ")
-           << want << " outputs along dimension " << 2 + i
-           << " where ONNX's ceil_mode computes " << ceilOut
-           << " (PyTorch drops a last window that starts in the padding, "
-              "ONNX opset 13 keeps it)";
+    ceilUsed |= ceilMode && res.getDimSize(2 + i) != room / strides[i] + 1;
   }
   setIntsAttr(node, "kernel_shape", kernel);
   setIntsAttr(node, "strides", strides);
@@ -79,12 +66,15 @@ FailureOr<bool> exporter::setPoolAttrs(onnx::NodeProto &node, Operation *op,
   return ceilUsed;
 }
 
-LogicalResult exporter::checkAvgPoolCeil(Operation *op, bool ceilUsed) {
-  if (!ceilUsed)
+LogicalResult exporter::checkAvgPoolCeil(Operation *op, bool ceilUsed,
+                                         bool countIncludePad) {
+  // Without padding in the divisor both count the window's input elements.
+  if (!ceilUsed || !countIncludePad)
     return success();
   return op->emitOpError(
-      "has a partial last window (ceil_mode) whose divisor ONNX runtimes "
-      "count differently from PyTorch; qat-export does not write it");
+      "has a partial last window (ceil_mode) with count_include_pad, whose "
+      "divisor ONNX runtimes count differently from PyTorch; qat-export does "
+      "not write it");
 }
 
 static LogicalResult exportLinear(Exporter &ex, Operation *op) {
@@ -105,10 +95,10 @@ static LogicalResult exportConv2d(Exporter &ex, Operation *op) {
   if (failed(in))
     return failure();
   auto w = conv.getWeight().getType();
-  onnx::NodeProto &node = addConvNode(
-      ex, *in, {w.getDimSize(2), w.getDimSize(3)}, conv.getStrides(),
-      conv.getPads(), conv.getDilation(), conv.getGroups(),
-      getLayerName(conv.getWeight(), "conv"));
+  onnx::NodeProto &node =
+      addConvNode(ex, *in, {w.getDimSize(2), w.getDimSize(3)},
+                  conv.getStrides(), conv.getPads(), conv.getDilation(),
+                  conv.getGroups(), getLayerName(conv.getWeight(), "conv"));
   ex.bind(conv.getResult(), Exporter::out(node));
   return success();
 }
@@ -131,10 +121,10 @@ LogicalResult exporter::exportConvBn(Exporter &ex, const ConvBnExport &g) {
   FailureOr<std::string> wq = fakeQuantize(ex, w, *fw, g.weightFq);
   if (failed(wq))
     return failure();
-  onnx::NodeProto &node = addConvNode(
-      ex, {*x, *wq, b}, {wType.getDimSize(2), wType.getDimSize(3)},
-      conv.getStrides(), conv.getPads(), conv.getDilation(), conv.getGroups(),
-      name);
+  onnx::NodeProto &node =
+      addConvNode(ex, {*x, *wq, b}, {wType.getDimSize(2), wType.getDimSize(3)},
+                  conv.getStrides(), conv.getPads(), conv.getDilation(),
+                  conv.getGroups(), name);
   BatchNormOp bn = g.group.bn;
   ex.bind(bn.getResult(), Exporter::out(node));
   return success();
@@ -146,8 +136,8 @@ static LogicalResult exportBatchNorm(Exporter &ex, Operation *op) {
   if (failed(in))
     return failure();
   // Inference: the running statistics, whatever mode training used.
-  onnx::NodeProto &node = ex.addNode("BatchNormalization", *in,
-                                     getLayerName(bn.getWeight(), "bn"));
+  onnx::NodeProto &node =
+      ex.addNode("BatchNormalization", *in, getLayerName(bn.getWeight(), "bn"));
   setFloatAttr(node, "epsilon",
                static_cast<float>(bn.getEps().convertToDouble()));
   ex.bind(bn.getResult(), Exporter::out(node));
@@ -161,10 +151,8 @@ static LogicalResult exportMaxPool(Exporter &ex, Operation *op) {
     return failure();
   // On the 8-bit values of the int8 graph too: the max keeps the qparams.
   onnx::NodeProto &node = ex.addNode("MaxPool", {*x}, "maxpool");
-  if (failed(setPoolAttrs(node, op, pool.getKernelSize(),
-                          pool.getStridesOrDefault(), pool.getPads(),
-                          pool.getDilation(), pool.getCeilMode())))
-    return failure();
+  setPoolAttrs(node, op, pool.getKernelSize(), pool.getStridesOrDefault(),
+               pool.getPads(), pool.getDilation(), pool.getCeilMode());
   ex.bind(pool.getResult(), Exporter::out(node));
   return success();
 }
@@ -175,10 +163,10 @@ static LogicalResult exportAvgPool(Exporter &ex, Operation *op) {
   if (failed(x))
     return failure();
   onnx::NodeProto &node = ex.addNode("AveragePool", {*x}, "avgpool");
-  FailureOr<bool> ceil =
+  bool ceil =
       setPoolAttrs(node, op, pool.getKernelSize(), pool.getStridesOrDefault(),
                    pool.getPads(), {}, pool.getCeilMode());
-  if (failed(ceil) || failed(checkAvgPoolCeil(op, *ceil)))
+  if (failed(checkAvgPoolCeil(op, ceil, pool.getCountIncludePad())))
     return failure();
   setIntAttr(node, "count_include_pad", pool.getCountIncludePad() ? 1 : 0);
   ex.bind(pool.getResult(), Exporter::out(node));

@@ -171,18 +171,16 @@ std::string Exporter::addInitializer(StringRef hint, int32_t dtype,
 
 std::string Exporter::addFloats(StringRef hint, ArrayRef<float> values,
                                 ArrayRef<int64_t> shape) {
-  return addInitializer(
-      hint, onnx::TensorProto::FLOAT, shape,
-      StringRef(reinterpret_cast<const char *>(values.data()),
-                values.size() * sizeof(float)));
+  return addInitializer(hint, onnx::TensorProto::FLOAT, shape,
+                        StringRef(reinterpret_cast<const char *>(values.data()),
+                                  values.size() * sizeof(float)));
 }
 
 std::string Exporter::addInt64s(StringRef hint, ArrayRef<int64_t> values,
                                 ArrayRef<int64_t> shape) {
-  return addInitializer(
-      hint, onnx::TensorProto::INT64, shape,
-      StringRef(reinterpret_cast<const char *>(values.data()),
-                values.size() * sizeof(int64_t)));
+  return addInitializer(hint, onnx::TensorProto::INT64, shape,
+                        StringRef(reinterpret_cast<const char *>(values.data()),
+                                  values.size() * sizeof(int64_t)));
 }
 
 FailureOr<std::string> Exporter::getParam(LoadOp load) {
@@ -214,8 +212,8 @@ FailureOr<std::string> Exporter::getParam(LoadOp load) {
     return param.emitOpError("has an initial value qat-export cannot read "
                              "(dense or dense_resource elements only)");
   }
-  std::string name = addInitializer(load.getName(), *dtype, type.getShape(),
-                                    raw);
+  std::string name =
+      addInitializer(load.getName(), *dtype, type.getShape(), raw);
   params[load.getName()] = name;
   return name;
 }
@@ -372,8 +370,8 @@ LogicalResult Exporter::addGraphOutputs() {
       name = out(addNode("Identity", {*t}, want));
     }
     outputs.insert(name);
-    if (failed(setValueInfo(*graph.add_output(), name,
-                            operand.get().getType(), ret->getLoc())))
+    if (failed(setValueInfo(*graph.add_output(), name, operand.get().getType(),
+                            ret->getLoc())))
       return failure();
   }
   return success();

@@ -46,8 +46,8 @@ static SmallVector<std::string> getQDQInputs(Exporter &ex, StringRef x,
     shape.push_back(p.scales.size());
   SmallVector<std::string> in{x.str(), ex.addFloats("scale", p.scales, shape)};
   if (p.dtype != onnx::TensorProto::INT32)
-    in.push_back(addInt8s(ex, "zero_point", p.dtype, p.zeroPoints,
-                          p.axis.has_value()));
+    in.push_back(
+        addInt8s(ex, "zero_point", p.dtype, p.zeroPoints, p.axis.has_value()));
   return in;
 }
 
@@ -91,8 +91,8 @@ FailureOr<std::string> exporter::fakeQuantize(Exporter &ex, StringRef x,
            << " scales for a per-tensor spec (per-element LSQ), which ONNX "
               "cannot express";
   QDQParams p;
-  p.dtype = spec.isUnsigned() ? onnx::TensorProto::UINT8
-                              : onnx::TensorProto::INT8;
+  p.dtype =
+      spec.isUnsigned() ? onnx::TensorProto::UINT8 : onnx::TensorProto::INT8;
   p.scales = f.scales;
   p.zeroPoints.assign(f.zeroPoints.begin(), f.zeroPoints.end());
   p.axis = spec.getAxis();
@@ -130,9 +130,8 @@ static LogicalResult exportQuantize(Exporter &ex, Operation *op) {
   if (failed(p))
     return failure();
   auto qt = cast<quant::QuantizedType>(elt);
-  ex.bind(quantize.getResult(),
-          ex.quantize(*x, *p, qt.getStorageTypeMin(), qt.getStorageTypeMax(),
-                      *x + "_q"));
+  ex.bind(quantize.getResult(), ex.quantize(*x, *p, qt.getStorageTypeMin(),
+                                            qt.getStorageTypeMax(), *x + "_q"));
   return success();
 }
 
@@ -250,10 +249,10 @@ static LogicalResult exportQAvgPool(Exporter &ex, Operation *op) {
   if (failed(x))
     return failure();
   onnx::NodeProto &node = ex.addNode("AveragePool", {*x}, "avgpool");
-  FailureOr<bool> ceil =
+  bool ceil =
       setPoolAttrs(node, op, pool.getKernelSize(), pool.getStridesOrDefault(),
                    pool.getPads(), {}, pool.getCeilMode());
-  if (failed(ceil) || failed(checkAvgPoolCeil(op, *ceil)))
+  if (failed(checkAvgPoolCeil(op, ceil, pool.getCountIncludePad())))
     return failure();
   setIntAttr(node, "count_include_pad", pool.getCountIncludePad() ? 1 : 0);
   return quantizeResult(ex, op, Exporter::out(node), pool.getResult(),

@@ -28,8 +28,7 @@ static LogicalResult exportReshape(Exporter &ex, Operation *op) {
   if (failed(x))
     return failure();
   auto type = cast<ShapedType>(op->getResult(0).getType());
-  std::string shape =
-      ex.addInt64s("shape", type.getShape(), {type.getRank()});
+  std::string shape = ex.addInt64s("shape", type.getShape(), {type.getRank()});
   ex.bind(op->getResult(0),
           Exporter::out(ex.addNode("Reshape", {*x, shape}, "reshape")));
   return success();

@@ -183,9 +183,9 @@ LogicalResult importer::convertQuantizedClip(Importer &im,
       continue;
     const Const *c = im.getConst(name);
     if (!c || c->numel() != 1 || c->isFloat())
-      return emitError(loc) << "clips a quantized tensor: its "
-                            << (i == 1 ? "min" : "max")
-                            << " must be an integer constant scalar";
+      return emitError(loc)
+             << "clips a quantized tensor: its " << (i == 1 ? "min" : "max")
+             << " must be an integer constant scalar";
     int64_t bound = c->i[0];
     if (i == 1)
       clipped.qmin = std::max(clipped.qmin, bound);

@@ -53,8 +53,10 @@ static cl::opt<bool> verifyDiagnostics(
 static LogicalResult exportBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
                                   llvm::raw_ostream &os) {
   MLIRContext context;
-  context.loadDialect<qat::QatDialect, func::FuncDialect,
-                      quant::QuantDialect>();
+  // Errors name the op and its file:line; no IR dump.
+  context.printOpOnDiagnostic(false);
+  context
+      .loadDialect<qat::QatDialect, func::FuncDialect, quant::QuantDialect>();
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
   auto run = [&]() -> LogicalResult {
@@ -97,20 +99,18 @@ int main(int argc, char **argv) {
   // Written only when the export succeeds.
   std::string result;
   llvm::raw_string_ostream os(result);
-  LogicalResult ok =
-      splitInputFile
-          ? splitAndProcessBuffer(
-                std::move(input),
-                [](std::unique_ptr<llvm::MemoryBuffer> chunk,
-                   llvm::raw_ostream &os) {
-                  return exportBuffer(std::move(chunk), os);
-                },
-                os)
-          : exportBuffer(std::move(input), os);
+  LogicalResult ok = splitInputFile
+                         ? splitAndProcessBuffer(
+                               std::move(input),
+                               [](std::unique_ptr<llvm::MemoryBuffer> chunk,
+                                  llvm::raw_ostream &os) {
+                                 return exportBuffer(std::move(chunk), os);
+                               },
+                               os)
+                         : exportBuffer(std::move(input), os);
   if (failed(ok))
     return 1;
-  std::unique_ptr<llvm::ToolOutputFile> out =
-      openOutputFile(outputPath, &err);
+  std::unique_ptr<llvm::ToolOutputFile> out = openOutputFile(outputPath, &err);
   if (!out)
     return fail(err);
   out->os() << result;
