@@ -40,8 +40,8 @@ static LogicalResult exportClip(Exporter &ex, Operation *op, float lo, float hi,
     return failure();
   std::string mn = ex.addFloats("clip_min", {lo}, {});
   std::string mx = ex.addFloats("clip_max", {hi}, {});
-  ex.bind(op->getResult(0),
-          Exporter::out(ex.addNode("Clip", {*x, mn, mx}, *x + "_" + what)));
+  ex.bind(op->getResult(0), Exporter::out(ex.addNode("Clip", {*x, mn, mx},
+                                                     *x + "_" + what.str())));
   return success();
 }
 
