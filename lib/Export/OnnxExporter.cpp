@@ -347,9 +347,8 @@ LogicalResult Exporter::addGraphOutputs() {
     FailureOr<std::string> t = get(operand.get());
     if (failed(t))
       return failure();
-    if (produced.empty())
-      for (const onnx::NodeProto &node : graph.node())
-        produced.insert(node.output(0));
+    for (const onnx::NodeProto &node : graph.node())
+      produced.insert(node.output(0));
     std::string want = getIoName(func, "qat.output_names",
                                  operand.getOperandNumber(), "output");
     std::string name;
@@ -365,7 +364,6 @@ LogicalResult Exporter::addGraphOutputs() {
           if (entry.second == *t)
             entry.second = name;
       produced.erase(*t);
-      produced.insert(name);
     } else {
       name = out(addNode("Identity", {*t}, want));
     }

@@ -85,11 +85,6 @@ FailureOr<std::string> exporter::fakeQuantize(Exporter &ex, StringRef x,
            << spec.getDtype()
            << ", which ONNX's QuantizeLinear (opset 13) cannot store (int8 "
               "or uint8 only)";
-  if (!spec.isPerChannel() && f.scales.size() != 1)
-    return op->emitOpError("has ")
-           << f.scales.size()
-           << " scales for a per-tensor spec (per-element LSQ), which ONNX "
-              "cannot express";
   QDQParams p;
   p.dtype =
       spec.isUnsigned() ? onnx::TensorProto::UINT8 : onnx::TensorProto::INT8;

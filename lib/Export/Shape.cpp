@@ -1,8 +1,8 @@
-//===- Shape.cpp - ONNX Flatten, Reshape, Concat; parameters --------------===//
+//===- Shape.cpp - ONNX Reshape (also for flatten), Concat; parameters ----===//
 //
 // Ops that move values without computing on them: they take float tensors
-// and the 8-bit tensors of the int8 graph alike (ONNX's Flatten, Reshape
-// and Concat accept every element type). Loaded parameters become
+// and the 8-bit tensors of the int8 graph alike (ONNX's Reshape and Concat
+// accept every element type). Loaded parameters become
 // initializers.
 //
 //===----------------------------------------------------------------------===//
@@ -22,7 +22,10 @@ static LogicalResult exportLoad(Exporter &ex, Operation *op) {
   return success();
 }
 
-/// Reshape to the result's static shape.
+/// Reshape to the result's static shape; flatten too: ONNX Runtime moves a
+/// DequantizeLinear across a Reshape (not across a Flatten), so the layer
+/// after a fake-quantized, flattened activation still fuses into an integer
+/// kernel.
 static LogicalResult exportReshape(Exporter &ex, Operation *op) {
   FailureOr<std::string> x = ex.get(op->getOperand(0));
   if (failed(x))
@@ -31,30 +34,6 @@ static LogicalResult exportReshape(Exporter &ex, Operation *op) {
   std::string shape = ex.addInt64s("shape", type.getShape(), {type.getRank()});
   ex.bind(op->getResult(0),
           Exporter::out(ex.addNode("Reshape", {*x, shape}, "reshape")));
-  return success();
-}
-
-/// torch.flatten(start, end) is ONNX's Flatten(axis = start) when the
-/// result is the 2-D [prod(dims before), prod(dims from start)]; otherwise
-/// a Reshape.
-static LogicalResult exportFlatten(Exporter &ex, Operation *op) {
-  auto flatten = cast<FlattenOp>(op);
-  auto in = cast<ShapedType>(flatten.getInput().getType());
-  auto res = cast<ShapedType>(flatten.getResult().getType());
-  int64_t axis = flatten.getStartDim();
-  if (axis < 0)
-    axis += in.getRank();
-  bool isOnnxFlatten = axis > 0 && res.getRank() == 2 &&
-                       res.getDimSize(0) == ShapedType::getNumElements(
-                                                in.getShape().take_front(axis));
-  if (!isOnnxFlatten)
-    return exportReshape(ex, op);
-  FailureOr<std::string> x = ex.get(flatten.getInput());
-  if (failed(x))
-    return failure();
-  onnx::NodeProto &node = ex.addNode("Flatten", {*x}, "flatten");
-  setIntAttr(node, "axis", axis);
-  ex.bind(flatten.getResult(), Exporter::out(node));
   return success();
 }
 
@@ -77,6 +56,6 @@ static LogicalResult exportConcat(Exporter &ex, Operation *op) {
 void exporter::populateShapeExporters(OpExporterTable &table) {
   table[LoadOp::getOperationName()] = exportLoad;
   table[ReshapeOp::getOperationName()] = exportReshape;
-  table[FlattenOp::getOperationName()] = exportFlatten;
+  table[FlattenOp::getOperationName()] = exportReshape;
   table[ConcatOp::getOperationName()] = exportConcat;
 }

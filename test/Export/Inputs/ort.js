@@ -3,13 +3,17 @@
 //
 //   node ort.js run MODEL.onnx --ort DIR --input X.npy --output Y.npy
 //                   [--optimization all|disabled] [--optimized FILE]
-//   node ort.js compare A.npy B.npy --step S
+//   node ort.js compare A.npy B.npy --step-of INT8.mlir
+//   node ort.js random --shape 2000x2x6x6 --seed N --output X.npy
 //
 // `run` feeds X.npy to the model's first input and writes its first output;
 // DIR is where scripts/setup.sh installed onnxruntime-node. `--optimized`
-// saves the graph ORT runs after its optimizations (QDQ fusion).
-// `compare` prints how many elements differ and by how many steps of size
-// S (the output scale), and how many rows' argmax agree.
+// saves the graph ORT runs after its optimizations (QDQ fusion), and
+// `--print-ops` prints its op types.
+// `compare` prints how many elements differ and by how many quantization
+// steps (the scale of the int8 model's output: the quantized type its last
+// qat.dequantize reads), and how many rows' argmax agree.
+// `random` writes deterministic float32 inputs, uniform in [0, 1).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -99,16 +103,32 @@ async function run(pos, opts) {
   const results = await session.run(feeds);
   const y = results[session.outputNames[0]];
   writeNpy(opts.output, y.data, y.dims);
+  if (opts['print-ops']) {
+    // The optimized graph's ops, read from its protobuf by name.
+    const ops = new Set();
+    const bytes = fs.readFileSync(opts.optimized).toString('latin1');
+    for (const m of bytes.matchAll(/QLinear\w+|QGemm|ConvInteger|MatMulInteger/g))
+      ops.add(m[0]);
+    console.log(`integer kernels: ${[...ops].sort().join(' ')}`);
+  }
+}
+
+/// The output scale of a qat int8 model.
+function outputScale(file) {
+  const re = /qat\.dequantize [^\n]*!quant\.uniform<[^,]+, ([0-9.eE+-]+)(?::-?\d+)?>>/g;
+  let m, scale;
+  while ((m = re.exec(fs.readFileSync(file, 'utf8'))) !== null) scale = m[1];
+  if (!scale) fail(`${file} has no qat.dequantize of a per-tensor type`);
+  return Number(scale);
 }
 
 function compare(pos, opts) {
-  if (pos.length !== 2 || !opts.step)
-    fail('usage: ort.js compare A.npy B.npy --step S');
+  if (pos.length !== 2 || !opts['step-of'])
+    fail('usage: ort.js compare A.npy B.npy --step-of INT8.mlir');
   const a = readNpy(pos[0]), b = readNpy(pos[1]);
   if (a.dims.join('x') !== b.dims.join('x'))
     fail(`shapes differ: ${a.dims.join('x')} and ${b.dims.join('x')}`);
-  const step = Number(opts.step);
-  if (!(step > 0)) fail(`--step must be a positive number, not ${opts.step}`);
+  const step = outputScale(opts['step-of']);
   const hist = new Map();
   let differ = 0, maxSteps = 0;
   for (let i = 0; i < a.data.length; ++i) {
@@ -137,11 +157,31 @@ function compare(pos, opts) {
               `${rows} rows`);
 }
 
+function random(pos, opts) {
+  if (pos.length !== 0 || !opts.shape || !opts.seed || !opts.output)
+    fail('usage: ort.js random --shape AxB... --seed N --output X.npy');
+  const dims = opts.shape.split('x').map(Number);
+  const data = new Float32Array(dims.reduce((p, d) => p * d, 1));
+  // xorshift32: the same numbers on every machine.
+  let state = (Number(opts.seed) >>> 0) || 1;
+  for (let i = 0; i < data.length; ++i) {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    data[i] = (state >>> 8) / 16777216;
+  }
+  writeNpy(opts.output, data, dims);
+}
+
 const [command, ...rest] = process.argv.slice(2);
 const {pos, opts} = parseArgs(rest);
 if (command === 'run')
   run(pos, opts).catch((e) => fail(e.message));
 else if (command === 'compare')
   compare(pos, opts);
+else if (command === 'random')
+  random(pos, opts);
 else
-  fail('usage: ort.js run|compare ...');
+  fail('usage: ort.js run|compare|random ...');
