@@ -122,7 +122,6 @@ private:
   LogicalResult addGraphOutputs();
   LogicalResult findConvBnGroups();
 
-  ModuleOp module;
   func::FuncOp func;
   onnx::GraphProto &graph;
   SymbolTable symbols;

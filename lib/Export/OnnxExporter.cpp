@@ -113,8 +113,7 @@ FailureOr<QDQParams> exporter::getQDQParams(Type elementType, Operation *op) {
 //===----------------------------------------------------------------------===//
 
 Exporter::Exporter(ModuleOp module, func::FuncOp func, onnx::GraphProto &graph)
-    : module(module), func(func), graph(graph), symbols(module),
-      reader(symbols, "qat-export") {
+    : func(func), graph(graph), symbols(module), reader(symbols, "qat-export") {
   populateLayerExporters(table);
   populateElementwiseExporters(table);
   populateShapeExporters(table);
