@@ -637,6 +637,16 @@ def gen_bad_cases():
         "fq_zp_range": ([node("QuantizeLinear", ["x", "s", "z"], ["q"], name="q"),
                          node("DequantizeLinear", ["q", "s", "z"], ["y"], name="n")],
                         x24, y, [f32s("s", 0.1), arr(np.array(200, np.int32), "z")]),
+        # A Clip of quantized integers with float bounds, and one that leaves
+        # a single integer (qat-export writes Clips of the integers).
+        "clip_q_float": ([node("QuantizeLinear", ["x", "s"], ["q"], name="q"),
+                          node("Clip", ["q", "lo"], ["c"], name="n"),
+                          node("DequantizeLinear", ["c", "s"], ["y"], name="d")],
+                         x24, y, [f32s("s", 0.1), f32s("lo", 0.0)]),
+        "clip_q_range": ([node("QuantizeLinear", ["x", "s"], ["q"], name="q"),
+                          node("Clip", ["q", "b", "b"], ["c"], name="n"),
+                          node("DequantizeLinear", ["c", "s"], ["y"], name="d")],
+                         x24, y, [f32s("s", 0.1), arr(np.array(5, np.uint8), "b")]),
         # A scale below FLT_EPSILON, which no observer chooses.
         "fq_tiny_scale": ([node("QuantizeLinear", ["x", "s", "z"], ["q"], name="q"),
                            node("DequantizeLinear", ["q", "s", "z"], ["y"], name="n")],

@@ -20,7 +20,7 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.qat_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["qat-opt", "qat-run", "qat-compile", "qat-import"], tool_dirs)
+llvm_config.add_tool_substitutions(["qat-opt", "qat-run", "qat-compile", "qat-import", "qat-export"], tool_dirs)
 llvm_config.with_environment("PATH", config.qat_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
@@ -58,3 +58,23 @@ if os.path.isdir(config.fashion_mnist_dir):
 # libclang-rt-22-dev are installed).
 if os.path.exists(os.path.join(config.qat_tools_dir, "qat-import-fuzzer")):
     config.available_features.add("qat-import-fuzzer")
+
+# ONNX Runtime (npm onnxruntime-node, installed by scripts/setup.sh in
+# %ort_dir) runs the models qat-export writes, under node.
+node = shutil.which("node")
+if node:
+    config.available_features.add("node")
+    config.substitutions.append(("%node", node))
+    config.substitutions.append(("%ort_dir", config.ort_node_dir))
+else:
+    lit_config.note("node not found: the ONNX Runtime tests of qat-export "
+                    "(test/Export, REQUIRES: node) are skipped")
+
+# Debian's python3-onnx (onnx.checker), under the system Python.
+import subprocess
+if subprocess.call(["/usr/bin/python3", "-c", "import onnx"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
+    config.available_features.add("python3-onnx")
+else:
+    lit_config.note("python3-onnx not found under /usr/bin/python3: the "
+                    "onnx.checker tests of qat-export are skipped")

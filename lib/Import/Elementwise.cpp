@@ -141,6 +141,8 @@ static LogicalResult convertRelu(Importer &im, const onnx::NodeProto &n,
 
 static LogicalResult convertClip(Importer &im, const onnx::NodeProto &n,
                                  Location loc) {
+  if (const Quantized *q = im.getQuantized(input(n, 0)))
+    return convertQuantizedClip(im, n, loc, *q);
   FailureOr<Value> x = im.inputValue(n, loc, 1, 3);
   if (failed(x))
     return failure();

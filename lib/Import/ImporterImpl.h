@@ -81,6 +81,9 @@ struct Quantized {
   std::vector<int64_t> zeroPoint;
   bool isUnsigned = true;
   int64_t axis = 1;
+  /// The integer range: the storage type's, or narrower after a Clip of
+  /// the quantized tensor (qat-export's reduce_range and fused ReLUs).
+  int64_t qmin = 0, qmax = 255;
 };
 
 //===----------------------------------------------------------------------===//
@@ -282,6 +285,10 @@ void populateElementwiseConverters(OpConverterTable &table);
 void populateShapeConverters(OpConverterTable &table);
 /// QuantizeLinear, DequantizeLinear.
 void populateQdqConverters(OpConverterTable &table);
+/// A Clip of the QuantizeLinear output `q` (integer bounds): the same
+/// quantization with a narrower integer range.
+LogicalResult convertQuantizedClip(Importer &im, const onnx::NodeProto &n,
+                                   Location loc, const Quantized &q);
 
 } // namespace mlir::qat::importer
 

@@ -120,7 +120,8 @@ FailureOr<Value> Importer::getValue(StringRef name, Location loc, bool state) {
   if (quantized.count(name))
     return emitError(loc) << "reads '" << name
                           << "', the output of a QuantizeLinear; only "
-                             "DequantizeLinear may read quantized tensors";
+                             "DequantizeLinear (and a Clip of the integers) "
+                             "may read quantized tensors";
   return emitError(loc) << "reads '" << name
                         << "', which no graph input, initializer or earlier "
                            "node defines";

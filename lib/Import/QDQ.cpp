@@ -53,6 +53,8 @@ static LogicalResult readQParams(Importer &im, const onnx::NodeProto &n,
     q.zeroPoint.assign(q.scale.size(), 0);
     q.isUnsigned = true;
   }
+  q.qmin = q.isUnsigned ? 0 : -128;
+  q.qmax = q.isUnsigned ? 255 : 127;
   q.axis = intAttr(n, "axis", 1);
   return success();
 }
@@ -104,7 +106,7 @@ static FailureOr<Value> insertFakeQuant(Importer &im, Value v,
                             << *na << " of " << shapeStr(type.getShape());
     axis = *na;
   }
-  int64_t qmin = q.isUnsigned ? 0 : -128, qmax = q.isUnsigned ? 255 : 127;
+  int64_t qmin = q.qmin, qmax = q.qmax;
   for (int64_t z : q.zeroPoint)
     if (z < qmin || z > qmax)
       return emitError(loc) << "zero point " << z << " is outside [" << qmin
@@ -167,6 +169,35 @@ static FailureOr<Value> insertFakeQuant(Importer &im, Value v,
   return FakeQuantOp::create(b, loc, type, v, obs.getScale(),
                              obs.getZeroPoint(), spec)
       .getResult();
+}
+
+LogicalResult importer::convertQuantizedClip(Importer &im,
+                                             const onnx::NodeProto &n,
+                                             Location loc, const Quantized &q) {
+  if (failed(needInputs(n, loc, 1, 3)))
+    return failure();
+  Quantized clipped = q;
+  for (int i = 1; i <= 2; ++i) {
+    StringRef name = input(n, i);
+    if (name.empty())
+      continue;
+    const Const *c = im.getConst(name);
+    if (!c || c->numel() != 1 || c->isFloat())
+      return emitError(loc)
+             << "clips a quantized tensor: its " << (i == 1 ? "min" : "max")
+             << " must be an integer constant scalar";
+    int64_t bound = c->i[0];
+    if (i == 1)
+      clipped.qmin = std::max(clipped.qmin, bound);
+    else
+      clipped.qmax = std::min(clipped.qmax, bound);
+  }
+  if (clipped.qmin >= clipped.qmax)
+    return emitError(loc) << "clips a quantized tensor to [" << clipped.qmin
+                          << ", " << clipped.qmax
+                          << "]; at least two integers must remain";
+  im.defineQuantized(n, std::move(clipped));
+  return success();
 }
 
 static LogicalResult convertQuantize(Importer &im, const onnx::NodeProto &n,

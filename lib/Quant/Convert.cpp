@@ -2,6 +2,8 @@
 
 #include "qat/Quant/Passes.h"
 
+#include "qat/Quant/Freeze.h"
+
 #include "Qat/IR/QatOps.h"
 #include "qat/Numerics/IntReference.h"
 #include "qat/Numerics/QParams.h"
@@ -27,21 +29,13 @@ using namespace mlir;
 using namespace mlir::qat;
 
 namespace {
-/// Frozen qparams of one fake_quant.
-struct Frozen {
-  SmallVector<float> scales;
-  SmallVector<int32_t> zeroPoints;
-  QSpecAttr spec;
-};
+using Frozen = FrozenQParams;
 
 /// A linear/conv2d and the ops fused after it, up to its output fake_quant.
 struct LayerChain {
   FakeQuantOp weightFq, outputFq;
-  /// PyTorch's ConvBn QAT group: the `w * sf` weight, the batch norm and
-  /// the conv's own bias (null if it has none); all null for a plain layer.
-  MulOp bnWeight;
-  BatchNormOp bn;
-  Value convBias;
+  /// PyTorch's ConvBn QAT group, if the layer is one.
+  std::optional<ConvBnGroup> convBn;
   /// The fused ReLU/ReLU6, or null.
   Operation *act = nullptr;
 };
@@ -49,7 +43,8 @@ struct LayerChain {
 class Converter {
 public:
   Converter(ModuleOp module, RequantKind requant)
-      : module(module), symbols(module), requant(requant) {}
+      : module(module), symbols(module), reader(symbols, "qat-convert"),
+        requant(requant) {}
   LogicalResult run(func::FuncOp func);
 
 private:
@@ -57,19 +52,13 @@ private:
   /// it as it is for good), false to leave it to the next rule.
   using Rule = FailureOr<bool> (Converter::*)(OpBuilder &b, Operation *op);
 
-  FailureOr<Frozen> freeze(FakeQuantOp fq);
-  FailureOr<SmallVector<float>> paramValues(Value v, Operation *user);
+  FailureOr<Frozen> freeze(FakeQuantOp fq) { return reader.freeze(fq); }
   Type quantType(const Frozen &f, int64_t axis);
   /// Converts `op`, inserting at `b`'s insertion point (before `op`).
   LogicalResult convertOp(OpBuilder &b, Operation *op);
   /// An activation fake_quant becomes a quantize.
   LogicalResult convertFakeQuant(OpBuilder &b, FakeQuantOp fq);
   LogicalResult convertLayer(OpBuilder &b, Operation *layer);
-  /// The float weights [C, K] and bias [C] of `layer`, the batch norm of a
-  /// ConvBn group folded in.
-  LogicalResult getLayerValues(Operation *layer, LayerChain chain, int64_t c,
-                               int64_t k, SmallVector<float> &wValues,
-                               SmallVector<float> &bValues);
   /// Creates the qlinear/qconv2d of `layer` and its int8 weight and int32
   /// bias params.
   Value createIntLayer(OpBuilder &b, Operation *layer, LayerChain chain,
@@ -93,6 +82,7 @@ private:
 
   ModuleOp module;
   SymbolTable symbols;
+  FrozenModelReader reader;
   RequantKind requant;
   /// Quantized value of each float value that a fake_quant quantized.
   DenseMap<Value, Value> quantized;
@@ -107,86 +97,6 @@ LogicalResult Converter::setRequant(Value intResult) {
       .Case<QLinearOp, QConv2dOp, QAddOp, QMulOp, QAvgPool2dOp>(
           [&](auto intOp) { intOp.setRequant(requant); });
   return verify(op, /*verifyRecursively=*/false);
-}
-
-/// The float32 values of a tensor loaded from a parameter (the trained
-/// value written into the model).
-FailureOr<SmallVector<float>> Converter::paramValues(Value v, Operation *user) {
-  auto load = v.getDefiningOp<LoadOp>();
-  if (!load) {
-    user->emitOpError("qat-convert needs this operand to be a qat.load of a "
-                      "parameter (the frozen value)");
-    return failure();
-  }
-  auto param = symbols.lookup<ParamOp>(load.getName());
-  auto attr = dyn_cast<DenseElementsAttr>(param.getInitialValue());
-  if (!attr || !attr.getElementType().isF32()) {
-    param.emitOpError("qat-convert reads f32 dense values only");
-    return failure();
-  }
-  return llvm::to_vector(attr.getValues<float>());
-}
-
-/// The observer range [lo, hi] of channel `c` of `fq` gives qparams: an
-/// observer that saw no data still holds its initial [+inf, -inf], one that
-/// saw a diverged training run holds NaN.
-static LogicalResult checkObserverRange(FakeQuantOp fq, size_t c, float lo,
-                                        float hi) {
-  std::string state;
-  llvm::raw_string_ostream(state)
-      << (fq.getSpec().isPerChannel() ? " (channel " + std::to_string(c) + ")"
-                                      : std::string())
-      << ": min " << llvm::format("%g", lo) << ", max "
-      << llvm::format("%g", hi);
-  if (std::isnan(lo) || std::isnan(hi))
-    return fq.emitOpError("has an observer whose state holds NaN")
-           << state << "; the training that wrote it diverged";
-  if (lo == std::numeric_limits<float>::infinity() &&
-      hi == -std::numeric_limits<float>::infinity())
-    return fq.emitOpError("has an observer that saw no data; train (or "
-                          "calibrate) the model before qat-convert");
-  if (!(lo <= hi) || !std::isfinite(lo) || !std::isfinite(hi))
-    return fq.emitOpError("has an observer whose state is not a range")
-           << state;
-  return success();
-}
-
-FailureOr<Frozen> Converter::freeze(FakeQuantOp fq) {
-  Frozen f;
-  f.spec = fq.getSpec();
-  runtime::QRange range{f.spec.getQmin(), f.spec.getQmax(),
-                        f.spec.getSymmetric(), f.spec.isUnsigned()};
-  if (auto obs = fq.getScale().getDefiningOp<ObserveOp>()) {
-    // Observer state -> qparams through the one function training used.
-    auto mins = paramValues(obs.getMin(), obs);
-    auto maxs = paramValues(obs.getMax(), obs);
-    if (failed(mins) || failed(maxs))
-      return failure();
-    for (auto [c, lo, hi] : llvm::enumerate(*mins, *maxs)) {
-      if (failed(checkObserverRange(fq, c, lo, hi)))
-        return failure();
-      runtime::QParams q = runtime::chooseQParams(lo, hi, range);
-      f.scales.push_back(q.scale);
-      f.zeroPoints.push_back(q.zeroPoint);
-    }
-    return f;
-  }
-  // Learnable (LSQ) or given qparams: parameters.
-  auto scales = paramValues(fq.getScale(), fq);
-  if (failed(scales))
-    return failure();
-  f.scales = *scales;
-  if (fq.getZeroPoint().getDefiningOp<LoadOp>()) {
-    auto values = paramValues(fq.getZeroPoint(), fq);
-    if (failed(values))
-      return failure();
-    // PyTorch's forward rounding of a learnable zero point.
-    for (float v : *values)
-      f.zeroPoints.push_back(static_cast<int32_t>(std::clamp<float>(
-          std::nearbyint(v), f.spec.getQmin(), f.spec.getQmax())));
-    return f;
-  }
-  return fq.emitOpError("qat-convert cannot freeze these qparams");
 }
 
 Type Converter::quantType(const Frozen &f, int64_t axis) {
@@ -270,77 +180,18 @@ static FailureOr<LayerChain> matchLayerChain(Operation *layer,
                                              FakeQuantOp wfq) {
   LayerChain chain;
   chain.weightFq = wfq;
-  Value out = layer->getResult(0);
-  SmallVector<Operation *> users = realUsers(out);
-  auto mulW = wfq.getInput().getDefiningOp<MulOp>();
-  if (mulW && mulW->hasAttr(kBnFoldedWeightAttrName)) {
-    chain.bnWeight = mulW;
-    if (users.size() != 1 || !isa<DivOp>(users[0]))
-      return layer->emitOpError("qat-convert: unexpected ConvBn pattern");
-    out = users[0]->getResult(0);
-    users = realUsers(out);
-    if (users.size() == 1 && isa<AddOp>(users[0])) {
-      if (auto r = users[0]->getOperand(1).getDefiningOp<ReshapeOp>())
-        chain.convBias = r.getInput();
-      out = users[0]->getResult(0);
-      users = realUsers(out);
-    }
-    if (users.size() != 1 || !isa<BatchNormOp>(users[0]))
-      return layer->emitOpError("qat-convert: unexpected ConvBn pattern");
-    chain.bn = cast<BatchNormOp>(users[0]);
-    out = chain.bn.getResult();
-  }
+  FailureOr<std::optional<ConvBnGroup>> group =
+      matchConvBnGroup(layer, wfq, "qat-convert");
+  if (failed(group))
+    return failure();
+  chain.convBn = *group;
+  Value out =
+      chain.convBn ? Value(chain.convBn->bn.getResult()) : layer->getResult(0);
   chain.outputFq = findOutputFakeQuant(out, chain.act);
   if (!chain.outputFq)
     return layer->emitOpError("qat-convert: the output must be fake-quantized "
                               "(directly or after a fused ReLU)");
   return chain;
-}
-
-LogicalResult Converter::getLayerValues(Operation *layer, LayerChain chain,
-                                        int64_t c, int64_t k,
-                                        SmallVector<float> &wValues,
-                                        SmallVector<float> &bValues) {
-  bValues.assign(c, 0.0f);
-  if (chain.bnWeight) {
-    BatchNormOp bn = chain.bn;
-    auto w = paramValues(chain.bnWeight.getLhs(), layer);
-    auto g = paramValues(bn.getWeight(), layer);
-    auto beta = paramValues(bn.getBias(), layer);
-    auto rm = paramValues(bn.getRunningMean(), layer);
-    auto rv = paramValues(bn.getRunningVar(), layer);
-    if (failed(w) || failed(g) || failed(beta) || failed(rm) || failed(rv))
-      return failure();
-    float eps = static_cast<float>(bn.getEps().convertToDouble());
-    SmallVector<float> cb(c, 0.0f);
-    if (chain.convBias) {
-      auto cbv = paramValues(chain.convBias, layer);
-      if (failed(cbv))
-        return failure();
-      cb = *cbv;
-    }
-    wValues.resize(c * k);
-    for (int64_t i = 0; i < c; ++i) {
-      // As the training graph: sf = gamma / sqrt(var + eps), w * sf.
-      float sf = (*g)[i] / std::sqrt((*rv)[i] + eps);
-      for (int64_t j = 0; j < k; ++j)
-        wValues[i * k + j] = (*w)[i * k + j] * sf;
-      float rsqrt = 1.0f / std::sqrt((*rv)[i] + eps);
-      bValues[i] = (cb[i] - (*rm)[i]) * rsqrt * (*g)[i] + (*beta)[i];
-    }
-    return success();
-  }
-  auto w = paramValues(chain.weightFq.getInput(), layer);
-  if (failed(w))
-    return failure();
-  wValues = *w;
-  if (layer->getNumOperands() > 2) { // the optional bias
-    auto bv = paramValues(layer->getOperand(2), layer);
-    if (failed(bv))
-      return failure();
-    bValues = *bv;
-  }
-  return success();
 }
 
 /// Quantizes the float weights [C, K] (int8, per `fw`) and bias [C] (int32,
@@ -389,8 +240,8 @@ Value Converter::createIntLayer(OpBuilder &b, Operation *layer,
   auto wType = cast<RankedTensorType>(layer->getOperand(1).getType());
   int64_t c = wType.getDimSize(0);
   std::string base = conv ? "conv" : "linear";
-  Value wLoadV =
-      chain.bnWeight ? chain.bnWeight.getLhs() : chain.weightFq.getInput();
+  Value wLoadV = chain.convBn ? Value(chain.convBn->bnWeight.getLhs())
+                              : Value(chain.weightFq.getInput());
   if (auto load = wLoadV.getDefiningOp<LoadOp>()) {
     StringRef nm = load.getName();
     base = nm.ends_with(".weight") ? nm.drop_back(7).str() : nm.str();
@@ -443,7 +294,8 @@ LogicalResult Converter::convertLayer(OpBuilder &b, Operation *layer) {
   int64_t c = wType.getDimSize(0);
   int64_t k = wType.getNumElements() / c;
   SmallVector<float> wValues, bValues;
-  if (failed(getLayerValues(layer, *chain, c, k, wValues, bValues)))
+  if (failed(
+          reader.getLayerValues(layer, wfq, chain->convBn, wValues, bValues)))
     return failure();
   auto qx = cast<quant::UniformQuantizedType>(
       cast<RankedTensorType>(xq.getType()).getElementType());
