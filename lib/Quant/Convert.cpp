@@ -57,6 +57,9 @@ private:
   using Rule = FailureOr<bool> (Converter::*)(OpBuilder &b, Operation *op);
 
   FailureOr<Frozen> freeze(FakeQuantOp fq);
+  LogicalResult freezeParams(Value scale, Value zeroPoint, Operation *user,
+                             Frozen &f);
+  DenseElementsAttr paramAttr(Value v, Operation *user, bool allowI32);
   FailureOr<SmallVector<float>> paramValues(Value v, Operation *user);
   Type quantType(const Frozen &f, int64_t axis);
   /// Converts `op`, inserting at `b`'s insertion point (before `op`).
@@ -108,22 +111,56 @@ LogicalResult Converter::setRequant(Value intResult) {
   return verify(op, /*verifyRecursively=*/false);
 }
 
-/// The float32 values of a tensor loaded from a parameter (the trained
-/// value written into the model).
-FailureOr<SmallVector<float>> Converter::paramValues(Value v, Operation *user) {
+/// The elements of the parameter a tensor is loaded from (the trained value
+/// written into the model): f32, or i32 with `allowI32`. Null after a
+/// diagnostic at `user`.
+DenseElementsAttr Converter::paramAttr(Value v, Operation *user,
+                                       bool allowI32) {
   auto load = v.getDefiningOp<LoadOp>();
   if (!load) {
     user->emitOpError("qat-convert needs this operand to be a qat.load of a "
                       "parameter (the frozen value)");
-    return failure();
+    return {};
   }
   auto param = symbols.lookup<ParamOp>(load.getName());
   auto attr = dyn_cast<DenseElementsAttr>(param.getInitialValue());
-  if (!attr || !attr.getElementType().isF32()) {
-    param.emitOpError("qat-convert reads f32 dense values only");
-    return failure();
+  Type type = attr ? attr.getElementType() : Type();
+  if (!attr || !(type.isF32() || (allowI32 && type.isInteger(32)))) {
+    param.emitOpError("qat-convert reads f32 dense values only")
+        << (allowI32 ? " (or i32 zero points)" : "");
+    return {};
   }
+  return attr;
+}
+
+/// The float32 values of a tensor loaded from a parameter.
+FailureOr<SmallVector<float>> Converter::paramValues(Value v, Operation *user) {
+  DenseElementsAttr attr = paramAttr(v, user, /*allowI32=*/false);
+  if (!attr)
+    return failure();
   return llvm::to_vector(attr.getValues<float>());
+}
+
+/// Qparams stored as parameters: learnable (LSQ, an f32 zero point rounded
+/// as PyTorch's forward does), held by an observer or given (an i32 zero
+/// point).
+LogicalResult Converter::freezeParams(Value scale, Value zeroPoint,
+                                      Operation *user, Frozen &f) {
+  auto scales = paramValues(scale, user);
+  if (failed(scales))
+    return failure();
+  f.scales = *scales;
+  DenseElementsAttr zps = paramAttr(zeroPoint, user, /*allowI32=*/true);
+  if (!zps)
+    return failure();
+  if (zps.getElementType().isInteger(32)) {
+    llvm::append_range(f.zeroPoints, zps.getValues<int32_t>());
+    return success();
+  }
+  for (float v : zps.getValues<float>())
+    f.zeroPoints.push_back(static_cast<int32_t>(std::clamp<float>(
+        std::nearbyint(v), f.spec.getQmin(), f.spec.getQmax())));
+  return success();
 }
 
 FailureOr<Frozen> Converter::freeze(FakeQuantOp fq) {
@@ -131,7 +168,14 @@ FailureOr<Frozen> Converter::freeze(FakeQuantOp fq) {
   f.spec = fq.getSpec();
   runtime::QRange range{f.spec.getQmin(), f.spec.getQmax(),
                         f.spec.getSymmetric(), f.spec.isUnsigned()};
-  if (auto obs = fq.getScale().getDefiningOp<ObserveOp>()) {
+  auto obs = fq.getScale().getDefiningOp<ObserveOp>();
+  if (obs && obs.holdsQParams()) {
+    if (failed(
+            freezeParams(obs.getHeldScale(), obs.getHeldZeroPoint(), obs, f)))
+      return failure();
+    return f;
+  }
+  if (obs) {
     // Observer state -> qparams through the one function training used.
     auto mins = paramValues(obs.getMin(), obs);
     auto maxs = paramValues(obs.getMax(), obs);
@@ -148,21 +192,9 @@ FailureOr<Frozen> Converter::freeze(FakeQuantOp fq) {
     return f;
   }
   // Learnable (LSQ) or given qparams: parameters.
-  auto scales = paramValues(fq.getScale(), fq);
-  if (failed(scales))
+  if (failed(freezeParams(fq.getScale(), fq.getZeroPoint(), fq, f)))
     return failure();
-  f.scales = *scales;
-  if (fq.getZeroPoint().getDefiningOp<LoadOp>()) {
-    auto values = paramValues(fq.getZeroPoint(), fq);
-    if (failed(values))
-      return failure();
-    // PyTorch's forward rounding of a learnable zero point.
-    for (float v : *values)
-      f.zeroPoints.push_back(static_cast<int32_t>(std::clamp<float>(
-          std::nearbyint(v), f.spec.getQmin(), f.spec.getQmax())));
-    return f;
-  }
-  return fq.emitOpError("qat-convert cannot freeze these qparams");
+  return f;
 }
 
 Type Converter::quantType(const Frozen &f, int64_t axis) {
