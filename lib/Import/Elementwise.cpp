@@ -141,7 +141,11 @@ static LogicalResult convertRelu(Importer &im, const onnx::NodeProto &n,
 
 static LogicalResult convertClip(Importer &im, const onnx::NodeProto &n,
                                  Location loc) {
-  FailureOr<Value> x = im.inputValue(n, loc, 1, 3);
+  if (failed(needInputs(n, loc, 1, 3)))
+    return failure();
+  if (const Quantized *q = im.getQuantized(n.input(0)))
+    return convertQuantizedClip(im, n, loc, *q);
+  FailureOr<Value> x = im.getValue(n.input(0), loc);
   if (failed(x))
     return failure();
   double lo = -std::numeric_limits<float>::max();

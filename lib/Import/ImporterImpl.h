@@ -77,10 +77,15 @@ struct Const {
 /// A QuantizeLinear output: what it quantizes and with which qparams.
 struct Quantized {
   std::string source;
+  /// What its fake-quant state is named after (`<name>_fq.scale`, ...).
+  std::string name;
   std::vector<float> scale;
   std::vector<int64_t> zeroPoint;
   bool isUnsigned = true;
   int64_t axis = 1;
+  /// The clamp range: the storage type's, or narrower after a Clip of the
+  /// quantized values (torch.onnx's reduce_range [0, 127]).
+  int64_t qmin = 0, qmax = 255;
 };
 
 //===----------------------------------------------------------------------===//
@@ -282,6 +287,10 @@ void populateElementwiseConverters(OpConverterTable &table);
 void populateShapeConverters(OpConverterTable &table);
 /// QuantizeLinear, DequantizeLinear.
 void populateQdqConverters(OpConverterTable &table);
+/// A Clip of the quantized tensor `q` (QDQ.cpp): the same qparams with a
+/// narrower clamp range.
+LogicalResult convertQuantizedClip(Importer &im, const onnx::NodeProto &n,
+                                   Location loc, const Quantized &q);
 
 } // namespace mlir::qat::importer
 
