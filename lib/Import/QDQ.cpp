@@ -17,7 +17,6 @@
 #include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
-
 #include <cmath>
 
 using namespace mlir;
