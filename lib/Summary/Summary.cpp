@@ -91,8 +91,7 @@ static QuantSummary describeFakeQuant(FakeQuantOp fq, SymbolTable &symbols) {
   }
   // Learnable, held (as convert reads them) or given qparams are
   // parameters.
-  auto scales =
-      loadedValues(obs ? obs.getHeldScale() : fq.getScale(), symbols);
+  auto scales = loadedValues(obs ? obs.getHeldScale() : fq.getScale(), symbols);
   auto zps =
       loadedValues(obs ? obs.getHeldZeroPoint() : fq.getZeroPoint(), symbols);
   if (!scales)
