@@ -27,6 +27,10 @@ Writes into test/Import/Inputs/ (relative to the repository root):
   qdq_ort.onnx      ONNX Runtime's QDQ format written by hand: int8
                     per-channel weight initializer -> DequantizeLinear,
                     int32 bias -> DequantizeLinear, uint8 activations
+  qdq_fixed_qparams.onnx
+                    qparams of PyTorch's fused observer that no observer
+                    range maps to (a symmetric weight scale, an affine
+                    activation), and a Q -> Clip -> DQ to [0, 127]
   <name>.x.npy      the input of each model (batch 4, or 2 for C1)
   <name>.y.npy      PyTorch's float32 output for that input (QDQ models:
                     the fake-quant forward, observers disabled)
@@ -308,6 +312,62 @@ def gen_qdq(seed_model):
     full = WithInputFq().eval()
     x = np.random.RandomState(1).uniform(-1.0, 1.0, size=(4, 10)).astype(np.float32)
     export(full, x, "qdq", 13, output_name="y")
+
+
+def gen_fixed_qparams():
+    """Qparams that no observer range maps to through qat's qparams function
+    (docs/numerics.md#qparams), from PyTorch's fused observer: a symmetric
+    int8 weight scale 4.2628869e-04 (max(|min| / 128, max / 127)) and an
+    activation quantizer (scale 0.1186709, zero point 79); the output is
+    quantized to reduce_range's [0, 127] (Q -> Clip -> DQ)."""
+    f32 = np.float32
+    rng = np.random.RandomState(8)
+    w = rng.uniform(-0.05, 0.05, size=(3, 4)).astype(f32)
+    b = rng.uniform(-0.1, 0.1, size=(3,)).astype(f32)
+    ws = np.array([np.array(970948480, np.uint32).view(f32), 4e-4, 3e-4], f32)
+    xs, xz, ys, yz = f32(0.1186709), 79, f32(0.002), 60
+    x = rng.uniform(-9.0, 6.0, size=(4, 4)).astype(f32)
+    inits = [
+        numpy_helper.from_array(np.array(xs), "x_scale"),
+        numpy_helper.from_array(np.array(xz, np.uint8), "x_zero_point"),
+        numpy_helper.from_array(w, "fc.weight"),
+        numpy_helper.from_array(ws, "fc.weight_scale"),
+        numpy_helper.from_array(np.zeros(3, np.int8), "fc.weight_zero_point"),
+        numpy_helper.from_array(b, "fc.bias"),
+        numpy_helper.from_array(np.array(ys), "y_scale"),
+        numpy_helper.from_array(np.array(yz, np.uint8), "y_zero_point"),
+        numpy_helper.from_array(np.array(127, np.uint8), "y_max"),
+    ]
+    node = helper.make_node
+    nodes = [
+        node("QuantizeLinear", ["input", "x_scale", "x_zero_point"], ["xq"], name="xq"),
+        node("DequantizeLinear", ["xq", "x_scale", "x_zero_point"], ["xd"], name="xdq"),
+        node("QuantizeLinear", ["fc.weight", "fc.weight_scale", "fc.weight_zero_point"],
+             ["wq"], name="wq", axis=0),
+        node("DequantizeLinear", ["wq", "fc.weight_scale", "fc.weight_zero_point"],
+             ["wd"], name="wdq", axis=0),
+        node("Gemm", ["xd", "wd", "fc.bias"], ["y"], name="fc", transB=1),
+        node("QuantizeLinear", ["y", "y_scale", "y_zero_point"], ["yq"], name="yq"),
+        node("Clip", ["yq", "", "y_max"], ["yc"], name="yclip"),
+        node("DequantizeLinear", ["yc", "y_scale", "y_zero_point"], ["out"], name="ydq"),
+    ]
+    graph = helper.make_graph(
+        nodes, "fixed_qparams",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [4, 4])],
+        [helper.make_tensor_value_info("out", TensorProto.FLOAT, [4, 3])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(model)
+    base = os.path.join(OUT, "qdq_fixed_qparams")
+    onnx.save(model, base + ".onnx")
+    # PyTorch's fake-quant forward with these qparams.
+    t = torch.from_numpy
+    xq = torch.fake_quantize_per_tensor_affine(t(x), float(xs), xz, 0, 255)
+    wq = torch.fake_quantize_per_channel_affine(
+        t(w), t(ws), torch.zeros(3, dtype=torch.int32), 0, -128, 127)
+    y = torch.nn.functional.linear(xq, wq, t(b))
+    y = torch.fake_quantize_per_tensor_affine(y, float(ys), yz, 0, 127)
+    R.save_npy(base + ".x.npy", x)
+    R.save_npy(base + ".y.npy", y.numpy())
 
 
 def gen_qdq_ort():
@@ -647,10 +707,10 @@ def gen_bad_cases():
                           node("Clip", ["q", "b", "b"], ["c"], name="n"),
                           node("DequantizeLinear", ["c", "s"], ["y"], name="d")],
                          x24, y, [f32s("s", 0.1), arr(np.array(5, np.uint8), "b")]),
-        # A scale below FLT_EPSILON, which no observer chooses.
+        # A denormal scale, whose float32 inverse is infinite.
         "fq_tiny_scale": ([node("QuantizeLinear", ["x", "s", "z"], ["q"], name="q"),
                            node("DequantizeLinear", ["q", "s", "z"], ["y"], name="n")],
-                          x24, y, [f32s("s", 1e-10), arr(np.array(0, np.uint8), "z")]),
+                          x24, y, [f32s("s", 1e-40), arr(np.array(0, np.uint8), "z")]),
         "gap_rank": ([node("GlobalAveragePool", ["x"], ["y"], name="n")], x24, y, []),
         "concat_empty": ([node("Concat", ["x", ""], ["y"], name="n", axis=0)], x24, y, []),
         "init_noname": ([node("Add", ["x", "w"], ["y"], name="n")], x24, y,
@@ -696,6 +756,7 @@ def main():
     gen_residual()
     gen_qdq(seed_model)
     gen_qdq_ort()
+    gen_fixed_qparams()
     gen_bad()
     gen_bad_tensors()
     gen_bad_cases()

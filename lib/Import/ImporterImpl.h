@@ -3,7 +3,8 @@
 // Shared by the importer's sources: the importer state (value map, folded
 // constants, Q/DQ bookkeeping), the table of op converters keyed by ONNX op
 // type, and the attribute, shape and tensor helpers the converters use. The
-// converters live in one file per op group (Layers, Elementwise, Shape, QDQ)
+// converters live in one file per op group (Layers, Elementwise, Shape, QDQ;
+// ConvBn rewrites what Layers imports of PyTorch's ConvBn modules)
 // and register themselves through a populate*Converters function, as
 // torch-mlir's TorchOnnxToTorch does with its op-name ranges.
 //
@@ -13,6 +14,8 @@
 #define QAT_LIB_IMPORT_IMPORTERIMPL_H
 
 #include "qat/Import/OnnxImporter.h"
+
+#include "Qat/IR/QatOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -77,12 +80,15 @@ struct Const {
 /// A QuantizeLinear output: what it quantizes and with which qparams.
 struct Quantized {
   std::string source;
+  /// What its fake-quant state is named after (`<name>_fq.scale`, ...).
+  std::string name;
   std::vector<float> scale;
   std::vector<int64_t> zeroPoint;
   bool isUnsigned = true;
   int64_t axis = 1;
   /// The integer range: the storage type's, or narrower after a Clip of
-  /// the quantized tensor (qat-export's reduce_range and fused ReLUs).
+  /// the quantized tensor (qat-export's reduce_range and fused ReLUs,
+  /// torch.onnx's reduce_range [0, 127]).
   int64_t qmin = 0, qmax = 255;
 };
 
@@ -187,6 +193,11 @@ public:
   Value materialize(StringRef name, const Const &c, Location loc, bool state);
   /// A module-level `qat.param` named after `name` (made unique); its name.
   StringRef createParam(StringRef name, DenseElementsAttr init, bool state);
+  /// The parameter `name`, or null.
+  ParamOp lookupParam(StringRef name) { return symbols->lookup<ParamOp>(name); }
+  /// Erases `load` once nothing reads it, and its parameter once nothing
+  /// loads it; a later use of the constant materializes it again.
+  void eraseUnusedLoad(LoadOp load);
   RankedTensorType f32(ArrayRef<int64_t> shape) {
     return RankedTensorType::get(shape, b.getF32Type());
   }
@@ -285,6 +296,10 @@ void populateElementwiseConverters(OpConverterTable &table);
 void populateShapeConverters(OpConverterTable &table);
 /// QuantizeLinear, DequantizeLinear.
 void populateQdqConverters(OpConverterTable &table);
+/// PyTorch's exported ConvBn QAT module ending at the just imported `bn`
+/// (ConvBn.cpp): rewritten into --qat-fuse's conv2d + batch_norm form when
+/// it is one.
+void foldExportedConvBn(Importer &im, BatchNormOp bn);
 /// A Clip of the QuantizeLinear output `q` (integer bounds): the same
 /// quantization with a narrower integer range.
 LogicalResult convertQuantizedClip(Importer &im, const onnx::NodeProto &n,

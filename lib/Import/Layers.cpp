@@ -372,6 +372,7 @@ static LogicalResult convertBatchNorm(Importer &im, const onnx::NodeProto &n,
       b.getF64FloatAttr(shortestDouble(floatAttr(n, "epsilon", 1e-5f))),
       b.getF64FloatAttr(shortestDouble(momentum)), UnitAttr());
   im.define(n, bn.getResult());
+  foldExportedConvBn(im, bn);
   return success();
 }
 

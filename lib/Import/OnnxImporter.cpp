@@ -109,6 +109,19 @@ Value Importer::materialize(StringRef name, const Const &c, Location loc,
   return v;
 }
 
+void Importer::eraseUnusedLoad(LoadOp load) {
+  if (!load.getResult().use_empty())
+    return;
+  StringRef name = load.getName();
+  ParamOp param = lookupParam(name);
+  auto it = loads.find(name);
+  if (it != loads.end() && it->second == load.getResult())
+    loads.erase(it);
+  load.erase();
+  if (param && SymbolTable::symbolKnownUseEmpty(param, module))
+    symbols->erase(param);
+}
+
 FailureOr<Value> Importer::getValue(StringRef name, Location loc, bool state) {
   if (name.empty())
     return emitError(loc) << "a required input is empty";

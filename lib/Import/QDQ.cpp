@@ -1,7 +1,8 @@
 //===- QDQ.cpp - ONNX QuantizeLinear / DequantizeLinear -------------------===//
 //
-// A QuantizeLinear -> DequantizeLinear pair with matching qparams becomes a
-// qat.fake_quant whose observer state reproduces those qparams exactly; a
+// A QuantizeLinear -> DequantizeLinear pair with matching qparams (and a
+// Clip of the quantized values in between, torch.onnx's reduce_range)
+// becomes a qat.fake_quant with exactly those qparams, held as state; a
 // DequantizeLinear of a stored int8/uint8 tensor (ONNX Runtime's QDQ format)
 // becomes the float weight and its fake quantization; of a stored int32
 // tensor, the float bias (qat-convert quantizes biases itself).
@@ -15,9 +16,8 @@
 
 #include "llvm/ADT/STLExtras.h"
 
-#include <cfloat>
+#include <algorithm>
 #include <cmath>
-#include <limits>
 
 using namespace mlir;
 using namespace mlir::qat;
@@ -36,8 +36,10 @@ static LogicalResult readQParams(Importer &im, const onnx::NodeProto &n,
     return emitError(loc) << "the scale must be a scalar or 1-D";
   q.scale = scale->f;
   for (float s : q.scale)
-    if (!(s > 0.0f) || !std::isfinite(s))
-      return emitError(loc) << "scale " << s << " must be positive and finite";
+    if (!(s > 0.0f) || !std::isfinite(s) || !std::isfinite(1.0f / s))
+      return emitError(loc) << "scale " << s
+                            << " must be positive and finite, with a finite "
+                               "float32 inverse";
   if (zp) {
     if (zp->dtype != onnx::TensorProto::UINT8 &&
         zp->dtype != onnx::TensorProto::INT8 &&
@@ -59,38 +61,22 @@ static LogicalResult readQParams(Importer &im, const onnx::NodeProto &n,
   return success();
 }
 
-/// An observer range [lo, hi] that chooseQParams maps back to exactly scale
-/// `s` and zero point `zp`, or failure.
-static FailureOr<std::pair<float, float>>
-observerRange(float s, int64_t zp, const runtime::QRange &range) {
-  float lo, hi;
+/// The range whose qparams are (`s`, `zp`) up to rounding: where a
+/// re-observing observer starts from.
+static std::pair<float, float> startRange(float s, int64_t zp,
+                                          const runtime::QRange &range) {
   if (range.symmetric) {
-    hi = s * (static_cast<float>(range.qmax - range.qmin) / 2.0f);
-    lo = -hi;
-  } else {
-    lo = static_cast<float>(range.qmin - zp) * s;
-    hi = static_cast<float>(range.qmax - zp) * s;
+    float hi = s * (static_cast<float>(range.qmax - range.qmin) / 2.0f);
+    return {-hi, hi};
   }
-  for (int step = 0; step < 64; ++step) {
-    runtime::QParams p = runtime::chooseQParams(lo, hi, range);
-    if (p.scale == s && p.zeroPoint == zp)
-      return std::make_pair(lo, hi);
-    // Nudge the range towards the scale (the larger bound moves).
-    float dir = p.scale < s ? std::numeric_limits<float>::infinity()
-                            : -std::numeric_limits<float>::infinity();
-    if (range.symmetric || hi > -lo) {
-      hi = std::nextafter(hi, dir);
-      if (range.symmetric)
-        lo = -hi;
-    } else {
-      lo = std::nextafter(lo, -dir);
-    }
-  }
-  return failure();
+  return {static_cast<float>(range.qmin - zp) * s,
+          static_cast<float>(range.qmax - zp) * s};
 }
 
-/// `v` fake-quantized with the qparams of `q`: an observer whose min/max
-/// state (named after `base`) reproduces them, and a qat.fake_quant.
+/// `v` fake-quantized with exactly the qparams of `q`, held as state named
+/// after `base` (`<base>_fq.scale`, `<base>_fq.zero_point`); with an
+/// observer kind other than none, an observer (state `<base>_fq.min/max`)
+/// starts from their range and takes over when it first updates.
 static FailureOr<Value> insertFakeQuant(Importer &im, Value v,
                                         const Quantized &q, bool isWeight,
                                         StringRef base, Location loc) {
@@ -119,22 +105,6 @@ static FailureOr<Value> insertFakeQuant(Importer &im, Value v,
                       return z == symZp;
                     });
 
-  // Observer state that chooseQParams maps back to exactly these qparams.
-  std::vector<float> mins, maxs;
-  for (int64_t c = 0; c < channels; ++c) {
-    auto lohi = observerRange(q.scale[c], q.zeroPoint[c], range);
-    if (failed(lohi))
-      return emitError(loc)
-             << "qparams (scale " << q.scale[c] << ", zero point "
-             << q.zeroPoint[c] << ") cannot be represented as an observer range"
-             << (q.scale[c] < FLT_EPSILON
-                     ? "; observers choose scales of at least FLT_EPSILON "
-                       "(1.19e-07), as PyTorch's do"
-                     : "");
-    mins.push_back(lohi->first);
-    maxs.push_back(lohi->second);
-  }
-
   OpBuilder &b = im.builder();
   MLIRContext *ctx = im.getContext();
   ObserverKind kind = im.getOptions().qdqObserver;
@@ -149,23 +119,37 @@ static FailureOr<Value> insertFakeQuant(Importer &im, Value v,
                              /*tfSte=*/false);
   auto stateType = im.f32({channels});
   auto zpType = RankedTensorType::get({channels}, b.getI32Type());
-  auto makeState = [&](StringRef suffix, ArrayRef<float> init) {
-    return im.createParam((base + "_fq" + suffix).str(),
-                          DenseElementsAttr::get(stateType, init),
-                          /*state=*/true);
+  auto makeState = [&](StringRef suffix, DenseElementsAttr init) {
+    StringRef name =
+        im.createParam((base + "_fq" + suffix).str(), init, /*state=*/true);
+    return std::make_pair(
+        name, LoadOp::create(b, loc, init.getType(), name).getResult());
   };
-  StringRef minName = makeState(".min", mins),
-            maxName = makeState(".max", maxs);
-  Value mn = LoadOp::create(b, loc, stateType, minName);
-  Value mx = LoadOp::create(b, loc, stateType, maxName);
-  bool training = kind != ObserverKind::none;
-  auto obs = ObserveOp::create(
-      b, loc, TypeRange{stateType, zpType, stateType, stateType}, v, mn, mx,
-      spec, training ? b.getUnitAttr() : UnitAttr());
-  if (training) {
-    StoreOp::create(b, loc, obs.getNewMin(), minName);
-    StoreOp::create(b, loc, obs.getNewMax(), maxName);
+  SmallVector<int32_t> zps(q.zeroPoint.begin(), q.zeroPoint.end());
+  auto [scaleName, s] =
+      makeState(".scale", DenseElementsAttr::get(stateType, ArrayRef(q.scale)));
+  auto [zpName, z] =
+      makeState(".zero_point", DenseElementsAttr::get(zpType, ArrayRef(zps)));
+  if (kind == ObserverKind::none)
+    return FakeQuantOp::create(b, loc, type, v, s, z, spec).getResult();
+
+  std::vector<float> mins, maxs;
+  for (int64_t c = 0; c < channels; ++c) {
+    auto [lo, hi] = startRange(q.scale[c], q.zeroPoint[c], range);
+    mins.push_back(lo);
+    maxs.push_back(hi);
   }
+  auto [minName, mn] =
+      makeState(".min", DenseElementsAttr::get(stateType, ArrayRef(mins)));
+  auto [maxName, mx] =
+      makeState(".max", DenseElementsAttr::get(stateType, ArrayRef(maxs)));
+  auto obs = ObserveOp::create(
+      b, loc, TypeRange{stateType, zpType, stateType, stateType}, v, mn, mx, s,
+      z, spec, b.getUnitAttr());
+  StoreOp::create(b, loc, obs.getNewMin(), minName);
+  StoreOp::create(b, loc, obs.getNewMax(), maxName);
+  StoreOp::create(b, loc, obs.getScale(), scaleName);
+  StoreOp::create(b, loc, obs.getZeroPoint(), zpName);
   return FakeQuantOp::create(b, loc, type, v, obs.getScale(),
                              obs.getZeroPoint(), spec)
       .getResult();
@@ -200,6 +184,21 @@ LogicalResult importer::convertQuantizedClip(Importer &im,
   return success();
 }
 
+/// torch.onnx names the constants it folds "onnx::<Op>_<n>"; such a
+/// fake-quantized weight (a ConvBn module's w * sf) is named after its
+/// fake-quant module instead: "/conv1/weight_fake_quant/QuantizeLinear"
+/// quantizes "conv1.weight".
+static std::optional<std::string> moduleParamName(const onnx::NodeProto &n) {
+  StringRef source = n.input(0), node = n.name();
+  if (!source.starts_with("onnx::") || !node.consume_front("/") ||
+      !node.consume_back("/QuantizeLinear") ||
+      !node.consume_back("_fake_quant") || node.empty())
+    return std::nullopt;
+  std::string name = node.str();
+  std::replace(name.begin(), name.end(), '/', '.');
+  return name;
+}
+
 static LogicalResult convertQuantize(Importer &im, const onnx::NodeProto &n,
                                      Location loc) {
   if (failed(needInputs(n, loc, 2, 3)))
@@ -212,9 +211,13 @@ static LogicalResult convertQuantize(Importer &im, const onnx::NodeProto &n,
     return emitError(loc) << "quantizes a tensor of type "
                           << dtypeName(c->dtype);
   Quantized q;
-  q.source = n.input(0);
+  q.source = q.name = n.input(0);
   if (failed(readQParams(im, n, loc, q)))
     return failure();
+  if (std::optional<std::string> name = moduleParamName(n)) {
+    q.name = *name;
+    im.setAlias(q.source, q.name);
+  }
   im.defineQuantized(n, std::move(q));
   return success();
 }
@@ -234,7 +237,7 @@ static LogicalResult convertQdqPair(Importer &im, const onnx::NodeProto &n,
   FailureOr<Value> x = im.getValue(q.source, loc);
   if (failed(x))
     return failure();
-  FailureOr<Value> fq = insertFakeQuant(im, *x, q, isWeight, q.source, loc);
+  FailureOr<Value> fq = insertFakeQuant(im, *x, q, isWeight, q.name, loc);
   if (failed(fq))
     return failure();
   im.define(n, *fq);

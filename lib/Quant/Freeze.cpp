@@ -44,21 +44,54 @@ mlir::qat::matchConvBnGroup(Operation *layer, FakeQuantOp wfq, StringRef tool) {
   return std::optional<ConvBnGroup>(group);
 }
 
-FailureOr<SmallVector<float>>
-FrozenModelReader::getParamValues(Value v, Operation *user) {
+DenseElementsAttr FrozenModelReader::getParamAttr(Value v, Operation *user,
+                                                  bool allowI32) {
   auto load = v.getDefiningOp<LoadOp>();
   if (!load) {
     user->emitOpError(tool) << " needs this operand to be a qat.load of a "
                                "parameter (the frozen value)";
-    return failure();
+    return {};
   }
   auto param = symbols.lookup<ParamOp>(load.getName());
   auto attr = dyn_cast<DenseElementsAttr>(param.getInitialValue());
-  if (!attr || !attr.getElementType().isF32()) {
-    param.emitOpError(tool) << " reads f32 dense values only";
-    return failure();
+  Type type = attr ? attr.getElementType() : Type();
+  if (!attr || !(type.isF32() || (allowI32 && type.isInteger(32)))) {
+    param.emitOpError(tool)
+        << " reads f32 dense values only"
+        << (allowI32 ? " (or i32 zero points)" : "");
+    return {};
   }
+  return attr;
+}
+
+FailureOr<SmallVector<float>>
+FrozenModelReader::getParamValues(Value v, Operation *user) {
+  DenseElementsAttr attr = getParamAttr(v, user, /*allowI32=*/false);
+  if (!attr)
+    return failure();
   return llvm::to_vector(attr.getValues<float>());
+}
+
+/// Learnable (LSQ: an f32 zero point, rounded as PyTorch's forward does),
+/// held by an observer or given (an i32 zero point).
+LogicalResult FrozenModelReader::freezeParams(Value scale, Value zeroPoint,
+                                              Operation *user,
+                                              FrozenQParams &f) {
+  auto scales = getParamValues(scale, user);
+  if (failed(scales))
+    return failure();
+  f.scales = *scales;
+  DenseElementsAttr zps = getParamAttr(zeroPoint, user, /*allowI32=*/true);
+  if (!zps)
+    return failure();
+  if (zps.getElementType().isInteger(32)) {
+    llvm::append_range(f.zeroPoints, zps.getValues<int32_t>());
+    return success();
+  }
+  for (float v : zps.getValues<float>())
+    f.zeroPoints.push_back(static_cast<int32_t>(std::clamp<float>(
+        std::nearbyint(v), f.spec.getQmin(), f.spec.getQmax())));
+  return success();
 }
 
 /// The observer range [lo, hi] of channel `c` of `fq` gives qparams: an
@@ -91,7 +124,14 @@ FailureOr<FrozenQParams> FrozenModelReader::freeze(FakeQuantOp fq) {
   f.spec = fq.getSpec();
   runtime::QRange range{f.spec.getQmin(), f.spec.getQmax(),
                         f.spec.getSymmetric(), f.spec.isUnsigned()};
-  if (auto obs = fq.getScale().getDefiningOp<ObserveOp>()) {
+  auto obs = fq.getScale().getDefiningOp<ObserveOp>();
+  if (obs && obs.holdsQParams()) {
+    if (failed(
+            freezeParams(obs.getHeldScale(), obs.getHeldZeroPoint(), obs, f)))
+      return failure();
+    return f;
+  }
+  if (obs) {
     // Observer state -> qparams through the one function training used.
     auto mins = getParamValues(obs.getMin(), obs);
     auto maxs = getParamValues(obs.getMax(), obs);
@@ -107,21 +147,9 @@ FailureOr<FrozenQParams> FrozenModelReader::freeze(FakeQuantOp fq) {
     return f;
   }
   // Learnable (LSQ) or given qparams: parameters.
-  auto scales = getParamValues(fq.getScale(), fq);
-  if (failed(scales))
+  if (failed(freezeParams(fq.getScale(), fq.getZeroPoint(), fq, f)))
     return failure();
-  f.scales = *scales;
-  if (fq.getZeroPoint().getDefiningOp<LoadOp>()) {
-    auto values = getParamValues(fq.getZeroPoint(), fq);
-    if (failed(values))
-      return failure();
-    // PyTorch's forward rounding of a learnable zero point.
-    for (float v : *values)
-      f.zeroPoints.push_back(static_cast<int32_t>(std::clamp<float>(
-          std::nearbyint(v), f.spec.getQmin(), f.spec.getQmax())));
-    return f;
-  }
-  return fq.emitOpError(tool) << " cannot freeze these qparams";
+  return f;
 }
 
 LogicalResult FrozenModelReader::getLayerValues(

@@ -253,11 +253,17 @@ GenerateTrainStepPass::cloneForTraining(OpBuilder &b, func::FuncOp forward,
     if (auto obs = dyn_cast<ObserveOp>(clone)) {
       bool wasTraining = obs.getTraining();
       obs.setTraining(!freezeObservers);
-      if (!freezeObservers && !wasTraining)
-        for (auto [state, updated] : {std::pair{obs.getMin(), obs.getNewMin()},
-                                      {obs.getMax(), obs.getNewMax()}})
+      if (!freezeObservers && !wasTraining) {
+        SmallVector<std::pair<Value, Value>> updates = {
+            {obs.getMin(), obs.getNewMin()}, {obs.getMax(), obs.getNewMax()}};
+        // Held qparams follow the updated range (FakeQuantize's buffers).
+        if (obs.holdsQParams())
+          updates.append({{obs.getHeldScale(), obs.getScale()},
+                          {obs.getHeldZeroPoint(), obs.getZeroPoint()}});
+        for (auto [state, updated] : updates)
           if (auto load = state.getDefiningOp<LoadOp>())
             StoreOp::create(b, obs.getLoc(), updated, load.getNameAttr());
+      }
     }
   }
   // Frozen observers must not write their state.

@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallVectorExtras.h"
 #include "llvm/ADT/StringMap.h"
 
 using namespace mlir;
@@ -35,7 +36,8 @@ static std::string formatDType(bool isUnsigned, unsigned width, int64_t qmin,
   return s;
 }
 
-/// The f32 values of the parameter `v` loads, if it is a dense one.
+/// The values of the parameter `v` loads, if it is a dense f32 one (or
+/// i32, such as an imported zero point).
 static std::optional<SmallVector<float>> loadedValues(Value v,
                                                       SymbolTable &symbols) {
   auto load = v.getDefiningOp<LoadOp>();
@@ -44,6 +46,9 @@ static std::optional<SmallVector<float>> loadedValues(Value v,
   auto param = symbols.lookup<ParamOp>(load.getName());
   auto dense =
       param ? dyn_cast<DenseElementsAttr>(param.getInitialValue()) : nullptr;
+  if (dense && dense.getElementType().isInteger(32))
+    return llvm::map_to_vector(dense.getValues<int32_t>(),
+                               [](int32_t i) { return static_cast<float>(i); });
   if (!dense || !dense.getElementType().isF32())
     return std::nullopt;
   return llvm::to_vector(dense.getValues<float>());
@@ -79,13 +84,16 @@ static QuantSummary describeFakeQuant(FakeQuantOp fq, SymbolTable &symbols) {
   q.observer = spec.getLearnable()
                    ? "learnable"
                    : stringifyObserverKind(spec.getObserver()).str();
-  if (auto obs = fq.getScale().getDefiningOp<ObserveOp>()) {
+  auto obs = fq.getScale().getDefiningOp<ObserveOp>();
+  if (obs && !obs.holdsQParams()) {
     readObserverQParams(obs, spec, symbols, q);
     return q;
   }
-  // Learnable or given qparams are parameters.
-  auto scales = loadedValues(fq.getScale(), symbols);
-  auto zps = loadedValues(fq.getZeroPoint(), symbols);
+  // Learnable, held (as convert reads them) or given qparams are
+  // parameters.
+  auto scales = loadedValues(obs ? obs.getHeldScale() : fq.getScale(), symbols);
+  auto zps =
+      loadedValues(obs ? obs.getHeldZeroPoint() : fq.getZeroPoint(), symbols);
   if (!scales)
     return q;
   q.scales = *scales;

@@ -5,6 +5,8 @@
 // RUN: qat-opt %t/conv.mlir --qat-generate-train-step=loss=mse | FileCheck %s --check-prefix=CONV
 // RUN: qat-opt %t/elementwise.mlir --qat-generate-train-step | FileCheck %s --check-prefix=ELT
 // RUN: qat-opt %t/fake-quant.mlir --qat-generate-train-step | FileCheck %s --check-prefix=FQ
+// RUN: qat-opt %t/held-qparams.mlir --qat-generate-train-step | FileCheck %s --check-prefix=HELD
+// RUN: qat-opt %t/held-qparams.mlir --qat-generate-train-step=freeze-observers=true | FileCheck %s --check-prefix=HELD-FROZEN
 // RUN: qat-opt %t/linear.mlir '--qat-generate-train-step=momentum=0.9 dampening=0.1 weight-decay=0.01 nesterov=true' | FileCheck %s --check-prefix=MOMENTUM
 // RUN: qat-opt %t/linear.mlir '--qat-generate-train-step=optimizer=adam beta1=0.8 beta2=0.5 eps=1e-6' | FileCheck %s --check-prefix=ADAM
 // RUN: qat-opt %t/linear.mlir '--qat-generate-train-step=optimizer=adamw weight-decay=0.01' | FileCheck %s --check-prefix=ADAMW
@@ -252,4 +254,39 @@ func.func @forward(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
   qat.store %yb, @y.max : tensor<1xf32>
   %yq = qat.fake_quant %y, %ys, %yz {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>} : (tensor<2x3xf32>, tensor<1xf32>, tensor<1xi32>) -> tensor<2x3xf32>
   return %yq : tensor<2x3xf32>
+}
+
+//--- held-qparams.mlir
+// An observer that holds qparams (as qat-import writes them for a QDQ
+// model) recomputes them in training and stores them back with its range,
+// so that evaluation and convert see the trained ones; @eval_step and a
+// frozen observer use the held ones and store nothing.
+// HELD-LABEL: func.func @eval_step(
+// HELD: qat.observe %{{.*}}, %{{.*}}, %{{.*}} qparams %{{.*}}, %{{.*}} {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255, observer = moving_average>}
+// HELD-NOT: qat.store
+// HELD-LABEL: func.func @train_step(
+// HELD: %[[S:[^,]*]], %[[Z:[^,]*]], %[[MN:[^,]*]], %[[MX:[^ ]*]] = qat.observe {{.*}} qparams {{.*}}, training}
+// HELD-NEXT: qat.store %[[MN]], @x.min
+// HELD-NEXT: qat.store %[[MX]], @x.max
+// HELD-NEXT: qat.store %[[S]], @x.scale
+// HELD-NEXT: qat.store %[[Z]], @x.zero_point
+// HELD-NEXT: qat.fake_quant %{{.*}}, %[[S]], %[[Z]]
+// HELD-FROZEN-LABEL: func.func @train_step(
+// HELD-FROZEN: qat.observe {{.*}} qparams {{.*}} {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255, observer = moving_average>}
+// HELD-FROZEN-NOT: qat.store %{{.*}}, @x.
+qat.param @w = dense<0.5> : tensor<3x4xf32>
+qat.param state @x.min = dense<-1.0> : tensor<1xf32>
+qat.param state @x.max = dense<1.0> : tensor<1xf32>
+qat.param state @x.scale = dense<0.01> : tensor<1xf32>
+qat.param state @x.zero_point = dense<100> : tensor<1xi32>
+func.func @forward(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
+  %mn = qat.load @x.min : tensor<1xf32>
+  %mx = qat.load @x.max : tensor<1xf32>
+  %s0 = qat.load @x.scale : tensor<1xf32>
+  %z0 = qat.load @x.zero_point : tensor<1xi32>
+  %s, %z, %a, %b = qat.observe %x, %mn, %mx qparams %s0, %z0 {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255, observer = moving_average>} : (tensor<2x4xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xi32>) -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
+  %xq = qat.fake_quant %x, %s, %z {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255, observer = moving_average>} : (tensor<2x4xf32>, tensor<1xf32>, tensor<1xi32>) -> tensor<2x4xf32>
+  %w = qat.load @w : tensor<3x4xf32>
+  %y = qat.linear %xq, %w : (tensor<2x4xf32>, tensor<3x4xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
 }

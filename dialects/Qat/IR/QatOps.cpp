@@ -637,6 +637,16 @@ LogicalResult ObserveOp::verify() {
       return emitOpError("min, max and their updates must have the scale "
                          "type ")
              << getScale().getType();
+  if (static_cast<bool>(getHeldScale()) !=
+      static_cast<bool>(getHeldZeroPoint()))
+    return emitOpError("holds a scale without a zero point or the other way "
+                       "round; `qparams` takes both");
+  if (holdsQParams() &&
+      (getHeldScale().getType() != getScale().getType() ||
+       getHeldZeroPoint().getType() != getZeroPoint().getType()))
+    return emitOpError("held qparams must have the types of the result "
+                       "qparams ")
+           << getScale().getType() << " and " << getZeroPoint().getType();
   return success();
 }
 

@@ -508,7 +508,7 @@ def Qat_FakeQuantGradOp : Qat_Op<"fake_quant_grad", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Qat_ObserveOp : Qat_Op<"observe", [Pure]> {
+def Qat_ObserveOp : Qat_Op<"observe", [Pure, AttrSizedOperandSegments]> {
   let summary = "observer: tracks a value range and yields qparams";
   let description = [{
     The observer half of PyTorch's FakeQuantize. `min` and `max` are the
@@ -524,21 +524,57 @@ def Qat_ObserveOp : Qat_Op<"observe", [Pure]> {
     one qparams function of the runtime (docs/numerics.md#one-qparams-function), which the
     generated code calls, so training and convert agree bit for bit.
 
+    With `qparams`, the observer also holds its current qparams as state,
+    as PyTorch's FakeQuantize holds its `scale` and `zero_point` buffers:
+    they are the result unless the state is being updated (`training` with
+    an observer other than `none`), in which case the result is computed
+    from the updated state and the caller stores it back as the held
+    qparams. This keeps qparams that no range maps to, such as those of
+    an imported model (docs/numerics.md#imported-qparams), until the
+    observer first updates.
+
     ```mlir
     %s, %zp, %min1, %max1 = qat.observe %x, %min, %max {training,
           spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 127,
                             observer = moving_average>}
         : (tensor<4x20xf32>, tensor<1xf32>, tensor<1xf32>)
         -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
+    %s2, %zp2, %min2, %max2 = qat.observe %x, %min, %max qparams %s0, %zp0 {
+          spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>}
+        : (tensor<4x20xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>,
+           tensor<1xi32>)
+        -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
     ```
   }];
   let arguments = (ins Qat_FloatTensor:$input, Qat_FloatTensor:$min,
-                       Qat_FloatTensor:$max, Qat_QSpecAttr:$spec,
-                       UnitAttr:$training);
+                       Qat_FloatTensor:$max,
+                       Optional<Qat_FloatTensor>:$held_scale,
+                       Optional<Qat_IntTensor>:$held_zero_point,
+                       Qat_QSpecAttr:$spec, UnitAttr:$training);
   let results = (outs Qat_FloatTensor:$scale, Qat_IntTensor:$zero_point,
                       Qat_FloatTensor:$new_min, Qat_FloatTensor:$new_max);
   let assemblyFormat = [{
-    $input `,` $min `,` $max attr-dict `:` functional-type(operands, results)
+    $input `,` $min `,` $max (`qparams` $held_scale^ `,` $held_zero_point)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::TypeRange":$resultTypes, "::mlir::Value":$input,
+                   "::mlir::Value":$min, "::mlir::Value":$max,
+                   "::mlir::qat::QSpecAttr":$spec,
+                   "::mlir::UnitAttr":$training), [{
+      build($_builder, $_state, resultTypes, input, min, max, ::mlir::Value(),
+            ::mlir::Value(), spec, training);
+    }]>
+  ];
+  let extraClassDeclaration = [{
+    /// Whether the observer holds its qparams as state (`qparams`).
+    bool holdsQParams() { return static_cast<bool>(getHeldScale()); }
+    /// Whether the result qparams come from the updated range rather than
+    /// the held ones.
+    bool computesQParams() {
+      return !holdsQParams() ||
+             (getTraining() && getSpec().getObserver() != ObserverKind::none);
+    }
   }];
   let hasVerifier = 1;
 }

@@ -56,8 +56,9 @@ public:
   /// The float32 values of `v`, which must be a `qat.load` of an f32
   /// parameter (`user` is the op reported otherwise).
   FailureOr<SmallVector<float>> getParamValues(Value v, Operation *user);
-  /// The qparams of `fq`: its observer's state through the one qparams
-  /// function training uses, or its learned (LSQ) scale and zero point.
+  /// The qparams of `fq`: the qparams its observer holds, its observer's
+  /// range through the one qparams function training uses, or its learned
+  /// (LSQ) or given scale and zero point.
   FailureOr<FrozenQParams> freeze(FakeQuantOp fq);
   /// The float weights [C, K] and bias [C] of `layer` (linear or conv2d
   /// whose weight fake_quant is `wfq`), the batch norm of `group` folded in
@@ -68,6 +69,13 @@ public:
                                SmallVector<float> &bias);
 
 private:
+  /// The elements of the parameter `v` is loaded from: f32, or i32 with
+  /// `allowI32`. Null after a diagnostic at `user`.
+  DenseElementsAttr getParamAttr(Value v, Operation *user, bool allowI32);
+  /// Qparams stored as parameters into `f`.
+  LogicalResult freezeParams(Value scale, Value zeroPoint, Operation *user,
+                             FrozenQParams &f);
+
   SymbolTable &symbols;
   std::string tool;
 };

@@ -500,7 +500,8 @@ static linalg::GenericOp buildQParams(OpBuilder &b, ObserveOp op, Value newMin,
 
 namespace {
 /// Updates the observer's range from the batch in training (unless the
-/// spec has no observer) and computes the qparams of the range.
+/// spec has no observer) and computes the qparams of the range; an
+/// observer that holds qparams returns them unless it updates.
 struct ObserveLowering : OpConversionPattern<ObserveOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -518,6 +519,11 @@ struct ObserveLowering : OpConversionPattern<ObserveOp> {
                            maxState, true);
       newMax = updateRange(rewriter, loc, spec, maxState, bmax, minState,
                            maxState, false);
+    }
+    if (!op.computesQParams()) {
+      rewriter.replaceOp(op, {adaptor.getHeldScale(),
+                              adaptor.getHeldZeroPoint(), newMin, newMax});
+      return success();
     }
     linalg::GenericOp qparams = buildQParams(rewriter, op, newMin, newMax);
     rewriter.replaceOp(

@@ -108,6 +108,23 @@ func.func @observe_axis(%x: tensor<4x3xf32>, %mn: tensor<3xf32>, %mx: tensor<3xf
 
 // -----
 
+// Held qparams come in pairs (the custom form cannot even spell one alone).
+func.func @observe_held_scale_only(%x: tensor<4x3xf32>, %mn: tensor<1xf32>, %mx: tensor<1xf32>, %s: tensor<1xf32>) -> tensor<1xf32> {
+  // expected-error @+1 {{'qat.observe' op holds a scale without a zero point or the other way round; `qparams` takes both}}
+  %r:4 = "qat.observe"(%x, %mn, %mx, %s) <{operandSegmentSizes = array<i32: 1, 1, 1, 1, 0>, spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>}> : (tensor<4x3xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
+  return %r#0 : tensor<1xf32>
+}
+
+// -----
+
+func.func @observe_held_type(%x: tensor<4x3xf32>, %mn: tensor<3xf32>, %mx: tensor<3xf32>, %s: tensor<1xf32>, %z: tensor<1xi32>) -> tensor<3xf32> {
+  // expected-error @+1 {{'qat.observe' op held qparams must have the types of the result qparams 'tensor<3xf32>' and 'tensor<3xi32>'}}
+  %s1, %z1, %a, %b = qat.observe %x, %mn, %mx qparams %s, %z {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255, axis = 1>} : (tensor<4x3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xi32>) -> (tensor<3xf32>, tensor<3xi32>, tensor<3xf32>, tensor<3xf32>)
+  return %s1 : tensor<3xf32>
+}
+
+// -----
+
 //===----------------------------------------------------------------------===//
 // bn_scale_factor
 //===----------------------------------------------------------------------===//

@@ -472,6 +472,19 @@ func.func @fake_quant_per_tensor(%x: tensor<4x20xf32>, %s: tensor<1xf32>, %z: te
   return %h : tensor<4x20xf32>
 }
 
+// An observer, in training and holding qparams.
+// CHECK-LABEL: func.func @observe
+// CHECK-SAME: (%[[X:.*]]: tensor<4x20xf32>, %[[MN:.*]]: tensor<1xf32>, %[[MX:.*]]: tensor<1xf32>, %[[S:.*]]: tensor<1xf32>, %[[Z:.*]]: tensor<1xi32>)
+// CHECK: %{{.*}}, %{{.*}}, %[[MN1:.*]], %[[MX1:.*]] = qat.observe %[[X]], %[[MN]], %[[MX]] {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>, training} : (tensor<4x20xf32>, tensor<1xf32>, tensor<1xf32>) -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
+// CHECK: qat.observe %[[X]], %[[MN1]], %[[MX1]] qparams %[[S]], %[[Z]] {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>} : (tensor<4x20xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xi32>) -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
+func.func @observe(%x: tensor<4x20xf32>, %mn: tensor<1xf32>, %mx: tensor<1xf32>, %s: tensor<1xf32>, %z: tensor<1xi32>) -> tensor<1xf32> {
+  %s1, %z1, %mn1, %mx1 = qat.observe %x, %mn, %mx {training, spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>}
+      : (tensor<4x20xf32>, tensor<1xf32>, tensor<1xf32>) -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
+  %s2, %z2, %mn2, %mx2 = qat.observe %x, %mn1, %mx1 qparams %s, %z {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255>}
+      : (tensor<4x20xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xi32>) -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
+  return %s2 : tensor<1xf32>
+}
+
 // Per-channel with every parameter set, on an OIHW weight (axis 0) and on a
 // dynamic-batch activation (axis 1).
 // CHECK-LABEL: func.func @fake_quant_per_channel
