@@ -118,6 +118,12 @@ FailureOr<SmallVector<float>> Converter::paramValues(Value v, Operation *user) {
     return failure();
   }
   auto param = symbols.lookup<ParamOp>(load.getName());
+  // A checkpoint (and a model like examples/c1.mlir) keeps values in
+  // dense_resource blobs.
+  if (auto blob =
+          dyn_cast<DenseF32ResourceElementsAttr>(param.getInitialValue()))
+    if (std::optional<ArrayRef<float>> values = blob.tryGetAsArrayRef())
+      return llvm::to_vector(*values);
   auto attr = dyn_cast<DenseElementsAttr>(param.getInitialValue());
   if (!attr || !attr.getElementType().isF32()) {
     param.emitOpError("qat-convert reads f32 dense values only");
