@@ -76,9 +76,9 @@ llvm::Expected<std::optional<TrainState>> qat::getTrainState(ModuleOp module,
   if (!getInt("epoch", epoch) || !getInt("step", state.step) ||
       !getInt("steps_done", state.stepsDone) ||
       !getInt("correct", state.correct) || !getInt("seed", seed) ||
-      !getInt("records", state.records) || !lossSum || epoch < 0 ||
-      epoch > INT32_MAX || state.step < 0 || state.stepsDone < 0 ||
-      state.correct < 0 || state.records < 0)
+      !getInt("records", state.records) || !getInt("batch", state.batch) ||
+      !lossSum || epoch < 0 || epoch > INT32_MAX || state.step < 0 ||
+      state.stepsDone < 0 || state.correct < 0 || state.records < 0)
     return malformed();
   state.epoch = static_cast<int>(epoch);
   state.seed = static_cast<uint64_t>(seed);
@@ -98,6 +98,7 @@ static DictionaryAttr getTrainStateAttr(MLIRContext *ctx,
       b.getNamedAttr("seed",
                      b.getI64IntegerAttr(static_cast<int64_t>(state.seed))),
       b.getNamedAttr("records", b.getI64IntegerAttr(state.records)),
+      b.getNamedAttr("batch", b.getI64IntegerAttr(state.batch)),
   });
 }
 

@@ -83,6 +83,11 @@ private:
 llvm::Error Trainer::build(ModuleOp base) {
   generated = base.clone();
   PassManager pm(base.getContext());
+  if (options.batch != 0) {
+    SetBatchOptions batchOpts;
+    batchOpts.batch = options.batch;
+    pm.addPass(createSetBatch(batchOpts));
+  }
   GenerateTrainStepOptions opts;
   opts.optimizer = options.optimizer;
   opts.momentum = options.optimizer == "sgd" ? options.momentum : 0.0;
@@ -148,6 +153,10 @@ llvm::Error Trainer::checkResume(const TrainState &resume) const {
                           " is a checkpoint of a run on " +
                           Twine(resume.records) + " training records, not " +
                           Twine(train.getNumRecords()));
+  if (resume.batch != batch)
+    return makeTrainError("--resume: " + path +
+                          " is a checkpoint of a run at batch " +
+                          Twine(resume.batch) + ", not " + Twine(batch));
   if (resume.epoch >= options.epochs || resume.step >= steps)
     return makeTrainError("--resume: " + path + " is a checkpoint at epoch " +
                           Twine(resume.epoch + 1) + ", step " +
@@ -269,13 +278,15 @@ llvm::Error Trainer::writeCheckpoint(int epoch, int64_t step, double lossSum,
                                      int64_t correct) {
   if (options.outputPath.empty() || !hooks.isMainWorker())
     return llvm::Error::success();
-  TrainState state{epoch,
-                   step,
-                   stepsDone,
-                   lossSum,
-                   correct,
-                   options.seed,
-                   train.getNumRecords()};
+  TrainState state;
+  state.epoch = epoch;
+  state.step = step;
+  state.stepsDone = stepsDone;
+  state.lossSum = lossSum;
+  state.correct = correct;
+  state.seed = options.seed;
+  state.records = train.getNumRecords();
+  state.batch = batch;
   if (llvm::Error e =
           checkpoints.write(*generated, *jit, options.outputPath, state))
     return e;

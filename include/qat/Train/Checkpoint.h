@@ -57,9 +57,10 @@ struct TrainState {
   double lossSum = 0;
   int64_t correct = 0;
   /// The shuffling seed and the number of training records: the shuffle
-  /// order of the epochs is replayed from them.
+  /// order of the epochs is replayed from them. The records per step.
   uint64_t seed = 0;
   int64_t records = 0;
+  int64_t batch = 0;
 };
 
 /// The module attribute that holds a checkpoint's TrainState.

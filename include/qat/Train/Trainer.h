@@ -46,6 +46,9 @@ struct TrainOptions {
   /// Besides the checkpoint at the end of each epoch, write one every this
   /// many steps (0: none) to outputPath.
   int64_t checkpointEvery = 0;
+  /// Re-batch the model to this many records per step before generating the
+  /// step (--qat-set-batch; 0 keeps the model's batch).
+  int64_t batch = 0;
   /// Evaluate on at most this many test records (negative: all, 0: none).
   int64_t maxEval = -1;
   /// How the JIT compiles the steps (int8 kernels, threads).
