@@ -41,6 +41,16 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* Stops on a failed call (MODEL_OUT_OF_MEMORY: the temporaries did not
+ * fit). */
+static void check(int status) {
+  if (status != MODEL_OK) {
+    fprintf(stderr, "int8_model_driver: the model failed with status %d\n",
+            status);
+    exit(2);
+  }
+}
+
 static double median(double *v, int n) {
   qsort(v, (size_t)n, sizeof *v, cmp_double);
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
@@ -70,7 +80,7 @@ int main(int argc, char **argv) {
   }
   fclose(in);
   for (int b = 0; b < IMAGES / BATCH; ++b)
-    model_forward(x + (size_t)b * IN_SIZE, y + (size_t)b * OUT_SIZE);
+    check(model_forward(x + (size_t)b * IN_SIZE, y + (size_t)b * OUT_SIZE));
   if (argc > 3) {
     FILE *out = fopen(argv[3], "wb");
     if (!out || fwrite(y, sizeof(float) * PER_OUT, IMAGES, out) != IMAGES ||
@@ -89,15 +99,17 @@ int main(int argc, char **argv) {
   }
   int warm = runs / 10 < 10 ? 10 : runs / 10;
   for (int r = 0; r < warm; ++r) {
-    model_forward(x, y);
-    model_forward_q(xq, yq);
+    check(model_forward(x, y));
+    check(model_forward_q(xq, yq));
   }
   for (int r = 0; r < runs; ++r) {
     double t0 = now();
-    model_forward(x, y);
+    int sf = model_forward(x, y);
     double t1 = now();
-    model_forward_q(xq, yq);
+    int sq = model_forward_q(xq, yq);
     double t2 = now();
+    check(sf);
+    check(sq);
     tf[r] = t1 - t0;
     tq[r] = t2 - t1;
   }

@@ -171,13 +171,21 @@ int main(int argc, char **argv) {
 #endif
       }
       double t0 = now();
+      int status;
 #ifdef MODEL_FORWARD_Q_INPUT0_SCALE
       if (quantized)
-        model_forward_q(xq, yq);
+        status = model_forward_q(xq, yq);
       else
 #endif
-        model_forward(x, y);
+        status = model_forward(x, y);
       times[timed++] = now() - t0;
+      if (status != MODEL_OK) {
+        /* MODEL_OUT_OF_MEMORY: the model's temporaries did not fit. */
+        fprintf(stderr, "classify: the model failed with status %d (%s)\n",
+                status,
+                status == MODEL_OUT_OF_MEMORY ? "out of memory" : "unknown");
+        return 1;
+      }
       if (quantized)
         for (size_t i = 0; i < (size_t)OUT_SIZE; ++i)
 #ifdef MODEL_FORWARD_Q_OUTPUT0_SCALE

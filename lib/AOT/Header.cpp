@@ -2,6 +2,8 @@
 
 #include "qat/AOT/Header.h"
 
+#include "qat/Codegen/EntryStatus.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
@@ -118,8 +120,9 @@ static void describeEntry(raw_ostream &os, const AotEntry &e) {
   os << " */\n";
 }
 
-/// The #defines of `e`'s buffer sizes and qparams, and its prototype.
-static void declareEntry(raw_ostream &os, const AotEntry &e) {
+/// The #defines of `e`'s buffer sizes and qparams, and its prototype
+/// (`upper`: the model's name in capitals, the prefix of its macros).
+static void declareEntry(raw_ostream &os, const AotEntry &e, StringRef upper) {
   std::string up = StringRef(e.name).upper();
   auto defines = [&](StringRef kind, size_t i, const AotEntry::Buffer &b) {
     std::string p = up + "_" + kind.upper() + std::to_string(i);
@@ -136,7 +139,7 @@ static void declareEntry(raw_ostream &os, const AotEntry &e) {
     defines("input", i, b);
   for (auto [i, b] : llvm::enumerate(e.outputs))
     defines("output", i, b);
-  os << "void " << e.name << "(";
+  os << upper << "_CHECK_STATUS int " << e.name << "(";
   bool first = true;
   for (auto [i, b] : llvm::enumerate(e.inputs)) {
     os << (first ? "" : ", ") << "const " << b.cType << " *input" << i;
@@ -163,7 +166,8 @@ void qat::writeAotHeader(raw_ostream &os, StringRef name, StringRef source,
      << " * at compile time (the first dimension). Inputs are read only;\n"
      << " * outputs are written completely. The functions are thread-safe\n"
      << " * and reentrant: the object has no mutable global state; their\n"
-     << " * temporaries are allocated with malloc and freed before they\n";
+     << " * temporaries are allocated with aligned_alloc and freed before "
+        "they\n";
   if (threads > 1)
     os << " * return. Threaded build: the int8 GEMMs and large loops are "
           "split\n"
@@ -175,13 +179,31 @@ void qat::writeAotHeader(raw_ostream &os, StringRef name, StringRef source,
        << " * single-threaded build's, bit for bit.\n";
   else
     os << " * return. They need only libc and libm at link time.\n";
-  os << " */\n"
+  int ok = static_cast<int>(EntryStatus::Ok);
+  int oom = static_cast<int>(EntryStatus::OutOfMemory);
+  os << " *\n"
+     << " * Each function returns a status: " << upper << "_OK (" << ok
+     << ") when it\n"
+     << " * wrote its outputs, " << upper << "_OUT_OF_MEMORY (" << oom
+     << ") when aligned_alloc\n"
+     << " * returned null for a temporary. Each allocates its temporaries\n"
+     << " * before it computes anything: a failed call has freed what it got\n"
+     << " * and written nothing, and may be retried when memory is available.\n"
+     << " */\n"
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
      << "#include <stdint.h>\n\n"
-     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
+     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
+     << "#define " << upper << "_OK " << ok << "\n"
+     << "#define " << upper << "_OUT_OF_MEMORY " << oom << "\n"
+     << "#if defined(__GNUC__)\n"
+     << "#define " << upper
+     << "_CHECK_STATUS __attribute__((warn_unused_result))\n"
+     << "#else\n"
+     << "#define " << upper << "_CHECK_STATUS\n"
+     << "#endif\n\n";
   for (const AotEntry &e : entries) {
     describeEntry(os, e);
-    declareEntry(os, e);
+    declareEntry(os, e, upper);
   }
   if (!entries.empty() && !entries[0].inputs.empty())
     os << "#define " << upper << "_BATCH "

@@ -2,6 +2,8 @@
 
 #include "qat/JIT/JitAlloc.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <mutex>
@@ -30,6 +32,8 @@ struct Cache {
   std::mutex mutex;
   std::unordered_map<uint64_t, std::vector<void *>> free;
   size_t cachedBytes = 0;
+  /// Bytes of the blocks handed out and not freed yet.
+  std::atomic<size_t> liveBytes{0};
 };
 
 Cache &cache() {
@@ -51,9 +55,17 @@ uint64_t keyOf(size_t size, uint32_t log2Alignment) {
 Header *headerOf(void *ptr) { return static_cast<Header *>(ptr) - 1; }
 } // namespace
 
+/// The size of this thread's largest failed allocation since the last
+/// takeJitAllocFailure. The generated code allocates only on the thread
+/// that called it, on entry (--qat-check-allocations), so the thread that
+/// sees an entry fail finds the size here.
+static thread_local size_t failedBytes = 0;
+
 extern "C" void *qat_rt_aligned_alloc(size_t alignment, size_t size) {
-  if (alignment == 0 || (alignment & (alignment - 1)))
+  if (alignment == 0 || (alignment & (alignment - 1))) {
+    failedBytes = std::max(failedBytes, size);
     return nullptr; // not a power of two: aligned_alloc's contract
+  }
   // The header takes one whole alignment unit so the user pointer stays
   // aligned.
   if (alignment < sizeof(Header))
@@ -67,15 +79,25 @@ extern "C" void *qat_rt_aligned_alloc(size_t alignment, size_t size) {
       void *p = it->second.back();
       it->second.pop_back();
       c.cachedBytes -= size;
+      c.liveBytes.fetch_add(size, std::memory_order_relaxed);
       return p;
     }
   }
   size_t total = alignment + (size + alignment - 1) / alignment * alignment;
   char *base = static_cast<char *>(std::aligned_alloc(alignment, total));
-  if (!base)
+  if (!base) {
+    // Blocks cached for other sizes may be what is missing: give them back
+    // and try once more before the generated code reports the failure.
+    mlir::qat::runtime::jitAllocReleaseCache();
+    base = static_cast<char *>(std::aligned_alloc(alignment, total));
+  }
+  if (!base) {
+    failedBytes = std::max(failedBytes, size);
     return nullptr;
+  }
   void *p = base + alignment;
   *headerOf(p) = {kMagic, l2, size};
+  c.liveBytes.fetch_add(size, std::memory_order_relaxed);
   return p;
 }
 
@@ -95,6 +117,7 @@ extern "C" void qat_rt_free(void *ptr) {
     return;
   }
   Cache &c = cache();
+  c.liveBytes.fetch_sub(h->size, std::memory_order_relaxed);
   {
     std::lock_guard<std::mutex> lock(c.mutex);
     if (c.cachedBytes + h->size <= kMaxCachedBytes) {
@@ -112,6 +135,10 @@ size_t mlir::qat::runtime::jitAllocCachedBytes() {
   return c.cachedBytes;
 }
 
+size_t mlir::qat::runtime::jitAllocLiveBytes() {
+  return cache().liveBytes.load(std::memory_order_relaxed);
+}
+
 void mlir::qat::runtime::jitAllocReleaseCache() {
   Cache &c = cache();
   std::lock_guard<std::mutex> lock(c.mutex);
@@ -120,4 +147,10 @@ void mlir::qat::runtime::jitAllocReleaseCache() {
       releaseBlock(p);
   c.free.clear();
   c.cachedBytes = 0;
+}
+
+size_t mlir::qat::runtime::takeJitAllocFailure() {
+  size_t bytes = failedBytes;
+  failedBytes = 0;
+  return bytes;
 }

@@ -2,6 +2,7 @@
 
 #include "qat/JIT/JitModule.h"
 
+#include "qat/Codegen/EntryStatus.h"
 #include "qat/JIT/JitAlloc.h"
 #include "qat/Numerics/QParams.h"
 #include "qat/Pipelines/Pipelines.h"
@@ -16,6 +17,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
@@ -199,6 +201,16 @@ runtimeSymbols(llvm::orc::MangleAndInterner interner) {
   return symbols;
 }
 
+/// The file `module` was read from, for messages.
+static std::string modelNameOf(ModuleOp module) {
+  auto file = module.getLoc()->findInstanceOf<FileLineColLoc>();
+  if (!file || file.getFilename().empty())
+    return "the model";
+  if (file.getFilename() == "-")
+    return "<stdin>";
+  return file.getFilename().str();
+}
+
 llvm::Expected<std::unique_ptr<JitModule>>
 JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
                    const JitOptions &jitOptions) {
@@ -219,6 +231,7 @@ JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
     ompLib = *lib;
   }
   std::unique_ptr<JitModule> jit(new JitModule());
+  jit->modelName = modelNameOf(*module);
   for (const std::string &entry : entries) {
     auto spec = entrySpecFor(*module, entry);
     if (!spec)
@@ -339,8 +352,41 @@ JitModule::run(StringRef entryName, ArrayRef<const runtime::Tensor *> args) {
   SmallVector<void *> packed;
   for (void *&p : descPtrs)
     packed.push_back(&p);
+  // The status every entry returns (--qat-check-allocations): the packed
+  // wrapper stores the result through the pointer after the arguments.
+  int32_t status = 0;
+  packed.push_back(&status);
   if (llvm::Error err =
           engine->invokePacked(("_mlir_ciface_" + entryName).str(), packed))
     return std::move(err);
+  if (status != 0)
+    return entryFailure(entryName, status);
   return results;
+}
+
+/// "1.77 GB (1771520064 bytes)".
+static std::string formatBytes(size_t bytes) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  if (bytes >= 1000000000)
+    os << llvm::format("%.2f GB", bytes / 1e9);
+  else if (bytes >= 1000000)
+    os << llvm::format("%.2f MB", bytes / 1e6);
+  else
+    os << bytes << " bytes";
+  if (bytes >= 1000000)
+    os << " (" << bytes << " bytes)";
+  return s;
+}
+
+llvm::Error JitModule::entryFailure(StringRef entryName, int32_t status) {
+  // The entry returned before it computed anything, having freed what it
+  // allocated: the module can be called again.
+  // Out of memory is the one failure there is (EntryStatus).
+  assert(status == static_cast<int32_t>(EntryStatus::OutOfMemory));
+  size_t bytes = runtime::takeJitAllocFailure();
+  std::string what = bytes ? "allocating a temporary of " + formatBytes(bytes)
+                           : std::string("allocating a temporary");
+  return makeError(modelName + ": @" + entryName + " ran out of memory: " +
+                   what + " failed; a smaller batch needs less");
 }

@@ -90,6 +90,10 @@ addBufferizationPasses(OpPassManager &pm,
     pm.addPass(qat::createPlanWorkspace());
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
+  // Every function returns a status: its temporaries are allocated and
+  // tested on entry, and a failure frees them and returns instead of
+  // writing through null.
+  pm.addPass(qat::createCheckAllocations());
 }
 
 /// Loops (split over threads), then the LLVM dialect.

@@ -66,6 +66,14 @@ DenseElementsAttr FrozenModelReader::getParamAttr(Value v, Operation *user,
 
 FailureOr<SmallVector<float>>
 FrozenModelReader::getParamValues(Value v, Operation *user) {
+  // A checkpoint (and a model like examples/c1.mlir) keeps values in
+  // dense_resource blobs.
+  if (auto load = v.getDefiningOp<LoadOp>())
+    if (auto param = symbols.lookup<ParamOp>(load.getName()))
+      if (auto blob = dyn_cast<DenseF32ResourceElementsAttr>(
+              param.getInitialValue()))
+        if (std::optional<ArrayRef<float>> values = blob.tryGetAsArrayRef())
+          return llvm::to_vector(*values);
   DenseElementsAttr attr = getParamAttr(v, user, /*allowI32=*/false);
   if (!attr)
     return failure();

@@ -37,18 +37,26 @@ public:
       : options(options), train(train), test(test), hooks(hooks),
         reporter(reporter), rng(options.seed) {}
 
-  llvm::Error run(ModuleOp base);
+  /// Trains `base` from the start, or from `resume` (the position of the
+  /// checkpoint `base` was read from).
+  llvm::Error run(ModuleOp base, const TrainState *resume);
 
 private:
   llvm::Error build(ModuleOp base);
   llvm::Error prepare();
+  llvm::Error checkResume(const TrainState &resume) const;
+  bool isBnFrozenAt(int epoch) const;
+  bool areObserversFrozenAt(int epoch) const;
   llvm::Error setFreezeModes(int epoch);
-  llvm::Error runEpoch(int epoch);
+  void shuffle();
+  llvm::Error runEpoch(int epoch, const TrainState *resume);
   llvm::Error runStep(int epoch, int64_t s, double rate, StepStatistics &stats);
   llvm::Error finishEpoch(int epoch, double rate, double lossSum,
                           int64_t correct, double seconds);
   llvm::Error checkDivergence(int epoch, int64_t s, double loss);
   llvm::Error checkParams(int epoch);
+  llvm::Error writeCheckpoint(int epoch, int64_t step, double lossSum,
+                              int64_t correct);
   llvm::Error finish();
 
   const TrainOptions &options;
@@ -66,7 +74,9 @@ private:
   bool fakeQuant = false;
 
   Tensor x, y, lrT, stepSize, bc2;
-  int64_t batch = 0, steps = 0, adamStep = 0;
+  /// Records per step, steps per epoch, and steps done since the run
+  /// started (Adam's step count, and the clock of --checkpoint-every).
+  int64_t batch = 0, steps = 0, stepsDone = 0;
   std::mt19937_64 rng;
   SmallVector<int64_t> order;
   std::optional<MetricsWriter> metrics;
@@ -74,6 +84,7 @@ private:
   std::vector<StepRecord> stepHistory;
   /// The loss of the run's first step, the reference of checkDivergence.
   std::optional<double> firstLoss;
+  CheckpointWriter checkpoints;
 };
 } // namespace
 
@@ -145,12 +156,47 @@ llvm::Error Trainer::prepare() {
   return llvm::Error::success();
 }
 
+/// A checkpoint resumes the run that wrote it: the shuffle order is
+/// replayed from the seed and the record count, and the epoch and step
+/// must exist in this run.
+llvm::Error Trainer::checkResume(const TrainState &resume) const {
+  const std::string &path = options.outputPath;
+  if (resume.seed != options.seed)
+    return makeTrainError("--resume: " + path +
+                          " is a checkpoint of a run with --seed=" +
+                          Twine(resume.seed) + ", not " + Twine(options.seed));
+  if (resume.records != train.getNumRecords())
+    return makeTrainError("--resume: " + path +
+                          " is a checkpoint of a run on " +
+                          Twine(resume.records) + " training records, not " +
+                          Twine(train.getNumRecords()));
+  if (resume.batch != batch)
+    return makeTrainError("--resume: " + path +
+                          " is a checkpoint of a run at batch " +
+                          Twine(resume.batch) + ", not " + Twine(batch));
+  if (resume.epoch >= options.epochs || resume.step >= steps)
+    return makeTrainError("--resume: " + path + " is a checkpoint at epoch " +
+                          Twine(resume.epoch + 1) + ", step " +
+                          Twine(resume.step) + ", past this run's " +
+                          Twine(options.epochs) + " epochs of " + Twine(steps) +
+                          " steps");
+  return llvm::Error::success();
+}
+
+bool Trainer::isBnFrozenAt(int epoch) const {
+  return options.freezeBnAfter >= 0 && epoch >= options.freezeBnAfter;
+}
+
+bool Trainer::areObserversFrozenAt(int epoch) const {
+  return options.freezeObserversAfter >= 0 &&
+         epoch >= options.freezeObserversAfter;
+}
+
 /// Regenerates the step when `epoch` freezes batch norm or observers,
 /// carrying the trained values over.
 llvm::Error Trainer::setFreezeModes(int epoch) {
-  bool wantBn = options.freezeBnAfter >= 0 && epoch >= options.freezeBnAfter;
-  bool wantObs = options.freezeObserversAfter >= 0 &&
-                 epoch >= options.freezeObserversAfter;
+  bool wantBn = isBnFrozenAt(epoch);
+  bool wantObs = areObserversFrozenAt(epoch);
   if (wantBn == bnFrozen && wantObs == obsFrozen)
     return llvm::Error::success();
   if (llvm::Error e = readBackParams(*generated, *jit))
@@ -172,8 +218,9 @@ llvm::Error Trainer::runStep(int epoch, int64_t s, double rate,
                              StepStatistics &stats) {
   train.fillBatch(order, s * batch, x, y);
   SmallVector<const Tensor *> args = {&x, &y, &lrT};
+  ++stepsDone;
   if (options.optimizer != "sgd") {
-    AdamScalars scalars = getAdamScalars(rate, ++adamStep);
+    AdamScalars scalars = getAdamScalars(rate, stepsDone);
     stepSize.data<float>()[0] = scalars.stepSize;
     bc2.data<float>()[0] = scalars.biasCorrection2Sqrt;
     args.push_back(&stepSize);
@@ -240,25 +287,31 @@ llvm::Error Trainer::checkParams(int epoch) {
   return llvm::Error::success();
 }
 
-llvm::Error Trainer::runEpoch(int epoch) {
-  if (llvm::Error e = setFreezeModes(epoch))
-    return e;
-  // Fisher-Yates with the raw 64-bit stream: the same order on every
-  // platform for a given seed.
+/// The next epoch's order: Fisher-Yates with the raw 64-bit stream, the
+/// same on every platform for a given seed.
+void Trainer::shuffle() {
   int64_t n = order.size();
   for (int64_t i = n - 1; i > 0; --i)
     std::swap(order[i], order[rng() % static_cast<uint64_t>(i + 1)]);
+}
+
+/// Runs `epoch`, from its start or from the step and sums of `resume`.
+llvm::Error Trainer::runEpoch(int epoch, const TrainState *resume) {
+  if (llvm::Error e = setFreezeModes(epoch))
+    return e;
+  shuffle();
   double rate = options.schedule.getLearningRate(epoch);
   lrT.data<float>()[0] = static_cast<float>(rate);
-  double lossSum = 0;
-  int64_t correct = 0;
+  double lossSum = resume ? resume->lossSum : 0;
+  int64_t correct = resume ? resume->correct : 0;
   auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                          start)
         .count();
   };
-  for (int64_t s = 0; s < steps; ++s) {
+  int64_t first = resume ? resume->step : 0;
+  for (int64_t s = first; s < steps; ++s) {
     StepStatistics stats;
     if (llvm::Error e = runStep(epoch, s, rate, stats))
       return e;
@@ -268,9 +321,41 @@ llvm::Error Trainer::runEpoch(int epoch) {
                            double(stats.correct) / batch});
     double secs = elapsed();
     if (hooks.isMainWorker())
-      reporter.onStep({epoch, s + 1, steps, batch, lossSum, correct, secs});
+      reporter.onStep(
+          {epoch, s + 1, steps, batch, lossSum, correct, secs, s + 1 - first});
+    // The epoch's last step is followed by the epoch's checkpoint.
+    if (options.checkpointEvery > 0 &&
+        stepsDone % options.checkpointEvery == 0 && s + 1 < steps)
+      if (llvm::Error e = writeCheckpoint(epoch, s + 1, lossSum, correct))
+        return e;
   }
-  return finishEpoch(epoch, rate, lossSum, correct, elapsed());
+  if (llvm::Error e = finishEpoch(epoch, rate, lossSum, correct, elapsed()))
+    return e;
+  if (epoch + 1 < options.epochs)
+    return writeCheckpoint(epoch + 1, 0, 0, 0);
+  return llvm::Error::success();
+}
+
+/// Writes the parameters and the run's position (`step` steps of `epoch`
+/// done, with these sums) to the output model, if there is one.
+llvm::Error Trainer::writeCheckpoint(int epoch, int64_t step, double lossSum,
+                                     int64_t correct) {
+  if (options.outputPath.empty() || !hooks.isMainWorker())
+    return llvm::Error::success();
+  TrainState state;
+  state.epoch = epoch;
+  state.step = step;
+  state.stepsDone = stepsDone;
+  state.lossSum = lossSum;
+  state.correct = correct;
+  state.seed = options.seed;
+  state.records = train.getNumRecords();
+  state.batch = batch;
+  if (llvm::Error e =
+          checkpoints.write(*generated, *jit, options.outputPath, state))
+    return e;
+  reporter.onCheckpoint(options.outputPath, state);
+  return llvm::Error::success();
 }
 
 /// Evaluates on the test data and records, reports and writes the epoch's
@@ -320,24 +405,34 @@ llvm::Error Trainer::finish() {
   return llvm::Error::success();
 }
 
-llvm::Error Trainer::run(ModuleOp base) {
+llvm::Error Trainer::run(ModuleOp base, const TrainState *resume) {
   fakeQuant = isFakeQuantModel(base);
-  bnFrozen = options.freezeBnAfter == 0;
-  obsFrozen = options.freezeObserversAfter == 0;
+  int first = resume ? resume->epoch : 0;
+  bnFrozen = isBnFrozenAt(first);
+  obsFrozen = areObserversFrozenAt(first);
   if (llvm::Error e = build(base))
     return e;
   if (llvm::Error e = prepare())
     return e;
-  for (int epoch = 0; epoch < options.epochs; ++epoch)
-    if (llvm::Error e = runEpoch(epoch))
+  if (resume) {
+    if (llvm::Error e = checkResume(*resume))
+      return e;
+    // The epochs before the checkpoint's drew these shuffles.
+    for (int epoch = 0; epoch < first; ++epoch)
+      shuffle();
+    stepsDone = resume->stepsDone;
+  }
+  for (int epoch = first; epoch < options.epochs; ++epoch)
+    if (llvm::Error e = runEpoch(epoch, epoch == first ? resume : nullptr))
       return e;
   return finish();
 }
 
 llvm::Error qat::trainModel(ModuleOp base, const Dataset &train,
                             const Dataset *test, const TrainOptions &options,
-                            TrainHooks &hooks, TrainReporter &reporter) {
-  return Trainer(options, train, test, hooks, reporter).run(base);
+                            TrainHooks &hooks, TrainReporter &reporter,
+                            const TrainState *resume) {
+  return Trainer(options, train, test, hooks, reporter).run(base, resume);
 }
 
 llvm::Error mlir::qat::trainFromSources(ModuleOp base,
@@ -346,21 +441,33 @@ llvm::Error mlir::qat::trainFromSources(ModuleOp base,
                                         TrainHooks &hooks,
                                         TrainReporter &reporter) {
   const std::string &outputPath = options.outputPath;
+  if (!outputPath.empty() && hooks.isMainWorker()) {
+    auto removed = removeStaleTemporaries(outputPath);
+    if (!removed)
+      return removed.takeError();
+    if (*removed)
+      reporter.onCleanup(outputPath, *removed);
+  }
   for (const std::string &path : {outputPath, options.plotPath})
     if (!path.empty() && hooks.isMainWorker())
       if (llvm::Error e = checkWritable(path))
         return e;
-  // --resume continues from the model written by an earlier run.
+  // --resume continues from the model (or checkpoint) an earlier run wrote.
   OwningOpRef<ModuleOp> resumed;
+  std::optional<TrainState> state;
   if (sources.resume && !outputPath.empty()) {
     auto checkpoint = readCheckpoint(outputPath, base.getContext());
     if (failed(checkpoint))
       return llvm::createStringError("--resume: cannot read " + outputPath);
     if (*checkpoint) {
       resumed = std::move(*checkpoint);
+      auto s = getTrainState(*resumed, outputPath);
+      if (!s)
+        return s.takeError();
+      state = *s;
       base = *resumed;
       if (hooks.isMainWorker())
-        reporter.onResume(outputPath);
+        reporter.onResume(outputPath, state ? &*state : nullptr);
     }
   }
   auto train = runtime::openDataset(sources.data, "train");
@@ -374,7 +481,9 @@ llvm::Error mlir::qat::trainFromSources(ModuleOp base,
       return t.takeError();
     test = std::move(*t);
   }
-  if (sources.resetOptimizer)
+  // A checkpoint's optimizer state belongs to the run it continues.
+  if (sources.resetOptimizer && !state)
     eraseOptimizerState(base);
-  return trainModel(base, **train, test.get(), options, hooks, reporter);
+  return trainModel(base, **train, test.get(), options, hooks, reporter,
+                    state ? &*state : nullptr);
 }

@@ -116,4 +116,56 @@ func.func @forward(%x: tensor<8x300xf32>) -> tensor<8x4xf32> {
         << r;
   }
 }
+
+// A temporary that cannot be allocated (here 4.6e18 bytes, which no system
+// has) makes the entry free what it holds and return; run() reports the
+// model and the size, and the module and the allocator stay usable.
+TEST(JitAllocTest, OutOfMemoryIsReportedAndLeaksNothing) {
+  const char *src = R"mlir(
+func.func @forward(%x: tensor<1x1xf32>) -> tensor<1x1xf32> {
+  %w = arith.constant dense<2.0> : tensor<1x1xf32>
+  %b = arith.constant dense<1.0> : tensor<1xf32>
+  %y = qat.linear %x, %w, %b : (tensor<1x1xf32>, tensor<1x1xf32>, tensor<1xf32>) -> tensor<1x1xf32>
+  %r = qat.reshape %y : tensor<1x1xf32> -> tensor<1x1x1x1xf32>
+  %cw = arith.constant dense<1.0> : tensor<1x1x1x1xf32>
+  %c = qat.conv2d %r, %cw {padding = array<i64: 536870912, 536870912>}
+      : (tensor<1x1x1x1xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x1073741825x1073741825xf32>
+  %g = qat.global_avg_pool %c : tensor<1x1x1073741825x1073741825xf32> -> tensor<1x1x1x1xf32>
+  %f = qat.flatten %g : tensor<1x1x1x1xf32> -> tensor<1x1xf32>
+  %s = qat.add %f, %y : (tensor<1x1xf32>, tensor<1x1xf32>) -> tensor<1x1xf32>
+  return %s : tensor<1x1xf32>
+}
+func.func @small(%x: tensor<1x1xf32>) -> tensor<1x1xf32> {
+  %w = arith.constant dense<2.0> : tensor<1x1xf32>
+  %b = arith.constant dense<1.0> : tensor<1xf32>
+  %y = qat.linear %x, %w, %b : (tensor<1x1xf32>, tensor<1x1xf32>, tensor<1xf32>) -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+)mlir";
+  DialectRegistry registry;
+  registerQatDialects(registry);
+  MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(src, &ctx, "oom.mlir");
+  ASSERT_TRUE(module);
+  auto jit = JitModule::compile(std::move(module), {"forward", "small"},
+                                JitOptions{"generic"});
+  ASSERT_TRUE(static_cast<bool>(jit)) << llvm::toString(jit.takeError());
+  Tensor x = Tensor::zeros(DType::F32, {1, 1});
+  x.data<float>()[0] = 3.0f;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto out = (*jit)->run("forward", {&x});
+    ASSERT_FALSE(static_cast<bool>(out));
+    EXPECT_EQ(llvm::toString(out.takeError()),
+              "oom.mlir: @forward ran out of memory: allocating a temporary "
+              "of 4611686027.02 GB (4611686027017322560 bytes) failed; a "
+              "smaller batch needs less");
+    EXPECT_EQ(runtime::jitAllocLiveBytes(), 0u) << attempt;
+  }
+  auto small = (*jit)->run("small", {&x});
+  ASSERT_TRUE(static_cast<bool>(small)) << llvm::toString(small.takeError());
+  EXPECT_EQ((*small)[0].data<float>()[0], 7.0f);
+  EXPECT_EQ(runtime::jitAllocLiveBytes(), 0u);
+}
 } // namespace

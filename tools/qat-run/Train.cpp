@@ -21,6 +21,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <csignal>
 
 using namespace mlir;
 using namespace mlir::qat;
@@ -155,9 +156,22 @@ static cl::opt<std::string, true> testData(
     cl::location(trainSources.testData), cl::sub(qat::trainCommand),
     cl::cat(trainCat));
 static cl::opt<bool, true>
-    resume("resume", cl::desc("Continue from the -o model if it exists"),
+    resume("resume",
+           cl::desc("Continue from the -o model if it exists: the checkpoint "
+                    "of an interrupted run continues where it stood; a "
+                    "finished model is trained for --epochs more"),
            cl::location(trainSources.resume), cl::sub(qat::trainCommand),
            cl::cat(trainCat));
+static cl::opt<int64_t, true> checkpointEvery(
+    "checkpoint-every",
+    cl::desc("Also write a checkpoint to -o every N steps (one is written "
+             "at the end of every epoch)"),
+    cl::location(trainOptions.checkpointEvery), cl::init(0),
+    cl::sub(qat::trainCommand), cl::cat(trainCat));
+static cl::opt<int64_t> killAfterSteps(
+    "kill-after-steps",
+    cl::desc("For tests: SIGKILL this process after N training steps"),
+    cl::init(0), cl::Hidden, cl::sub(qat::trainCommand));
 static cl::opt<std::string, true>
     plot("plot",
          cl::desc("Draw loss and accuracy curves to this PNG: training "
@@ -185,6 +199,8 @@ namespace {
 class PrintingReporter : public TrainReporter {
 public:
   void onStep(const StepProgress &p) override {
+    if (killAfterSteps > 0 && ++stepsDone == killAfterSteps)
+      ::raise(SIGKILL);
     int64_t s = p.step - 1, steps = p.numSteps, batch = p.batch;
     int64_t reportEvery = std::max<int64_t>(1, steps / 10);
     bool last = s + 1 == steps;
@@ -198,7 +214,8 @@ public:
                  << llvm::format("%.4f", p.lossSum / (s + 1)) << " acc "
                  << llvm::format("%.2f%%",
                                  100.0 * p.correct / ((s + 1) * batch))
-                 << " " << llvm::format("%.0f", (s + 1) * batch / p.seconds)
+                 << " "
+                 << llvm::format("%.0f", p.timedSteps * batch / p.seconds)
                  << " img/s" << (tty && !last ? "" : "\n");
   }
   void onFreeze(int epoch, bool bnFrozen, bool obsFrozen) override {
@@ -227,12 +244,21 @@ public:
   void onWrote(StringRef path) override {
     llvm::errs() << "wrote " << path << "\n";
   }
-  void onResume(StringRef path) override {
-    llvm::errs() << "resuming from " << path << "\n";
+  void onResume(StringRef path, const TrainState *state) override {
+    llvm::errs() << "resuming from " << path;
+    if (state)
+      llvm::errs() << " at epoch " << state->epoch + 1 << ", step "
+                   << state->step;
+    llvm::errs() << "\n";
+  }
+  void onCleanup(StringRef path, int count) override {
+    llvm::errs() << "removed " << count << " partial " << path << ".tmp-* file"
+                 << (count == 1 ? "" : "s") << " of an interrupted run\n";
   }
 
 private:
   bool tty = llvm::sys::Process::StandardErrIsDisplayed();
+  int64_t stepsDone = 0;
 };
 } // namespace
 
@@ -254,6 +280,9 @@ int qat::runTrain(ModuleOp base) {
                 "' (known: constant, step, cosine)");
   if (trainOptions.epochs < 1)
     return fail("--epochs must be at least 1");
+  if (trainOptions.checkpointEvery < 0)
+    return fail("--checkpoint-every must not be negative (0: at the end of "
+                "each epoch only)");
   // Checked here so that a typo names the flag, not the pass it feeds.
   if (!llvm::is_contained({"sgd", "adam", "adamw"}, trainOptions.optimizer))
     return fail("unknown --optimizer '" + trainOptions.optimizer +

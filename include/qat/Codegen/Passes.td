@@ -144,6 +144,63 @@ def PlanWorkspace : Pass<"qat-plan-workspace", "ModuleOp"> {
                            "::mlir::memref::MemRefDialect"];
 }
 
+def CheckAllocations : Pass<"qat-check-allocations", "ModuleOp"> {
+  let summary = "Allocate a function's temporaries on entry and return a status: nonzero when one failed";
+  let description = [{
+    Runs after bufferization and the deallocation pipeline, while each
+    function is one block. Every function with a body gets an `i32`
+    result, its status: 0 on success, 1 when a temporary could not be
+    allocated (`aligned_alloc` or `malloc` returned null). Its
+    `memref.alloc`s move to its entry, in program order, where one test of
+    all their pointers decides: if any is null, the function frees the
+    others (`free(NULL)` does nothing) and returns 1 before it has read or
+    written anything. So an allocation failure leaks nothing and changes
+    nothing (no output, no parameter a training step updates in place is
+    touched), and the caller (the JIT, or the C program calling an AOT
+    object) can report it and go on. The code that runs on success is
+    unchanged but for one branch, marked unlikely.
+
+    The ownership-based deallocation pipeline frees a function's
+    temporaries at its end, so they are all live together anyway: moving
+    the allocations up does not raise the peak memory. (qat-compile's
+    workspace plan leaves one allocation per function.)
+
+    Only static allocations at the top level of a one-block body can move:
+    others are rejected, as are calls of functions with a body (whose own
+    allocations would need their status checked) and functions that
+    already return values. The pipeline creates none of these; the
+    threads of `--threads` split loops over buffers allocated outside.
+
+    ```mlir
+    func.func @f(%in: memref<64xf32>, %out: memref<64xf32>) {
+      linalg.exp ins(%in : memref<64xf32>) outs(%out : memref<64xf32>)
+      %a = memref.alloc() : memref<64xf32>
+      ...
+      memref.dealloc %a : memref<64xf32>
+      return
+    }
+    // becomes
+    func.func @f(%in: memref<64xf32>, %out: memref<64xf32>) -> i32 {
+      %a = memref.alloc() : memref<64xf32>
+      %p = memref.extract_aligned_pointer_as_index %a : memref<64xf32> -> index
+      %null = arith.cmpi eq, %p, %c0 : index
+      cf.cond_br %null weights([1, 2000]), ^fail, ^body
+    ^body:
+      linalg.exp ins(%in : memref<64xf32>) outs(%out : memref<64xf32>)
+      ...
+      memref.dealloc %a : memref<64xf32>
+      return %c0_i32 : i32
+    ^fail:
+      memref.dealloc %a : memref<64xf32>
+      return %c1_i32 : i32
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::cf::ControlFlowDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def FuseElementwise : Pass<"qat-fuse-elementwise", "ModuleOp"> {
   let summary = "Element-wise, multi-result and sibling linalg fusion that recomputes only cheap producers";
   let description = [{

@@ -22,12 +22,21 @@
 namespace mlir::qat::runtime {
 /// Bytes held in the free lists (for tests and diagnostics).
 size_t jitAllocCachedBytes();
+/// Bytes the generated code holds: allocated and not freed yet (0 between
+/// calls, also after a call that ran out of memory).
+size_t jitAllocLiveBytes();
 /// Returns every cached block to the system allocator.
 void jitAllocReleaseCache();
+/// The size in bytes of this thread's largest allocation that failed since
+/// the last call (0 if none), which it forgets.
+size_t takeJitAllocFailure();
 } // namespace mlir::qat::runtime
 
 extern "C" {
-/// aligned_alloc with a per-(size, alignment) cache of freed blocks.
+/// aligned_alloc with a per-(size, alignment) cache of freed blocks. When the
+/// system has no memory left it releases the cache and tries again; if that
+/// fails too, it records the size (takeJitAllocFailure) and returns null,
+/// which the generated code checks (--qat-check-allocations).
 void *qat_rt_aligned_alloc(size_t alignment, size_t size);
 /// free for blocks of qat_rt_aligned_alloc; any other pointer (or null)
 /// goes to the system free.

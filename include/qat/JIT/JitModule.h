@@ -77,7 +77,11 @@ public:
   const EntrySpec *getEntry(StringRef name) const;
 
   /// Checks `args` against the entry's signature (naming the argument on a
-  /// mismatch), allocates the outputs and calls the entry function.
+  /// mismatch), allocates the outputs and calls the entry function. When
+  /// the entry cannot allocate a temporary, the error names the model and
+  /// the size; the entry allocates before it computes, so it has freed
+  /// what it got and changed nothing (no parameter of a training step),
+  /// and the module can be called again.
   llvm::Expected<std::vector<runtime::Tensor>>
   run(StringRef entry, ArrayRef<const runtime::Tensor *> args);
   llvm::Expected<std::vector<runtime::Tensor>>
@@ -90,8 +94,13 @@ public:
 
 private:
   JitModule() = default;
+  /// The error for `entry` returning the nonzero `status`.
+  llvm::Error entryFailure(StringRef entry, int32_t status);
+
   std::unique_ptr<ExecutionEngine> engine;
   std::vector<EntrySpec> entries;
+  /// The file the module was read from (or "the model"), for messages.
+  std::string modelName;
 };
 
 /// Maps an MLIR element type to a runtime dtype, if there is one.

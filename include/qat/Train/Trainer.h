@@ -3,9 +3,9 @@
 // Fine-tunes a qat model (float or prepared) with the step
 // --qat-generate-train-step generates: shuffled epochs, learning-rate
 // schedules, batch-norm and observer freeze schedules, per-epoch test
-// evaluation, metrics and curves, and the trained model written back
-// atomically. The tool parses the options and prints what the loop
-// reports.
+// evaluation, metrics and curves, checkpoints that a killed run resumes
+// from exactly, and the trained model written back atomically. The tool
+// parses the options and prints what the loop reports.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +14,7 @@
 
 #include "qat/Data/Dataset.h"
 #include "qat/JIT/JitModule.h"
+#include "qat/Train/Checkpoint.h"
 #include "qat/Train/Evaluate.h"
 #include "qat/Train/Metrics.h"
 #include "qat/Train/Schedule.h"
@@ -42,6 +43,9 @@ struct TrainOptions {
   int freezeObserversAfter = -1;
   /// Stop each epoch after this many steps (negative: a whole epoch).
   int64_t maxSteps = -1;
+  /// Besides the checkpoint at the end of each epoch, write one every this
+  /// many steps (0: none) to outputPath.
+  int64_t checkpointEvery = 0;
   /// Re-batch the model to this many records per step before generating the
   /// step (--qat-set-batch; 0 keeps the model's batch).
   int64_t batch = 0;
@@ -101,13 +105,14 @@ public:
 
 /// The progress of the running epoch after a step.
 struct StepProgress {
-  int epoch;        ///< 0-based.
-  int64_t step;     ///< Steps done in this epoch.
-  int64_t numSteps; ///< Steps of the epoch.
-  int64_t batch;    ///< Records per step.
-  double lossSum;   ///< Sum of the steps' mean losses so far.
-  int64_t correct;  ///< Correct predictions so far.
-  double seconds;   ///< Since the epoch started.
+  int epoch;          ///< 0-based.
+  int64_t step;       ///< Steps done in this epoch.
+  int64_t numSteps;   ///< Steps of the epoch.
+  int64_t batch;      ///< Records per step.
+  double lossSum;     ///< Sum of the steps' mean losses so far.
+  int64_t correct;    ///< Correct predictions so far.
+  double seconds;     ///< Since the epoch started (or resumed).
+  int64_t timedSteps; ///< Steps done in those seconds.
 };
 
 /// What the loop reports as it goes; the tool prints it. Called on the
@@ -124,8 +129,15 @@ public:
   virtual void onEpoch(const EpochRecord &record, bool tested) {}
   /// After writing the curves or the trained model to `path`.
   virtual void onWrote(llvm::StringRef path) {}
-  /// Before training, when it resumes from the model at `path`.
-  virtual void onResume(llvm::StringRef path) {}
+  /// After writing a checkpoint of the run at `state` to `path`.
+  virtual void onCheckpoint(llvm::StringRef path, const TrainState &state) {}
+  /// Before training, when it resumes from the model at `path`: a
+  /// checkpoint of an unfinished run at `state`, or (null) a finished
+  /// model that the run trains further.
+  virtual void onResume(llvm::StringRef path, const TrainState *state) {}
+  /// Before training, after removing `count` temporary files that writes
+  /// of `path` killed midway left behind.
+  virtual void onCleanup(llvm::StringRef path, int count) {}
 };
 
 /// A run diverges when a step's loss is more than this many times the
@@ -133,16 +145,24 @@ public:
 inline constexpr double kDivergenceFactor = 1000;
 
 /// Trains `base` (a float or prepared model, not modified) on `train`,
-/// evaluating on `test` (if any) after each epoch. Fails on the first
-/// error: data that does not fit the model or gives no full batch, an
-/// unwritable output, or divergence (docs/architecture.md#when-training-stops:
-/// a non-finite loss, a loss beyond kDivergenceFactor times the first, a
-/// trainable parameter holding NaN/Inf or state holding NaN after an
-/// epoch); the model is then not written.
+/// evaluating on `test` (if any) after each epoch, and writing a checkpoint
+/// to the output path at the end of each epoch but the last (and every
+/// TrainOptions::checkpointEvery steps), then the trained model. With
+/// `resume` (the position of the checkpoint `base` was read from), it
+/// continues that run where it stood: the same epoch, step, learning rate,
+/// shuffle order and Adam step, so the trained model is the one the
+/// uninterrupted run writes, byte for byte. Fails on the first error: data
+/// that does not fit the model or gives no full batch, an unwritable
+/// output, a checkpoint of another run, or divergence
+/// (docs/architecture.md#when-training-stops: a non-finite loss, a loss
+/// beyond kDivergenceFactor times the first, a trainable parameter holding
+/// NaN/Inf or state holding NaN after an epoch); the model is then not
+/// written.
 llvm::Error trainModel(ModuleOp base, const runtime::Dataset &train,
                        const runtime::Dataset *test,
                        const TrainOptions &options, TrainHooks &hooks,
-                       TrainReporter &reporter);
+                       TrainReporter &reporter,
+                       const TrainState *resume = nullptr);
 
 /// What a training run reads besides its model (qat-run train's --data,
 /// --test-data, --resume and --reset-optimizer).
@@ -151,15 +171,18 @@ struct TrainSources {
   /// runtime::getTestDataSpec(data, testData).
   std::string data = "fashion-mnist";
   std::string testData;
-  /// Continue from the model at TrainOptions::outputPath if it exists.
+  /// Continue from the model at TrainOptions::outputPath if it exists: a
+  /// checkpoint continues its run; a finished model is trained further.
   bool resume = false;
   /// Start with fresh optimizer state, as a new torch.optim optimizer does,
-  /// instead of the state stored in the model.
+  /// instead of the state stored in the model (not when resuming from a
+  /// checkpoint: its state belongs to the run it continues).
   bool resetOptimizer = false;
 };
 
-/// Opens the datasets of `sources`, resumes or resets the optimizer state
-/// as they say (modifying `base` for a reset), and runs trainModel.
+/// Removes what killed writes of the output left behind, opens the
+/// datasets of `sources`, resumes or resets the optimizer state as they say
+/// (modifying `base` for a reset), and runs trainModel.
 llvm::Error trainFromSources(ModuleOp base, const TrainSources &sources,
                              const TrainOptions &options, TrainHooks &hooks,
                              TrainReporter &reporter);

@@ -23,43 +23,54 @@
 // output's aligned pointer (%arg8) and allocates nothing on the heap.
 // CHECK-LABEL: llvm.func @forward(
 // CHECK-SAME: %arg0: !llvm.ptr, %arg1: !llvm.ptr, %arg2: i64, %arg3: i64, %arg4: i64, %arg5: i64, %arg6: i64,
-// CHECK-SAME: %arg7: !llvm.ptr, %arg8: !llvm.ptr, %arg9: i64, %arg10: i64, %arg11: i64, %arg12: i64, %arg13: i64)
-// CHECK-NOT: ->
+// CHECK-SAME: %arg7: !llvm.ptr, %arg8: !llvm.ptr, %arg9: i64, %arg10: i64, %arg11: i64, %arg12: i64, %arg13: i64) -> i32
 // CHECK-SAME: attributes {{{.*}}llvm.emit_c_interface{{.*}}}
-// CHECK-NOT: llvm.call @{{(malloc|aligned_alloc)}}
 // CHECK-DAG: llvm.mlir.addressof @fc.weight : !llvm.ptr
 // CHECK-DAG: llvm.mlir.addressof @fc.bias : !llvm.ptr
+// CHECK-DAG: %[[OOM:.*]] = llvm.mlir.constant(1 : i32) : i32
+// CHECK-DAG: %[[OK:.*]] = llvm.mlir.constant(0 : i32) : i32
+// Both temporaries are allocated and tested on entry: on null, the
+// function frees them and returns 1 before it touches anything
+// (qat-check-allocations). Success and failure share the frees.
+// CHECK: %[[T0:.*]] = llvm.call @aligned_alloc(
+// CHECK: %[[T1:.*]] = llvm.call @aligned_alloc(
+// CHECK-NEXT: %[[I0:.*]] = llvm.ptrtoint %[[T0]] : !llvm.ptr to i64
+// CHECK-NEXT: %[[N0:.*]] = llvm.icmp "eq" %[[I0]], %{{.*}} : i64
+// CHECK-NEXT: %[[I1:.*]] = llvm.ptrtoint %[[T1]] : !llvm.ptr to i64
+// CHECK-NEXT: %[[N1:.*]] = llvm.icmp "eq" %[[I1]], %{{.*}} : i64
+// CHECK-NEXT: %[[ANY:.*]] = llvm.or %[[N0]], %[[N1]] : i1
+// CHECK-NEXT: llvm.cond_br %[[ANY]] weights([1, 2000]), ^[[END:bb[0-9]+]](%[[OOM]] : i32), ^
 // CHECK: llvm.intr.fma
+// CHECK: llvm.cond_br %{{.*}}, ^{{.*}}, ^[[END]](%[[OK]] : i32)
 // CHECK: llvm.intr.maximum
 // CHECK: %[[OUT:.*]] = llvm.getelementptr {{.*}}%arg8[
 // CHECK: llvm.store %{{.*}}, %[[OUT]] : f32, !llvm.ptr
 // CHECK-NOT: llvm.call @{{(malloc|aligned_alloc)}}
-// CHECK: llvm.return{{$}}
+// CHECK: ^[[END]](%[[S:.*]]: i32):
+// CHECK-NEXT: llvm.call @free(%[[T0]])
+// CHECK-NEXT: llvm.call @free(%[[T1]])
+// CHECK-NEXT: llvm.return %[[S]] : i32
 
-// The C-interface wrapper takes pointers to the input and output memref
-// descriptors and forwards their fields.
-// CHECK-LABEL: llvm.func @_mlir_ciface_forward(%arg0: !llvm.ptr, %arg1: !llvm.ptr)
-// CHECK-NOT: ->
+// CHECK-LABEL: llvm.func @_mlir_ciface_forward(%arg0: !llvm.ptr, %arg1: !llvm.ptr) -> i32
 // CHECK: %[[IN:.*]] = llvm.load %arg0 : !llvm.ptr -> !llvm.struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)>
 // CHECK: %[[RES:.*]] = llvm.load %arg1 : !llvm.ptr -> !llvm.struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)>
-// CHECK: llvm.call @forward({{.*}}) : (!llvm.ptr, !llvm.ptr, i64, i64, i64, i64, i64, !llvm.ptr, !llvm.ptr, i64, i64, i64, i64, i64) -> ()
-// CHECK: llvm.return{{$}}
+// CHECK: %[[S:.*]] = llvm.call @forward({{.*}}) : (!llvm.ptr, !llvm.ptr, i64, i64, i64, i64, i64, !llvm.ptr, !llvm.ptr, i64, i64, i64, i64, i64) -> i32
+// CHECK: llvm.return %[[S]] : i32
 
 // conv (zero padded) + relu + max-pool: input and output are rank-4 memrefs
 // (11 values each); the result is an out-parameter.
 // CHECK-LABEL: llvm.func @features(
 // CHECK-SAME: %arg11: !llvm.ptr, %arg12: !llvm.ptr,
-// CHECK-SAME: %arg21: i64)
-// CHECK-NOT: ->
+// CHECK-SAME: %arg21: i64) -> i32
 // CHECK: llvm.mlir.addressof @conv.weight : !llvm.ptr
 // CHECK: llvm.intr.maximum
 // CHECK: llvm.getelementptr {{.*}}%arg12[
-// CHECK: llvm.return{{$}}
-// CHECK-LABEL: llvm.func @_mlir_ciface_features(%arg0: !llvm.ptr, %arg1: !llvm.ptr)
-// CHECK: llvm.call @features({{.*}}) : ({{.*}}) -> ()
+// CHECK: llvm.return %{{.*}} : i32
+// CHECK-LABEL: llvm.func @_mlir_ciface_features(%arg0: !llvm.ptr, %arg1: !llvm.ptr) -> i32
+// CHECK: llvm.call @features({{.*}}) : ({{.*}}) -> i32
 
-// A function without results gets a wrapper too; qat.store became a copy
-// into the global.
+// A function without results gets a wrapper too (returning the status);
+// qat.store became a copy into the global.
 // CHECK-LABEL: llvm.func @count(
 // CHECK: %[[G:.*]] = llvm.mlir.addressof @steps : !llvm.ptr
 // CHECK: %[[GP:.*]] = llvm.getelementptr %[[G]][0, 0]

@@ -11,7 +11,8 @@ int main(int argc, char **argv) {
     s = s * 1664525u + 1013904223u;
     x[i] = (float)(s >> 8) / 16777216.0f * 6.0f - 3.0f;
   }
-  model_forward(x, y);
+  if (model_forward(x, y) != MODEL_OK)
+    return 2;
   FILE *out = argc == 2 ? fopen(argv[1], "wb") : NULL;
   if (!out || fwrite(y, sizeof y, 1, out) != 1)
     return 1;
