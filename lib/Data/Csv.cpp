@@ -2,6 +2,8 @@
 
 #include "qat/Data/Csv.h"
 
+#include "qat/Data/InputFile.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/Twine.h"
@@ -19,9 +21,9 @@ static llvm::Error csvError(const Twine &msg) {
 }
 
 llvm::Expected<LabeledRecords> mlir::qat::runtime::readCsv(StringRef path) {
-  auto buf = llvm::MemoryBuffer::getFile(path);
+  auto buf = readInputFile(path, kMaxTextFileBytes);
   if (!buf)
-    return csvError(path + ": cannot open: " + buf.getError().message());
+    return buf.takeError();
   llvm::SmallVector<StringRef> lines;
   (*buf)->getBuffer().split(lines, '\n', -1, /*KeepEmpty=*/false);
   std::vector<float> feats;

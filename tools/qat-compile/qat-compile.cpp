@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qat/AOT/Compile.h"
+#include "qat/Data/InputFile.h"
 #include "qat/InitAll.h"
 #include "qat/Target/Threads.h"
 
@@ -85,13 +86,13 @@ static int fail(const Twine &msg) {
 /// Parses `inputFile`; diagnostics print with file:line:col.
 static OwningOpRef<ModuleOp> parseModel(MLIRContext &ctx,
                                         llvm::SourceMgr &sourceMgr) {
-  std::string errorMessage;
-  auto file = openInputFile(inputFile, &errorMessage);
+  auto file =
+      qat::runtime::readInputFile(inputFile, qat::runtime::kMaxTextFileBytes);
   if (!file) {
-    fail(errorMessage);
+    fail(llvm::toString(file.takeError()));
     return nullptr;
   }
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());
   return parseSourceFile<ModuleOp>(sourceMgr, &ctx);
 }
 

@@ -8,6 +8,7 @@
 #include "Train.h"
 
 #include "qat/Data/Dataset.h"
+#include "qat/Data/InputFile.h"
 #include "qat/Train/Evaluate.h"
 #include "qat/Train/Trainer.h"
 
@@ -15,6 +16,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -248,8 +250,13 @@ int qat::runEval(ModuleOp input) {
 }
 
 int qat::runCompare(ModuleOp a) {
+  auto file = runtime::readInputFile(otherModel, runtime::kMaxTextFileBytes);
+  if (!file)
+    return fail(file.takeError());
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());
   OwningOpRef<ModuleOp> b =
-      parseSourceFile<ModuleOp>(otherModel, a.getContext());
+      parseSourceFile<ModuleOp>(sourceMgr, a.getContext());
   if (!b)
     return 1;
   auto ds = runtime::openDataset(data, evalSplit);

@@ -11,6 +11,7 @@
 
 #include "Train.h"
 
+#include "qat/Data/InputFile.h"
 #include "qat/Data/Npy.h"
 #include "qat/Data/Tensor.h"
 #include "qat/InitAll.h"
@@ -263,12 +264,11 @@ int main(int argc, char **argv) {
   std::string path = subcommand         ? getModelPathOfSubcommand()
                      : gradcheckCommand ? getGradcheckModelPath()
                                         : modelFile;
-  std::string err;
-  auto file = openInputFile(path, &err);
+  auto file = runtime::readInputFile(path, runtime::kMaxTextFileBytes);
   if (!file)
-    return fail(err);
+    return fail(file.takeError());
   llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
