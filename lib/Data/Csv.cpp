@@ -10,6 +10,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 
 using namespace mlir::qat::runtime;
@@ -51,6 +52,11 @@ llvm::Expected<LabeledRecords> mlir::qat::runtime::readCsv(StringRef path) {
         if (v != std::floor(v))
           return csvError(path + ":" + Twine(i + 1) + ": record " + Twine(i) +
                           ": label " + cell.trim() + " is not an integer");
+        // Checked before the conversion, which is undefined out of range.
+        if (v < INT32_MIN || v > INT32_MAX)
+          return csvError(path + ":" + Twine(i + 1) + ": record " + Twine(i) +
+                          ": label " + cell.trim() +
+                          " is out of the int32 range");
         labels.push_back(static_cast<int32_t>(v));
       } else {
         feats.push_back(static_cast<float>(v));
