@@ -63,6 +63,9 @@ llvm::Expected<LabeledRecords> mlir::qat::runtime::readCsv(StringRef path) {
       }
     }
   }
+  // Without a record the number of features is unknown.
+  if (width < 0)
+    return csvError(path + ": no records");
   int64_t n = labels.size();
   LabeledRecords records{Tensor::zeros(DType::F32, {n, width - 1}),
                          Tensor::zeros(DType::I32, {n})};

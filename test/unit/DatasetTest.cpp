@@ -92,6 +92,8 @@ TEST_F(DatasetTest, SpecErrors) {
   std::string ragged = writeFile("r.csv", "1,2,0\n1,2,3,0\n");
   EXPECT_EQ(error("csv:" + ragged),
             ragged + ":2: record 1 has 4 fields, expected 3");
+  std::string empty = writeFile("e.csv", "\n \n");
+  EXPECT_EQ(error("csv:" + empty), empty + ": no records");
   std::string label = writeFile("l.csv", "1,2,0.5\n");
   EXPECT_EQ(error("csv:" + label),
             label + ":1: record 0: label 0.5 is not an integer");
