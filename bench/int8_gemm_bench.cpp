@@ -6,7 +6,8 @@
 // g3.o (entry points g1_forward_q, ...) and links them here with -ldnnl.
 //
 //   int8_gemm_bench --dir DIR [--runs N] [--warmup N] [--cases g1,g2,g3]
-//                   [--onednn-isa vnni|native] [--no-cold]
+//                   [--onednn-isa vnni|native] [--no-cold] [--threads N]
+//                   [--json FILE]
 //
 // Per case: check ours against the scalar reference of docs/numerics.md on
 // every element (and count oneDNN's differences from it), then time both peers
@@ -15,12 +16,22 @@
 // % of the vpdpbusd limit measured at start-up. G2 also: microseconds and
 // weight GB/s, hot (same weights every call) and cold (weights, input and
 // output flushed from every cache level with clflushopt before each call).
+//
+// --threads N: the objects were compiled with qat-compile --threads N (their
+// thread count is fixed there); oneDNN (built on OpenMP) gets N through
+// omp_set_num_threads of the OpenMP runtime its calls bind to, looked up
+// the way the dynamic linker binds them (dlsym(RTLD_DEFAULT)): libgomp, or
+// LLVM's libomp when it comes first in the process (it also implements
+// libgomp's ABI, so a threaded qat object linked with -lomp takes oneDNN's
+// OpenMP calls too). --json FILE writes the timings for the scaling table of
+// bench/int8_gemm_bench.sh.
 #include "g1.h"
 #include "g2.h"
 #include "g3.h"
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <dlfcn.h>
 #include <immintrin.h>
 #include <link.h>
 
@@ -362,14 +373,37 @@ OneDnnMatmul makeOneDnn(dnnl::engine &eng, dnnl::stream &s, const Case &c,
 }
 
 struct Options {
-  std::string dir = ".";
-  int runs = 50, warmup = 5;
+  std::string dir = ".", json;
+  int runs = 50, warmup = 5, threads = 0;
   std::vector<std::string> cases{"g1", "g2", "g3"};
   bool nativeIsa = false, cold = true;
 };
 
 double gops(const Case &c, double sec) {
   return 2.0 * c.m * c.n * c.k / sec / 1e9;
+}
+
+// omp_set_num_threads(n) of the OpenMP runtime oneDNN's calls bind to
+// (the first in the process's global lookup scope); `runtime` gets its file.
+bool setOneDnnThreads(int n, std::string &runtime) {
+  auto set = reinterpret_cast<void (*)(int)>(
+      dlsym(RTLD_DEFAULT, "omp_set_num_threads"));
+  auto get =
+      reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "omp_get_max_threads"));
+  Dl_info info;
+  if (!set || !get || !dladdr(reinterpret_cast<void *>(set), &info)) {
+    fprintf(stderr, "int8_gemm_bench: no OpenMP runtime in the process (is "
+                    "oneDNN built on OpenMP?)\n");
+    return false;
+  }
+  set(n);
+  if (get() != n) {
+    fprintf(stderr, "int8_gemm_bench: %s gives %d threads, not %d\n",
+            info.dli_fname, get(), n);
+    return false;
+  }
+  runtime = info.dli_fname;
+  return true;
 }
 
 } // namespace
@@ -410,6 +444,14 @@ int main(int argc, char **argv) {
       opt.nativeIsa = v == "native";
     } else if (a == "--no-cold")
       opt.cold = false;
+    else if (a == "--threads") {
+      opt.threads = std::atoi(next().c_str());
+      if (opt.threads < 1) {
+        fprintf(stderr, "int8_gemm_bench: --threads must be at least 1\n");
+        return 2;
+      }
+    } else if (a == "--json")
+      opt.json = next();
     else {
       fprintf(stderr, "int8_gemm_bench: unknown option %s\n", a.c_str());
       return 2;
@@ -421,6 +463,11 @@ int main(int argc, char **argv) {
   // native lets it use everything the CPU has (AMX on Sapphire Rapids).
   if (!opt.nativeIsa)
     dnnl::set_max_cpu_isa(dnnl::cpu_isa::avx512_core_vnni);
+  // Before any primitive exists: oneDNN sizes a primitive's work split by
+  // the thread count at creation.
+  std::string ompRuntime;
+  if (opt.threads && !setOneDnnThreads(opt.threads, ompRuntime))
+    return 2;
   dnnl::engine eng(dnnl::engine::kind::cpu, 0);
   dnnl::stream strm(eng);
 
@@ -433,6 +480,11 @@ int main(int argc, char **argv) {
          "ours and oneDNN interleaved\n",
          dnnl_version()->major, dnnl_version()->minor, dnnl_version()->patch,
          opt.nativeIsa ? "native" : "avx512_core_vnni", opt.runs, opt.warmup);
+  if (opt.threads)
+    printf("threads: %d (ours: qat-compile --threads %d; oneDNN: "
+           "omp_set_num_threads(%d) of %s)\n",
+           opt.threads, opt.threads, opt.threads, ompRuntime.c_str());
+  int threads = opt.threads ? opt.threads : 1;
 
   Bandwidth bw = measureReadBandwidth(size_t(16) << 20, 20);
   printf("read bandwidth, 16 MiB buffer, 1 core (median [best]): hot %.1f "
@@ -536,10 +588,18 @@ int main(int argc, char **argv) {
     }
   }
 
-  printf("\nint8 GEMM, 1 thread: median [min]; GOPS = 2*M*N*K / time; ratio = "
-         "ours/oneDNN speed (>= 1: ours is as fast or faster); %% of the "
-         "measured vpdpbusd limit (%.0f GOPS)\n",
-         limitGops);
+  // N threads on N cores: N times one core's limit.
+  if (threads == 1)
+    printf("\nint8 GEMM, 1 thread: median [min]; GOPS = 2*M*N*K / time; "
+           "ratio = ours/oneDNN speed (>= 1: ours is as fast or faster); %% "
+           "of the measured vpdpbusd limit (%.0f GOPS)\n",
+           limitGops);
+  else
+    printf("\nint8 GEMM, %d threads: median [min]; GOPS = 2*M*N*K / time; "
+           "ratio = ours/oneDNN speed (>= 1: ours is as fast or faster); %% "
+           "of %d x the measured vpdpbusd limit of one core (%.0f GOPS)\n",
+           threads, threads, threads * limitGops);
+  limitGops *= threads;
   printf("%-8s | %-22s | %-22s | %-13s | %-21s | %-22s\n", "case",
          "ours u8 requant GOPS", "oneDNN u8 requant GOPS", "ratio",
          "% limit ours/oneDNN", "oneDNN s32 GOPS");
@@ -585,6 +645,29 @@ int main(int argc, char **argv) {
              "(ours: the executable's data segments holding the packed "
              "weights; oneDNN: its reordered weight buffer), the bias, input "
              "and output buffers of both peers, then mfence\n");
+  }
+  if (!opt.json.empty()) {
+    FILE *f = fopen(opt.json.c_str(), "w");
+    if (!f) {
+      fprintf(stderr, "int8_gemm_bench: cannot write %s\n", opt.json.c_str());
+      return 2;
+    }
+    fprintf(f,
+            "{\"threads\": %d, \"limit_gops\": %.3f, \"failures\": %d, "
+            "\"rows\": [",
+            threads, limitGops, failures);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const Row &r = rows[i];
+      fprintf(f,
+              "%s\n {\"case\": \"%s\", \"m\": %ld, \"n\": %ld, \"k\": %ld, "
+              "\"ours\": [%.9g, %.9g], \"onednn\": [%.9g, %.9g], "
+              "\"onednn_s32\": [%.9g, %.9g]}",
+              i ? "," : "", r.label.c_str(), (long)r.c->m, (long)r.c->n,
+              (long)r.c->k, r.ours.median, r.ours.min, r.dnnl.median,
+              r.dnnl.min, r.dnnlS32.median, r.dnnlS32.min);
+    }
+    fprintf(f, "]}\n");
+    fclose(f);
   }
   if (failures)
     printf("\nFAILED: %d correctness check(s) above\n", failures);

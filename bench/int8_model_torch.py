@@ -2,7 +2,9 @@
 """PyTorch 1.13 int8 inference peer for M1/C1 (bench/README.md):
 batch-1 latency and batch-256 throughput of the eager int8 model
 (torch.ao.quantization: fuse_modules_qat, prepare_qat, a few calibration
-steps, convert), one thread. Used by bench/int8_model_bench.sh.
+steps, convert), --threads N threads (default 1: torch.set_num_threads and,
+through torch_qat.py, OPENBLAS_NUM_THREADS / OMP_NUM_THREADS). Used by
+bench/int8_model_bench.sh.
 
 The architecture and initial weights are bench/torch_qat.py's (M1/C1 built
 exactly as examples/m1.mlir / c1.mlir); the weights' values do not matter
@@ -11,8 +13,9 @@ float output (DeQuantStub), like qat-compile's NAME_forward.
 
   int8_model_torch.py time --model m1|c1 --input X.f32 [--qconfig x86|qnnpack]
                       [--engine onednn|qnnpack] [--batches 1,256] [--runs N]
+                      [--threads N]
       X.f32: float32 [>= 256][1][28][28] images (raw). Prints one JSON line:
-      {"engine", "qconfig", "batch": {"1": {"median_us", "min_us"}, ...}}.
+      {"engine", "qconfig", "threads", "batch": {"1": {"median_us", "min_us"}, ...}}.
   int8_model_torch.py export --model m1|c1 --input X.f32 -o model.onnx
       Exports the converted int8 model with torch.onnx (for the ONNX Runtime
       peer); prints the node types.
@@ -70,9 +73,13 @@ def main():
     ap.add_argument("--engine", default=None)
     ap.add_argument("--batches", default="1,256")
     ap.add_argument("--runs", type=int, default=0, help="0: 1000 at batch 1, 100 above")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="torch.set_num_threads (torch_qat.py sets the BLAS variables from it)")
     ap.add_argument("-o", "--output")
     a = ap.parse_args()
-    torch.set_num_threads(1)
+    if a.threads < 1:
+        ap.error("--threads must be at least 1")
+    torch.set_num_threads(a.threads)
     engine = a.engine or T.ENGINE[a.qconfig]
     x = torch.from_numpy(np.fromfile(a.input, dtype=np.float32).reshape(-1, 1, 28, 28))
     model = int8_model(a.model, a.qconfig, engine, x)
@@ -84,7 +91,7 @@ def main():
         m = onnx.load(a.output)
         print(" ".join(n.op_type for n in m.graph.node))
         return
-    res = {"engine": engine, "qconfig": a.qconfig, "batch": {}}
+    res = {"engine": engine, "qconfig": a.qconfig, "threads": torch.get_num_threads(), "batch": {}}
     for b in [int(s) for s in a.batches.split(",")]:
         runs = a.runs or (1000 if b == 1 else 100)
         res["batch"][str(b)] = time_model(model, x, b, runs, warmup=max(10, runs // 10))

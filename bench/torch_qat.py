@@ -6,7 +6,8 @@ Builds M1 / C1 exactly as examples/m1.mlir / examples/c1.mlir and loads the
 same initial weights (and BN running statistics) from those files, so both
 sides start identical. Data: the Fashion-MNIST IDX .gz files read with
 scripts/qatref.py (pixels / 255), batch 64, shuffled, last partial batch
-dropped (as `qat-run train`). SGD lr 0.01 momentum 0.9. One thread.
+dropped (as `qat-run train`). SGD lr 0.01 momentum 0.9. One thread, or
+--threads N (torch.set_num_threads and the BLAS/OpenMP variables below).
 
   epoch     (T1/T2) time one QAT epoch: fuse_modules_qat, prepare_qat with
             get_default_qat_qconfig(QCONFIG); prints seconds per epoch

@@ -5,6 +5,8 @@
 
 #include "mlir/IR/DialectRegistry.h"
 
+#include <string>
+
 namespace mlir::qat {
 
 /// The qat dialect with its backward rules (GradientOpInterface), every
@@ -15,6 +17,15 @@ void registerQatDialects(DialectRegistry &registry);
 /// Every qat pass and pipeline, and the upstream passes worth exposing in
 /// qat-opt for debugging the lowering.
 void registerQatPassesAndPipelines();
+
+/// Hides (from --help, not from parsing) every command-line option
+/// registered so far: the libraries' own, chiefly LLVM's back-end flags.
+/// Call before the tool registers its options.
+void hideLibraryOptions();
+
+/// qat-opt's --help overview: the qat passes and pipelines by stage with
+/// their summaries (call after registerQatPassesAndPipelines).
+std::string getQatOptOverview();
 
 } // namespace mlir::qat
 

@@ -39,7 +39,7 @@ static llvm::Error selectCpu(AotTarget &t, bool isHost) {
     if (!isHost)
       return targetError("--isa is required for a cross target (" +
                          t.triple.str() + "): i8mm, dotprod or neon");
-    t.cpu = llvm::sys::getHostCPUName().str();
+    t.cpu = target::hostCodegenCpu();
     llvm::SmallVector<std::string> fs;
     for (auto &f : llvm::sys::getHostCPUFeatures())
       fs.push_back((f.second ? "+" : "-") + f.first().str());

@@ -1,9 +1,9 @@
 //===- ParallelizeLoops.cpp - large linalg ops split over threads ---------===//
 //
-// Only the first loop is split, and only where every output element then
-// belongs to one block: each element is computed by one thread with its
-// terms in the single-threaded order, so the bits do not depend on the
-// thread count.
+// One parallel loop is split, and only one that indexes every output, so
+// that every output element belongs to one block: each element is computed
+// by one thread with its terms in the single-threaded order, so the bits do
+// not depend on the thread count.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,44 +30,55 @@ struct ParallelizeLoopsPass
     : qat::impl::ParallelizeLoopsBase<ParallelizeLoopsPass> {
   using Base::Base;
 
-  /// Whether `op` is worth splitting along its first loop: static bounds,
-  /// a parallel first iterator with room for every thread, and enough work.
-  bool shouldSplit(linalg::LinalgOp op) const {
+  /// The loop to split `op` along, if it is worth splitting: static
+  /// bounds, enough work, and the outermost parallel loop that indexes every
+  /// output and has room for every thread (the batch of an element-wise op,
+  /// the channels of per-channel sums over the batch).
+  std::optional<unsigned> splitLoop(linalg::LinalgOp op) const {
     if (!op.hasPureBufferSemantics() || op->getParentOfType<scf::ParallelOp>())
-      return false;
+      return std::nullopt;
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-    if (ranges.empty() || ShapedType::isDynamic(ranges[0]) ||
-        ranges[0] < threads ||
-        op.getIteratorTypesArray()[0] != utils::IteratorType::parallel)
-      return false;
     int64_t points = 1;
     for (int64_t r : ranges) {
       if (ShapedType::isDynamic(r))
-        return false;
+        return std::nullopt;
       points *= r;
     }
-    return points >= minIterations && splitKeepsBits(op);
+    if (ranges.empty() || points < minIterations || !splitKeepsBits(op))
+      return std::nullopt;
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    for (unsigned d = 0; d < ranges.size(); ++d)
+      if (iterators[d] == utils::IteratorType::parallel &&
+          ranges[d] >= threads && indexesEveryOutput(op, d))
+        return d;
+    return std::nullopt;
   }
 
-  /// Whether the blocks of the first loop write disjoint output elements,
-  /// run no side effects concurrently, and keep each element's arithmetic:
-  /// every output is indexed by the first loop, the body has no memory
-  /// effects, and no reduction carries `reassoc` (LLVM may vectorize such a
-  /// sum in the outlined parallel body and not in the serial loop, or the
-  /// other way round: another order of the terms).
+  /// Whether every output is indexed by loop `d`, so that blocks of `d`
+  /// write disjoint elements.
+  static bool indexesEveryOutput(linalg::LinalgOp op, unsigned d) {
+    AffineExpr dim = getAffineDimExpr(d, op.getContext());
+    return llvm::all_of(op.getDpsInitsMutable(), [&](OpOperand &init) {
+      return llvm::is_contained(op.getMatchingIndexingMap(&init).getResults(),
+                                dim);
+    });
+  }
+
+  /// Whether blocks run no side effects concurrently and keep each
+  /// element's arithmetic: the body has no memory effects, and no reduction
+  /// carries `reassoc` (LLVM may vectorize such a sum in the outlined
+  /// parallel body and not in the serial loop, or the other way round:
+  /// another order of the terms).
   static bool splitKeepsBits(linalg::LinalgOp op) {
-    AffineExpr first = getAffineDimExpr(0, op.getContext());
-    for (OpOperand &init : op.getDpsInitsMutable())
-      if (!llvm::is_contained(op.getMatchingIndexingMap(&init).getResults(),
-                              first))
-        return false;
     bool reduces = op.getNumReductionLoops() != 0;
     for (Operation &inner : op.getBlock()->without_terminator()) {
       if (!isMemoryEffectFree(&inner))
         return false;
+      // math.fma and friends may carry no flags attribute at all.
       auto fm = dyn_cast<arith::ArithFastMathInterface>(inner);
-      if (reduces && fm &&
-          arith::bitEnumContainsAny(fm.getFastMathFlagsAttr().getValue(),
+      arith::FastMathFlagsAttr flags = fm ? fm.getFastMathFlagsAttr() : nullptr;
+      if (reduces && flags &&
+          arith::bitEnumContainsAny(flags.getValue(),
                                     arith::FastMathFlags::reassoc))
         return false;
     }
@@ -77,16 +88,16 @@ struct ParallelizeLoopsPass
   void runOnOperation() override {
     if (threads < 2)
       return;
-    SmallVector<linalg::LinalgOp> ops;
+    SmallVector<std::pair<linalg::LinalgOp, unsigned>> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (shouldSplit(op))
-        ops.push_back(op);
+      if (std::optional<unsigned> d = splitLoop(op))
+        ops.push_back({op, *d});
     });
     IRRewriter rewriter(&getContext());
-    for (linalg::LinalgOp op : ops) {
-      int64_t extent = op.getStaticLoopRanges()[0];
+    for (auto [op, d] : ops) {
+      int64_t extent = op.getStaticLoopRanges()[d];
       SmallVector<int64_t> sizes(op.getNumLoops(), 0);
-      sizes[0] = llvm::divideCeil(extent, threads);
+      sizes[d] = llvm::divideCeil(extent, threads);
       linalg::LinalgTilingOptions options;
       options.setTileSizes(sizes).setLoopType(
           linalg::LinalgTilingLoopType::ParallelLoops);

@@ -70,6 +70,9 @@ public:
     rows = t.rows;
     if (t.threads > 1 && t.batch == 1 && c.empty() && emitSplit(b, loc))
       return {};
+    if (t.threads > 1 && !c.empty())
+      if (std::optional<Carried> split = emitForallSplit(b, loc, c))
+        return *split;
     if (t.batch == 1)
       return emitBatch(b, loc, idx(b, loc, 0), c);
     return loop(b, loc, 0, t.batch, 1, c,
@@ -87,6 +90,8 @@ private:
   int64_t rows = 0;
   /// Whether emitBatch's full column panels run as an scf.parallel.
   bool parallelPanels = false;
+  /// Element offset in C of the carried C (a thread's slice); null for 0.
+  Value cOrigin;
 
   /// Below this many multiply-adds a GEMM stays on one thread: waking the
   /// other threads and joining them costs microseconds.
@@ -125,6 +130,59 @@ private:
     parallelPanels = true;
     emitBatch(b, loc, zero, {});
     return true;
+  }
+
+  /// The split of a GEMM on tensors (C carried): an scf.forall over (batch,
+  /// block of row tiles), each iteration computing its rows of one batch
+  /// element into a slice of C; the rows left after the blocks follow on
+  /// the calling thread. Enough batch elements (a convolution's images)
+  /// make one block of all rows. None where splitting does not pay.
+  std::optional<Carried> emitForallSplit(OpBuilder &b, Location loc,
+                                         ValueRange c) {
+    if (t.batch * t.rows * t.cols * std::max<int64_t>(t.terms, 1) <
+        kMinParallelTerms)
+      return std::nullopt;
+    int64_t blocks = 1, blockRows = t.rows;
+    if (t.batch < 2 * t.threads) {
+      int64_t blockTiles = t.rows / t.mr / t.threads;
+      if (blockTiles >= kMinTilesPerThread) {
+        blocks = t.threads;
+        blockRows = blockTiles * t.mr;
+      } else if (t.batch < t.threads) {
+        return std::nullopt;
+      }
+    }
+    MLIRContext *ctx = b.getContext();
+    auto forall = scf::ForallOp::create(
+        b, loc, getAsIndexOpFoldResult(ctx, {0, 0}),
+        getAsIndexOpFoldResult(ctx, {t.batch, blocks}),
+        getAsIndexOpFoldResult(ctx, {1, 1}), c, std::nullopt);
+    OpBuilder nb = OpBuilder::atBlockBegin(forall.getBody());
+    ValueRange ivs = forall.getInductionVars();
+    Value off = addScaled(nb, loc, nullptr, ivs[0], t.rows * t.cols);
+    off = addScaled(nb, loc, off, ivs[1], blockRows * t.cols);
+    SmallVector<OpFoldResult> offs{off},
+        sizes{nb.getIndexAttr(blockRows * t.cols)}, strides{nb.getIndexAttr(1)};
+    Value out = forall.getRegionIterArgs().front();
+    Value slice =
+        tensor::ExtractSliceOp::create(nb, loc, out, offs, sizes, strides);
+    rowBase = addScaled(nb, loc, nullptr, ivs[1], blockRows);
+    rows = blockRows;
+    cOrigin = off;
+    Value part = emitBatch(nb, loc, ivs[0], slice).front();
+    nb.setInsertionPointToStart(forall.getTerminator().getBody());
+    tensor::ParallelInsertSliceOp::create(nb, loc, part, out, offs, sizes,
+                                          strides);
+    cOrigin = {};
+    rowBase = idx(b, loc, blocks * blockRows);
+    rows = t.rows - blocks * blockRows;
+    Carried cur(forall.getResults());
+    if (rows == 0)
+      return cur;
+    return loop(b, loc, 0, t.batch, 1, cur,
+                [&](OpBuilder &lb, Location l, Value bi, ValueRange c2) {
+                  return emitBatch(lb, l, bi, c2);
+                });
   }
 
   /// Full panels of `nr` vectors, then one panel of the remaining vectors,
@@ -186,7 +244,7 @@ private:
                     ValueRange cur) {
       if (rowBase)
         i0 = arith::AddIOp::create(nb, l, rowBase, i0);
-      GemmTile g{bi, i0, tileRows, j0, nv, tail, kLo, kHi, first};
+      GemmTile g{bi, i0, tileRows, j0, nv, tail, kLo, kHi, first, cOrigin};
       return kernel.emitTile(nb, l, g, cur);
     };
     int64_t full = rows / mr * mr;
@@ -243,6 +301,8 @@ public:
     Value cBase = addScaled(b, loc, nullptr, t.batch, g.rows * g.cols);
     cBase = addScaled(b, loc, cBase, t.row, g.cols);
     cBase = arith::AddIOp::create(b, loc, cBase, t.col);
+    if (t.cOrigin)
+      cBase = arith::SubIOp::create(b, loc, cBase, t.cOrigin);
     SmallVector<Value> acc;
     for (int64_t i = 0; i < mr; ++i)
       for (int64_t v = 0; v < nv; ++v) {
@@ -382,7 +442,8 @@ static Value splatOfFill(OpBuilder &b, Location loc, Value init,
 
 Value lowering::buildTiledGemm(OpBuilder &b, Location loc,
                                RankedTensorType type, Value a, Value bm,
-                               Value init, const GemmLayout &layout) {
+                               Value init, const GemmLayout &layout,
+                               int64_t threads) {
   assert(type.hasStaticShape() && type.getElementType().isF32() &&
          type.getNumElements() == layout.batch * layout.rows * layout.cols &&
          !layout.reductions.empty() && "static f32 GEMM");
@@ -404,6 +465,8 @@ Value lowering::buildTiledGemm(OpBuilder &b, Location loc,
   tiling.widenNarrowPanels = true;
   tiling.blockExtent = layout.reductions.front().extent;
   tiling.blockStep = std::max<int64_t>(1, tile.blockTerms / inner);
+  tiling.threads = threads;
+  tiling.terms = layout.reductions.front().extent * inner;
   F32Kernel kernel(layout, tile, flatten(b, loc, a), flatten(b, loc, bm),
                    initSplat);
   Value c = emitTiledGemm(b, loc, tiling, kernel, c0).front();

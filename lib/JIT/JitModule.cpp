@@ -238,6 +238,7 @@ JitModule::compile(OwningOpRef<ModuleOp> module, ArrayRef<std::string> entries,
   auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!tmBuilder)
     return tmBuilder.takeError();
+  tmBuilder->setCPU(target::hostCodegenCpu());
   tmBuilder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
   auto tm = tmBuilder->createTargetMachine();
   if (!tm)

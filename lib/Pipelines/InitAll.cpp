@@ -35,3 +35,59 @@ void qat::registerQatPassesAndPipelines() {
   qat::registerQatCodegenPasses();
   qat::registerQatPipelines();
 }
+
+void qat::hideLibraryOptions() {
+  // Everything registered so far comes from the libraries' static
+  // initializers: LLVM's code generators (amdgpu, bpf, polly, ...), which a
+  // qat tool never configures. Hidden options still parse (--help-hidden
+  // lists them).
+  for (auto &entry : llvm::cl::getRegisteredOptions()) {
+    StringRef name = entry.first;
+    if (name.starts_with("help") || name == "version")
+      continue;
+    entry.second->setHiddenFlag(llvm::cl::Hidden);
+  }
+}
+
+std::string qat::getQatOptOverview() {
+  struct Group {
+    StringRef title;
+    ArrayRef<StringRef> passes;
+  };
+  static const StringRef quant[] = {"qat-fuse", "qat-prepare",
+                                    "qat-generate-train-step", "qat-convert",
+                                    "qat-set-batch"};
+  static const StringRef lowering[] = {"qat-to-llvm", "convert-qat-to-linalg",
+                                       "qat-lower-x86", "qat-lower-arm",
+                                       "convert-qat-dot-to-llvm"};
+  static const StringRef codegen[] = {
+      "qat-fuse-elementwise",      "qat-collapse-loops",
+      "qat-compute-into-slices",   "qat-write-globals-in-place",
+      "qat-plan-workspace",        "qat-parallelize-loops",
+      "qat-strided-copy-to-loops", "qat-aot-entries",
+      "qat-emit-c-interface"};
+  static const Group groups[] = {
+      {"Quantization-aware training (PyTorch's fuse_modules_qat -> "
+       "prepare_qat -> train -> convert)",
+       quant},
+      {"Lowering (--qat-to-llvm is the whole pipeline)", lowering},
+      {"Codegen steps of --qat-to-llvm", codegen}};
+  std::string text =
+      "qat-opt: mlir-opt with the qat dialect, passes and pipelines\n\n"
+      "The qat passes (their options are listed under each in the pass list "
+      "below, e.g. --qat-prepare=\"preset=x86 override=name=fc2:skip\"):\n";
+  for (const Group &g : groups) {
+    text += "\n  " + g.title.str() + ":\n";
+    for (StringRef pass : g.passes) {
+      StringRef desc = "(not registered)";
+      if (const PassInfo *info = PassInfo::lookup(pass))
+        desc = info->getPassDescription();
+      else if (const PassPipelineInfo *p = PassPipelineInfo::lookup(pass))
+        desc = p->getPassDescription();
+      text += "    --" + pass.str() +
+              std::string(pass.size() < 28 ? 28 - pass.size() : 1, ' ') +
+              desc.str() + "\n";
+    }
+  }
+  return text;
+}

@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -45,7 +46,9 @@ static bool addInt8KernelPasses(OpPassManager &pm,
 /// qat to linalg on tensors, fused and shaped for the loops.
 static void addLinalgPasses(OpPassManager &pm,
                             const qat::QatToLLVMPipelineOptions &options) {
-  pm.addPass(createConvertQatToLinalg());
+  ConvertQatToLinalgOptions linalg;
+  linalg.threads = options.threads;
+  pm.addPass(createConvertQatToLinalg(linalg));
   // Merge what forward and backward lowered identically (a max-pool's
   // argmax) before canonicalization drops the forward's unused results
   // and makes the two differ.
@@ -95,6 +98,9 @@ static void addLoopAndLLVMPasses(OpPassManager &pm,
                                  bool arm) {
   pm.addPass(qat::createStridedCopyToLoops());
   if (options.threads > 1) {
+    // The f32 GEMMs' scf.forall (on memrefs now) joins the scf.parallel
+    // loops that become OpenMP loops below.
+    pm.addPass(createForallToParallelLoopPass());
     qat::ParallelizeLoopsOptions parallel;
     parallel.threads = options.threads;
     pm.addPass(qat::createParallelizeLoops(parallel));

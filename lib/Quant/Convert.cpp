@@ -665,11 +665,23 @@ LogicalResult Converter::run(func::FuncOp func) {
 namespace {
 struct ConvertPass : qat::impl::ConvertBase<ConvertPass> {
   using ConvertBase::ConvertBase;
+
+  /// The option is checked before any IR is seen, so a mistyped value is
+  /// reported as the option it is, not at the model.
+  LogicalResult initialize(MLIRContext *ctx) override {
+    if (requant != "auto" && requant != "float" && requant != "fixed-point")
+      return emitError(UnknownLoc::get(ctx))
+             << "--qat-convert: unknown requant '" << requant
+             << "' (known: auto, float, fixed-point)";
+    return success();
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto func = module.lookupSymbol<func::FuncOp>(entry);
     if (!func || func.isExternal()) {
-      module.emitError("qat-convert: no function @") << entry;
+      // At the model, without dumping it.
+      emitError(module.getLoc()) << "--qat-convert: no function @" << entry;
       return signalPassFailure();
     }
     RequantKind kind = RequantKind::Float;
@@ -679,10 +691,6 @@ struct ConvertPass : qat::impl::ConvertBase<ConvertPass> {
         kind = a.getValue();
     } else if (requant == "fixed-point") {
       kind = RequantKind::FixedPoint;
-    } else if (requant != "float") {
-      module.emitError("qat-convert: unknown requant '")
-          << requant << "' (known: auto, float, fixed-point)";
-      return signalPassFailure();
     }
     Converter converter(module, kind);
     if (failed(converter.run(func)))

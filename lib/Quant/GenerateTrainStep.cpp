@@ -91,10 +91,24 @@ struct GenerateTrainStepPass
     registerGradientInterfaceExternalModels(registry);
   }
 
+  /// The option values are checked before any IR is seen, so a mistyped one
+  /// is reported as the option it is, not at the model.
+  LogicalResult initialize(MLIRContext *ctx) override {
+    if (loss != "cross_entropy" && loss != "mse")
+      return emitError(UnknownLoc::get(ctx))
+             << "--qat-generate-train-step: unknown loss '" << loss
+             << "' (known: cross_entropy, mse)";
+    if (optimizer != "sgd" && optimizer != "adam" && optimizer != "adamw")
+      return emitError(UnknownLoc::get(ctx))
+             << "--qat-generate-train-step: unknown optimizer '" << optimizer
+             << "' (known: sgd, adam, adamw)";
+    return success();
+  }
+
   void runOnOperation() override;
 
 private:
-  /// The model function `entry`, once it and the options are checked; null
+  /// The model function `entry`, once it is checked; null
   /// after a diagnostic otherwise.
   func::FuncOp getModelFunction();
   /// Clones the body of `forward` into `body` (whose first arguments are
@@ -157,7 +171,9 @@ func::FuncOp GenerateTrainStepPass::getModelFunction() {
   ModuleOp module = getOperation();
   auto forward = module.lookupSymbol<func::FuncOp>(entry);
   if (!forward || forward.isExternal()) {
-    module.emitError("qat-generate-train-step: no function @") << entry;
+    // At the model, without dumping it.
+    emitError(module.getLoc())
+        << "--qat-generate-train-step: no function @" << entry;
     return {};
   }
   if (!llvm::hasSingleElement(forward.getBody()) ||
@@ -166,19 +182,29 @@ func::FuncOp GenerateTrainStepPass::getModelFunction() {
                         "output) to generate a training step");
     return {};
   }
-  if (loss != "cross_entropy" && loss != "mse") {
-    module.emitError("qat-generate-train-step: unknown loss '")
-        << loss << "' (known: cross_entropy, mse)";
-    return {};
-  }
-  if (optimizer != "sgd" && optimizer != "adam" && optimizer != "adamw") {
-    module.emitError("qat-generate-train-step: unknown optimizer '")
-        << optimizer << "' (known: sgd, adam, adamw)";
+  // An int8 graph has no gradients (integer ops, frozen qparams): its
+  // weights are trained in the fake-quant model it was converted from.
+  WalkResult intOp = forward.walk([](Operation *op) {
+    return llvm::any_of(op->getResultTypes(),
+                        [](Type t) {
+                          return isa<quant::QuantizedType>(
+                              getElementTypeOrSelf(t));
+                        })
+               ? WalkResult::interrupt()
+               : WalkResult::advance();
+  });
+  if (intOp.wasInterrupted()) {
+    // At the function, without dumping it.
+    emitError(forward.getLoc())
+        << "@" << entry
+        << " is an int8 model (converted by --qat-convert), which cannot be "
+           "trained; train the fake-quant model it was converted from (the "
+           "prepared or trained model) and convert that";
     return {};
   }
   if (module.lookupSymbol("train_step") || module.lookupSymbol("eval_step")) {
-    module.emitError("qat-generate-train-step: the module already has a "
-                     "@train_step or @eval_step");
+    emitError(module.getLoc()) << "--qat-generate-train-step: the module "
+                                  "already has a @train_step or @eval_step";
     return {};
   }
   // The loss and its gradient are float tensor ops.

@@ -10,6 +10,7 @@
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/EquivalenceClasses.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -209,6 +210,9 @@ private:
   bool report;
   llvm::StringMap<unsigned> nameCounts;
   DenseMap<Operation *, std::string> names;
+  /// "name (kind)" of every op an override could select, in order.
+  SmallVector<std::string> seenOps;
+  llvm::StringSet<> seenSet;
   std::string reportText;
 };
 } // namespace
@@ -256,6 +260,9 @@ FailureOr<OpConfig> Preparer::getConfig(Operation *op) {
   c.act = preset.activation;
   c.weight = isa<Conv2dOp>(op) ? preset.convWeight : preset.linearWeight;
   std::string name = getOpName(op);
+  std::string seen = name + " (" + kindOf(op).str() + ")";
+  if (seenSet.insert(seen).second)
+    seenOps.push_back(seen);
   for (Override &o : overrides) {
     bool match = (o.name.empty() && o.kind.empty()) ||
                  (!o.name.empty() && o.name == name) ||
@@ -590,8 +597,11 @@ LogicalResult Preparer::run() {
   }
   for (const Override &o : overrides)
     if (!o.used)
-      return module.emitError("qat-prepare: override '")
-             << o.text << "' selects no op";
+      // At the model, without dumping it: the option is what to fix.
+      return emitError(module.getLoc())
+             << "--qat-prepare: override '" << o.text
+             << "' selects no op of this model (its ops: "
+             << llvm::join(seenOps, ", ") << ")";
   if (report)
     llvm::errs() << "qat-prepare report (preset " << preset.name << ", target "
                  << preset.target << "):\n"
@@ -599,67 +609,80 @@ LogicalResult Preparer::run() {
   return success();
 }
 
+/// Parses one override (SELECTOR:KEY[=VALUE]:...), or returns why not.
+static FailureOr<Override> parseOverride(StringRef text, std::string &err) {
+  Override o;
+  o.text = text.str();
+  SmallVector<StringRef> parts;
+  text.split(parts, ':');
+  StringRef sel = parts.front();
+  if (sel.consume_front("name=") && !sel.empty())
+    o.name = sel.str();
+  else if (sel.consume_front("kind=") && !sel.empty())
+    o.kind = sel.str();
+  else if (sel != "*") {
+    err = "the selector must be name=NAME, kind=KIND or * (with a non-empty "
+          "NAME/KIND)";
+    return failure();
+  }
+  for (StringRef part : ArrayRef(parts).drop_front()) {
+    auto [key, value] = part.split('=');
+    if (key == "skip") {
+      FailureOr<bool> b = parseBool(value);
+      if (failed(b)) {
+        err = "skip must be true or false";
+        return failure();
+      }
+      o.skip = *b;
+      continue;
+    }
+    // Validate now so that a typo fails even if the op is never seen.
+    QuantSpecConfig probe;
+    StringRef bare = key;
+    bool isAct = bare.consume_front("act.");
+    if (!isAct)
+      bare.consume_front("weight.");
+    err = applySetting(probe, bare, value, isAct);
+    if (!err.empty())
+      return failure();
+    o.settings.push_back({key.str(), value.str()});
+  }
+  if (o.settings.empty() && !o.skip) {
+    err = "sets nothing";
+    return failure();
+  }
+  return o;
+}
+
 namespace {
 struct PreparePass : qat::impl::PrepareBase<PreparePass> {
   using PrepareBase::PrepareBase;
 
+  /// The option values are checked before any IR is seen, so a mistyped one
+  /// is reported as the option it is, not at the model.
+  LogicalResult initialize(MLIRContext *ctx) override {
+    parsedPreset = lookupPreset(preset);
+    if (!parsedPreset)
+      return emitError(UnknownLoc::get(ctx))
+             << "--qat-prepare: unknown preset '" << preset
+             << "' (known: " << getPresetNames() << ")";
+    parsedOverrides.clear();
+    for (const std::string &text : overrides) {
+      std::string err;
+      FailureOr<Override> o = parseOverride(text, err);
+      if (failed(o))
+        return emitError(UnknownLoc::get(ctx))
+               << "--qat-prepare: override '" << text
+               << (err == "sets nothing" ? "' " : "': ") << err;
+      parsedOverrides.push_back(std::move(*o));
+    }
+    return success();
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    std::optional<QuantPreset> p = lookupPreset(preset);
-    if (!p) {
-      module.emitError("qat-prepare: unknown preset '")
-          << preset << "' (known: " << getPresetNames() << ")";
-      return signalPassFailure();
-    }
-    SmallVector<Override> parsed;
-    for (const std::string &text : overrides) {
-      Override o;
-      o.text = text;
-      SmallVector<StringRef> parts;
-      StringRef(text).split(parts, ':');
-      StringRef sel = parts.front();
-      if (sel.consume_front("name=") && !sel.empty())
-        o.name = sel.str();
-      else if (sel.consume_front("kind=") && !sel.empty())
-        o.kind = sel.str();
-      else if (sel != "*") {
-        module.emitError("qat-prepare: override '")
-            << text
-            << "': the selector must be name=NAME, kind=KIND or * "
-               "(with a non-empty NAME/KIND)";
-        return signalPassFailure();
-      }
-      for (StringRef part : ArrayRef(parts).drop_front()) {
-        auto [key, value] = part.split('=');
-        if (key == "skip") {
-          FailureOr<bool> b = parseBool(value);
-          if (failed(b)) {
-            module.emitError("qat-prepare: override '")
-                << text << "': skip must be true or false";
-            return signalPassFailure();
-          }
-          o.skip = *b;
-          continue;
-        }
-        // Validate now so that a typo fails even if the op is never seen.
-        QuantSpecConfig probe;
-        StringRef bare = key;
-        bool isAct = bare.consume_front("act.");
-        if (!isAct)
-          bare.consume_front("weight.");
-        std::string err = applySetting(probe, bare, value, isAct);
-        if (!err.empty()) {
-          module.emitError("qat-prepare: override '") << text << "': " << err;
-          return signalPassFailure();
-        }
-        o.settings.push_back({key.str(), value.str()});
-      }
-      if (o.settings.empty() && !o.skip) {
-        module.emitError("qat-prepare: override '") << text << "' sets nothing";
-        return signalPassFailure();
-      }
-      parsed.push_back(std::move(o));
-    }
+    std::optional<QuantPreset> p = parsedPreset;
+    SmallVector<Override> parsed = parsedOverrides;
     Preparer preparer(module, *p, std::move(parsed), training, report);
     if (failed(preparer.run()))
       return signalPassFailure();
@@ -672,5 +695,8 @@ struct PreparePass : qat::impl::PrepareBase<PreparePass> {
       module->setAttr(kRequantAttrName,
                       RequantKindAttr::get(module.getContext(), p->requant));
   }
+
+  std::optional<QuantPreset> parsedPreset;
+  SmallVector<Override> parsedOverrides;
 };
 } // namespace

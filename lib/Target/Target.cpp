@@ -99,6 +99,28 @@ const Isa *mlir::qat::target::hostIsa() {
   return host;
 }
 
+// A VM that masks the CPU's model number makes LLVM misname the host (an
+// AMX machine as rocketlake), and the name picks the scheduling model and
+// the vectorizer's costs: the code, its speed, and the order in which
+// reassociable reductions sum would then depend on what the VM reports
+// rather than on what the CPU can do. The feature levels are fixed models.
+std::string mlir::qat::target::hostCodegenCpu() {
+  llvm::Triple triple(llvm::sys::getProcessTriple());
+  if (triple.getArch() != llvm::Triple::x86_64)
+    return "generic";
+  llvm::StringMap<bool> f = llvm::sys::getHostCPUFeatures();
+  auto all = [&](std::initializer_list<StringRef> names) {
+    return llvm::all_of(names, [&](StringRef n) { return f.lookup(n); });
+  };
+  if (!all({"cx16", "sahf", "popcnt", "sse4.2", "ssse3"}))
+    return "x86-64";
+  if (!all({"avx2", "bmi", "bmi2", "f16c", "fma", "lzcnt", "movbe", "xsave"}))
+    return "x86-64-v2";
+  if (!all({"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"}))
+    return "x86-64-v3";
+  return "x86-64-v4";
+}
+
 std::optional<const Isa *>
 mlir::qat::target::parseKernelIsa(StringRef name, std::optional<Arch> arch) {
   if (name == "generic")

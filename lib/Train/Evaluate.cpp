@@ -93,17 +93,23 @@ static bool isFakeQuantModel(ModuleOp module) {
 }
 
 llvm::Expected<OwningOpRef<ModuleOp>>
-qat::buildEvaluationModule(ModuleOp module, bool floatFakeQuant,
+qat::buildEvaluationModule(ModuleOp module, const EvalOptions &options,
                            std::string &note) {
   OwningOpRef<ModuleOp> m = module.clone();
   note.clear();
-  if (floatFakeQuant || !isFakeQuantModel(module))
-    return std::move(m);
   PassManager pm(module.getContext());
-  pm.addPass(createConvert());
+  if (options.batch != 0) {
+    SetBatchOptions batch;
+    batch.batch = options.batch;
+    pm.addPass(createSetBatch(batch));
+  }
+  bool convert = !options.floatFakeQuant && isFakeQuantModel(module);
+  if (convert) {
+    pm.addPass(createConvert());
+    note = " [integer semantics, via qat-convert]";
+  }
   if (failed(pm.run(*m)))
     return makeDiagnosedError();
-  note = " [integer semantics, via qat-convert]";
   return std::move(m);
 }
 
@@ -120,7 +126,7 @@ compileEvalStep(ModuleOp module, const JitOptions &jit) {
 llvm::Expected<EvalResult> qat::evaluateModel(ModuleOp input, const Dataset &ds,
                                               const EvalOptions &options,
                                               std::string &note) {
-  auto evalModule = buildEvaluationModule(input, options.floatFakeQuant, note);
+  auto evalModule = buildEvaluationModule(input, options, note);
   if (!evalModule)
     return evalModule.takeError();
   auto jit = compileEvalStep(**evalModule, options.jit);
@@ -184,8 +190,8 @@ llvm::Expected<ModelComparison> qat::compareModels(ModuleOp a, ModuleOp b,
   if (!c.outputScale)
     c.outputScale = getOutputScale(a);
   std::string notes[2];
-  auto ea = buildEvaluationModule(a, options.floatFakeQuant, notes[0]);
-  auto eb = buildEvaluationModule(b, options.floatFakeQuant, notes[1]);
+  auto ea = buildEvaluationModule(a, options, notes[0]);
+  auto eb = buildEvaluationModule(b, options, notes[1]);
   if (!ea || !eb) {
     // Both failures are diagnosed (the convert pipeline).
     if (!ea)

@@ -72,6 +72,11 @@ private:
 llvm::Error Trainer::build(ModuleOp base) {
   generated = base.clone();
   PassManager pm(base.getContext());
+  if (options.batch != 0) {
+    SetBatchOptions batchOpts;
+    batchOpts.batch = options.batch;
+    pm.addPass(createSetBatch(batchOpts));
+  }
   GenerateTrainStepOptions opts;
   opts.optimizer = options.optimizer;
   opts.momentum = options.optimizer == "sgd" ? options.momentum : 0.0;

@@ -1,23 +1,25 @@
 // Errors in the IR: reported at the op, checked with -verify-diagnostics.
 // RUN: qat-opt %s -split-input-file --qat-prepare -verify-diagnostics
 //
-// Errors in the pass options are reported at the module and fail the pass
-// whatever the IR: checked on the last split alone.
+// Errors in the pass option values are reported as the option, before any
+// IR is read (no location); an override that selects no op of the model is
+// reported at the model with the ops it could select. Neither dumps the IR
+// (no note). Checked on the last split alone.
 // RUN: rm -rf %t && split-file %s %t
-// RUN: not qat-opt %t/options.mlir --qat-prepare=preset=foo 2>&1 | FileCheck %s --check-prefix=PRESET
-// RUN: not qat-opt %t/options.mlir --qat-prepare=override=foo:skip 2>&1 | FileCheck %s --check-prefix=SELECTOR
-// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:act.frobnicate=true' 2>&1 | FileCheck %s --check-prefix=KEY
-// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:act.skip' 2>&1 | FileCheck %s --check-prefix=ACT-SKIP
-// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:dtype=i4' 2>&1 | FileCheck %s --check-prefix=DTYPE
-// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:act.observer=median' 2>&1 | FileCheck %s --check-prefix=OBSERVER
-// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:weight.per-channel=maybe' 2>&1 | FileCheck %s --check-prefix=PER-CHANNEL
-// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:skip=maybe' 2>&1 | FileCheck %s --check-prefix=SKIP
-// RUN: not qat-opt %t/options.mlir --qat-prepare=override=kind=conv2d:skip 2>&1 | FileCheck %s --check-prefix=NO-OP
-// RUN: not qat-opt %t/options.mlir --qat-prepare=override=name=fc9:act.observer=minmax 2>&1 | FileCheck %s --check-prefix=NO-NAME
-// RUN: not qat-opt %t/options.mlir --qat-prepare=override=kind=linear 2>&1 | FileCheck %s --check-prefix=NOTHING
-// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:act.per-channel=true' 2>&1 | FileCheck %s --check-prefix=ACT-PC
-// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:observer=none' 2>&1 | FileCheck %s --check-prefix=NONE
-// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=name=:skip' 2>&1 | FileCheck %s --check-prefix=EMPTY
+// RUN: not qat-opt %t/options.mlir --qat-prepare=preset=foo 2>&1 | FileCheck %s --check-prefix=PRESET --implicit-check-not=note:
+// RUN: not qat-opt %t/options.mlir --qat-prepare=override=foo:skip 2>&1 | FileCheck %s --check-prefix=SELECTOR --implicit-check-not=note:
+// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:act.frobnicate=true' 2>&1 | FileCheck %s --check-prefix=KEY --implicit-check-not=note:
+// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:act.skip' 2>&1 | FileCheck %s --check-prefix=ACT-SKIP --implicit-check-not=note:
+// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:dtype=i4' 2>&1 | FileCheck %s --check-prefix=DTYPE --implicit-check-not=note:
+// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:act.observer=median' 2>&1 | FileCheck %s --check-prefix=OBSERVER --implicit-check-not=note:
+// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:weight.per-channel=maybe' 2>&1 | FileCheck %s --check-prefix=PER-CHANNEL --implicit-check-not=note:
+// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:skip=maybe' 2>&1 | FileCheck %s --check-prefix=SKIP --implicit-check-not=note:
+// RUN: not qat-opt %t/options.mlir --qat-prepare=override=kind=conv2d:skip 2>&1 | FileCheck %s --check-prefix=NO-OP --implicit-check-not=note:
+// RUN: not qat-opt %t/options.mlir --qat-prepare=override=name=fc9:act.observer=minmax 2>&1 | FileCheck %s --check-prefix=NO-NAME --implicit-check-not=note:
+// RUN: not qat-opt %t/options.mlir --qat-prepare=override=kind=linear 2>&1 | FileCheck %s --check-prefix=NOTHING --implicit-check-not=note:
+// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:act.per-channel=true' 2>&1 | FileCheck %s --check-prefix=ACT-PC --implicit-check-not=note:
+// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:observer=none' 2>&1 | FileCheck %s --check-prefix=NONE --implicit-check-not=note:
+// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=name=:skip' 2>&1 | FileCheck %s --check-prefix=EMPTY --implicit-check-not=note:
 
 // The dequant_stub's input (%y) never went through a quant_stub.
 func.func @dequant_without_quant(%x: tensor<2x4xf32>, %y: tensor<2x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
@@ -105,17 +107,17 @@ func.func @options(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
   return %y : tensor<2x3xf32>
 }
 
-// PRESET: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: unknown preset 'foo' (known: x86, qnnpack, onednn, tflite, vnni, neon)
-// SELECTOR: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override 'foo:skip': the selector must be name=NAME, kind=KIND or *
-// KEY: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override '*:act.frobnicate=true': unknown setting 'frobnicate' (known: skip, act./weight. dtype, per-channel, symmetric, observer, learnable, grad-scaling, reduce-range, narrow-range)
-// ACT-SKIP: error: qat-prepare: override '*:act.skip': unknown setting 'skip'
-// DTYPE: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override '*:dtype=i4': dtype must be i8 or ui8, got 'i4'
-// OBSERVER: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override '*:act.observer=median': observer must be minmax, moving_average or ema, got 'median' (observer none needs given qparams, as an imported QDQ model has)
-// PER-CHANNEL: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override '*:weight.per-channel=maybe': per-channel must be true or false, got 'maybe'
-// SKIP: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override '*:skip=maybe': skip must be true or false
-// NO-OP: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override 'kind=conv2d:skip' selects no op
-// NO-NAME: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override 'name=fc9:act.observer=minmax' selects no op
-// NOTHING: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qat-prepare: override 'kind=linear' sets nothing
-// ACT-PC: error: qat-prepare: override '*:act.per-channel=true': activations are quantized per tensor; per-channel applies to weights (weight.per-channel)
-// NONE: error: qat-prepare: override '*:observer=none': observer must be minmax, moving_average or ema, got 'none'
-// EMPTY: error: qat-prepare: override 'name=:skip': the selector must be name=NAME, kind=KIND or * (with a non-empty NAME/KIND)
+// PRESET: <unknown>:0: error: --qat-prepare: unknown preset 'foo' (known: x86, qnnpack, onednn, tflite, vnni, neon)
+// SELECTOR: <unknown>:0: error: --qat-prepare: override 'foo:skip': the selector must be name=NAME, kind=KIND or *
+// KEY: <unknown>:0: error: --qat-prepare: override '*:act.frobnicate=true': unknown setting 'frobnicate' (known: skip, act./weight. dtype, per-channel, symmetric, observer, learnable, grad-scaling, reduce-range, narrow-range)
+// ACT-SKIP: <unknown>:0: error: --qat-prepare: override '*:act.skip': unknown setting 'skip'
+// DTYPE: <unknown>:0: error: --qat-prepare: override '*:dtype=i4': dtype must be i8 or ui8, got 'i4'
+// OBSERVER: <unknown>:0: error: --qat-prepare: override '*:act.observer=median': observer must be minmax, moving_average or ema, got 'median' (observer none needs given qparams, as an imported QDQ model has)
+// PER-CHANNEL: <unknown>:0: error: --qat-prepare: override '*:weight.per-channel=maybe': per-channel must be true or false, got 'maybe'
+// SKIP: <unknown>:0: error: --qat-prepare: override '*:skip=maybe': skip must be true or false
+// NO-OP: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: --qat-prepare: override 'kind=conv2d:skip' selects no op of this model (its ops: input (input), fc (linear))
+// NO-NAME: options.mlir:{{[0-9]+}}:{{[0-9]+}}: error: --qat-prepare: override 'name=fc9:act.observer=minmax' selects no op of this model (its ops: input (input), fc (linear))
+// NOTHING: <unknown>:0: error: --qat-prepare: override 'kind=linear' sets nothing
+// ACT-PC: <unknown>:0: error: --qat-prepare: override '*:act.per-channel=true': activations are quantized per tensor; per-channel applies to weights (weight.per-channel)
+// NONE: <unknown>:0: error: --qat-prepare: override '*:observer=none': observer must be minmax, moving_average or ema, got 'none'
+// EMPTY: <unknown>:0: error: --qat-prepare: override 'name=:skip': the selector must be name=NAME, kind=KIND or * (with a non-empty NAME/KIND)

@@ -11,8 +11,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "qat/AOT/Compile.h"
-#include "qat/Data/InputFile.h"
 #include "qat/InitAll.h"
+#include "qat/Pipelines/ModelFile.h"
 #include "qat/Target/Threads.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -32,7 +32,8 @@
 using namespace mlir;
 namespace cl = llvm::cl;
 
-static cl::OptionCategory category("qat-compile options");
+// The name sorts before LLVM's "Generic Options": --help lists these first.
+static cl::OptionCategory category("Compile options");
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
                                       cl::Required, cl::cat(category));
 static cl::opt<std::string> outputFile("o", cl::desc("Output object file"),
@@ -47,9 +48,9 @@ static cl::opt<std::string>
                cl::desc("Symbol prefix of the entry points (default: the "
                         "output file's stem)"),
                cl::cat(category));
-static cl::opt<std::string> entryName("entry",
-                                      cl::desc("Model function to compile"),
-                                      cl::init("forward"), cl::cat(category));
+static cl::opt<std::string>
+    entryName("entry", cl::desc("Model function to compile (default forward)"),
+              cl::init("forward"), cl::cat(category));
 static cl::opt<std::string>
     targetTriple("target",
                  cl::desc("Target triple: x86_64-linux-gnu (default: the "
@@ -63,7 +64,8 @@ static cl::opt<std::string>
             cl::init("host"), cl::cat(category));
 enum class Emit { Obj, Asm, LLVM, MLIR };
 static cl::opt<Emit>
-    emitKind("emit", cl::desc("What to write to -o"), cl::init(Emit::Obj),
+    emitKind("emit", cl::desc("What to write to -o (default obj)"),
+             cl::init(Emit::Obj),
              cl::values(clEnumValN(Emit::Obj, "obj", "an ELF object"),
                         clEnumValN(Emit::Asm, "asm", "assembly"),
                         clEnumValN(Emit::LLVM, "llvm", "optimized LLVM IR"),
@@ -81,19 +83,6 @@ static cl::opt<bool> printTime("time", cl::desc("Print the compile time"),
 static int fail(const Twine &msg) {
   llvm::errs() << "qat-compile: error: " << msg << "\n";
   return 1;
-}
-
-/// Parses `inputFile`; diagnostics print with file:line:col.
-static OwningOpRef<ModuleOp> parseModel(MLIRContext &ctx,
-                                        llvm::SourceMgr &sourceMgr) {
-  auto file =
-      qat::runtime::readInputFile(inputFile, qat::runtime::kMaxTextFileBytes);
-  if (!file) {
-    fail(llvm::toString(file.takeError()));
-    return nullptr;
-  }
-  sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());
-  return parseSourceFile<ModuleOp>(sourceMgr, &ctx);
 }
 
 /// Lowers the exported `module` and writes the code to `out`.
@@ -138,9 +127,12 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   qat::registerQatDialects(registry);
   MLIRContext ctx(registry);
+  // Errors name the op with its location; the IR is not dumped after them.
+  ctx.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &ctx);
-  OwningOpRef<ModuleOp> module = parseModel(ctx, sourceMgr);
+  OwningOpRef<ModuleOp> module =
+      qat::parseModelFile(inputFile, "qat-compile", &ctx, sourceMgr);
   if (!module)
     return 1;
 

@@ -22,24 +22,31 @@
 using namespace mlir;
 namespace cl = llvm::cl;
 
+// The name sorts before LLVM's "Generic Options": --help lists these first.
+static cl::OptionCategory importCat("Conversion options (ONNX to qat)");
 static cl::opt<std::string> inputPath(cl::Positional, cl::Required,
-                                      cl::desc("<model.onnx>"));
-static cl::opt<std::string> outputPath("o", cl::init("-"),
-                                       cl::desc("Output .mlir file"),
-                                       cl::value_desc("file"));
+                                      cl::desc("<model.onnx>"),
+                                      cl::cat(importCat));
+static cl::opt<std::string>
+    outputPath("o", cl::init("-"),
+               cl::desc("Output .mlir file (default -: standard output)"),
+               cl::value_desc("file"), cl::cat(importCat));
 static cl::opt<int64_t>
     batch("batch", cl::init(0),
           cl::desc("Fix a symbolic batch dimension of the graph inputs to N "
-                   "(required when the model has one)"),
-          cl::value_desc("N"));
+                   "(required when the model has one; default: none)"),
+          cl::value_desc("N"), cl::cat(importCat));
 static cl::opt<std::string> qdqObserver(
     "qdq-observer", cl::init("moving_average"),
     cl::desc("Observer of fake-quant ops imported from QuantizeLinear/"
              "DequantizeLinear pairs: moving_average (QAT keeps refining the "
-             "imported ranges), minmax, or none (they stay frozen)"));
+             "imported ranges; the default), minmax, or none (they stay "
+             "frozen)"),
+    cl::cat(importCat));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(importCat);
   cl::ParseCommandLineOptions(argc, argv,
                               "qat-import: ONNX model -> qat dialect\n");
   auto fail = [](const llvm::Twine &msg) {

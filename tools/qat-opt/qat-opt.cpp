@@ -2,11 +2,13 @@
 
 #include "qat/Data/InputFile.h"
 #include "qat/InitAll.h"
+#include "qat/Pipelines/ModelFile.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 
@@ -15,12 +17,16 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::qat::registerQatDialects(registry);
   mlir::qat::registerQatPassesAndPipelines();
-  auto [inputPath, outputPath] = mlir::registerAndParseCLIOptions(
-      argc, argv, "qat optimizer driver\n", registry);
+  // MlirOptMain registers its own options below: only the libraries'
+  // (LLVM's back-end flags) are hidden.
+  mlir::qat::hideLibraryOptions();
+  std::string overview = mlir::qat::getQatOptOverview();
+  auto [inputPath, outputPath] =
+      mlir::registerAndParseCLIOptions(argc, argv, overview, registry);
   auto config = mlir::MlirOptMainConfig::createFromCLOptions();
 
-  // MlirOptMain's own input reading would take /dev/zero or an endless pipe
-  // until memory runs out: read the input with a bound instead.
+  // MlirOptMain's own reading would take /dev/zero or an endless pipe until
+  // memory runs out: the input is read with a bound instead.
   std::unique_ptr<llvm::MemoryBuffer> input;
   if (config.shouldShowDialects() || config.shouldListPasses()) {
     input = llvm::MemoryBuffer::getMemBuffer("");
@@ -34,6 +40,11 @@ int main(int argc, char **argv) {
       return 1;
     }
     input = std::move(*file);
+    // A truncated model is one located error, not the parser's echo of a
+    // megabyte-long line. (Diagnostic tests check what the parser says.)
+    if (!config.shouldVerifyDiagnostics() &&
+        failed(mlir::qat::checkModelFileComplete(*input, llvm::errs())))
+      return 1;
   }
   std::string err;
   auto output = mlir::openOutputFile(outputPath, &err);

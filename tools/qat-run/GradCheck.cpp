@@ -20,7 +20,7 @@ namespace cl = llvm::cl;
 cl::SubCommand qat::gradcheckCommand(
     "gradcheck", "Check the generated gradients against finite differences");
 
-static cl::OptionCategory gcCat("qat-run gradcheck options");
+static cl::OptionCategory gcCat("Check options (finite differences)");
 static cl::opt<std::string> gcModel(cl::Positional, cl::desc("<model.mlir>"),
                                     cl::Required,
                                     cl::sub(qat::gradcheckCommand),
@@ -28,32 +28,35 @@ static cl::opt<std::string> gcModel(cl::Positional, cl::desc("<model.mlir>"),
 /// The options the flags below write into.
 static GradCheckOptions gcOptions;
 static cl::opt<std::string, true>
-    gcLoss("loss", cl::desc("mse or cross_entropy"),
+    gcLoss("loss", cl::desc("mse or cross_entropy (default mse)"),
            cl::location(gcOptions.loss), cl::init("mse"),
            cl::sub(qat::gradcheckCommand), cl::cat(gcCat));
-static cl::opt<uint64_t, true> gcSeed("seed",
-                                      cl::desc("Seed of the random inputs"),
-                                      cl::location(gcOptions.seed), cl::init(0),
-                                      cl::sub(qat::gradcheckCommand),
-                                      cl::cat(gcCat));
+static cl::opt<uint64_t, true>
+    gcSeed("seed", cl::desc("Seed of the random inputs (default 0)"),
+           cl::location(gcOptions.seed), cl::init(0),
+           cl::sub(qat::gradcheckCommand), cl::cat(gcCat));
 static cl::opt<double, true> gcStep("step", cl::desc("Finite-difference step"),
                                     cl::location(gcOptions.step),
                                     cl::init(1e-6),
                                     cl::sub(qat::gradcheckCommand),
                                     cl::cat(gcCat));
 static cl::opt<double, true>
-    gcAtol("atol", cl::desc("Absolute tolerance"), cl::location(gcOptions.atol),
-           cl::init(1e-5), cl::sub(qat::gradcheckCommand), cl::cat(gcCat));
+    gcAtol("atol", cl::desc("Absolute tolerance (default 1e-5)"),
+           cl::location(gcOptions.atol), cl::init(1e-5),
+           cl::sub(qat::gradcheckCommand), cl::cat(gcCat));
 static cl::opt<double, true>
-    gcRtol("rtol", cl::desc("Relative tolerance"), cl::location(gcOptions.rtol),
-           cl::init(1e-3), cl::sub(qat::gradcheckCommand), cl::cat(gcCat));
+    gcRtol("rtol", cl::desc("Relative tolerance (default 1e-3)"),
+           cl::location(gcOptions.rtol), cl::init(1e-3),
+           cl::sub(qat::gradcheckCommand), cl::cat(gcCat));
 static cl::opt<unsigned, true>
     gcClasses("classes",
-              cl::desc("cross_entropy: labels are drawn from [0, classes)"),
+              cl::desc("cross_entropy: labels are drawn from [0, classes) "
+                       "(default 2)"),
               cl::location(gcOptions.classes), cl::init(2),
               cl::sub(qat::gradcheckCommand), cl::cat(gcCat));
 static cl::opt<bool, true>
-    gcTrainMode("train-mode", cl::desc("Batch norms on batch statistics"),
+    gcTrainMode("train-mode",
+                cl::desc("Batch norms on batch statistics (default true)"),
                 cl::location(gcOptions.trainMode), cl::init(true),
                 cl::sub(qat::gradcheckCommand), cl::cat(gcCat));
 

@@ -8,7 +8,7 @@
 #include "Train.h"
 
 #include "qat/Data/Dataset.h"
-#include "qat/Data/InputFile.h"
+#include "qat/Pipelines/ModelFile.h"
 #include "qat/Train/Evaluate.h"
 #include "qat/Train/Trainer.h"
 
@@ -16,7 +16,6 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Process.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -30,12 +29,20 @@ cl::SubCommand qat::evalCommand("eval", "Report test loss and accuracy");
 cl::SubCommand qat::compareCommand(
     "compare", "Compare two models' outputs (e.g. fake-quant vs int8) element "
                "by element on a dataset");
+// Defined here, before the options of this file that name it (static
+// initialization follows the order within a file only).
+cl::SubCommand qat::summaryCommand(
+    "summary", "Print one row per layer: op, output shape, parameters, and "
+               "weight and activation quantization with observer state and "
+               "qparams (as print(model) in PyTorch, model.summary() in "
+               "Keras)");
 
-static cl::OptionCategory trainCat("qat-run train/eval options");
+static cl::OptionCategory trainCat("Dataset and training options");
 static cl::opt<std::string> model(cl::Positional, cl::desc("<model.mlir>"),
                                   cl::Required, cl::sub(qat::trainCommand),
                                   cl::sub(qat::evalCommand),
                                   cl::sub(qat::compareCommand),
+                                  cl::sub(qat::summaryCommand),
                                   cl::cat(trainCat));
 static cl::opt<std::string>
     otherModel(cl::Positional, cl::desc("<other-model.mlir>"), cl::Required,
@@ -43,15 +50,21 @@ static cl::opt<std::string>
 static cl::opt<std::string>
     data("data",
          cl::desc("Dataset: fashion-mnist[:DIR], npy:FEATURES.npy,LABELS.npy "
-                  "or csv:FILE (features, then the integer label)"),
+                  "or csv:FILE (features, then the integer label); default "
+                  "fashion-mnist"),
          cl::init("fashion-mnist"), cl::sub(qat::trainCommand),
          cl::sub(qat::evalCommand), cl::sub(qat::compareCommand),
          cl::cat(trainCat));
-static cl::opt<std::string> evalSplit("split", cl::desc("eval: train or test"),
-                                      cl::init("test"),
-                                      cl::sub(qat::evalCommand),
-                                      cl::sub(qat::compareCommand),
-                                      cl::cat(trainCat));
+static cl::opt<int64_t> batch(
+    "batch",
+    cl::desc("Records per step: re-batch the model (--qat-set-batch) before "
+             "compiling; 0 (the default) keeps the model's batch"),
+    cl::init(0), cl::sub(qat::trainCommand), cl::sub(qat::evalCommand),
+    cl::sub(qat::compareCommand), cl::cat(trainCat));
+static cl::opt<std::string>
+    evalSplit("split", cl::desc("eval: train or test (default test)"),
+              cl::init("test"), cl::sub(qat::evalCommand),
+              cl::sub(qat::compareCommand), cl::cat(trainCat));
 /// The options the flags below write into.
 static TrainOptions trainOptions;
 static TrainSources trainSources;
@@ -60,67 +73,70 @@ static cl::opt<std::string, true>
     output("o", cl::desc("Write the trained model here"),
            cl::location(trainOptions.outputPath), cl::sub(qat::trainCommand),
            cl::cat(trainCat));
-static cl::opt<int, true> epochs("epochs", cl::desc("Epochs"),
+static cl::opt<int, true> epochs("epochs", cl::desc("Epochs (default 1)"),
                                  cl::location(trainOptions.epochs), cl::init(1),
                                  cl::sub(qat::trainCommand), cl::cat(trainCat));
-static cl::opt<double, true> lr("lr", cl::desc("Learning rate"),
+static cl::opt<double, true> lr("lr", cl::desc("Learning rate (default 0.01)"),
                                 cl::location(trainOptions.schedule.lr),
                                 cl::init(0.01), cl::sub(qat::trainCommand),
                                 cl::cat(trainCat));
 static cl::opt<std::string, true>
-    optimizer("optimizer", cl::desc("sgd, adam or adamw"),
+    optimizer("optimizer", cl::desc("sgd, adam or adamw (default sgd)"),
               cl::location(trainOptions.optimizer), cl::init("sgd"),
               cl::sub(qat::trainCommand), cl::cat(trainCat));
-static cl::opt<double, true> momentum("momentum", cl::desc("SGD momentum"),
+static cl::opt<double, true> momentum("momentum",
+                                      cl::desc("SGD momentum (default 0.9)"),
                                       cl::location(trainOptions.momentum),
                                       cl::init(0.9), cl::sub(qat::trainCommand),
                                       cl::cat(trainCat));
 static cl::opt<double, true>
-    weightDecay("weight-decay", cl::desc("Weight decay"),
+    weightDecay("weight-decay", cl::desc("Weight decay (default 0)"),
                 cl::location(trainOptions.weightDecay), cl::init(0.0),
                 cl::sub(qat::trainCommand), cl::cat(trainCat));
-static cl::opt<uint64_t, true> seed("seed", cl::desc("Shuffling seed"),
+static cl::opt<uint64_t, true> seed("seed",
+                                    cl::desc("Shuffling seed (default 0)"),
                                     cl::location(trainOptions.seed),
                                     cl::init(0), cl::sub(qat::trainCommand),
                                     cl::cat(trainCat));
 static cl::opt<std::string>
-    lrSchedule("lr-schedule", cl::desc("constant, step or cosine (per epoch)"),
+    lrSchedule("lr-schedule",
+               cl::desc("constant, step or cosine (per epoch; default "
+                        "constant)"),
                cl::init("constant"), cl::sub(qat::trainCommand),
                cl::cat(trainCat));
-static cl::opt<int, true> lrStep("lr-step",
-                                 cl::desc("step schedule: epochs per decay"),
-                                 cl::location(trainOptions.schedule.stepEpochs),
-                                 cl::init(1), cl::sub(qat::trainCommand),
-                                 cl::cat(trainCat));
-static cl::opt<double, true> lrGamma("lr-gamma",
-                                     cl::desc("step schedule: decay"),
-                                     cl::location(trainOptions.schedule.gamma),
-                                     cl::init(0.1), cl::sub(qat::trainCommand),
-                                     cl::cat(trainCat));
+static cl::opt<int, true>
+    lrStep("lr-step", cl::desc("step schedule: epochs per decay (default 1)"),
+           cl::location(trainOptions.schedule.stepEpochs), cl::init(1),
+           cl::sub(qat::trainCommand), cl::cat(trainCat));
+static cl::opt<double, true>
+    lrGamma("lr-gamma", cl::desc("step schedule: decay (default 0.1)"),
+            cl::location(trainOptions.schedule.gamma), cl::init(0.1),
+            cl::sub(qat::trainCommand), cl::cat(trainCat));
 static cl::opt<int, true> freezeBnAfter(
     "freeze-bn-after",
-    cl::desc("Freeze batch-norm statistics from this epoch on (0-based)"),
+    cl::desc("Freeze batch-norm statistics from this epoch on (0-based; "
+             "default -1: never)"),
     cl::location(trainOptions.freezeBnAfter), cl::init(-1),
     cl::sub(qat::trainCommand), cl::cat(trainCat));
 static cl::opt<int, true> freezeObserversAfter(
     "freeze-observers-after",
-    cl::desc("Freeze observers (qparams) from this epoch on (0-based)"),
+    cl::desc("Freeze observers (qparams) from this epoch on (0-based; "
+             "default -1: never)"),
     cl::location(trainOptions.freezeObserversAfter), cl::init(-1),
     cl::sub(qat::trainCommand), cl::cat(trainCat));
 static cl::opt<int64_t, true>
     maxSteps("max-steps",
              cl::desc("Stop each epoch after this many steps (for quick "
-                      "runs)"),
+                      "runs; default -1: whole epochs)"),
              cl::location(trainOptions.maxSteps), cl::init(-1),
              cl::sub(qat::trainCommand), cl::cat(trainCat));
-static cl::opt<int64_t> maxEval("max-eval",
-                                cl::desc("Evaluate on at most this many "
-                                         "records (train: 0 skips the "
-                                         "per-epoch test evaluation)"),
-                                cl::init(-1), cl::sub(qat::trainCommand),
-                                cl::sub(qat::evalCommand),
-                                cl::sub(qat::compareCommand),
-                                cl::cat(trainCat));
+static cl::opt<int64_t>
+    maxEval("max-eval",
+            cl::desc("Evaluate on at most this many "
+                     "records (train: 0 skips the "
+                     "per-epoch test evaluation; default -1: all)"),
+            cl::init(-1), cl::sub(qat::trainCommand), cl::sub(qat::evalCommand),
+            cl::sub(qat::compareCommand), cl::cat(trainCat));
 static cl::opt<bool, true> resetOptimizer(
     "reset-optimizer",
     cl::desc("Start with fresh optimizer state (momentum buffers, Adam "
@@ -209,16 +225,32 @@ private:
 };
 } // namespace
 
+/// --batch: 0 (the model's) or a positive count.
+static bool checkBatch() {
+  if (batch >= 0)
+    return true;
+  fail("--batch must be positive (or 0 for the model's batch), not " +
+       llvm::Twine(batch.getValue()));
+  return false;
+}
+
 int qat::runTrain(ModuleOp base) {
+  if (!checkBatch())
+    return 1;
   std::optional<LRSchedule::Kind> schedule = LRSchedule::parseKind(lrSchedule);
   if (!schedule)
     return fail("unknown --lr-schedule '" + lrSchedule +
                 "' (known: constant, step, cosine)");
   if (trainOptions.epochs < 1)
     return fail("--epochs must be at least 1");
+  // Checked here so that a typo names the flag, not the pass it feeds.
+  if (!llvm::is_contained({"sgd", "adam", "adamw"}, trainOptions.optimizer))
+    return fail("unknown --optimizer '" + trainOptions.optimizer +
+                "' (known: sgd, adam, adamw)");
   trainOptions.schedule.kind = *schedule;
   trainOptions.schedule.epochs = trainOptions.epochs;
   trainOptions.maxEval = maxEval;
+  trainOptions.batch = batch;
   trainOptions.jit = jitOptions();
   trainSources.data = data;
   TrainHooks singleProcess;
@@ -231,11 +263,14 @@ int qat::runTrain(ModuleOp base) {
 
 static const EvalOptions &getEvalOptions() {
   evalOptions.maxRecords = maxEval;
+  evalOptions.batch = batch;
   evalOptions.jit = jitOptions();
   return evalOptions;
 }
 
 int qat::runEval(ModuleOp input) {
+  if (!checkBatch())
+    return 1;
   auto ds = runtime::openDataset(data, evalSplit);
   if (!ds)
     return fail(ds.takeError());
@@ -250,13 +285,11 @@ int qat::runEval(ModuleOp input) {
 }
 
 int qat::runCompare(ModuleOp a) {
-  auto file = runtime::readInputFile(otherModel, runtime::kMaxTextFileBytes);
-  if (!file)
-    return fail(file.takeError());
+  if (!checkBatch())
+    return 1;
   llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());
   OwningOpRef<ModuleOp> b =
-      parseSourceFile<ModuleOp>(sourceMgr, a.getContext());
+      parseModelFile(otherModel, "qat-run", a.getContext(), sourceMgr);
   if (!b)
     return 1;
   auto ds = runtime::openDataset(data, evalSplit);

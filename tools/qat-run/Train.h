@@ -14,6 +14,7 @@ extern llvm::cl::SubCommand trainCommand;
 extern llvm::cl::SubCommand evalCommand;
 extern llvm::cl::SubCommand gradcheckCommand;
 extern llvm::cl::SubCommand compareCommand;
+extern llvm::cl::SubCommand summaryCommand;
 /// --isa and --threads: how every subcommand's JIT compiles.
 JitOptions jitOptions();
 
@@ -25,6 +26,9 @@ int fail(llvm::Error error);
 
 /// `qat-run compare A B`: element-by-element agreement of two models.
 int runCompare(ModuleOp model);
+
+/// `qat-run summary`: prints the model's layers.
+int runSummary(ModuleOp model);
 
 /// The model path given to `qat-run gradcheck`.
 std::string getGradcheckModelPath();

@@ -11,12 +11,12 @@
 
 #include "Train.h"
 
-#include "qat/Data/InputFile.h"
 #include "qat/Data/Npy.h"
 #include "qat/Data/Tensor.h"
 #include "qat/InitAll.h"
 #include "qat/JIT/EntryArguments.h"
 #include "qat/JIT/JitModule.h"
+#include "qat/Pipelines/ModelFile.h"
 #include "qat/Target/Threads.h"
 #include "qat/Train/Error.h"
 
@@ -42,12 +42,17 @@ using runtime::Tensor;
 
 namespace cl = llvm::cl;
 
-static cl::OptionCategory runCat("qat-run options");
+// Category names sort before LLVM's "Generic Options", so --help lists the
+// tool's own options first.
+static cl::OptionCategory runCat("Call options (qat-run MODEL)");
+static cl::OptionCategory compileCat("Execution options (every subcommand)");
 static cl::opt<std::string>
     isaOption("isa",
               cl::desc("Kernels for int8 layers: host (the best this CPU "
-                       "has), avx512vnni, avxvnni, avx2, or generic"),
-              cl::init("host"), cl::sub(cl::SubCommand::getAll()));
+                       "has; the default), avx512vnni, avxvnni, avx2, or "
+                       "generic"),
+              cl::init("host"), cl::sub(cl::SubCommand::getAll()),
+              cl::cat(compileCat));
 /// --threads (registered in main).
 static cl::opt<int64_t> *threadsOption;
 
@@ -59,9 +64,9 @@ JitOptions qat::jitOptions() {
 }
 static cl::opt<std::string> modelFile(cl::Positional, cl::desc("<model.mlir>"),
                                       cl::Required, cl::cat(runCat));
-static cl::opt<std::string> entryName("entry",
-                                      cl::desc("Entry function to call"),
-                                      cl::init("forward"), cl::cat(runCat));
+static cl::opt<std::string>
+    entryName("entry", cl::desc("Entry function to call (default forward)"),
+              cl::init("forward"), cl::cat(runCat));
 static cl::list<std::string>
     inputFiles("input",
                cl::desc("Input for the next entry argument: a .npy file, or "
@@ -74,14 +79,15 @@ static cl::opt<std::string> dataSpec(
     "data",
     cl::desc("Dataset feeding argument 0 (images) and, if the entry "
              "takes an integer second argument, argument 1 "
-             "(labels): fashion-mnist[:DIR], npy:X.npy,Y.npy or csv:FILE"),
+             "(labels): fashion-mnist[:DIR], npy:FEATURES.npy,LABELS.npy or "
+             "csv:FILE (features, then the integer label)"),
     cl::cat(runCat));
-static cl::opt<std::string> split("split",
-                                  cl::desc("Dataset split: train or test"),
-                                  cl::init("test"), cl::cat(runCat));
-static cl::opt<int64_t> offset("offset",
-                               cl::desc("First record taken from IDX inputs"),
-                               cl::init(0), cl::cat(runCat));
+static cl::opt<std::string>
+    split("split", cl::desc("Dataset split: train or test (default test)"),
+          cl::init("test"), cl::cat(runCat));
+static cl::opt<int64_t>
+    offset("offset", cl::desc("First record taken from IDX inputs (default 0)"),
+           cl::init(0), cl::cat(runCat));
 static cl::list<std::string>
     outputFiles("output", cl::desc("Write the next result to this .npy file"),
                 cl::cat(runCat));
@@ -91,21 +97,22 @@ static cl::opt<bool> printResults("print",
                                   cl::desc("Print results as text (the "
                                            "default without -o/--expect)"),
                                   cl::cat(runCat));
-static cl::opt<int64_t> printLimit("print-limit",
-                                   cl::desc("Print at most this many "
-                                            "elements per result"),
-                                   cl::init(4096), cl::cat(runCat));
+static cl::opt<int64_t>
+    printLimit("print-limit",
+               cl::desc("Print at most this many "
+                        "elements per result (default 4096)"),
+               cl::init(4096), cl::cat(runCat));
 static cl::list<std::string>
     expectFiles("expect",
                 cl::desc("Compare the next result with this reference .npy; "
                          "exit 1 on a mismatch"),
                 cl::cat(runCat));
-static cl::opt<double> absTol("atol",
-                              cl::desc("Absolute tolerance for --expect"),
-                              cl::init(1e-5), cl::cat(runCat));
-static cl::opt<double> relTol("rtol",
-                              cl::desc("Relative tolerance for --expect"),
-                              cl::init(1e-5), cl::cat(runCat));
+static cl::opt<double>
+    absTol("atol", cl::desc("Absolute tolerance for --expect (default 1e-5)"),
+           cl::init(1e-5), cl::cat(runCat));
+static cl::opt<double>
+    relTol("rtol", cl::desc("Relative tolerance for --expect (default 1e-5)"),
+           cl::init(1e-5), cl::cat(runCat));
 
 int qat::fail(const Twine &msg) {
   llvm::WithColor::error(llvm::errs(), "qat-run") << msg << "\n";
@@ -242,11 +249,13 @@ int main(int argc, char **argv) {
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
   mallopt(M_TRIM_THRESHOLD, INT_MAX);
   cl::opt<int64_t> &threads = target::registerThreadsOption(
-      runCat, "Threads the int8 GEMMs and large loops are split over (OpenMP); "
-              "default 1 (one thread: the split does not pay yet for the "
-              "training step)");
+      compileCat,
+      "Threads the int8 GEMMs and large loops are split over (OpenMP); "
+      "default 1 (one thread: the split does not pay yet for the "
+      "training step)");
   threadsOption = &threads;
-  cl::HideUnrelatedOptions(runCat, cl::SubCommand::getTopLevel());
+  cl::HideUnrelatedOptions({&runCat, &compileCat},
+                           cl::SubCommand::getTopLevel());
   cl::ParseCommandLineOptions(argc, argv,
                               "qat-run: compile a qat model with the JIT and "
                               "run its entry function\n");
@@ -258,19 +267,19 @@ int main(int argc, char **argv) {
   registerQatDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
+  // Errors name the op with its location; the IR is not dumped after them.
+  context.printOpOnDiagnostic(false);
 
   // Parse with a source manager so errors carry file:line:col.
-  bool subcommand = trainCommand || evalCommand || compareCommand;
+  bool subcommand =
+      trainCommand || evalCommand || compareCommand || summaryCommand;
   std::string path = subcommand         ? getModelPathOfSubcommand()
                      : gradcheckCommand ? getGradcheckModelPath()
                                         : modelFile;
-  auto file = runtime::readInputFile(path, runtime::kMaxTextFileBytes);
-  if (!file)
-    return fail(file.takeError());
   llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module =
+      parseModelFile(path, "qat-run", &context, sourceMgr);
   if (!module)
     return 1;
   if (failed(verify(*module)))
@@ -283,6 +292,8 @@ int main(int argc, char **argv) {
     return runGradcheck(*module);
   if (compareCommand)
     return runCompare(*module);
+  if (summaryCommand)
+    return runSummary(*module);
 
   return runEntry(std::move(module));
 }

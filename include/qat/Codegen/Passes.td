@@ -82,16 +82,19 @@ def StridedCopyToLoops : Pass<"qat-strided-copy-to-loops", "ModuleOp"> {
 def ParallelizeLoops : Pass<"qat-parallelize-loops", "ModuleOp"> {
   let summary = "Split large linalg ops on memrefs over threads";
   let description = [{
-    After bufferization, tiles the outermost loop of every linalg op on
-    memrefs whose first iterator is parallel and whose iteration space has
-    at least `min-iterations` points into `threads` contiguous blocks, as an
-    `scf.parallel` over the blocks (for `--convert-scf-to-openmp`); each
-    block runs the op on a subview. Element-wise ops, im2col, pools and
-    per-row reductions are split; a reduction along the first axis (batch
-    statistics, bias gradients) is not, so every output element is computed
-    by one thread with its terms in the same order: the bits do not depend
-    on the thread count. Ops inside an `scf.parallel` already (the int8
-    kernels' blocks) are left alone.
+    After bufferization, tiles one loop of every linalg op on memrefs whose
+    iteration space has at least `min-iterations` points into `threads`
+    blocks, as an `scf.parallel` over the blocks (for
+    `--convert-scf-to-openmp`); each block runs the op on a subview. The
+    loop is the outermost parallel one that indexes every output: the batch
+    of element-wise ops, im2col, pools and per-row reductions, the channels
+    of a per-channel sum over the batch (a bias gradient). So every output
+    element is computed by one thread with its terms in the same order: the
+    bits do not depend on the thread count. Not split: reductions whose
+    adds carry `reassoc` (their order is up to LLVM's vectorizer, which may
+    treat the outlined parallel body differently), bodies with memory
+    effects, and ops inside an `scf.parallel` already (the int8 kernels'
+    blocks).
 
     ```mlir
     linalg.generic {iterator_types = ["parallel"]} ins(%a : memref<100352xf32>) outs(%b : memref<100352xf32>)
@@ -105,7 +108,7 @@ def ParallelizeLoops : Pass<"qat-parallelize-loops", "ModuleOp"> {
     Option<"threads", "threads", "int64_t", /*default=*/"2",
            "blocks (threads) to split each op into">,
     Option<"minIterations", "min-iterations", "int64_t",
-           /*default=*/"65536",
+           /*default=*/"16384",
            "smaller ops stay on one thread">
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect",

@@ -31,6 +31,9 @@ struct GemmTile {
   Value kLo, kHi;
   /// Whether the accumulators start from the GEMM's init (the first block).
   bool firstBlock;
+  /// Element offset in C of the carried C's first element (null for 0): a
+  /// thread's block of a GEMM on tensors is a slice of C.
+  Value cOrigin = {};
 };
 
 /// The mechanism of a tiled GEMM: what one register tile computes with the
@@ -57,11 +60,12 @@ struct GemmTiling {
   /// Cache blocks of `blockStep` terms of the outermost reduction axis (of
   /// `blockExtent` terms); 0: not blocked.
   int64_t blockExtent = 0, blockStep = 0;
-  /// Threads to split the output over (an scf.parallel over blocks of row
-  /// tiles, or of column panels when there are too few rows; memref GEMMs
-  /// with a batch of 1 only). Each output element is computed by one
-  /// thread with the same terms in the same order, so the result does not
-  /// depend on it. 1: one loop nest.
+  /// Threads to split the output over. Memref GEMMs with a batch of 1: an
+  /// scf.parallel over blocks of row tiles, or of column panels when there
+  /// are too few rows. GEMMs on tensors: an scf.forall over the batch and
+  /// blocks of row tiles, each writing its slice of C. Each output element
+  /// is computed by one thread with the same terms in the same order, so
+  /// the result does not depend on it. 1: one loop nest.
   int64_t threads = 1;
   /// Multiply-adds per output element: with `threads`, small GEMMs stay on
   /// one thread.
@@ -109,9 +113,11 @@ struct GemmLayout {
 /// multiply and add by the rounding of the product). Register tiles of
 /// vector<16xf32> accumulators are kept over a cache block of the
 /// reduction, where the generic loop nest loads and stores the output
-/// element in every iteration.
+/// element in every iteration. With `threads` > 1, large GEMMs are split
+/// over the batch and row blocks (GemmTiling::threads): the same bits.
 Value buildTiledGemm(OpBuilder &b, Location loc, RankedTensorType type, Value a,
-                     Value bm, Value init, const GemmLayout &layout);
+                     Value bm, Value init, const GemmLayout &layout,
+                     int64_t threads = 1);
 
 //===----------------------------------------------------------------------===//
 // int8 (the int8 kernels of --qat-lower-x86 and --qat-lower-arm)

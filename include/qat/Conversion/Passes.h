@@ -25,9 +25,11 @@ enum class Arch;
 #include "qat/Conversion/Passes.h.inc"
 
 /// Patterns lowering qat model ops to linalg/tensor/arith/math. With
-/// `im2col`, ungrouped static-shape convolutions become im2col + GEMM.
+/// `im2col`, ungrouped static-shape convolutions become im2col + GEMM; the
+/// f32 GEMMs are split over `threads` threads (GemmTiling::threads).
 void populateQatToLinalgConversionPatterns(RewritePatternSet &patterns,
-                                           bool im2col = true);
+                                           bool im2col = true,
+                                           int64_t threads = 1);
 
 /// Patterns rewriting qat.qlinear and ungrouped qat.qconv2d (static
 /// shapes, constant weights and bias) into register-tiled int8 kernels

@@ -34,7 +34,11 @@ def ConvertQatToLinalg : Pass<"convert-qat-to-linalg", "ModuleOp"> {
            "pixel-wise ops in blocked pixel order (the four positions of "
            "each window in four planes, then the pixels no window reads), so "
            "that the pools and their gradients read and write contiguous "
-           "planes">
+           "planes">,
+    Option<"threads", "threads", "int64_t", /*default=*/"1",
+           "Split the large f32 GEMMs (layers and their gradients) over this "
+           "many threads: an scf.forall over the batch and blocks of rows, "
+           "with the same result at any thread count">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

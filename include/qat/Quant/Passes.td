@@ -194,14 +194,27 @@ def SetBatch : Pass<"qat-set-batch", "ModuleOp"> {
   let summary = "Re-specialize a model function to another batch size";
   let description = [{
     qat's shapes are static, and a model trained with batch 64 is a
-    function of 64 images. This pass changes the leading (batch) dimension
-    of every argument of `entry` to `batch` and propagates it through the
-    ops that depend on the arguments: each such result whose leading
-    dimension was the old batch gets the new one, and the ops are verified
-    again. Parameters and constants keep their shapes. A result that does
-    not carry the batch in front (e.g. a reshape folding the batch into
-    another axis) is reported with its location. `qat-compile --batch`
-    runs it, e.g. to build a batch-1 latency object from the trained model.
+    function of 64 images. This pass changes the batch of `entry` to
+    `batch`: the batch is the leading dimension of argument 0, which every
+    other argument of rank 1 or more shares (labels); scalar arguments (the
+    learning rate of `@train_step`) have none.
+
+    The batch is propagated through the ops that depend on the batched
+    arguments by what each op does: layers, element-wise ops, pools,
+    quantization and the input gradients of backward ops keep it in front;
+    losses, correct counts, observer statistics and qparams, batch norm's new
+    running statistics and weight/bias gradients reduce it away and keep
+    their types; a reshape or flatten whose leading dimension is the batch
+    times k (each sample one contiguous block) gets the new batch times k;
+    `sum_to_shape` keeps it when its result keeps the leading dimension.
+    Every re-typed op is verified again. Float, prepared and int8 models and
+    the generated `@train_step`/`@eval_step` (one `entry` at a time)
+    re-batch; parameters and constants keep their shapes. A result that
+    does not carry the batch in front (a reshape splitting samples across
+    rows, a concat along the batch), an op with no batch rule, and a
+    `sum_to_shape` from batch 1 that could keep or sum the batch are
+    reported with their location. `qat-compile --batch` and
+    `qat-run train/eval/compare --batch` run it.
 
     ```mlir
     // qat-opt --qat-set-batch=batch=1

@@ -93,6 +93,12 @@ const Isa *lookupIsa(llvm::StringRef name);
 /// is x86-64 (host detection); null elsewhere and on x86 CPUs without AVX2.
 const Isa *hostIsa();
 
+/// The CPU that code for this host is compiled and tuned for: on x86-64,
+/// the feature level (x86-64-v2/v3/v4) that the host's features reach, not
+/// LLVM's name for the host; "generic" elsewhere. The host's features are
+/// added to it by the caller.
+std::string hostCodegenCpu();
+
 /// The kernels an `isa=` option selects: an ISA, "host" (hostIsa()), or
 /// "generic" (no int8 kernels: returns a null Isa). Fails (nullopt) for an
 /// unknown name or one of another architecture than `arch`, if given.

@@ -32,6 +32,9 @@ struct EvalOptions {
   bool floatFakeQuant = false;
   /// At most this many records (negative: all).
   int64_t maxRecords = -1;
+  /// Re-batch @forward to this batch before compiling (--qat-set-batch; 0
+  /// keeps the model's).
+  int64_t batch = 0;
   /// How the JIT compiles the steps (int8 kernels, threads).
   JitOptions jit;
 };
@@ -49,13 +52,15 @@ llvm::Expected<EvalResult> evaluate(JitModule &jit, llvm::StringRef entry,
                                     const runtime::Dataset &data, int64_t limit,
                                     TrainHooks *hooks = nullptr);
 
-/// The module that evaluates `module`'s @forward:
-/// docs/numerics.md#fake-quant-eval-equals-int8 -- a fake-quant model in
-/// evaluation mode has the integer semantics, so it is evaluated through
-/// --qat-convert unless `floatFakeQuant`. `note` is set to " [integer
-/// semantics, via qat-convert]" when it was converted, else cleared.
+/// The module that evaluates `module`'s @forward, re-batched to
+/// `options.batch` if set: docs/numerics.md#fake-quant-eval-equals-int8 -- a
+/// fake-quant model in evaluation mode has the integer semantics, so it is
+/// evaluated through --qat-convert unless `options.floatFakeQuant`. `note` is
+/// set to " [integer semantics, via qat-convert]" when it was converted, else
+/// cleared.
 llvm::Expected<OwningOpRef<ModuleOp>>
-buildEvaluationModule(ModuleOp module, bool floatFakeQuant, std::string &note);
+buildEvaluationModule(ModuleOp module, const EvalOptions &options,
+                      std::string &note);
 
 /// Test loss and accuracy of `module`'s @forward on `data`; `note` as in
 /// buildEvaluationModule.

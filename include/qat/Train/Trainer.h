@@ -42,6 +42,9 @@ struct TrainOptions {
   int freezeObserversAfter = -1;
   /// Stop each epoch after this many steps (negative: a whole epoch).
   int64_t maxSteps = -1;
+  /// Re-batch the model to this many records per step before generating the
+  /// step (--qat-set-batch; 0 keeps the model's batch).
+  int64_t batch = 0;
   /// Evaluate on at most this many test records (negative: all, 0: none).
   int64_t maxEval = -1;
   /// How the JIT compiles the steps (int8 kernels, threads).

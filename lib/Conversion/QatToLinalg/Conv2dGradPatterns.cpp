@@ -132,7 +132,7 @@ static AffineMap map4(MLIRContext *ctx, ArrayRef<unsigned> targets) {
 /// dy; the transposed dy keeps B's rows contiguous. The terms keep the
 /// (n, y, x) order of the im2col form.
 static Value directWeightGrad(OpBuilder &b, Location loc, Value xpad, Value dy3,
-                              const ConvGradGeometry &g) {
+                              const ConvGradGeometry &g, int64_t threads) {
   MLIRContext *ctx = b.getContext();
   int64_t hw = g.hp * g.wp;
   Value dyT = buildTranspose(b, loc, dy3, {0, 2, 1});
@@ -157,7 +157,8 @@ static Value directWeightGrad(OpBuilder &b, Location loc, Value xpad, Value dy3,
                                            0,
                                            {{g.n, g.c * hw, g.p * g.o},
                                             {g.oh, g.s[0] * g.wp, g.ow * g.o},
-                                            {g.ow, g.s[1], g.o}}});
+                                            {g.ow, g.s[1], g.o}}},
+                                threads);
     all = tensor::InsertSliceOp::create(
         b, loc, part, all, getAsIndexOpFoldResult(ctx, {i, 0, 0, 0}),
         getAsIndexOpFoldResult(ctx, {1, g.kw, g.c, g.o}),
@@ -172,7 +173,8 @@ static Value directWeightGrad(OpBuilder &b, Location loc, Value xpad, Value dy3,
 /// dW[f, k] = sum_{n, p} dy[n, f, p] * colT[n, p, k] on the transposed
 /// im2col matrix, loops (f, n, p, k).
 static Value im2colWeightGrad(OpBuilder &b, Location loc, Value xpad, Value dy3,
-                              const ConvGradGeometry &g, bool blocked) {
+                              const ConvGradGeometry &g, bool blocked,
+                              int64_t threads) {
   MLIRContext *ctx = b.getContext();
   auto dw2Type = RankedTensorType::get({g.o, g.kk}, g.elt);
   Value colT = buildIm2colRows(b, loc, xpad, {g.kh, g.kw}, g.s, g.d,
@@ -186,7 +188,8 @@ static Value im2colWeightGrad(OpBuilder &b, Location loc, Value xpad, Value dy3,
                    0,
                    g.p,
                    0,
-                   {{g.n, g.o * g.p, g.p * g.kk}, {g.p, 1, g.kk}}});
+                   {{g.n, g.o * g.p, g.p * g.kk}, {g.p, 1, g.kk}}},
+        threads);
   return contract(
       b, loc, dw2Type, dy3, colT,
       {map4(ctx, {1, 0, 2}), map4(ctx, {1, 2, 3}), map4(ctx, {0, 3})},
@@ -195,13 +198,14 @@ static Value im2colWeightGrad(OpBuilder &b, Location loc, Value xpad, Value dy3,
 
 /// dcol[n, k, p] = sum_f w[f, k] * dy[n, f, p], loops (n, k, f, p).
 static Value colGrad(OpBuilder &b, Location loc, Value w2, Value dy3,
-                     const ConvGradGeometry &g) {
+                     const ConvGradGeometry &g, int64_t threads) {
   MLIRContext *ctx = b.getContext();
   auto dcolType = RankedTensorType::get({g.n, g.kk, g.p}, g.elt);
   if (g.elt.isF32())
     return buildTiledGemm(
         b, loc, dcolType, w2, dy3, filledTensor(b, loc, dcolType, {}, 0.0),
-        GemmLayout{g.n, g.kk, g.p, 0, 1, g.o * g.p, {{g.o, g.kk, g.p}}});
+        GemmLayout{g.n, g.kk, g.p, 0, 1, g.o * g.p, {{g.o, g.kk, g.p}}},
+        threads);
   return contract(
       b, loc, dcolType, w2, dy3,
       {map4(ctx, {2, 1}), map4(ctx, {0, 2, 3}), map4(ctx, {0, 1, 3})},
@@ -281,7 +285,7 @@ static std::pair<Value, Value> im2colConvGrad(OpBuilder &b, Location loc,
                                               Conv2dGradOp op, Value dy,
                                               Value weight, Value xpad,
                                               const ConvGradGeometry &g,
-                                              bool blocked) {
+                                              bool blocked, int64_t threads) {
   Value dy3 = tensor::CollapseShapeOp::create(
       b, loc, dy, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
   Value w2 = tensor::CollapseShapeOp::create(
@@ -295,9 +299,9 @@ static std::pair<Value, Value> im2colConvGrad(OpBuilder &b, Location loc,
     blocked = false;
   }
   Value dw2 = g.elt.isF32() && g.o < g.kk
-                  ? directWeightGrad(b, loc, xpad, dy3, g)
-                  : im2colWeightGrad(b, loc, xpad, dy3, g, blocked);
-  Value dcol = colGrad(b, loc, w2, dy3, g);
+                  ? directWeightGrad(b, loc, xpad, dy3, g, threads)
+                  : im2colWeightGrad(b, loc, xpad, dy3, g, blocked, threads);
+  Value dcol = colGrad(b, loc, w2, dy3, g, threads);
   Value dw = tensor::ExpandShapeOp::create(
       b, loc, op.getWeightGrad().getType(), dw2,
       SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
@@ -405,8 +409,9 @@ struct Conv2dGradLowering : ConvConversionPattern<Conv2dGradOp> {
           floatConst(rewriter, loc, g.elt, 0.0));
     Value dx, dw;
     if (useIm2col) {
-      std::tie(dx, dw) = im2colConvGrad(rewriter, loc, op, a.getGrad(),
-                                        a.getWeight(), xpad, g, blocked);
+      std::tie(dx, dw) =
+          im2colConvGrad(rewriter, loc, op, a.getGrad(), a.getWeight(), xpad, g,
+                         blocked, threads);
     } else {
       dw = groupedWeightGrad(rewriter, loc, op, a.getGrad(), xpad, g);
       dx = groupedInputGrad(rewriter, loc, a.getGrad(), a.getWeight(), g);
@@ -425,6 +430,6 @@ struct Conv2dGradLowering : ConvConversionPattern<Conv2dGradOp> {
 } // namespace
 
 void lowering::populateConv2dGradPatterns(RewritePatternSet &patterns,
-                                          bool im2col) {
-  patterns.add<Conv2dGradLowering>(patterns.getContext(), im2col);
+                                          bool im2col, int64_t threads) {
+  patterns.add<Conv2dGradLowering>(patterns.getContext(), im2col, threads);
 }

@@ -18,8 +18,8 @@ using namespace mlir::qat::lowering;
 using IT = utils::IteratorType;
 
 namespace {
-struct LinearGradLowering : OpConversionPattern<LinearGradOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct LinearGradLowering : GemmConversionPattern<LinearGradOp> {
+  using GemmConversionPattern::GemmConversionPattern;
   LogicalResult
   matchAndRewrite(LinearGradOp op, OpAdaptor a,
                   ConversionPatternRewriter &rewriter) const override {
@@ -40,13 +40,13 @@ struct LinearGradLowering : OpConversionPattern<LinearGradOp> {
           rewriter, loc, op.getInputGrad().getType(), a.getGrad(),
           a.getWeight(),
           filledTensor(rewriter, loc, op.getInputGrad().getType(), {}, 0.0),
-          GemmLayout{1, n, in, 0, out, 0, {{out, 1, in}}});
+          GemmLayout{1, n, in, 0, out, 0, {{out, 1, in}}}, threads);
       // dw[o, i] = sum_n dy[n, o] * x[n, i]
       Value dw = buildTiledGemm(
           rewriter, loc, op.getWeightGrad().getType(), a.getGrad(),
           a.getInput(),
           filledTensor(rewriter, loc, op.getWeightGrad().getType(), {}, 0.0),
-          GemmLayout{1, out, in, 0, 1, 0, {{n, out, in}}});
+          GemmLayout{1, out, in, 0, 1, 0, {{n, out, in}}}, threads);
       Value db = buildReassocSum(rewriter, loc, a.getGrad(), {0},
                                  op.getBiasGrad().getType());
       rewriter.replaceOp(op, {dx, dw, db});
@@ -198,7 +198,8 @@ struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
 };
 } // namespace
 
-void lowering::populateLayerGradPatterns(RewritePatternSet &patterns) {
-  patterns.add<LinearGradLowering, BatchNormGradLowering>(
-      patterns.getContext());
+void lowering::populateLayerGradPatterns(RewritePatternSet &patterns,
+                                         int64_t threads) {
+  patterns.add<BatchNormGradLowering>(patterns.getContext());
+  patterns.add<LinearGradLowering>(patterns.getContext(), threads);
 }

@@ -34,8 +34,8 @@ static Value transposed(OpBuilder &b, Location loc, Value v) {
 static constexpr int64_t GemmMinBatchForTransposed = 16;
 
 namespace {
-struct LinearLowering : OpConversionPattern<LinearOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct LinearLowering : GemmConversionPattern<LinearOp> {
+  using GemmConversionPattern::GemmConversionPattern;
   LogicalResult
   matchAndRewrite(LinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -58,7 +58,7 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
       Value xT = transposed(rewriter, loc, adaptor.getInput());
       GemmLayout g{1, n, m, 0, k, 0, {{k, 1, m}}};
       Value yT = buildTiledGemm(rewriter, loc, yTType, adaptor.getWeight(), xT,
-                                initT, g);
+                                initT, g, threads);
       rewriter.replaceOp(op, transposed(rewriter, loc, yT));
       return success();
     }
@@ -71,8 +71,9 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
       int64_t k = xType.getDimSize(1);
       Value wt = transposed(rewriter, loc, adaptor.getWeight());
       GemmLayout g{1, m, n, 0, k, 0, {{k, 1, n}}};
-      rewriter.replaceOp(op, buildTiledGemm(rewriter, loc, type,
-                                            adaptor.getInput(), wt, init, g));
+      rewriter.replaceOp(op,
+                         buildTiledGemm(rewriter, loc, type, adaptor.getInput(),
+                                        wt, init, g, threads));
       return success();
     }
     MLIRContext *ctx = rewriter.getContext();
@@ -175,7 +176,7 @@ static Value compactPiece(OpBuilder &b, Location loc, Value wide,
 /// compacted piece by piece into blocked order.
 static Value directConv(OpBuilder &b, Location loc, Conv2dOp op,
                         const ConvGeometry &g, Value x, Value w, Value bias,
-                        Value input, bool blocked) {
+                        Value input, bool blocked, int64_t threads) {
   ArrayRef<int64_t> dil = op.getDilation();
   int64_t cols = (g.oh - 1) * g.w + g.ow;
   GemmLayout gl{g.n,
@@ -191,7 +192,7 @@ static Value directConv(OpBuilder &b, Location loc, Conv2dOp op,
   Value wideInit = biasInit(b, loc, wideType, bias, 1, input);
   Value w2 = tensor::CollapseShapeOp::create(
       b, loc, w, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
-  Value wide = buildTiledGemm(b, loc, wideType, w2, x, wideInit, gl);
+  Value wide = buildTiledGemm(b, loc, wideType, w2, x, wideInit, gl, threads);
   if (!blocked)
     return compactPiece(b, loc, wide, {false, 0, 0, g.oh, g.ow}, g.w, input);
   SmallVector<Value> parts;
@@ -213,7 +214,7 @@ static Value directConv(OpBuilder &b, Location loc, Conv2dOp op,
 /// out and col (the tiled GEMM for f32).
 static Value im2colConv(OpBuilder &b, Location loc, Conv2dOp op,
                         const ConvGeometry &g, Value x, Value w, Value init,
-                        bool blocked) {
+                        bool blocked, int64_t threads) {
   int64_t p = g.oh * g.ow;
   Value col = buildIm2col(b, loc, x, {g.kh, g.kw}, op.getStrides(),
                           op.getDilation(), {g.oh, g.ow}, blocked);
@@ -225,7 +226,7 @@ static Value im2colConv(OpBuilder &b, Location loc, Conv2dOp op,
   Value out3;
   if (g.elt.isF32()) {
     GemmLayout gl{g.n, g.f, p, 0, g.k, g.k * p, {{g.k, 1, p}}};
-    out3 = buildTiledGemm(b, loc, out3Type, w2, col, init3, gl);
+    out3 = buildTiledGemm(b, loc, out3Type, w2, col, init3, gl, threads);
   } else {
     MLIRContext *ctx = b.getContext();
     auto map = [&](ArrayRef<unsigned> targets) {
@@ -303,10 +304,10 @@ struct Conv2dLowering : ConvConversionPattern<Conv2dOp> {
       if (elt.isF32() && st[0] == 1 && st[1] == 1 && geom.k > 2 * geom.f)
         rewriter.replaceOp(op, directConv(rewriter, loc, op, geom, x, w,
                                           adaptor.getBias(), adaptor.getInput(),
-                                          blocked));
+                                          blocked, threads));
       else
-        rewriter.replaceOp(
-            op, im2colConv(rewriter, loc, op, geom, x, w, init, blocked));
+        rewriter.replaceOp(op, im2colConv(rewriter, loc, op, geom, x, w, init,
+                                          blocked, threads));
       return success();
     }
     auto strides = rewriter.getI64TensorAttr(op.getStrides());
@@ -406,7 +407,9 @@ struct BatchNormLowering : OpConversionPattern<BatchNormOp> {
 };
 } // namespace
 
-void lowering::populateLayerPatterns(RewritePatternSet &patterns, bool im2col) {
-  patterns.add<LinearLowering, BatchNormLowering>(patterns.getContext());
-  patterns.add<Conv2dLowering>(patterns.getContext(), im2col);
+void lowering::populateLayerPatterns(RewritePatternSet &patterns, bool im2col,
+                                     int64_t threads) {
+  patterns.add<BatchNormLowering>(patterns.getContext());
+  patterns.add<LinearLowering>(patterns.getContext(), threads);
+  patterns.add<Conv2dLowering>(patterns.getContext(), im2col, threads);
 }

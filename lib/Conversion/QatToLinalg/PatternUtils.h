@@ -16,13 +16,15 @@ namespace mlir::qat::lowering {
 
 /// Pattern groups, one per source file.
 void populateParamPatterns(RewritePatternSet &patterns);
-void populateLayerPatterns(RewritePatternSet &patterns, bool im2col);
+void populateLayerPatterns(RewritePatternSet &patterns, bool im2col,
+                           int64_t threads);
 void populateElementwisePatterns(RewritePatternSet &patterns);
 void populatePoolAndShapePatterns(RewritePatternSet &patterns);
 void populateLossPatterns(RewritePatternSet &patterns);
 void populateQuantPatterns(RewritePatternSet &patterns);
-void populateLayerGradPatterns(RewritePatternSet &patterns);
-void populateConv2dGradPatterns(RewritePatternSet &patterns, bool im2col);
+void populateLayerGradPatterns(RewritePatternSet &patterns, int64_t threads);
+void populateConv2dGradPatterns(RewritePatternSet &patterns, bool im2col,
+                                int64_t threads);
 void populatePoolGradPatterns(RewritePatternSet &patterns);
 void populateLossGradPatterns(RewritePatternSet &patterns);
 void populateOptimizerPatterns(RewritePatternSet &patterns);
@@ -33,12 +35,21 @@ void populateIntLayerPatterns(RewritePatternSet &patterns,
 /// Quantized tensors become tensors of their storage type.
 void addQuantTypeConversions(TypeConverter &converter);
 
+/// A conversion pattern whose f32 GEMMs are split over the pass's
+/// `threads` (buildTiledGemm).
+template <typename OpTy>
+struct GemmConversionPattern : OpConversionPattern<OpTy> {
+  GemmConversionPattern(MLIRContext *ctx, int64_t threads)
+      : OpConversionPattern<OpTy>(ctx), threads(threads) {}
+  int64_t threads;
+};
+
 /// A conversion pattern of a convolution that the pass's `im2col` option
 /// steers (the GEMM form, or linalg's convolution ops).
 template <typename OpTy>
-struct ConvConversionPattern : OpConversionPattern<OpTy> {
-  ConvConversionPattern(MLIRContext *ctx, bool im2col)
-      : OpConversionPattern<OpTy>(ctx), im2col(im2col) {}
+struct ConvConversionPattern : GemmConversionPattern<OpTy> {
+  ConvConversionPattern(MLIRContext *ctx, bool im2col, int64_t threads)
+      : GemmConversionPattern<OpTy>(ctx, threads), im2col(im2col) {}
   bool im2col;
 };
 

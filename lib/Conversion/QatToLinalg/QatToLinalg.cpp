@@ -31,15 +31,15 @@ using namespace mlir::qat;
 using namespace mlir::qat::lowering;
 
 void mlir::qat::populateQatToLinalgConversionPatterns(
-    RewritePatternSet &patterns, bool im2col) {
+    RewritePatternSet &patterns, bool im2col, int64_t threads) {
   populateParamPatterns(patterns);
-  populateLayerPatterns(patterns, im2col);
+  populateLayerPatterns(patterns, im2col, threads);
   populateElementwisePatterns(patterns);
   populatePoolAndShapePatterns(patterns);
   populateLossPatterns(patterns);
   populateQuantPatterns(patterns);
-  populateLayerGradPatterns(patterns);
-  populateConv2dGradPatterns(patterns, im2col);
+  populateLayerGradPatterns(patterns, threads);
+  populateConv2dGradPatterns(patterns, im2col, threads);
   populatePoolGradPatterns(patterns);
   populateLossGradPatterns(patterns);
   populateOptimizerPatterns(patterns);
@@ -73,7 +73,7 @@ struct ConvertQatToLinalgPass
       getOperation()->walk(
           [&](func::FuncOp f) { markPoolBlockedPixels(f, im2col); });
     RewritePatternSet patterns(ctx);
-    populateQatToLinalgConversionPatterns(patterns, im2col);
+    populateQatToLinalgConversionPatterns(patterns, im2col, threads);
     populateIntPatterns(patterns, converter);
     populateIntLayerPatterns(patterns, converter);
     if (failed(applyPartialConversion(getOperation(), target,
