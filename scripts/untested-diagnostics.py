@@ -73,6 +73,13 @@ DEFENSIVE = {
     "which this build did not find":
         "only a build configured without libomp-22-dev (scripts/setup.sh "
         "installs it) reaches it",
+    "cannot stat":
+        "InputFile::open's fstat of the descriptor open() just returned; it "
+        "fails only on EIO or, in 32-bit builds, EOVERFLOW",
+    "cannot map or read":
+        "readInputFile's MemoryBuffer::getOpenFile of a regular file it just "
+        "opened and sized; it fails only on an I/O error or when mmap runs "
+        "out of address space",
     "cannot tile this op":
         "qat-parallelize-loops tiles only static, parallel first loops of "
         "ops on memrefs, which linalg tiling does not refuse",

@@ -2,12 +2,15 @@
 
 #include "qat/Data/Csv.h"
 
+#include "qat/Data/InputFile.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 
 using namespace mlir::qat::runtime;
@@ -19,9 +22,9 @@ static llvm::Error csvError(const Twine &msg) {
 }
 
 llvm::Expected<LabeledRecords> mlir::qat::runtime::readCsv(StringRef path) {
-  auto buf = llvm::MemoryBuffer::getFile(path);
+  auto buf = readInputFile(path, kMaxTextFileBytes);
   if (!buf)
-    return csvError(path + ": cannot open: " + buf.getError().message());
+    return buf.takeError();
   llvm::SmallVector<StringRef> lines;
   (*buf)->getBuffer().split(lines, '\n', -1, /*KeepEmpty=*/false);
   std::vector<float> feats;
@@ -49,12 +52,20 @@ llvm::Expected<LabeledRecords> mlir::qat::runtime::readCsv(StringRef path) {
         if (v != std::floor(v))
           return csvError(path + ":" + Twine(i + 1) + ": record " + Twine(i) +
                           ": label " + cell.trim() + " is not an integer");
+        // Checked before the conversion, which is undefined out of range.
+        if (v < INT32_MIN || v > INT32_MAX)
+          return csvError(path + ":" + Twine(i + 1) + ": record " + Twine(i) +
+                          ": label " + cell.trim() +
+                          " is out of the int32 range");
         labels.push_back(static_cast<int32_t>(v));
       } else {
         feats.push_back(static_cast<float>(v));
       }
     }
   }
+  // Without a record the number of features is unknown.
+  if (width < 0)
+    return csvError(path + ": no records");
   int64_t n = labels.size();
   LabeledRecords records{Tensor::zeros(DType::F32, {n, width - 1}),
                          Tensor::zeros(DType::I32, {n})};

@@ -68,15 +68,16 @@ public:
   }
 
 private:
-  /// Label `r` as int32 (wider labels are truncated, then range-checked).
-  int32_t getLabel(int64_t r) const {
+  /// Label `r` at its full width (checkLabels checks it before a batch
+  /// narrows it to int32).
+  int64_t getLabel(int64_t r) const {
     switch (labels.dtype) {
     case DType::U8:
       return labels.data<uint8_t>()[r];
     case DType::I32:
       return labels.data<int32_t>()[r];
     default:
-      return static_cast<int32_t>(labels.data<int64_t>()[r]);
+      return labels.data<int64_t>()[r];
     }
   }
   static llvm::Expected<Tensor> getArgument(const Tensor &all, int64_t offset,
@@ -96,7 +97,7 @@ private:
 
 llvm::Error TensorDataset::checkLabels(int64_t classes) const {
   for (int64_t i = 0, e = getNumRecords(); i < e; ++i) {
-    int32_t v = getLabel(i);
+    int64_t v = getLabel(i);
     if (v < 0 || v >= classes)
       return dataError(getName() + ": record " + Twine(i) + ": label " +
                        Twine(v) + " is out of range [0, " + Twine(classes) +
@@ -140,7 +141,7 @@ void TensorDataset::fillBatch(ArrayRef<int64_t> order, int64_t first, Tensor &x,
       const float *src = features.data<float>() + r * perRecord;
       std::copy(src, src + perRecord, dst);
     }
-    yp[i] = getLabel(r);
+    yp[i] = static_cast<int32_t>(getLabel(r));
   }
 }
 

@@ -10,6 +10,8 @@
 
 #include "qat/Data/Idx.h"
 
+#include "qat/Data/InputFile.h"
+
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/Twine.h"
@@ -24,6 +26,8 @@
 #include <cstring>
 #include <system_error>
 #include <type_traits>
+
+#include <unistd.h>
 
 using namespace mlir::qat::runtime;
 using llvm::Error;
@@ -57,13 +61,17 @@ public:
   GzReader &operator=(const GzReader &) = delete;
 
   Error open() {
-    errno = 0;
-    file = gzopen(path.c_str(), "rb");
+    Expected<InputFile> input = InputFile::open(path);
+    if (!input)
+      return input.takeError();
+    int fd = input->releaseFD();
+    zlibName = "<fd:" + std::to_string(fd) + ">";
+    file = gzdopen(fd, "rb");
     if (!file) {
-      int err = errno ? errno : ENOMEM;
+      ::close(fd);
       return makeError(
           path, "cannot open: " +
-                    std::error_code(err, std::generic_category()).message());
+                    std::error_code(ENOMEM, std::generic_category()).message());
     }
     // A larger buffer than zlib's 8 KiB default speeds up big files.
     gzbuffer(file, 1 << 17);
@@ -94,9 +102,9 @@ public:
               "read error: " +
                   std::error_code(errno, std::generic_category()).message());
         if (errnum != Z_OK) {
-          // zlib prefixes its messages with the path; drop that.
+          // zlib prefixes its messages with "<fd:N>"; drop that.
           StringRef text = message ? message : "unknown error";
-          text.consume_front(path + ": ");
+          text.consume_front(zlibName + ": ");
           return makeError(path, "corrupt gzip stream: " + text);
         }
         return Error::success(); // Clean end of data.
@@ -110,6 +118,8 @@ public:
 
 private:
   std::string path;
+  /// What zlib calls the file in its messages.
+  std::string zlibName;
   gzFile file = nullptr;
 };
 
@@ -192,6 +202,12 @@ Expected<Tensor> mlir::qat::runtime::readIdx(StringRef path) {
                                " is too large (element count overflows)");
   size_t numBytes = *checkedNumBytes;
   int64_t numRecords = shape[0];
+  uint64_t memoryLimit = getMemoryLimit();
+  if (numBytes > memoryLimit)
+    return makeError(path, "shape " + formatShape(shape) + " needs " +
+                               Twine(numBytes) + " bytes, more than the " +
+                               Twine(memoryLimit) +
+                               " bytes of memory available");
   size_t recordBytes =
       numRecords ? numBytes / static_cast<size_t>(numRecords) : 0;
 

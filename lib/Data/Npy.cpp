@@ -10,11 +10,12 @@
 
 #include "qat/Data/Npy.h"
 
+#include "qat/Data/InputFile.h"
+
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SwapByteOrder.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -38,6 +39,9 @@ static constexpr size_t kArrayAlign = 64;
 /// numpy.lib.format.GROWTH_AXIS_MAX_DIGITS: numpy pads the header so that the
 /// first dimension can grow in place to this many digits.
 static constexpr size_t kGrowthAxisMaxDigits = 21;
+/// numpy.lib.format's default max_header_size: longer headers are refused
+/// before they are read (numpy.save writes far shorter ones).
+static constexpr uint64_t kMaxHeaderLen = 10000;
 /// Upper bound on the rank we accept; NumPy's own limit is 64 (NPY_MAXDIMS).
 static constexpr size_t kMaxRank = 64;
 
@@ -262,52 +266,124 @@ static Expected<DType> parseDescr(StringRef descr) {
   return unsupported(" (multi-byte dtype without explicit byte order)");
 }
 
-static bool isNpyFile(StringRef contents) {
-  return contents.starts_with(StringRef(kMagic, kMagicLen));
+/// Reads up to `n` more bytes of `file` onto the end of `out`; returns how
+/// many arrived (fewer only at the end of the file).
+static Expected<size_t> readMore(InputFile &file, std::string &out, size_t n) {
+  size_t used = out.size();
+  out.resize(used + n);
+  Expected<size_t> got =
+      file.read(llvm::MutableArrayRef<char>(out.data() + used, n));
+  if (!got)
+    return got.takeError();
+  out.resize(used + *got);
+  return *got;
 }
 
-Expected<Tensor> mlir::qat::runtime::readNpy(StringRef path) {
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> bufferOrErr =
-      llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                  /*RequiresNullTerminator=*/false);
-  if (!bufferOrErr)
-    return makeError(path, "cannot open: " + bufferOrErr.getError().message());
-  StringRef contents = (*bufferOrErr)->getBuffer();
-
-  // Preamble: magic, version and header length.
-  if (contents.size() < kMagicLen) {
-    if (!contents.empty() && StringRef(kMagic, kMagicLen).starts_with(contents))
-      return makeError(path, "truncated header: file is only " +
-                                 Twine(contents.size()) + " bytes");
+/// Reads the preamble (magic, version, header length) and the header
+/// dictionary text, checking the length against the file before reading it.
+/// Sets `dataStart` to the offset of the data.
+static Expected<std::string> readHeaderText(InputFile &file,
+                                            uint64_t &dataStart) {
+  StringRef path = file.getName();
+  std::string bytes;
+  Expected<size_t> got = readMore(file, bytes, kMagicLen);
+  if (!got)
+    return got.takeError();
+  if (bytes.size() < kMagicLen && !bytes.empty() &&
+      StringRef(kMagic, kMagicLen).starts_with(bytes))
+    return makeError(path, "truncated header: file is only " +
+                               Twine(bytes.size()) + " bytes");
+  if (bytes != StringRef(kMagic, kMagicLen))
     return makeError(path, "not an NPY file (bad magic)");
-  }
-  if (!isNpyFile(contents))
-    return makeError(path, "not an NPY file (bad magic)");
-  if (contents.size() < kMagicLen + 2)
+  if (!(got = readMore(file, bytes, 2)))
+    return got.takeError();
+  if (*got < 2)
     return makeError(path, "truncated header: missing the version");
-  unsigned major = static_cast<uint8_t>(contents[kMagicLen]);
-  unsigned minor = static_cast<uint8_t>(contents[kMagicLen + 1]);
+  unsigned major = static_cast<uint8_t>(bytes[kMagicLen]);
+  unsigned minor = static_cast<uint8_t>(bytes[kMagicLen + 1]);
   if (minor != 0 || major < 1 || major > 3)
     return makeError(path, "unsupported NPY version " + Twine(major) + "." +
                                Twine(minor) + " (supported: 1.0, 2.0, 3.0)");
   size_t lengthBytes = major == 1 ? 2 : 4;
-  size_t headerStart = kMagicLen + 2 + lengthBytes;
-  if (contents.size() < headerStart)
+  if (!(got = readMore(file, bytes, lengthBytes)))
+    return got.takeError();
+  if (*got < lengthBytes)
     return makeError(path, "truncated header: missing the header length");
   uint64_t headerLen = 0;
   for (size_t i = 0; i < lengthBytes; ++i)
     headerLen |=
-        static_cast<uint64_t>(static_cast<uint8_t>(contents[kMagicLen + 2 + i]))
+        static_cast<uint64_t>(static_cast<uint8_t>(bytes[kMagicLen + 2 + i]))
         << (8 * i);
-  if (headerLen > contents.size() - headerStart)
+  auto truncated = [&](uint64_t follow) {
     return makeError(path, "truncated header: header length is " +
                                Twine(headerLen) + " bytes but only " +
-                               Twine(contents.size() - headerStart) +
-                               " bytes follow");
+                               Twine(follow) + " bytes follow");
+  };
+  uint64_t headerStart = bytes.size();
+  std::optional<uint64_t> size = file.getSize();
+  if (size && headerLen > *size - std::min(*size, headerStart))
+    return truncated(*size - std::min(*size, headerStart));
+  if (headerLen > kMaxHeaderLen)
+    return makeError(path, "header length is " + Twine(headerLen) +
+                               " bytes, more than the limit of " +
+                               Twine(kMaxHeaderLen));
+  std::string header;
+  if (!(got = readMore(file, header, headerLen)))
+    return got.takeError();
+  if (*got < headerLen)
+    return truncated(*got);
+  dataStart = headerStart + headerLen;
+  return header;
+}
 
-  // The header dictionary.
-  StringRef headerText = contents.substr(headerStart, headerLen);
-  Expected<NpyHeader> header = HeaderParser(headerText).parse();
+/// Reads the `numBytes` bytes of data that follow the header into `tensor`.
+/// A pipe's data is read in growing chunks, so that memory grows with what
+/// actually arrives, not with what the header claims.
+static Error readData(InputFile &file, uint64_t dataStart, size_t numBytes,
+                      Tensor &tensor) {
+  StringRef path = file.getName();
+  size_t elemSize = getDTypeSize(tensor.dtype);
+  auto truncated = [&](uint64_t available) {
+    return makeError(path, "truncated: header says " +
+                               Twine(numBytes / elemSize) + " elements (" +
+                               Twine(numBytes) + " bytes) but only " +
+                               Twine(available) + " bytes of data follow");
+  };
+  std::optional<uint64_t> size = file.getSize();
+  if (size && numBytes > *size - std::min(*size, dataStart))
+    return truncated(*size - std::min(*size, dataStart));
+  uint64_t memoryLimit = getMemoryLimit();
+  if (numBytes > memoryLimit)
+    return makeError(path, "header says " + Twine(numBytes / elemSize) +
+                               " elements (" + Twine(numBytes) +
+                               " bytes), more than the " + Twine(memoryLimit) +
+                               " bytes of memory available");
+  size_t total = 0;
+  while (total < numBytes) {
+    size_t chunk = size ? numBytes
+                        : std::min<size_t>(numBytes - total,
+                                           std::max<size_t>(total, 1u << 20));
+    tensor.storage.resize(total + chunk);
+    Expected<size_t> got = file.read(llvm::MutableArrayRef<char>(
+        reinterpret_cast<char *>(tensor.storage.data()) + total, chunk));
+    if (!got)
+      return got.takeError();
+    total += *got;
+    if (*got < chunk)
+      return truncated(total);
+  }
+  return Error::success();
+}
+
+Expected<Tensor> mlir::qat::runtime::readNpy(StringRef path) {
+  Expected<InputFile> file = InputFile::open(path);
+  if (!file)
+    return file.takeError();
+  uint64_t dataStart = 0;
+  Expected<std::string> headerText = readHeaderText(*file, dataStart);
+  if (!headerText)
+    return headerText.takeError();
+  Expected<NpyHeader> header = HeaderParser(*headerText).parse();
   if (!header)
     return makeError(path, llvm::toString(header.takeError()));
   Expected<DType> dtype = parseDescr(*header->descr);
@@ -325,21 +401,11 @@ Expected<Tensor> mlir::qat::runtime::readNpy(StringRef path) {
   size_t numBytes = *checkedNumBytes;
   size_t elemSize = getDTypeSize(*dtype);
 
-  // The data.
-  size_t dataStart = headerStart + headerLen;
-  size_t available = contents.size() - dataStart;
-  if (numBytes > available)
-    return makeError(path, "truncated: header says " +
-                               Twine(numBytes / elemSize) + " elements (" +
-                               Twine(numBytes) + " bytes) but only " +
-                               Twine(available) + " bytes of data follow");
-
   Tensor tensor;
   tensor.dtype = *dtype;
   tensor.shape = shape;
-  tensor.storage.resize(numBytes);
-  if (numBytes)
-    std::memcpy(tensor.storage.data(), contents.data() + dataStart, numBytes);
+  if (Error err = readData(*file, dataStart, numBytes, tensor))
+    return std::move(err);
 
   if (*dtype == DType::Bool) {
     for (size_t i = 0; i < numBytes; ++i)

@@ -2,8 +2,9 @@
 
 #include "qat/Pipelines/ModelFile.h"
 
+#include "qat/Data/InputFile.h"
+
 #include "mlir/Parser/Parser.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace mlir;
@@ -84,14 +85,17 @@ LogicalResult qat::checkModelFileComplete(llvm::MemoryBufferRef buffer,
 OwningOpRef<ModuleOp> qat::parseModelFile(StringRef path, StringRef tool,
                                           MLIRContext *context,
                                           llvm::SourceMgr &sourceMgr) {
-  std::string err;
-  std::unique_ptr<llvm::MemoryBuffer> file = openInputFile(path, &err);
+  // Bounded: /dev/zero or an endless pipe is an error, not memory growing
+  // until the process dies.
+  auto file = runtime::readInputFile(path, runtime::kMaxTextFileBytes,
+                                     /*allowStdin=*/true);
   if (!file) {
-    llvm::WithColor::error(llvm::errs(), tool) << err << "\n";
+    llvm::WithColor::error(llvm::errs(), tool)
+        << llvm::toString(file.takeError()) << "\n";
     return nullptr;
   }
-  if (failed(checkModelFileComplete(*file, llvm::errs())))
+  if (failed(checkModelFileComplete(**file, llvm::errs())))
     return nullptr;
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());
   return parseSourceFile<ModuleOp>(sourceMgr, context);
 }

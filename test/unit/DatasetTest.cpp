@@ -92,6 +92,8 @@ TEST_F(DatasetTest, SpecErrors) {
   std::string ragged = writeFile("r.csv", "1,2,0\n1,2,3,0\n");
   EXPECT_EQ(error("csv:" + ragged),
             ragged + ":2: record 1 has 4 fields, expected 3");
+  std::string empty = writeFile("e.csv", "\n \n");
+  EXPECT_EQ(error("csv:" + empty), empty + ": no records");
   std::string label = writeFile("l.csv", "1,2,0.5\n");
   EXPECT_EQ(error("csv:" + label),
             label + ":1: record 0: label 0.5 is not an integer");
@@ -107,6 +109,39 @@ TEST_F(DatasetTest, SpecErrors) {
   ASSERT_FALSE(bool(writeNpy(fp, f16)));
   EXPECT_EQ(error("npy:" + fp + "," + lp),
             fp + ": features must be u8, f32 or f64, got i16");
+}
+
+TEST_F(DatasetTest, WideLabelsAreCheckedAtFullWidth) {
+  // int64 labels that an int32 cast would turn into valid classes (2^40 ->
+  // 0, 2^32 + 3 -> 3, -2^32 + 1 -> 1) are out of range as they are.
+  Tensor f = Tensor::zeros(DType::F32, {3, 2});
+  std::string fp = writeFile("f.npy", ""), lp = writeFile("l.npy", "");
+  ASSERT_FALSE(bool(writeNpy(fp, f)));
+  for (int64_t bad :
+       {int64_t(1) << 40, (int64_t(1) << 32) + 3, -(int64_t(1) << 32) + 1}) {
+    Tensor l = Tensor::zeros(DType::I64, {3});
+    l.data<int64_t>()[0] = 9;
+    l.data<int64_t>()[2] = bad;
+    ASSERT_FALSE(bool(writeNpy(lp, l)));
+    auto ds = openDataset("npy:" + fp + "," + lp, "train");
+    ASSERT_TRUE(bool(ds)) << llvm::toString(ds.takeError());
+    EXPECT_EQ(llvm::toString((*ds)->checkLabels(10)),
+              fp + "," + lp + ": record 2: label " + std::to_string(bad) +
+                  " is out of range [0, 10)");
+  }
+
+  // CSV labels are int32: a wider value is an error naming the record.
+  std::string csv = writeFile("w.csv", "1,2,0\n3,4,4294967299\n");
+  EXPECT_EQ(error("csv:" + csv),
+            csv + ":2: record 1: label 4294967299 is out of the int32 range");
+  csv = writeFile("inf.csv", "1,2,inf\n");
+  EXPECT_EQ(error("csv:" + csv),
+            csv + ":1: record 0: label inf is out of the int32 range");
+  csv = writeFile("min.csv", "1,2,-2147483648\n1,2,2147483647\n");
+  auto ds = openDataset("csv:" + csv, "train");
+  ASSERT_TRUE(bool(ds)) << llvm::toString(ds.takeError());
+  EXPECT_EQ(llvm::toString((*ds)->checkLabels(10)),
+            csv + ": record 0: label -2147483648 is out of range [0, 10)");
 }
 
 TEST(DatasetSpecTest, TestDataSpec) {

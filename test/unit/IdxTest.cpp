@@ -1,6 +1,7 @@
 //===- IdxTest.cpp - Tests of the IDX reader and dataset helpers ----------===//
 
 #include "qat/Data/Idx.h"
+#include "qat/Data/InputFile.h"
 
 #include "TempDirTest.h"
 
@@ -202,11 +203,19 @@ TEST_F(IdxTest, ErrorHugeDimensions) {
   EXPECT_EQ(idxError(path), path + ": shape [4294967295, 4294967295, "
                                    "4294967295, 4294967295] is too large "
                                    "(element count overflows)");
-  // 2^62 bytes claimed with 3 bytes present: fails fast without allocating.
+  // 2^62 bytes claimed: more than the memory, refused before reading.
   path = writeGz("huge.gz",
                  makeIdx(0x08, {0x80000000, 0x80000000}, StringRef("abc")));
-  EXPECT_EQ(idxError(path), path + ": truncated at record 0 of 2147483648 "
-                                   "(expected 2147483648 bytes per record)");
+  EXPECT_EQ(idxError(path), path +
+                                ": shape [2147483648, 2147483648] needs "
+                                "4611686018427387904 bytes, more than the " +
+                                std::to_string(getMemoryLimit()) +
+                                " bytes of memory available");
+  // 1 GiB claimed with 3 bytes present: fails fast, allocating only as the
+  // data arrives.
+  path = writeGz("claims.gz", makeIdx(0x08, {0x400000, 0x100}, "abc"));
+  EXPECT_EQ(idxError(path), path + ": truncated at record 0 of 4194304 "
+                                   "(expected 256 bytes per record)");
 }
 
 TEST_F(IdxTest, ErrorTruncatedData) {
@@ -274,11 +283,19 @@ TEST_F(IdxTest, ErrorTrailingData) {
                    "or the file holds more than its 2 records");
 }
 
-TEST_F(IdxTest, ErrorReadFails) {
-  // A directory opens, but read(2) fails on it (EISDIR).
+TEST_F(IdxTest, ErrorNotAFile) {
   std::string path = pathOf("train-images-idx3-ubyte.gz");
   ASSERT_FALSE(llvm::sys::fs::create_directory(path));
-  EXPECT_EQ(idxError(path), path + ": read error: Is a directory");
+  EXPECT_EQ(idxError(path),
+            path + ": not a regular file or a pipe (directory)");
+  EXPECT_EQ(idxError("/dev/zero"),
+            "/dev/zero: not a regular file or a pipe (character device)");
+}
+
+TEST_F(IdxTest, ErrorReadFails) {
+  // /proc/self/mem opens, but read(2) of its first page fails (EIO).
+  EXPECT_EQ(idxError("/proc/self/mem"),
+            "/proc/self/mem: read error: Input/output error");
 }
 
 //===----------------------------------------------------------------------===//

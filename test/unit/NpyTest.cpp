@@ -1,6 +1,7 @@
 //===- NpyTest.cpp - Tests of runtime tensors and the NPY reader/writer ---===//
 
 #include "qat/Data/Npy.h"
+#include "qat/Data/InputFile.h"
 #include "qat/Data/Tensor.h"
 
 #include "TempDirTest.h"
@@ -17,6 +18,7 @@
 #include <cstring>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 using namespace mlir::qat::runtime;
 using llvm::StringRef;
@@ -535,6 +537,96 @@ TEST_F(NpyTest, ErrorTruncatedData) {
                               std::string(100, '\0'))),
             pathOf("x.npy") + ": truncated: header says 40 elements (160 "
                               "bytes) but only 100 bytes of data follow");
+}
+
+TEST_F(NpyTest, ErrorEndlessOrHugeInputs) {
+  // A device or a directory is refused before anything is read.
+  llvm::Expected<Tensor> zero = readNpy("/dev/zero");
+  ASSERT_FALSE(bool(zero));
+  EXPECT_EQ(llvm::toString(zero.takeError()),
+            "/dev/zero: not a regular file or a pipe (character device)");
+  llvm::Expected<Tensor> directory = readNpy(dir);
+  ASSERT_FALSE(bool(directory));
+  EXPECT_EQ(llvm::toString(directory.takeError()),
+            dir.str().str() + ": not a regular file or a pipe (directory)");
+  // A header longer than numpy's own limit is not read.
+  std::string longHeader("\x93NUMPY\x02\x00\x20\x4e\x00\x00", 12);
+  longHeader.append(20000, ' ');
+  EXPECT_EQ(readError(longHeader),
+            pathOf("x.npy") + ": header length is 20000 bytes, more than the "
+                              "limit of 10000");
+  // Reading /proc/self/mem fails (EIO) at its first byte.
+  llvm::Expected<Tensor> unreadable = readNpy("/proc/self/mem");
+  ASSERT_FALSE(bool(unreadable));
+  EXPECT_EQ(llvm::toString(unreadable.takeError()),
+            "/proc/self/mem: read error: Input/output error");
+}
+
+TEST_F(NpyTest, ErrorMoreThanTheMemory) {
+  // A sparse file as large as its header says, but larger than the memory:
+  // refused before anything is allocated.
+  uint64_t limit = getMemoryLimit();
+  std::string bytes = makeNpy("{'descr': '|u1', 'fortran_order': False, "
+                              "'shape': (" +
+                                  std::to_string(limit + 1) + ",), }",
+                              "");
+  std::string path = writeFile("x.npy", bytes);
+  if (::truncate(path.c_str(), static_cast<off_t>(bytes.size() + limit + 1)))
+    GTEST_SKIP() << "cannot make a sparse file of " << limit << " bytes";
+  llvm::Expected<Tensor> tensor = readNpy(path);
+  ASSERT_FALSE(bool(tensor));
+  EXPECT_EQ(llvm::toString(tensor.takeError()),
+            path + ": header says " + std::to_string(limit + 1) +
+                " elements (" + std::to_string(limit + 1) +
+                " bytes), more than the " + std::to_string(limit) +
+                " bytes of memory available");
+}
+
+TEST_F(NpyTest, ReadFromPipes) {
+  // A pipe is read front to back and stops where the header says.
+  auto fromPipe = [&](StringRef bytes) {
+    int fds[2];
+    EXPECT_EQ(::pipe(fds), 0);
+    EXPECT_EQ(::write(fds[1], bytes.data(), bytes.size()),
+              static_cast<ssize_t>(bytes.size()));
+    ::close(fds[1]);
+    std::string path = "/proc/self/fd/" + std::to_string(fds[0]);
+    llvm::Expected<Tensor> tensor = readNpy(path);
+    ::close(fds[0]);
+    return tensor;
+  };
+  std::string good = bytesOf(kNumpyF32_2x3).str() + "trailing bytes";
+  llvm::Expected<Tensor> tensor = fromPipe(good);
+  ASSERT_TRUE(bool(tensor)) << llvm::toString(tensor.takeError());
+  EXPECT_EQ(tensor->shape, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(tensor->data<float>()[5], 1.5f);
+
+  // A header claiming far more than the pipe holds: memory grows only with
+  // the data that arrives.
+  llvm::Expected<Tensor> claims =
+      fromPipe(makeNpy("{'descr': '|u1', 'fortran_order': False, "
+                       "'shape': (1000000, 1000), }",
+                       "abc"));
+  ASSERT_FALSE(bool(claims));
+  EXPECT_NE(llvm::toString(claims.takeError())
+                .find(": truncated: header says 1000000000 elements "
+                      "(1000000000 bytes) but only 3 bytes of data follow"),
+            std::string::npos);
+  // A v2 header length of 4 GiB - 1: refused before it is read.
+  llvm::Expected<Tensor> header =
+      fromPipe(StringRef("\x93NUMPY\x02\x00\xff\xff\xff\xff{}", 14));
+  ASSERT_FALSE(bool(header));
+  EXPECT_NE(llvm::toString(header.takeError())
+                .find(": header length is 4294967295 bytes, more than the "
+                      "limit of 10000"),
+            std::string::npos);
+  llvm::Expected<Tensor> shortHeader =
+      fromPipe(bytesOf(kNumpyF32_2x3).take_front(50));
+  ASSERT_FALSE(bool(shortHeader));
+  EXPECT_NE(llvm::toString(shortHeader.takeError())
+                .find(": truncated header: header length is 118 bytes but "
+                      "only 40 bytes follow"),
+            std::string::npos);
 }
 
 TEST_F(NpyTest, ErrorBigEndian) {

@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qat/Data/InputFile.h"
 #include "qat/Import/OnnxImporter.h"
 
 #include "Qat/IR/QatDialect.h"
@@ -71,10 +72,11 @@ int main(int argc, char **argv) {
     return fail("--qdq-observer must be moving_average, minmax or none, not '" +
                 qdqObserver + "'");
 
-  auto file = llvm::MemoryBuffer::getFileOrSTDIN(inputPath, /*IsText=*/false);
+  auto file = qat::runtime::readInputFile(
+      inputPath, qat::runtime::kMaxTextFileBytes, /*allowStdin=*/true,
+      /*requiresNullTerminator=*/false);
   if (!file)
-    return fail("cannot read '" + inputPath +
-                "': " + file.getError().message());
+    return fail(llvm::toString(file.takeError()));
 
   MLIRContext context;
   context.loadDialect<qat::QatDialect, func::FuncDialect>();

@@ -22,7 +22,8 @@ struct LabeledRecords {
 
 /// Reads the CSV file at `path`: one record per non-empty line, D >= 1
 /// features then the label, every field a number and the label an integer.
-/// Returns features as f32 [N, D] and labels as i32 [N]. Errors name the
+/// Returns features as f32 [N, D] and labels as i32 [N], N >= 1 (labels
+/// outside int32 are errors). Errors name the
 /// line, the record and the field, e.g. "d.csv:3: record 2, field 2: 'x' is
 /// not a number" or "d.csv:2: record 1 has 4 fields, expected 3".
 llvm::Expected<LabeledRecords> readCsv(llvm::StringRef path);

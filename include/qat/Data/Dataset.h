@@ -34,8 +34,9 @@ public:
   /// stored features, e.g. 784 for a 28x28 image).
   virtual int64_t getFeaturesPerRecord() const = 0;
 
-  /// Fails on the first record whose label (as int32) is outside [0,
-  /// classes): "NAME: record 2: label 5 is out of range [0, 2)".
+  /// Fails on the first record whose label (at its stored width, e.g. an
+  /// int64) is outside [0, classes): "NAME: record 2: label 5 is out of
+  /// range [0, 2)". fillBatch narrows labels to int32 only after this.
   virtual llvm::Error checkLabels(int64_t classes) const = 0;
 
   /// Copies the records order[first, first + B) into the f32 batch `x` (of

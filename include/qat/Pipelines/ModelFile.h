@@ -26,7 +26,8 @@ namespace mlir::qat {
 LogicalResult checkModelFileComplete(llvm::MemoryBufferRef buffer,
                                      llvm::raw_ostream &os);
 
-/// Opens the model at `path` ("-": standard input), checks it with
+/// Reads the model at `path` ("-": standard input; at most
+/// runtime::kMaxTextFileBytes, a regular file or a pipe), checks it with
 /// checkModelFileComplete, adds it to `sourceMgr` (whose diagnostic handler
 /// then shows file:line:col) and parses it. Null after an error printed to
 /// llvm::errs() as "TOOL: error: ..." or a diagnostic.
