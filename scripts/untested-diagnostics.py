@@ -62,6 +62,10 @@ RETURNS_MESSAGES = re.compile(r"(apply|check|validate|verify|parse|why)",
 # verifiers or earlier passes already guarantee), keyed by a literal of the
 # message; the reason says why. Listed with --verbose, not counted.
 DEFENSIVE = {
+    "has no data: its dense_resource blob is not":
+        "qat-export's own check; the qat.param verifier rejects a missing "
+        "blob where the model is read (\"refers to the resource ..., which "
+        "the file does not hold\")",
     "was compiled":
         "JitModule::run of an entry not compiled; every caller runs only "
         "the entries it passed to JitModule::compile",
