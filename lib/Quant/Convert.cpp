@@ -115,23 +115,14 @@ Type Converter::quantType(const Frozen &f, int64_t axis) {
                                                  f.spec.getQmax());
 }
 
-/// Users of `v` that compute with it (observers only watch).
-static SmallVector<Operation *> realUsers(Value v) {
-  SmallVector<Operation *> users;
-  for (Operation *u : v.getUsers())
-    if (!isa<ObserveOp>(u))
-      users.push_back(u);
-  return users;
-}
-
 /// The fake_quant of `out`, directly or after a fused ReLU/ReLU6 (returned
 /// in `act`), or null.
 static FakeQuantOp findOutputFakeQuant(Value out, Operation *&act) {
   act = nullptr;
-  SmallVector<Operation *> users = realUsers(out);
+  SmallVector<Operation *> users = getComputingUsers(out);
   if (users.size() == 1 && isa<ReluOp, Relu6Op>(users.front())) {
     act = users.front();
-    users = realUsers(act->getResult(0));
+    users = getComputingUsers(act->getResult(0));
   }
   return users.size() == 1 ? dyn_cast<FakeQuantOp>(users.front())
                            : FakeQuantOp();

@@ -14,8 +14,7 @@
 using namespace mlir;
 using namespace mlir::qat;
 
-/// Users of `v` that compute with it (observers only watch).
-static SmallVector<Operation *> realUsers(Value v) {
+SmallVector<Operation *> mlir::qat::getComputingUsers(Value v) {
   SmallVector<Operation *> users;
   for (Operation *u : v.getUsers())
     if (!isa<ObserveOp>(u))
@@ -30,14 +29,14 @@ mlir::qat::matchConvBnGroup(Operation *layer, FakeQuantOp wfq, StringRef tool) {
     return std::optional<ConvBnGroup>();
   ConvBnGroup group;
   group.bnWeight = mulW;
-  SmallVector<Operation *> users = realUsers(layer->getResult(0));
+  SmallVector<Operation *> users = getComputingUsers(layer->getResult(0));
   if (users.size() != 1 || !isa<DivOp>(users[0]))
     return layer->emitOpError(tool) << ": unexpected ConvBn pattern";
-  users = realUsers(users[0]->getResult(0));
+  users = getComputingUsers(users[0]->getResult(0));
   if (users.size() == 1 && isa<AddOp>(users[0])) {
     if (auto r = users[0]->getOperand(1).getDefiningOp<ReshapeOp>())
       group.convBias = r.getInput();
-    users = realUsers(users[0]->getResult(0));
+    users = getComputingUsers(users[0]->getResult(0));
   }
   if (users.size() != 1 || !isa<BatchNormOp>(users[0]))
     return layer->emitOpError(tool) << ": unexpected ConvBn pattern";

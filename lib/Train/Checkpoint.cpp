@@ -36,17 +36,27 @@ void qat::eraseOptimizerState(ModuleOp module) {
     p.erase();
 }
 
+/// The bytes of `param`'s trained value in the JIT's global.
+static llvm::Expected<ArrayRef<char>> getTrainedBytes(ParamOp param,
+                                                      JitModule &jit) {
+  auto addr = jit.lookupGlobal(param.getSymName());
+  if (!addr)
+    return makeTrainError("cannot find the trained value of @" +
+                          param.getSymName() + ": " +
+                          llvm::toString(addr.takeError()));
+  RankedTensorType type = param.getType();
+  size_t bytes = type.getNumElements() * (type.getElementTypeBitWidth() / 8);
+  return ArrayRef<char>(static_cast<const char *>(*addr), bytes);
+}
+
 llvm::Error qat::readBackParams(ModuleOp module, JitModule &jit) {
   for (auto param : module.getOps<ParamOp>()) {
-    auto addr = jit.lookupGlobal(param.getSymName());
-    if (!addr)
-      return makeTrainError("cannot find the trained value of @" +
-                            param.getSymName() + ": " +
-                            llvm::toString(addr.takeError()));
+    auto bytes = getTrainedBytes(param, jit);
+    if (!bytes)
+      return bytes.takeError();
     RankedTensorType type = param.getType();
-    size_t bytes = type.getNumElements() * (type.getElementTypeBitWidth() / 8);
-    param.setInitialValueAttr(DenseElementsAttr::getFromRawBuffer(
-        type, ArrayRef<char>(static_cast<const char *>(*addr), bytes)));
+    param.setInitialValueAttr(
+        DenseElementsAttr::getFromRawBuffer(type, *bytes));
   }
   return llvm::Error::success();
 }
@@ -193,18 +203,14 @@ llvm::Error CheckpointWriter::write(ModuleOp module, JitModule &jit,
                                     StringRef path, const TrainState &state) {
   OwningOpRef<ModuleOp> out = module.clone();
   for (auto param : out->getOps<ParamOp>()) {
-    auto addr = jit.lookupGlobal(param.getSymName());
-    if (!addr)
-      return makeTrainError("cannot find the trained value of @" +
-                            param.getSymName() + ": " +
-                            llvm::toString(addr.takeError()));
+    auto bytes = getTrainedBytes(param, jit);
+    if (!bytes)
+      return bytes.takeError();
     RankedTensorType type = param.getType();
-    size_t bytes = type.getNumElements() * (type.getElementTypeBitWidth() / 8);
     // A view, not a copy: the JIT's buffers stay where they are until it is
     // destroyed, and the checkpoint is printed before that.
-    AsmResourceBlob blob = UnmanagedAsmResourceBlob::allocateWithAlign(
-        ArrayRef<char>(static_cast<const char *>(*addr), bytes),
-        alignof(uint64_t));
+    AsmResourceBlob blob =
+        UnmanagedAsmResourceBlob::allocateWithAlign(*bytes, alignof(uint64_t));
     auto it = resources.find(param.getSymName());
     DenseResourceElementsAttr value;
     if (it == resources.end()) {

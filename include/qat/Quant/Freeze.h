@@ -40,6 +40,9 @@ struct ConvBnGroup {
   BatchNormOp bn;
 };
 
+/// Users of `v` that compute with it (observers only watch).
+SmallVector<Operation *> getComputingUsers(Value v);
+
 /// The ConvBn group of `layer` (a conv2d whose weight fake_quant is `wfq`),
 /// std::nullopt for a plain layer; failure, after an error naming `tool`,
 /// when the ops after the conv are not the group --qat-fuse makes.
