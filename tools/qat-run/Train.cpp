@@ -36,6 +36,10 @@ cl::SubCommand qat::compareCommand(
                "by element on a dataset");
 // Defined here, before the options of this file that name it (static
 // initialization follows the order within a file only).
+cl::SubCommand qat::calibrateCommand(
+    "calibrate", "Calibrate a prepared model (post-training quantization): "
+                 "fold batch norm, run the forward pass on data with the "
+                 "observers updating, write the calibrated model");
 cl::SubCommand qat::summaryCommand(
     "summary", "Print one row per layer: op, output shape, parameters, and "
                "weight and activation quantization with observer state and "
@@ -46,6 +50,7 @@ static cl::OptionCategory trainCat("Dataset and training options");
 static cl::opt<std::string> model(cl::Positional, cl::desc("<model.mlir>"),
                                   cl::Required, cl::sub(qat::trainCommand),
                                   cl::sub(qat::evalCommand),
+                                  cl::sub(qat::calibrateCommand),
                                   cl::sub(qat::compareCommand),
                                   cl::sub(qat::summaryCommand),
                                   cl::cat(trainCat));
@@ -59,13 +64,14 @@ static cl::opt<std::string>
                   "fashion-mnist"),
          cl::init("fashion-mnist"), cl::sub(qat::trainCommand),
          cl::sub(qat::evalCommand), cl::sub(qat::compareCommand),
-         cl::cat(trainCat));
+         cl::sub(qat::calibrateCommand), cl::cat(trainCat));
 static cl::opt<int64_t> batch(
     "batch",
     cl::desc("Records per step: re-batch the model (--qat-set-batch) before "
              "compiling; 0 (the default) keeps the model's batch"),
     cl::init(0), cl::sub(qat::trainCommand), cl::sub(qat::evalCommand),
-    cl::sub(qat::compareCommand), cl::cat(trainCat));
+    cl::sub(qat::compareCommand), cl::sub(qat::calibrateCommand),
+    cl::cat(trainCat));
 static cl::opt<std::string>
     evalSplit("split", cl::desc("eval: train or test (default test)"),
               cl::init("test"), cl::sub(qat::evalCommand),
@@ -192,6 +198,11 @@ static cl::opt<std::string, true>
 
 std::string qat::getModelPathOfSubcommand() { return model; }
 
+std::string qat::getDataSpec(bool &given) {
+  given = data.getNumOccurrences() > 0;
+  return data;
+}
+
 namespace {
 /// Prints the trainer's progress: a progress bar on stderr (redrawn in
 /// place on a terminal, every tenth of the epoch otherwise) and one summary
@@ -263,13 +274,15 @@ private:
 } // namespace
 
 /// --batch: 0 (the model's) or a count up to the limit every tool shares.
-static bool checkBatch() {
+bool qat::checkBatch() {
   if (batch >= 0 && batch <= qat::kMaxBatch)
     return true;
   fail("--batch must be in [1, " + llvm::Twine(qat::kMaxBatch) +
        "] (or 0 for the model's batch), got " + llvm::Twine(batch.getValue()));
   return false;
 }
+
+int64_t qat::getBatch() { return batch; }
 
 int qat::runTrain(ModuleOp base) {
   if (!checkBatch())

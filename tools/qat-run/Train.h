@@ -15,6 +15,7 @@ extern llvm::cl::SubCommand evalCommand;
 extern llvm::cl::SubCommand gradcheckCommand;
 extern llvm::cl::SubCommand compareCommand;
 extern llvm::cl::SubCommand summaryCommand;
+extern llvm::cl::SubCommand calibrateCommand;
 /// --isa and --threads: how every subcommand's JIT compiles.
 JitOptions jitOptions();
 
@@ -37,6 +38,15 @@ int runGradcheck(ModuleOp model);
 
 /// The model path given to the active subcommand.
 std::string getModelPathOfSubcommand();
+/// --data of the subcommand; `given` says whether it was on the command
+/// line (else the default).
+std::string getDataSpec(bool &given);
+/// --batch of the subcommand (0: the model's).
+int64_t getBatch();
+/// Checks --batch; prints the error and returns false if it is out of range.
+bool checkBatch();
+/// `qat-run calibrate`: calibrates a prepared model and writes it.
+int runCalibrate(ModuleOp model);
 /// `qat-run train`: fine-tunes `model` and writes the trained model.
 int runTrain(ModuleOp model);
 /// `qat-run eval`: test loss and accuracy of `model`'s @forward.

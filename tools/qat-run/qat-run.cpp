@@ -274,7 +274,8 @@ int main(int argc, char **argv) {
 
   // Parse with a source manager so errors carry file:line:col.
   bool subcommand =
-      trainCommand || evalCommand || compareCommand || summaryCommand;
+      trainCommand || evalCommand || compareCommand || summaryCommand ||
+      calibrateCommand;
   std::string path = subcommand         ? getModelPathOfSubcommand()
                      : gradcheckCommand ? getGradcheckModelPath()
                                         : modelFile;
@@ -296,6 +297,8 @@ int main(int argc, char **argv) {
     return runCompare(*module);
   if (summaryCommand)
     return runSummary(*module);
+  if (calibrateCommand)
+    return runCalibrate(*module);
 
   return runEntry(std::move(module));
 }
