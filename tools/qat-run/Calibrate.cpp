@@ -56,9 +56,10 @@ int qat::runCalibrate(ModuleOp base) {
   llvm::outs() << "calibrated on " << result->batches << " batches ("
                << result->records << " records of " << (*ds)->getName()
                << ")";
-  if (result->foldedBatchNorms)
-    llvm::outs() << ", " << result->foldedBatchNorms
-                 << " batch norms folded into their convs";
+  if (int64_t n = result->foldedBatchNorms)
+    llvm::outs() << ", " << n
+                 << (n == 1 ? " batch norm folded into its conv"
+                            : " batch norms folded into their convs");
   llvm::outs() << "\n";
   if (llvm::Error e = writeModel(*result->model, output))
     return fail(std::move(e));
