@@ -56,9 +56,8 @@ DenseElementsAttr FrozenModelReader::getParamAttr(Value v, Operation *user,
   auto attr = dyn_cast<DenseElementsAttr>(param.getInitialValue());
   Type type = attr ? attr.getElementType() : Type();
   if (!attr || !(type.isF32() || (allowI32 && type.isInteger(32)))) {
-    param.emitOpError(tool)
-        << " reads f32 dense values only"
-        << (allowI32 ? " (or i32 zero points)" : "");
+    param.emitOpError(tool) << " reads f32 dense values only"
+                            << (allowI32 ? " (or i32 zero points)" : "");
     return {};
   }
   return attr;
@@ -70,8 +69,8 @@ FrozenModelReader::getParamValues(Value v, Operation *user) {
   // dense_resource blobs.
   if (auto load = v.getDefiningOp<LoadOp>())
     if (auto param = symbols.lookup<ParamOp>(load.getName()))
-      if (auto blob = dyn_cast<DenseF32ResourceElementsAttr>(
-              param.getInitialValue()))
+      if (auto blob =
+              dyn_cast<DenseF32ResourceElementsAttr>(param.getInitialValue()))
         if (std::optional<ArrayRef<float>> values = blob.tryGetAsArrayRef())
           return llvm::to_vector(*values);
   DenseElementsAttr attr = getParamAttr(v, user, /*allowI32=*/false);
