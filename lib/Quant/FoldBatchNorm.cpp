@@ -42,8 +42,7 @@ struct FoldBatchNormPass : qat::impl::FoldBatchNormBase<FoldBatchNormPass> {
 } // namespace
 
 LogicalResult FoldBatchNormPass::fold(Conv2dOp conv, FakeQuantOp wfq,
-                                      ConvBnGroup group,
-                                      SymbolTable &symbols,
+                                      ConvBnGroup group, SymbolTable &symbols,
                                       FrozenModelReader &reader) {
   SmallVector<float> weights, bias;
   if (failed(reader.getLayerValues(conv, wfq, group, weights, bias)))
@@ -56,12 +55,12 @@ LogicalResult FoldBatchNormPass::fold(Conv2dOp conv, FakeQuantOp wfq,
   if (group.convBias) {
     auto bLoad = group.convBias.getDefiningOp<LoadOp>();
     setParamValues(symbols, bLoad, bias);
-    biasValue = LoadOp::create(b, conv.getLoc(), bLoad.getType(),
-                               bLoad.getNameAttr());
+    biasValue =
+        LoadOp::create(b, conv.getLoc(), bLoad.getType(), bLoad.getNameAttr());
   } else {
     StringRef wName = wLoad.getName();
-    std::string base = wName.ends_with(".weight") ? wName.drop_back(7).str()
-                                                  : wName.str();
+    std::string base =
+        wName.ends_with(".weight") ? wName.drop_back(7).str() : wName.str();
     auto type = RankedTensorType::get({int64_t(bias.size())}, b.getF32Type());
     ParamOp param =
         createModuleParam(getOperation(), symbols, base + ".bias",
@@ -74,8 +73,8 @@ LogicalResult FoldBatchNormPass::fold(Conv2dOp conv, FakeQuantOp wfq,
   // Created at the batch norm, which every operand of the conv dominates.
   auto folded = Conv2dOp::create(
       b, conv.getLoc(), group.bn.getResult().getType(), conv.getInput(),
-      conv.getWeight(), biasValue, conv.getStridesAttr(),
-      conv.getPaddingAttr(), conv.getDilationAttr(), conv.getGroupsAttr());
+      conv.getWeight(), biasValue, conv.getStridesAttr(), conv.getPaddingAttr(),
+      conv.getDilationAttr(), conv.getGroupsAttr());
   // A ReLU after the batch norm is fused with the conv now.
   if (group.bn->hasAttr(kFusedAttrName))
     folded->setAttr(kFusedAttrName, b.getUnitAttr());

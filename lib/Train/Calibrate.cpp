@@ -93,13 +93,11 @@ qat::calibrateModel(ModuleOp base, const Dataset &data,
   Tensor y = Tensor::zeros(DType::I32, {batch});
   int64_t full = data.getNumRecords() / batch;
   if (full == 0)
-    return makeTrainError(data.getName() + ": " +
-                          Twine(data.getNumRecords()) +
+    return makeTrainError(data.getName() + ": " + Twine(data.getNumRecords()) +
                           " records, fewer than one batch of " + Twine(batch) +
                           " (the model's batch): nothing to calibrate on; "
                           "give more records or --batch");
-  result.batches =
-      options.batches < 0 ? full : std::min(full, options.batches);
+  result.batches = options.batches < 0 ? full : std::min(full, options.batches);
   SmallVector<int64_t> order =
       llvm::to_vector(llvm::seq<int64_t>(0, data.getNumRecords()));
   for (int64_t s = 0; s < result.batches; ++s) {

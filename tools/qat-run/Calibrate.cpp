@@ -19,9 +19,9 @@ using namespace mlir::qat;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory calibrateCat("Calibration options");
-static cl::opt<std::string> output("o", cl::desc("Write the calibrated model here"),
-                                   cl::Required,
-                                   cl::sub(qat::calibrateCommand),
+static cl::opt<std::string> output("o",
+                                   cl::desc("Write the calibrated model here"),
+                                   cl::Required, cl::sub(qat::calibrateCommand),
                                    cl::cat(calibrateCat));
 static cl::opt<int64_t>
     batches("batches",
@@ -54,8 +54,7 @@ int qat::runCalibrate(ModuleOp base) {
   if (!result)
     return fail(result.takeError());
   llvm::outs() << "calibrated on " << result->batches << " batches ("
-               << result->records << " records of " << (*ds)->getName()
-               << ")";
+               << result->records << " records of " << (*ds)->getName() << ")";
   if (int64_t n = result->foldedBatchNorms)
     llvm::outs() << ", " << n
                  << (n == 1 ? " batch norm folded into its conv"

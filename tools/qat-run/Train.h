@@ -4,6 +4,7 @@
 #define QAT_TOOLS_QAT_RUN_TRAIN_H
 
 #include "qat/JIT/JitModule.h"
+#include "qat/Train/Evaluate.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/CommandLine.h"
@@ -16,6 +17,7 @@ extern llvm::cl::SubCommand gradcheckCommand;
 extern llvm::cl::SubCommand compareCommand;
 extern llvm::cl::SubCommand summaryCommand;
 extern llvm::cl::SubCommand calibrateCommand;
+extern llvm::cl::SubCommand sensitivityCommand;
 /// --isa and --threads: how every subcommand's JIT compiles.
 JitOptions jitOptions();
 
@@ -45,6 +47,13 @@ std::string getDataSpec(bool &given);
 int64_t getBatch();
 /// Checks --batch; prints the error and returns false if it is out of range.
 bool checkBatch();
+/// --split of eval, compare and sensitivity.
+std::string getEvalSplit();
+/// The evaluation options of eval, compare and sensitivity (--max-eval,
+/// --batch, --float-fake-quant, --isa, --threads).
+const EvalOptions &getEvalOptions();
+/// `qat-run sensitivity`: per-layer accuracy with low-bit weights.
+int runSensitivity(ModuleOp model);
 /// `qat-run calibrate`: calibrates a prepared model and writes it.
 int runCalibrate(ModuleOp model);
 /// `qat-run train`: fine-tunes `model` and writes the trained model.

@@ -273,9 +273,8 @@ int main(int argc, char **argv) {
   context.printOpOnDiagnostic(false);
 
   // Parse with a source manager so errors carry file:line:col.
-  bool subcommand =
-      trainCommand || evalCommand || compareCommand || summaryCommand ||
-      calibrateCommand;
+  bool subcommand = trainCommand || evalCommand || compareCommand ||
+                    summaryCommand || calibrateCommand || sensitivityCommand;
   std::string path = subcommand         ? getModelPathOfSubcommand()
                      : gradcheckCommand ? getGradcheckModelPath()
                                         : modelFile;
@@ -299,6 +298,8 @@ int main(int argc, char **argv) {
     return runSummary(*module);
   if (calibrateCommand)
     return runCalibrate(*module);
+  if (sensitivityCommand)
+    return runSensitivity(*module);
 
   return runEntry(std::move(module));
 }

@@ -18,9 +18,8 @@ FailureOr<func::FuncOp> createEvalFunction(ModuleOp module, StringRef entry,
 /// (post-training quantization): batch norms use their running statistics,
 /// observers update their state and store it, nothing else is stored.
 /// Fails (with a diagnostic) if `entry` is missing.
-FailureOr<func::FuncOp> createCalibrationFunction(ModuleOp module,
-                                                  StringRef entry,
-                                                  StringRef name);
+FailureOr<func::FuncOp>
+createCalibrationFunction(ModuleOp module, StringRef entry, StringRef name);
 
 } // namespace mlir::qat
 
