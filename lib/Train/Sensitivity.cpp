@@ -56,15 +56,14 @@ static QSpecAttr withBits(QSpecAttr spec, unsigned bits) {
   QuantSpecConfig c;
   c.narrowRange = spec.getNarrowRange();
   c.setDtype(spec.isUnsigned(), bits);
-  return QSpecAttr::get(spec.getContext(),
-                        IntegerType::get(spec.getContext(), bits,
-                                         spec.isUnsigned()
-                                             ? IntegerType::Unsigned
-                                             : IntegerType::Signless),
-                        c.qmin, c.qmax, spec.getSymmetric(), spec.getAxis(),
-                        spec.getNarrowRange(), spec.getObserver(),
-                        spec.getAveragingConstant(), spec.getLearnable(),
-                        spec.getGradScaling(), spec.getTfSte());
+  return QSpecAttr::get(
+      spec.getContext(),
+      IntegerType::get(spec.getContext(), bits,
+                       spec.isUnsigned() ? IntegerType::Unsigned
+                                         : IntegerType::Signless),
+      c.qmin, c.qmax, spec.getSymmetric(), spec.getAxis(),
+      spec.getNarrowRange(), spec.getObserver(), spec.getAveragingConstant(),
+      spec.getLearnable(), spec.getGradScaling(), spec.getTfSte());
 }
 
 /// Sets layer `index`'s weight spec (fake_quant and observer) to `bits`

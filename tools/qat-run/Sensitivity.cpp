@@ -28,7 +28,8 @@ int qat::runSensitivity(ModuleOp model) {
   if (!checkBatch())
     return 1;
   if (bits < 2 || bits > 8)
-    return fail("--bits must be in [2, 8], got " + llvm::Twine(bits.getValue()));
+    return fail("--bits must be in [2, 8], got " +
+                llvm::Twine(bits.getValue()));
   bool given = false;
   std::string data = getDataSpec(given);
   auto ds = runtime::openDataset(data, getEvalSplit());

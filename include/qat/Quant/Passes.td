@@ -58,7 +58,8 @@ def Prepare : Pass<"qat-prepare", "ModuleOp"> {
     location name or the prefix of its weight parameter), by kind
     (`kind=conv2d`; the function inputs of a stub-less graph are
     `kind=input`) or all (`*`), then set `skip`, or `act.`/`weight.`
-    `dtype` (i8|ui8), `per-channel`, `symmetric`, `observer`
+    `dtype` (i2 to i8, ui2 to ui8: docs/numerics.md#low-bit-widths),
+    `per-channel`, `symmetric`, `observer`
     (minmax|moving_average|ema|none), `learnable`, `grad-scaling`,
     `reduce-range`, `narrow-range`, e.g.
     `override=name=fc2:skip` or
