@@ -86,6 +86,10 @@ DEFENSIVE = {
     "protobuf cannot serialize the model":
         "qat-export of a model whose ONNX encoding exceeds protobuf's 2 GB "
         "limit; no test writes a 2 GB model",
+    "has no data: its dense_resource blob is not":
+        "qat-export of a dense_resource param without its blob; the "
+        "qat.param verifier rejects such a file first (\"initial value "
+        "refers to the resource ..., which the file does not hold\")",
     "is not finite and non-negative":
         "the integer ops' verifiers require f32 expressed types first, whose "
         "scales the quant dialect keeps in [1.4e-45, 3.4e38]: every "

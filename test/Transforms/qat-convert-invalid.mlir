@@ -111,10 +111,10 @@ func.func @forward(%x: tensor<2x4xf32>, %mn: tensor<1xf32>, %mx: tensor<1xf32>) 
 
 // -----
 
-// Given qparams are read from dense parameters (not dense_resource ones):
-// the scale...
+// Given qparams are read from dense (or, for f32, dense_resource)
+// parameters: a sparse scale...
 // expected-error @+1 {{'qat.param' op qat-convert reads f32 dense values only}}
-qat.param @s = dense_resource<s_blob> : tensor<1xf32>
+qat.param @s = sparse<[[0]], [0.1]> : tensor<1xf32>
 qat.param @z = dense<3> : tensor<1xi32>
 func.func @forward(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
   %s = qat.load @s : tensor<1xf32>
@@ -122,13 +122,6 @@ func.func @forward(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
   %xq = qat.fake_quant %x, %s, %z {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255, observer = none>} : (tensor<2x4xf32>, tensor<1xf32>, tensor<1xi32>) -> tensor<2x4xf32>
   return %xq : tensor<2x4xf32>
 }
-{-#
-  dialect_resources: {
-    builtin: {
-      s_blob: "0x04000000CDCCCC3D"
-    }
-  }
-#-}
 
 // -----
 
