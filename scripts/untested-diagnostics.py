@@ -62,6 +62,10 @@ RETURNS_MESSAGES = re.compile(r"(apply|check|validate|verify|parse|why)",
 # verifiers or earlier passes already guarantee), keyed by a literal of the
 # message; the reason says why. Listed with --verbose, not counted.
 DEFENSIVE = {
+    "has no data: its dense_resource blob is not":
+        "qat-export's own check; the qat.param verifier rejects a missing "
+        "blob where the model is read (\"refers to the resource ..., which "
+        "the file does not hold\")",
     "was compiled":
         "JitModule::run of an entry not compiled; every caller runs only "
         "the entries it passed to JitModule::compile",
@@ -86,10 +90,6 @@ DEFENSIVE = {
     "protobuf cannot serialize the model":
         "qat-export of a model whose ONNX encoding exceeds protobuf's 2 GB "
         "limit; no test writes a 2 GB model",
-    "has no data: its dense_resource blob is not":
-        "qat-export of a dense_resource param without its blob; the "
-        "qat.param verifier rejects such a file first (\"initial value "
-        "refers to the resource ..., which the file does not hold\")",
     "is not finite and non-negative":
         "the integer ops' verifiers require f32 expressed types first, whose "
         "scales the quant dialect keeps in [1.4e-45, 3.4e38]: every "

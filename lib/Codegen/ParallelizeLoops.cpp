@@ -44,7 +44,8 @@ struct ParallelizeLoopsPass
         return std::nullopt;
       points *= r;
     }
-    if (ranges.empty() || points < minIterations || !splitKeepsBits(op))
+    if (ranges.empty() || points < minIterations ||
+        points * quarterCost(op) < 4 * minWork || !splitKeepsBits(op))
       return std::nullopt;
     SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
     for (unsigned d = 0; d < ranges.size(); ++d)
@@ -52,6 +53,23 @@ struct ParallelizeLoopsPass
           ranges[d] >= threads && indexesEveryOutput(op, d))
         return d;
     return std::nullopt;
+  }
+
+  /// Four times a rough cost per point: the body's operations plus a
+  /// quarter of the bytes it reads and writes. So an int8 copy (the im2col
+  /// of a batch-1 convolution, ~35 KB) stays on one thread, where waking the
+  /// other costs as much as it saves, and f32 copies and fake-quants of the
+  /// same size are split.
+  static int64_t quarterCost(linalg::LinalgOp op) {
+    int64_t cost =
+        4 * std::distance(op.getBlock()->without_terminator().begin(),
+                          op.getBlock()->without_terminator().end());
+    for (Value v : op->getOperands()) {
+      Type t = getElementTypeOrSelf(v.getType());
+      if (t.isIntOrFloat())
+        cost += std::max<int64_t>(t.getIntOrFloatBitWidth() / 8, 1);
+    }
+    return std::max<int64_t>(cost, 1);
   }
 
   /// Whether every output is indexed by loop `d`, so that blocks of `d`

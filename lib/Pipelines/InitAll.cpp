@@ -65,7 +65,7 @@ std::string qat::getQatOptOverview() {
       "qat-compute-into-slices",   "qat-write-globals-in-place",
       "qat-plan-workspace",        "qat-parallelize-loops",
       "qat-strided-copy-to-loops", "qat-aot-entries",
-      "qat-emit-c-interface",      "qat-check-allocations"};
+      "qat-check-allocations",     "qat-emit-c-interface"};
   static const Group groups[] = {
       {"Quantization-aware training (PyTorch's fuse_modules_qat -> "
        "prepare_qat -> train -> convert)",

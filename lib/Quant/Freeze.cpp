@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 using namespace mlir;
 using namespace mlir::qat;
@@ -44,39 +45,43 @@ mlir::qat::matchConvBnGroup(Operation *layer, FakeQuantOp wfq, StringRef tool) {
   return std::optional<ConvBnGroup>(group);
 }
 
-DenseElementsAttr FrozenModelReader::getParamAttr(Value v, Operation *user,
-                                                  bool allowI32) {
+ParamOp FrozenModelReader::getParam(Value v, Operation *user) {
   auto load = v.getDefiningOp<LoadOp>();
   if (!load) {
     user->emitOpError(tool) << " needs this operand to be a qat.load of a "
                                "parameter (the frozen value)";
     return {};
   }
-  auto param = symbols.lookup<ParamOp>(load.getName());
-  auto attr = dyn_cast<DenseElementsAttr>(param.getInitialValue());
-  Type type = attr ? attr.getElementType() : Type();
-  if (!attr || !(type.isF32() || (allowI32 && type.isInteger(32)))) {
-    param.emitOpError(tool) << " reads f32 dense values only"
-                            << (allowI32 ? " (or i32 zero points)" : "");
-    return {};
+  return symbols.lookup<ParamOp>(load.getName());
+}
+
+/// The values of `param` as `T` (float or int32_t) when its elements are of
+/// that type: dense, or dense_resource as a checkpoint (and a model like
+/// examples/c1.mlir) keeps them.
+template <typename T, typename ResourceAttr>
+static std::optional<SmallVector<T>> readValues(ParamOp param) {
+  Attribute value = param.getInitialValue();
+  if (auto blob = dyn_cast<ResourceAttr>(value)) {
+    if (std::optional<ArrayRef<T>> values = blob.tryGetAsArrayRef())
+      return llvm::to_vector(*values);
+    return std::nullopt;
   }
-  return attr;
+  auto attr = dyn_cast<DenseElementsAttr>(value);
+  Type type = attr ? attr.getElementType() : Type();
+  if (!type || !(std::is_same_v<T, float> ? type.isF32() : type.isInteger(32)))
+    return std::nullopt;
+  return llvm::to_vector(attr.getValues<T>());
 }
 
 FailureOr<SmallVector<float>>
 FrozenModelReader::getParamValues(Value v, Operation *user) {
-  // A checkpoint (and a model like examples/c1.mlir) keeps values in
-  // dense_resource blobs.
-  if (auto load = v.getDefiningOp<LoadOp>())
-    if (auto param = symbols.lookup<ParamOp>(load.getName()))
-      if (auto blob =
-              dyn_cast<DenseF32ResourceElementsAttr>(param.getInitialValue()))
-        if (std::optional<ArrayRef<float>> values = blob.tryGetAsArrayRef())
-          return llvm::to_vector(*values);
-  DenseElementsAttr attr = getParamAttr(v, user, /*allowI32=*/false);
-  if (!attr)
+  ParamOp param = getParam(v, user);
+  if (!param)
     return failure();
-  return llvm::to_vector(attr.getValues<float>());
+  if (auto values = readValues<float, DenseF32ResourceElementsAttr>(param))
+    return *values;
+  param.emitOpError(tool) << " reads f32 dense values only";
+  return failure();
 }
 
 /// Learnable (LSQ: an f32 zero point, rounded as PyTorch's forward does),
@@ -88,14 +93,18 @@ LogicalResult FrozenModelReader::freezeParams(Value scale, Value zeroPoint,
   if (failed(scales))
     return failure();
   f.scales = *scales;
-  DenseElementsAttr zps = getParamAttr(zeroPoint, user, /*allowI32=*/true);
-  if (!zps)
+  ParamOp zp = getParam(zeroPoint, user);
+  if (!zp)
     return failure();
-  if (zps.getElementType().isInteger(32)) {
-    llvm::append_range(f.zeroPoints, zps.getValues<int32_t>());
+  if (auto values = readValues<int32_t, DenseI32ResourceElementsAttr>(zp)) {
+    llvm::append_range(f.zeroPoints, *values);
     return success();
   }
-  for (float v : zps.getValues<float>())
+  auto values = readValues<float, DenseF32ResourceElementsAttr>(zp);
+  if (!values)
+    return zp.emitOpError(tool)
+           << " reads f32 dense values only (or i32 zero points)";
+  for (float v : *values)
     f.zeroPoints.push_back(static_cast<int32_t>(std::clamp<float>(
         std::nearbyint(v), f.spec.getQmin(), f.spec.getQmax())));
   return success();

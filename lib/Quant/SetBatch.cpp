@@ -155,17 +155,22 @@ namespace {
 struct SetBatchPass : qat::impl::SetBatchBase<SetBatchPass> {
   using Base::Base;
 
+  // Checked before any IR, so the error names the option, not an op.
+  LogicalResult initialize(MLIRContext *ctx) override {
+    if (batch >= 1 && batch <= qat::kMaxBatch)
+      return success();
+    // The value, not the option object (which streams as one char).
+    return emitError(UnknownLoc::get(ctx))
+           << "--qat-set-batch: batch must be in [1, " << qat::kMaxBatch
+           << "] (2^24), got " << static_cast<int64_t>(batch);
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto f = module.lookupSymbol<func::FuncOp>(entry);
     if (!f || f.isExternal()) {
-      module.emitError() << "no function @" << entry << " with a body";
-      return signalPassFailure();
-    }
-    if (batch < 1 || batch > qat::kMaxBatch) {
-      // The value, not the option object (which streams as one char).
-      module.emitError() << "batch must be in [1, " << qat::kMaxBatch
-                         << "] (2^24), got " << static_cast<int64_t>(batch);
+      // At the file, without the module printed after it.
+      emitError(module.getLoc()) << "no function @" << entry << " with a body";
       return signalPassFailure();
     }
     FailureOr<int64_t> old = getArgumentBatch(f);

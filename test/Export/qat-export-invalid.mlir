@@ -103,7 +103,6 @@ func.func @forward(%x: tensor<2xf32>) -> tensor<2xf16> {
 
 // -----
 
-// The qat.param verifier rejects it before qat-export reads it.
 // expected-error @+1 {{'qat.param' op initial value refers to the resource 'missing', which the file does not hold}}
 qat.param @w = dense_resource<missing> : tensor<2xf32>
 func.func @forward(%x: tensor<2xf32>) -> tensor<2xf32> {

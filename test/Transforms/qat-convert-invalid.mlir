@@ -111,8 +111,8 @@ func.func @forward(%x: tensor<2x4xf32>, %mn: tensor<1xf32>, %mx: tensor<1xf32>) 
 
 // -----
 
-// Given qparams are read from dense (or, for f32, dense_resource)
-// parameters: a sparse scale...
+// Given qparams are read from dense or dense_resource parameters (not
+// sparse ones): the scale...
 // expected-error @+1 {{'qat.param' op qat-convert reads f32 dense values only}}
 qat.param @s = sparse<[[0]], [0.1]> : tensor<1xf32>
 qat.param @z = dense<3> : tensor<1xi32>
@@ -128,20 +128,13 @@ func.func @forward(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
 // ...and the zero point (f32, or i32 as an importer writes it).
 qat.param @s = dense<0.1> : tensor<1xf32>
 // expected-error @+1 {{'qat.param' op qat-convert reads f32 dense values only (or i32 zero points)}}
-qat.param @z = dense_resource<z_blob> : tensor<1xi32>
+qat.param @z = sparse<[[0]], [3]> : tensor<1xi32>
 func.func @forward(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
   %s = qat.load @s : tensor<1xf32>
   %z = qat.load @z : tensor<1xi32>
   %xq = qat.fake_quant %x, %s, %z {spec = #qat.qspec<dtype = ui8, qmin = 0, qmax = 255, observer = none>} : (tensor<2x4xf32>, tensor<1xf32>, tensor<1xi32>) -> tensor<2x4xf32>
   return %xq : tensor<2x4xf32>
 }
-{-#
-  dialect_resources: {
-    builtin: {
-      z_blob: "0x0400000003000000"
-    }
-  }
-#-}
 
 // -----
 

@@ -1,5 +1,6 @@
-// RUN: qat-opt %s --qat-parallelize-loops="threads=2 min-iterations=1024" -split-input-file | FileCheck %s
-// RUN: qat-opt %s --qat-parallelize-loops="threads=1 min-iterations=1024" -split-input-file | FileCheck %s --check-prefix=ONE
+// RUN: qat-opt %s --qat-parallelize-loops="threads=2 min-iterations=1024 min-work=1024" -split-input-file | FileCheck %s
+// RUN: qat-opt %s --qat-parallelize-loops="threads=1 min-iterations=1024 min-work=1024" -split-input-file | FileCheck %s --check-prefix=ONE
+// RUN: qat-opt %s --qat-parallelize-loops="threads=2 min-iterations=1024 min-work=10000" -split-input-file | FileCheck %s --check-prefix=WORK
 
 // An element-wise op: two contiguous blocks of 2048, each a subview.
 // CHECK-LABEL: func.func @elementwise
@@ -134,5 +135,37 @@ func.func @side_effect(%a: memref<4096xf32>, %b: memref<4096xf32>, %c: memref<1x
 // CHECK-NOT: scf.parallel
 func.func @small(%a: memref<512xf32>, %b: memref<512xf32>) {
   linalg.copy ins(%a : memref<512xf32>) outs(%b : memref<512xf32>)
+  return
+}
+
+// -----
+
+// Work is points times body operations plus bytes/4: at min-work=10000, a
+// copy of 4096 f32 elements (2 per point) stays on one thread, the same
+// points with two operations each (4 per point) are split.
+// WORK-LABEL: func.func @copy
+// WORK-NOT: scf.parallel
+// WORK-LABEL: func.func @two_ops
+// WORK: scf.parallel
+// CHECK-LABEL: func.func @copy
+// CHECK: scf.parallel
+func.func @copy(%a: memref<4096xf32>, %b: memref<4096xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                  iterator_types = ["parallel"]}
+      ins(%a : memref<4096xf32>) outs(%b : memref<4096xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    linalg.yield %x : f32
+  }
+  return
+}
+func.func @two_ops(%a: memref<4096xf32>, %b: memref<4096xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                  iterator_types = ["parallel"]}
+      ins(%a : memref<4096xf32>) outs(%b : memref<4096xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %s = arith.addf %x, %x : f32
+    %m = arith.mulf %s, %x : f32
+    linalg.yield %m : f32
+  }
   return
 }

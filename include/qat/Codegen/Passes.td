@@ -83,8 +83,9 @@ def ParallelizeLoops : Pass<"qat-parallelize-loops", "ModuleOp"> {
   let summary = "Split large linalg ops on memrefs over threads";
   let description = [{
     After bufferization, tiles one loop of every linalg op on memrefs whose
-    iteration space has at least `min-iterations` points into `threads`
-    blocks, as an `scf.parallel` over the blocks (for
+    iteration space has at least `min-iterations` points and whose work
+    (points times the body's operations plus a quarter of the bytes each
+    point reads and writes) reaches `min-work` into `threads` blocks, as an `scf.parallel` over the blocks (for
     `--convert-scf-to-openmp`); each block runs the op on a subview. The
     loop is the outermost parallel one that indexes every output: the batch
     of element-wise ops, im2col, pools and per-row reductions, the channels
@@ -109,7 +110,11 @@ def ParallelizeLoops : Pass<"qat-parallelize-loops", "ModuleOp"> {
            "blocks (threads) to split each op into">,
     Option<"minIterations", "min-iterations", "int64_t",
            /*default=*/"16384",
-           "smaller ops stay on one thread">
+           "ops with fewer points stay on one thread">,
+    Option<"minWork", "min-work", "int64_t",
+           /*default=*/"65536",
+           "ops with less work (points times operations and bytes/4 per "
+           "point) stay on one thread">
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect",
                            "::mlir::memref::MemRefDialect",

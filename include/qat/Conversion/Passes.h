@@ -39,11 +39,19 @@ void populateInt8KernelPatterns(RewritePatternSet &patterns,
                                 const target::Int8Tile &tile,
                                 int64_t threads = 1);
 
-/// Rewrites the int8 layers of `root` into the kernels of `isa` (an isa=
-/// option of `arch`: an ISA name, "generic", or, for x86, "host"); an
-/// unknown name is an error of `pass` listing the valid ones.
-LogicalResult lowerInt8Layers(Operation *root, StringRef pass, StringRef isa,
-                              target::Arch arch, int64_t threads = 1);
+/// The int8 tile of `isa` (an isa= option of `arch`: an ISA name,
+/// "generic", or, for x86, "host"), null for one without int8 kernels
+/// (generic). An unknown name is an error naming `pass`'s option and listing
+/// the valid ones: checked when the pass is initialized, before any IR.
+FailureOr<const target::Int8Tile *> parseInt8KernelIsa(MLIRContext *ctx,
+                                                       StringRef pass,
+                                                       StringRef isa,
+                                                       target::Arch arch);
+
+/// Rewrites the int8 layers of `root` into the kernels of `tile` (none if
+/// null).
+void lowerInt8Layers(Operation *root, const target::Int8Tile *tile,
+                     int64_t threads = 1);
 
 #define GEN_PASS_REGISTRATION
 #include "qat/Conversion/Passes.h.inc"

@@ -69,9 +69,8 @@ public:
                                SmallVector<float> &bias);
 
 private:
-  /// The elements of the parameter `v` is loaded from: f32, or i32 with
-  /// `allowI32`. Null after a diagnostic at `user`.
-  DenseElementsAttr getParamAttr(Value v, Operation *user, bool allowI32);
+  /// The parameter `v` is loaded from; null after a diagnostic at `user`.
+  ParamOp getParam(Value v, Operation *user);
   /// Qparams stored as parameters into `f`.
   LogicalResult freezeParams(Value scale, Value zeroPoint, Operation *user,
                              FrozenQParams &f);

@@ -549,24 +549,32 @@ struct QConv2dToKernel : OpRewritePattern<QConv2dOp> {
 };
 } // namespace
 
-LogicalResult qat::lowerInt8Layers(Operation *root, StringRef pass,
-                                   StringRef isa, target::Arch arch,
-                                   int64_t threads) {
+FailureOr<const target::Int8Tile *> qat::parseInt8KernelIsa(MLIRContext *ctx,
+                                                            StringRef pass,
+                                                            StringRef isa,
+                                                            target::Arch arch) {
   // "host" names the best of an x86 host: not an Arm ISA.
   bool x86 = arch == target::Arch::X86_64;
   std::optional<const target::Isa *> parsed =
       isa == "host" && !x86 ? std::nullopt : target::parseKernelIsa(isa, arch);
   if (!parsed)
-    return root->emitError() << pass << ": unknown isa '" << isa << "' ("
-                             << target::isaNames(arch, /*withInt8Only=*/true)
-                             << (x86 ? ", generic, host)" : ", generic)");
+    return emitError(UnknownLoc::get(ctx))
+           << "--" << pass << ": unknown isa '" << isa << "' ("
+           << target::isaNames(arch, /*withInt8Only=*/true)
+           << (x86 ? ", generic, host)" : ", generic)");
   if (!*parsed || !(*parsed)->int8)
-    return success();
+    return static_cast<const target::Int8Tile *>(nullptr);
+  return &*(*parsed)->int8;
+}
+
+void qat::lowerInt8Layers(Operation *root, const target::Int8Tile *tile,
+                          int64_t threads) {
+  if (!tile)
+    return;
   RewritePatternSet patterns(root->getContext());
-  populateInt8KernelPatterns(patterns, *(*parsed)->int8, threads);
+  populateInt8KernelPatterns(patterns, *tile, threads);
   // Each layer is rewritten once, in place; no fixpoint to iterate to.
   walkAndApplyPatterns(root, std::move(patterns));
-  return success();
 }
 
 void qat::populateInt8KernelPatterns(RewritePatternSet &patterns,

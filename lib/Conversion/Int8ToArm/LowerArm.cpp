@@ -16,10 +16,18 @@ using namespace mlir::qat;
 namespace {
 struct LowerArmPass : qat::impl::LowerArmBase<LowerArmPass> {
   using Base::Base;
-  void runOnOperation() override {
-    if (failed(lowerInt8Layers(getOperation(), "qat-lower-arm", isa,
-                               target::Arch::AArch64, threads)))
-      signalPassFailure();
+  LogicalResult initialize(MLIRContext *ctx) override {
+    FailureOr<const target::Int8Tile *> parsed =
+        parseInt8KernelIsa(ctx, "qat-lower-arm", isa, target::Arch::AArch64);
+    if (failed(parsed))
+      return failure();
+    tile = *parsed;
+    return success();
   }
+  void runOnOperation() override {
+    lowerInt8Layers(getOperation(), tile, threads);
+  }
+
+  const target::Int8Tile *tile = nullptr;
 };
 } // namespace

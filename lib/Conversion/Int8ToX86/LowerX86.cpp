@@ -16,10 +16,18 @@ using namespace mlir::qat;
 namespace {
 struct LowerX86Pass : qat::impl::LowerX86Base<LowerX86Pass> {
   using Base::Base;
-  void runOnOperation() override {
-    if (failed(lowerInt8Layers(getOperation(), "qat-lower-x86", isa,
-                               target::Arch::X86_64, threads)))
-      signalPassFailure();
+  LogicalResult initialize(MLIRContext *ctx) override {
+    FailureOr<const target::Int8Tile *> parsed =
+        parseInt8KernelIsa(ctx, "qat-lower-x86", isa, target::Arch::X86_64);
+    if (failed(parsed))
+      return failure();
+    tile = *parsed;
+    return success();
   }
+  void runOnOperation() override {
+    lowerInt8Layers(getOperation(), tile, threads);
+  }
+
+  const target::Int8Tile *tile = nullptr;
 };
 } // namespace
