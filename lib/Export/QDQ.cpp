@@ -80,7 +80,8 @@ FailureOr<std::string> exporter::fakeQuantize(Exporter &ex, StringRef x,
                                               const FrozenQParams &f,
                                               Operation *op) {
   QSpecAttr spec = f.spec;
-  if (spec.getDtype().getWidth() != 8)
+  // Below 8 bits: 8-bit storage, the Clip of quantize keeps the range.
+  if (spec.getDtype().getWidth() > 8)
     return op->emitOpError("quantizes to ")
            << spec.getDtype()
            << ", which ONNX's QuantizeLinear (opset 13) cannot store (int8 "

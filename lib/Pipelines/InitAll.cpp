@@ -54,9 +54,9 @@ std::string qat::getQatOptOverview() {
     StringRef title;
     ArrayRef<StringRef> passes;
   };
-  static const StringRef quant[] = {"qat-fuse", "qat-prepare",
-                                    "qat-generate-train-step", "qat-convert",
-                                    "qat-set-batch"};
+  static const StringRef quant[] = {
+      "qat-fuse",    "qat-prepare", "qat-generate-train-step",
+      "qat-fold-bn", "qat-convert", "qat-set-batch"};
   static const StringRef lowering[] = {"qat-to-llvm", "convert-qat-to-linalg",
                                        "qat-lower-x86", "qat-lower-arm",
                                        "convert-qat-dot-to-llvm"};

@@ -102,7 +102,11 @@ LogicalResult Converter::setRequant(Value intResult) {
 Type Converter::quantType(const Frozen &f, int64_t axis) {
   MLIRContext *ctx = module.getContext();
   unsigned flags = f.spec.isUnsigned() ? 0 : quant::QuantizationFlags::Signed;
-  auto storage = IntegerType::get(ctx, f.spec.getDtype().getWidth());
+  // Below 8 bits the values are stored in 8 bits, confined to [qmin, qmax]
+  // by the type, so the int8 kernels run them unchanged
+  // (docs/numerics.md#low-bit-widths).
+  auto storage =
+      IntegerType::get(ctx, std::max(8u, f.spec.getDtype().getWidth()));
   auto f32 = Float32Type::get(ctx);
   if (f.scales.size() == 1 && !f.spec.isPerChannel())
     return quant::UniformQuantizedType::get(flags, storage, f32, f.scales[0],

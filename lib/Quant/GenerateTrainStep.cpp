@@ -155,6 +155,38 @@ FailureOr<func::FuncOp> mlir::qat::createEvalFunction(ModuleOp module,
   return eval;
 }
 
+/// Stores the state `obs` updates (at `b`, after it): its range, and the
+/// qparams it holds, which follow the updated range (FakeQuantize's
+/// buffers).
+static void storeObserverState(OpBuilder &b, ObserveOp obs) {
+  SmallVector<std::pair<Value, Value>> updates = {
+      {obs.getMin(), obs.getNewMin()}, {obs.getMax(), obs.getNewMax()}};
+  if (obs.holdsQParams())
+    updates.append({{obs.getHeldScale(), obs.getScale()},
+                    {obs.getHeldZeroPoint(), obs.getZeroPoint()}});
+  for (auto [state, updated] : updates)
+    if (auto load = state.getDefiningOp<LoadOp>())
+      StoreOp::create(b, obs.getLoc(), updated, load.getNameAttr());
+}
+
+FailureOr<func::FuncOp> mlir::qat::createCalibrationFunction(ModuleOp module,
+                                                             StringRef entry,
+                                                             StringRef name) {
+  FailureOr<func::FuncOp> calib = createEvalFunction(module, entry, name);
+  if (failed(calib))
+    return failure();
+  // The evaluation twin with its observers updating: batch norms keep
+  // normalizing with their running statistics.
+  SmallVector<ObserveOp> observers(calib->getOps<ObserveOp>());
+  for (ObserveOp obs : observers) {
+    obs.setTraining(true);
+    OpBuilder b(obs);
+    b.setInsertionPointAfter(obs);
+    storeObserverState(b, obs);
+  }
+  return calib;
+}
+
 /// Creates `qat.param state @name` of zeros of `type`, unless it exists.
 static std::string getOrCreateState(ModuleOp module, SymbolTable &symbols,
                                     StringRef name, RankedTensorType type) {
@@ -253,17 +285,8 @@ GenerateTrainStepPass::cloneForTraining(OpBuilder &b, func::FuncOp forward,
     if (auto obs = dyn_cast<ObserveOp>(clone)) {
       bool wasTraining = obs.getTraining();
       obs.setTraining(!freezeObservers);
-      if (!freezeObservers && !wasTraining) {
-        SmallVector<std::pair<Value, Value>> updates = {
-            {obs.getMin(), obs.getNewMin()}, {obs.getMax(), obs.getNewMax()}};
-        // Held qparams follow the updated range (FakeQuantize's buffers).
-        if (obs.holdsQParams())
-          updates.append({{obs.getHeldScale(), obs.getScale()},
-                          {obs.getHeldZeroPoint(), obs.getZeroPoint()}});
-        for (auto [state, updated] : updates)
-          if (auto load = state.getDefiningOp<LoadOp>())
-            StoreOp::create(b, obs.getLoc(), updated, load.getNameAttr());
-      }
+      if (!freezeObservers && !wasTraining)
+        storeObserverState(b, obs);
     }
   }
   // Frozen observers must not write their state.

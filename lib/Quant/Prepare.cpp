@@ -114,9 +114,14 @@ static FailureOr<bool> parseBool(StringRef v) {
 static std::string applySetting(QuantSpecConfig &c, StringRef key,
                                 StringRef value, bool isActivation) {
   if (key == "dtype") {
-    if (value != "i8" && value != "ui8")
-      return "dtype must be i8 or ui8, got '" + value.str() + "'";
-    c.setDtype(value == "ui8");
+    // i2..i8 (signed) or ui2..ui8: docs/numerics.md#low-bit-widths.
+    StringRef bits = value;
+    bool isUnsigned = bits.consume_front("ui");
+    unsigned n = 0;
+    if ((!isUnsigned && !bits.consume_front("i")) || bits.getAsInteger(10, n) ||
+        n < 2 || n > 8)
+      return "dtype must be i2 to i8 or ui2 to ui8, got '" + value.str() + "'";
+    c.setDtype(isUnsigned, n);
     return "";
   }
   if (key == "observer") {
@@ -143,16 +148,11 @@ static std::string applySetting(QuantSpecConfig &c, StringRef key,
     c.learnable = *b;
   else if (key == "grad-scaling")
     c.learnable = c.learnable || *b, c.gradScaling = *b;
-  else if (key == "reduce-range") {
-    // PyTorch's reduce_range: one bit less, e.g. uint8 [0, 127].
-    int64_t full = c.isUnsigned ? 255 : 127;
-    c.qmax = *b ? (c.isUnsigned ? 127 : 63) : full;
-    c.qmin = c.isUnsigned ? (c.narrowRange ? 1 : 0)
-                          : (*b ? -64 : (c.narrowRange ? -127 : -128));
-  } else if (key == "narrow-range") {
-    c.narrowRange = *b;
-    c.qmin = c.isUnsigned ? (*b ? 1 : 0) : (*b ? -127 : -128);
-  } else
+  else if (key == "reduce-range")
+    c.setReduceRange(*b); // PyTorch's reduce_range: e.g. uint8 [0, 127]
+  else if (key == "narrow-range")
+    c.setNarrowRange(*b);
+  else
     return "unknown setting '" + key.str() +
            "' (known: skip, act./weight. dtype, per-channel, symmetric, "
            "observer, learnable, grad-scaling, reduce-range, narrow-range)";

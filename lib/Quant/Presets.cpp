@@ -10,7 +10,7 @@ using namespace mlir::qat;
 QSpecAttr QuantSpecConfig::toAttr(MLIRContext *ctx, int64_t axis) const {
   Builder b(ctx);
   IntegerType dtype = IntegerType::get(
-      ctx, 8, isUnsigned ? IntegerType::Unsigned : IntegerType::Signless);
+      ctx, bits, isUnsigned ? IntegerType::Unsigned : IntegerType::Signless);
   std::optional<int64_t> ax;
   if (perChannel)
     ax = axis;
@@ -21,30 +21,42 @@ QSpecAttr QuantSpecConfig::toAttr(MLIRContext *ctx, int64_t axis) const {
                         observer, c, learnable, gradScaling, tfSte);
 }
 
-void QuantSpecConfig::setDtype(bool isUnsignedType) {
-  if (isUnsignedType == isUnsigned)
-    return;
-  // Keep the range's kind: full, reduced (one bit less, PyTorch's
-  // reduce_range) or narrow.
-  bool reduced = qmax - qmin < 200;
-  isUnsigned = isUnsignedType;
+void QuantSpecConfig::setRange() {
+  // reduce_range takes one bit off the top of the range (uint8 [0, 127],
+  // int8 [-64, 63]); narrow range raises qmin by one (int8 [-127, 127]).
+  unsigned width = reduceRange ? bits - 1 : bits;
   if (isUnsigned) {
     qmin = narrowRange ? 1 : 0;
-    qmax = reduced ? 127 : 255;
+    qmax = (int64_t(1) << width) - 1;
   } else {
-    qmin = reduced ? -64 : (narrowRange ? -127 : -128);
-    qmax = reduced ? 63 : 127;
+    qmin = -(int64_t(1) << (width - 1)) + (narrowRange && !reduceRange);
+    qmax = (int64_t(1) << (width - 1)) - 1;
   }
 }
 
-/// An int8 range observed with PyTorch's default QAT moving average
+void QuantSpecConfig::setDtype(bool isUnsignedType, unsigned numBits) {
+  isUnsigned = isUnsignedType;
+  bits = numBits;
+  setRange();
+}
+
+void QuantSpecConfig::setReduceRange(bool reduce) {
+  reduceRange = reduce;
+  setRange();
+}
+
+void QuantSpecConfig::setNarrowRange(bool narrow) {
+  narrowRange = narrow;
+  setRange();
+}
+
+/// An 8-bit range observed with PyTorch's default QAT moving average
 /// (averaging constant 0.01): the activations of the presets, and what the
 /// weights start from.
-static QuantSpecConfig activation(bool isUnsigned, int64_t qmin, int64_t qmax) {
+static QuantSpecConfig activation(bool isUnsigned, bool reduceRange) {
   QuantSpecConfig c;
-  c.isUnsigned = isUnsigned;
-  c.qmin = qmin;
-  c.qmax = qmax;
+  c.reduceRange = reduceRange;
+  c.setDtype(isUnsigned, 8);
   c.observer = ObserverKind::moving_average;
   c.averagingConstant = 0.01;
   return c;
@@ -53,9 +65,8 @@ static QuantSpecConfig activation(bool isUnsigned, int64_t qmin, int64_t qmax) {
 /// Symmetric int8 weights; PyTorch's default QAT weight fake-quant observes
 /// with a moving average (FusedMovingAvgObsFakeQuantize).
 static QuantSpecConfig weight(bool perChannel, bool narrow) {
-  QuantSpecConfig c =
-      activation(/*isUnsigned=*/false, narrow ? -127 : -128, 127);
-  c.narrowRange = narrow;
+  QuantSpecConfig c = activation(/*isUnsigned=*/false, /*reduceRange=*/false);
+  c.setNarrowRange(narrow);
   c.symmetric = true;
   c.perChannel = perChannel;
   return c;
@@ -67,7 +78,7 @@ namespace {
 struct SimplePreset {
   StringLiteral name;
   bool activationUnsigned;
-  int64_t activationQmin, activationQmax;
+  bool activationReduceRange;
   bool perChannelWeights;
   StringLiteral target;
 };
@@ -75,13 +86,13 @@ struct SimplePreset {
 
 static constexpr SimplePreset kSimplePresets[] = {
     // reduce_range: uint8 [0, 127], as vpmaddubsw saturates on AVX2.
-    {"x86", true, 0, 127, true, "x86"},
-    {"fbgemm", true, 0, 127, true, "x86"},
-    {"qnnpack", true, 0, 255, false, "arm"},
-    {"onednn", true, 0, 255, true, "x86"},
+    {"x86", true, true, true, "x86"},
+    {"fbgemm", true, true, true, "x86"},
+    {"qnnpack", true, false, false, "arm"},
+    {"onednn", true, false, true, "x86"},
     // vpdpbusd accumulates without saturation: the full uint8 range.
-    {"vnni", true, 0, 255, true, "x86"},
-    {"neon", false, -128, 127, true, "arm"},
+    {"vnni", true, false, true, "x86"},
+    {"neon", false, false, true, "arm"},
 };
 
 /// TF-MOT: EMA activations (decay 0.999), last-value weights (an EMA with
@@ -90,7 +101,7 @@ static constexpr SimplePreset kSimplePresets[] = {
 static QuantPreset getTflitePreset() {
   QuantPreset p;
   p.name = "tflite";
-  p.activation = activation(false, -128, 127);
+  p.activation = activation(/*isUnsigned=*/false, /*reduceRange=*/false);
   p.activation.observer = ObserverKind::ema;
   p.activation.averagingConstant = 0.001;
   p.activation.tfSte = true;
@@ -115,8 +126,7 @@ std::optional<QuantPreset> mlir::qat::lookupPreset(StringRef name) {
       continue;
     QuantPreset p;
     p.name = name.str();
-    p.activation =
-        activation(s.activationUnsigned, s.activationQmin, s.activationQmax);
+    p.activation = activation(s.activationUnsigned, s.activationReduceRange);
     p.linearWeight = p.convWeight = weight(s.perChannelWeights, false);
     p.target = s.target.str();
     return p;

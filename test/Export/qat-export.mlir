@@ -543,3 +543,61 @@ func.func @forward(%x: tensor<2xf32>) -> tensor<2xf32> {
     }
   }
 #-}
+
+// -----
+
+// Low bit widths (docs/numerics.md#low-bit-widths) in 8-bit QDQ: a Clip to
+// the spec's range follows each QuantizeLinear, uint8 [0, 15] for the 4-bit
+// input (scale 1.5 / 15), int8 [-8, 7] for the 4-bit weights (scale
+// 1 / 7.5, the symmetric divisor of [-8, 7]).
+// CHECK-LABEL: producer_name: "qat-export"
+// CHECK:      output: "input_q"
+// CHECK:      op_type: "QuantizeLinear"
+// CHECK:      output: "input_q_clip"
+// CHECK:      op_type: "Clip"
+// CHECK:      output: "fc.weight_q"
+// CHECK:      op_type: "QuantizeLinear"
+// CHECK:      output: "fc.weight_q_clip"
+// CHECK:      op_type: "Clip"
+// CHECK:      name: "scale"
+// CHECK-NEXT: raw_data: "\315\314\314="
+// CHECK:      data_type: 2
+// CHECK-NEXT: name: "zero_point"
+// CHECK:      data_type: 2
+// CHECK-NEXT: name: "clip_min"
+// CHECK-NEXT: raw_data: "\000"
+// CHECK:      data_type: 2
+// CHECK-NEXT: name: "clip_max"
+// CHECK-NEXT: raw_data: "\017"
+// CHECK:      name: "scale_1"
+// CHECK-NEXT: raw_data: "\211\210\010>"
+// CHECK:      data_type: 3
+// CHECK-NEXT: name: "zero_point_1"
+// CHECK:      data_type: 3
+// CHECK-NEXT: name: "clip_min_1"
+// CHECK-NEXT: raw_data: "\370"
+// CHECK:      data_type: 3
+// CHECK-NEXT: name: "clip_max_1"
+// CHECK-NEXT: raw_data: "\007"
+qat.param @fc.weight = dense<[[0.5, -0.25], [0.125, 1.0], [-1.0, 0.75]]> : tensor<3x2xf32>
+qat.param state @in_fq.min = dense<0.0> : tensor<1xf32>
+qat.param state @in_fq.max = dense<1.5> : tensor<1xf32>
+qat.param state @w_fq.min = dense<-1.0> : tensor<1xf32>
+qat.param state @w_fq.max = dense<0.75> : tensor<1xf32>
+func.func @forward(%x: tensor<4x2xf32>) -> tensor<4x3xf32> {
+  %mn = qat.load @in_fq.min : tensor<1xf32>
+  %mx = qat.load @in_fq.max : tensor<1xf32>
+  %s, %z, %nmn, %nmx = qat.observe %x, %mn, %mx {spec = #qat.qspec<dtype = ui4, qmin = 0, qmax = 15>}
+      : (tensor<4x2xf32>, tensor<1xf32>, tensor<1xf32>) -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
+  %xq = qat.fake_quant %x, %s, %z {spec = #qat.qspec<dtype = ui4, qmin = 0, qmax = 15>}
+      : (tensor<4x2xf32>, tensor<1xf32>, tensor<1xi32>) -> tensor<4x2xf32>
+  %w = qat.load @fc.weight : tensor<3x2xf32>
+  %wmn = qat.load @w_fq.min : tensor<1xf32>
+  %wmx = qat.load @w_fq.max : tensor<1xf32>
+  %ws, %wz, %wnmn, %wnmx = qat.observe %w, %wmn, %wmx {spec = #qat.qspec<dtype = i4, qmin = -8, qmax = 7, symmetric = true>}
+      : (tensor<3x2xf32>, tensor<1xf32>, tensor<1xf32>) -> (tensor<1xf32>, tensor<1xi32>, tensor<1xf32>, tensor<1xf32>)
+  %wq = qat.fake_quant %w, %ws, %wz {spec = #qat.qspec<dtype = i4, qmin = -8, qmax = 7, symmetric = true>}
+      : (tensor<3x2xf32>, tensor<1xf32>, tensor<1xi32>) -> tensor<3x2xf32>
+  %y = qat.linear %xq, %wq : (tensor<4x2xf32>, tensor<3x2xf32>) -> tensor<4x3xf32>
+  return %y : tensor<4x3xf32>
+}

@@ -10,7 +10,7 @@
 // RUN: not qat-opt %t/options.mlir --qat-prepare=override=foo:skip 2>&1 | FileCheck %s --check-prefix=SELECTOR --implicit-check-not=note:
 // RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:act.frobnicate=true' 2>&1 | FileCheck %s --check-prefix=KEY --implicit-check-not=note:
 // RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:act.skip' 2>&1 | FileCheck %s --check-prefix=ACT-SKIP --implicit-check-not=note:
-// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:dtype=i4' 2>&1 | FileCheck %s --check-prefix=DTYPE --implicit-check-not=note:
+// RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:dtype=i9' 2>&1 | FileCheck %s --check-prefix=DTYPE --implicit-check-not=note:
 // RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:act.observer=median' 2>&1 | FileCheck %s --check-prefix=OBSERVER --implicit-check-not=note:
 // RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:weight.per-channel=maybe' 2>&1 | FileCheck %s --check-prefix=PER-CHANNEL --implicit-check-not=note:
 // RUN: not qat-opt %t/options.mlir '--qat-prepare=override=*:skip=maybe' 2>&1 | FileCheck %s --check-prefix=SKIP --implicit-check-not=note:
@@ -137,7 +137,7 @@ func.func @options(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
 // SELECTOR: <unknown>:0: error: --qat-prepare: override 'foo:skip': the selector must be name=NAME, kind=KIND or *
 // KEY: <unknown>:0: error: --qat-prepare: override '*:act.frobnicate=true': unknown setting 'frobnicate' (known: skip, act./weight. dtype, per-channel, symmetric, observer, learnable, grad-scaling, reduce-range, narrow-range)
 // ACT-SKIP: <unknown>:0: error: --qat-prepare: override '*:act.skip': unknown setting 'skip'
-// DTYPE: <unknown>:0: error: --qat-prepare: override '*:dtype=i4': dtype must be i8 or ui8, got 'i4'
+// DTYPE: <unknown>:0: error: --qat-prepare: override '*:dtype=i9': dtype must be i2 to i8 or ui2 to ui8, got 'i9'
 // OBSERVER: <unknown>:0: error: --qat-prepare: override '*:act.observer=median': observer must be minmax, moving_average or ema, got 'median' (observer none needs given qparams, as an imported QDQ model has)
 // PER-CHANNEL: <unknown>:0: error: --qat-prepare: override '*:weight.per-channel=maybe': per-channel must be true or false, got 'maybe'
 // SKIP: <unknown>:0: error: --qat-prepare: override '*:skip=maybe': skip must be true or false

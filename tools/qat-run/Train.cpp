@@ -36,6 +36,14 @@ cl::SubCommand qat::compareCommand(
                "by element on a dataset");
 // Defined here, before the options of this file that name it (static
 // initialization follows the order within a file only).
+cl::SubCommand qat::sensitivityCommand(
+    "sensitivity", "Per layer, the test accuracy when that layer alone has "
+                   "low-bit weights (default 4 bits), against the model as "
+                   "it is: which layers can go below 8 bits");
+cl::SubCommand qat::calibrateCommand(
+    "calibrate", "Calibrate a prepared model (post-training quantization): "
+                 "fold batch norm, run the forward pass on data with the "
+                 "observers updating, write the calibrated model");
 cl::SubCommand qat::summaryCommand(
     "summary", "Print one row per layer: op, output shape, parameters, and "
                "weight and activation quantization with observer state and "
@@ -43,12 +51,12 @@ cl::SubCommand qat::summaryCommand(
                "Keras)");
 
 static cl::OptionCategory trainCat("Dataset and training options");
-static cl::opt<std::string> model(cl::Positional, cl::desc("<model.mlir>"),
-                                  cl::Required, cl::sub(qat::trainCommand),
-                                  cl::sub(qat::evalCommand),
-                                  cl::sub(qat::compareCommand),
-                                  cl::sub(qat::summaryCommand),
-                                  cl::cat(trainCat));
+static cl::opt<std::string>
+    model(cl::Positional, cl::desc("<model.mlir>"), cl::Required,
+          cl::sub(qat::trainCommand), cl::sub(qat::evalCommand),
+          cl::sub(qat::calibrateCommand), cl::sub(qat::sensitivityCommand),
+          cl::sub(qat::compareCommand), cl::sub(qat::summaryCommand),
+          cl::cat(trainCat));
 static cl::opt<std::string>
     otherModel(cl::Positional, cl::desc("<other-model.mlir>"), cl::Required,
                cl::sub(qat::compareCommand), cl::cat(trainCat));
@@ -59,17 +67,20 @@ static cl::opt<std::string>
                   "fashion-mnist"),
          cl::init("fashion-mnist"), cl::sub(qat::trainCommand),
          cl::sub(qat::evalCommand), cl::sub(qat::compareCommand),
+         cl::sub(qat::calibrateCommand), cl::sub(qat::sensitivityCommand),
          cl::cat(trainCat));
 static cl::opt<int64_t> batch(
     "batch",
     cl::desc("Records per step: re-batch the model (--qat-set-batch) before "
              "compiling; 0 (the default) keeps the model's batch"),
     cl::init(0), cl::sub(qat::trainCommand), cl::sub(qat::evalCommand),
-    cl::sub(qat::compareCommand), cl::cat(trainCat));
+    cl::sub(qat::compareCommand), cl::sub(qat::calibrateCommand),
+    cl::sub(qat::sensitivityCommand), cl::cat(trainCat));
 static cl::opt<std::string>
     evalSplit("split", cl::desc("eval: train or test (default test)"),
               cl::init("test"), cl::sub(qat::evalCommand),
-              cl::sub(qat::compareCommand), cl::cat(trainCat));
+              cl::sub(qat::compareCommand), cl::sub(qat::sensitivityCommand),
+              cl::cat(trainCat));
 /// The options the flags below write into.
 static TrainOptions trainOptions;
 static TrainSources trainSources;
@@ -141,7 +152,8 @@ static cl::opt<int64_t>
                      "records (train: 0 skips the "
                      "per-epoch test evaluation; default -1: all)"),
             cl::init(-1), cl::sub(qat::trainCommand), cl::sub(qat::evalCommand),
-            cl::sub(qat::compareCommand), cl::cat(trainCat));
+            cl::sub(qat::compareCommand), cl::sub(qat::sensitivityCommand),
+            cl::cat(trainCat));
 static cl::opt<bool, true> resetOptimizer(
     "reset-optimizer",
     cl::desc("Start with fresh optimizer state (momentum buffers, Adam "
@@ -184,13 +196,21 @@ static cl::opt<bool, true> floatFakeQuant(
              "training forward with frozen observers) instead of their "
              "integer semantics"),
     cl::location(evalOptions.floatFakeQuant), cl::sub(qat::evalCommand),
-    cl::sub(qat::compareCommand), cl::cat(trainCat));
+    cl::sub(qat::compareCommand), cl::sub(qat::sensitivityCommand),
+    cl::cat(trainCat));
 static cl::opt<std::string, true>
     metrics("metrics", cl::desc("Append per-epoch metrics (JSONL)"),
             cl::location(trainOptions.metricsPath), cl::sub(qat::trainCommand),
             cl::cat(trainCat));
 
 std::string qat::getModelPathOfSubcommand() { return model; }
+
+std::string qat::getEvalSplit() { return evalSplit; }
+
+std::string qat::getDataSpec(bool &given) {
+  given = data.getNumOccurrences() > 0;
+  return data;
+}
 
 namespace {
 /// Prints the trainer's progress: a progress bar on stderr (redrawn in
@@ -263,13 +283,15 @@ private:
 } // namespace
 
 /// --batch: 0 (the model's) or a count up to the limit every tool shares.
-static bool checkBatch() {
+bool qat::checkBatch() {
   if (batch >= 0 && batch <= qat::kMaxBatch)
     return true;
   fail("--batch must be in [1, " + llvm::Twine(qat::kMaxBatch) +
        "] (or 0 for the model's batch), got " + llvm::Twine(batch.getValue()));
   return false;
 }
+
+int64_t qat::getBatch() { return batch; }
 
 int qat::runTrain(ModuleOp base) {
   if (!checkBatch())
@@ -313,7 +335,7 @@ int qat::runTrain(ModuleOp base) {
   return 0;
 }
 
-static const EvalOptions &getEvalOptions() {
+const EvalOptions &qat::getEvalOptions() {
   evalOptions.maxRecords = maxEval;
   evalOptions.batch = batch;
   evalOptions.jit = jitOptions();

@@ -273,8 +273,8 @@ int main(int argc, char **argv) {
   context.printOpOnDiagnostic(false);
 
   // Parse with a source manager so errors carry file:line:col.
-  bool subcommand =
-      trainCommand || evalCommand || compareCommand || summaryCommand;
+  bool subcommand = trainCommand || evalCommand || compareCommand ||
+                    summaryCommand || calibrateCommand || sensitivityCommand;
   std::string path = subcommand         ? getModelPathOfSubcommand()
                      : gradcheckCommand ? getGradcheckModelPath()
                                         : modelFile;
@@ -296,6 +296,10 @@ int main(int argc, char **argv) {
     return runCompare(*module);
   if (summaryCommand)
     return runSummary(*module);
+  if (calibrateCommand)
+    return runCalibrate(*module);
+  if (sensitivityCommand)
+    return runSensitivity(*module);
 
   return runEntry(std::move(module));
 }

@@ -58,7 +58,8 @@ def Prepare : Pass<"qat-prepare", "ModuleOp"> {
     location name or the prefix of its weight parameter), by kind
     (`kind=conv2d`; the function inputs of a stub-less graph are
     `kind=input`) or all (`*`), then set `skip`, or `act.`/`weight.`
-    `dtype` (i8|ui8), `per-channel`, `symmetric`, `observer`
+    `dtype` (i2 to i8, ui2 to ui8: docs/numerics.md#low-bit-widths),
+    `per-channel`, `symmetric`, `observer`
     (minmax|moving_average|ema|none), `learnable`, `grad-scaling`,
     `reduce-range`, `narrow-range`, e.g.
     `override=name=fc2:skip` or
@@ -188,6 +189,36 @@ def Convert : Pass<"qat-convert", "ModuleOp"> {
   ];
   let dependentDialects = ["::mlir::qat::QatDialect",
                            "::mlir::quant::QuantDialect"];
+}
+
+def FoldBatchNorm : Pass<"qat-fold-bn", "ModuleOp"> {
+  let summary = "Fold ConvBn groups into their conv for calibration (PTQ)";
+  let description = [{
+    PyTorch's post-training static quantization fuses conv + batch norm
+    before it observes anything (`fuse_modules` in eval mode,
+    `fuse_conv_bn_eval`): the conv's weight and bias take the batch norm's
+    running statistics, and the batch norm is gone. This pass does the same
+    to the ConvBn groups of a prepared model (made by `--qat-fuse`, see
+    `qat-fuse`): each group `conv(x, fq(w * sf)) / sf [+ b] -> batch_norm`
+    becomes `conv(x, fq(w'), b')` with the weight and bias that
+    `--qat-convert` would fold (`w' = w * sf`, `sf = gamma /
+    sqrt(running_var + eps)`; `b' = (b - running_mean) / sqrt(running_var +
+    eps) * gamma + beta`), written into the conv's weight and bias
+    parameters (`<conv>.bias` is created if the conv had none). The batch
+    norm's parameters are removed once nothing reads them. The weight's
+    observer keeps its state; it now watches `w'`, the value `w * sf`
+    already was. `qat-run calibrate` runs it before calibrating.
+
+    ```mlir
+    // before
+    %ws = qat.mul %w, %sf {qat.bn_folded_weight, qat.fused}
+    %c = qat.conv2d %x, %wq ...      // %wq = fake_quant(%ws)
+    %d = qat.div %c, %sf2
+    %n, %m, %v = qat.batch_norm %d, ...
+    // after
+    %c = qat.conv2d %x, %wq, %b' ... // %wq = fake_quant(load @conv.weight)
+    ```
+  }];
 }
 
 def SetBatch : Pass<"qat-set-batch", "ModuleOp"> {

@@ -20,6 +20,11 @@ namespace mlir::qat {
 /// How one kind of tensor (activations, or weights) is quantized.
 struct QuantSpecConfig {
   bool isUnsigned = true;
+  /// Bits of the integer type, 2 to 8 (docs/numerics.md#low-bit-widths).
+  unsigned bits = 8;
+  /// PyTorch's reduce_range: one bit less than `bits` (uint8 [0, 127]).
+  bool reduceRange = false;
+  /// The range, kept in step with the fields above by setRange.
   int64_t qmin = 0;
   int64_t qmax = 255;
   bool symmetric = false;
@@ -33,9 +38,15 @@ struct QuantSpecConfig {
 
   /// The attribute for a tensor quantized along `axis` (if per-channel).
   QSpecAttr toAttr(MLIRContext *ctx, int64_t axis) const;
-  /// Sets the storage type, keeping the range in step (full, or the
-  /// narrow/reduced variant already chosen).
-  void setDtype(bool isUnsignedType);
+  /// Sets the type (signedness and bits), keeping the range's kind (full,
+  /// or the narrow/reduced variant already chosen).
+  void setDtype(bool isUnsignedType, unsigned numBits);
+  void setReduceRange(bool reduce);
+  void setNarrowRange(bool narrow);
+
+private:
+  /// Recomputes [qmin, qmax] from the type and the range's kind.
+  void setRange();
 };
 
 struct QuantPreset {

@@ -14,6 +14,13 @@ namespace mlir::qat {
 FailureOr<func::FuncOp> createEvalFunction(ModuleOp module, StringRef entry,
                                            StringRef name);
 
+/// Clones the model function `entry` into `name` for calibration
+/// (post-training quantization): batch norms use their running statistics,
+/// observers update their state and store it, nothing else is stored.
+/// Fails (with a diagnostic) if `entry` is missing.
+FailureOr<func::FuncOp>
+createCalibrationFunction(ModuleOp module, StringRef entry, StringRef name);
+
 } // namespace mlir::qat
 
 #endif // QAT_QUANT_TRAINSTEP_H
