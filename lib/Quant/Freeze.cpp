@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <type_traits>
 
 using namespace mlir;
 using namespace mlir::qat;
@@ -54,30 +53,12 @@ ParamOp FrozenModelReader::getParam(Value v, Operation *user) {
   return symbols.lookup<ParamOp>(load.getName());
 }
 
-/// The values of `param` as `T` (float or int32_t) when its elements are of
-/// that type: dense, or dense_resource as a checkpoint (and a model like
-/// examples/c1.mlir) keeps them.
-template <typename T, typename ResourceAttr>
-static std::optional<SmallVector<T>> readValues(ParamOp param) {
-  Attribute value = param.getInitialValue();
-  if (auto blob = dyn_cast<ResourceAttr>(value)) {
-    if (std::optional<ArrayRef<T>> values = blob.tryGetAsArrayRef())
-      return llvm::to_vector(*values);
-    return std::nullopt;
-  }
-  auto attr = dyn_cast<DenseElementsAttr>(value);
-  Type type = attr ? attr.getElementType() : Type();
-  if (!type || !(std::is_same_v<T, float> ? type.isF32() : type.isInteger(32)))
-    return std::nullopt;
-  return llvm::to_vector(attr.getValues<T>());
-}
-
 FailureOr<SmallVector<float>>
 FrozenModelReader::getParamValues(Value v, Operation *user) {
   ParamOp param = getParam(v, user);
   if (!param)
     return failure();
-  if (auto values = readValues<float, DenseF32ResourceElementsAttr>(param))
+  if (auto values = param.getF32Values())
     return *values;
   param.emitOpError(tool) << " reads f32 dense values only";
   return failure();
@@ -95,11 +76,11 @@ LogicalResult FrozenModelReader::freezeParams(Value scale, Value zeroPoint,
   ParamOp zp = getParam(zeroPoint, user);
   if (!zp)
     return failure();
-  if (auto values = readValues<int32_t, DenseI32ResourceElementsAttr>(zp)) {
+  if (auto values = zp.getI32Values()) {
     llvm::append_range(f.zeroPoints, *values);
     return success();
   }
-  auto values = readValues<float, DenseF32ResourceElementsAttr>(zp);
+  auto values = zp.getF32Values();
   if (!values)
     return zp.emitOpError(tool)
            << " reads f32 dense values only (or i32 zero points)";

@@ -36,22 +36,18 @@ static std::string formatDType(bool isUnsigned, unsigned width, int64_t qmin,
   return s;
 }
 
-/// The values of the parameter `v` loads, if it is a dense f32 one (or
-/// i32, such as an imported zero point).
+/// The values of the parameter `v` loads, if it is an f32 one (or i32, such
+/// as an imported zero point).
 static std::optional<SmallVector<float>> loadedValues(Value v,
                                                       SymbolTable &symbols) {
   auto load = v.getDefiningOp<LoadOp>();
-  if (!load)
+  auto param = load ? symbols.lookup<ParamOp>(load.getName()) : nullptr;
+  if (!param)
     return std::nullopt;
-  auto param = symbols.lookup<ParamOp>(load.getName());
-  auto dense =
-      param ? dyn_cast<DenseElementsAttr>(param.getInitialValue()) : nullptr;
-  if (dense && dense.getElementType().isInteger(32))
-    return llvm::map_to_vector(dense.getValues<int32_t>(),
+  if (std::optional<SmallVector<int32_t>> ints = param.getI32Values())
+    return llvm::map_to_vector(*ints,
                                [](int32_t i) { return static_cast<float>(i); });
-  if (!dense || !dense.getElementType().isF32())
-    return std::nullopt;
-  return llvm::to_vector(dense.getValues<float>());
+  return param.getF32Values();
 }
 
 /// Observer state -> qparams through the one qparams function

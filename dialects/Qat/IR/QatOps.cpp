@@ -9,6 +9,7 @@
 #include "mlir/IR/SymbolTable.h"
 
 #include <string>
+#include <type_traits>
 
 using namespace mlir;
 using namespace mlir::qat;
@@ -181,6 +182,29 @@ static LogicalResult verifyResourceBlob(ParamOp op) {
            << handle.getKey() << "' holds " << blob->getData().size()
            << " bytes, but " << type << " takes " << bytes;
   return success();
+}
+
+/// The values of `value` as `T` when its elements are of that type.
+template <typename T, typename ResourceAttr>
+static std::optional<SmallVector<T>> readValues(Attribute value) {
+  if (auto blob = dyn_cast<ResourceAttr>(value)) {
+    if (std::optional<ArrayRef<T>> values = blob.tryGetAsArrayRef())
+      return llvm::to_vector(*values);
+    return std::nullopt;
+  }
+  auto attr = dyn_cast<DenseElementsAttr>(value);
+  Type type = attr ? attr.getElementType() : Type();
+  if (!type || !(std::is_same_v<T, float> ? type.isF32() : type.isInteger(32)))
+    return std::nullopt;
+  return llvm::to_vector(attr.getValues<T>());
+}
+
+std::optional<SmallVector<float>> ParamOp::getF32Values() {
+  return readValues<float, DenseF32ResourceElementsAttr>(getInitialValue());
+}
+
+std::optional<SmallVector<int32_t>> ParamOp::getI32Values() {
+  return readValues<int32_t, DenseI32ResourceElementsAttr>(getInitialValue());
 }
 
 LogicalResult ParamOp::verify() {

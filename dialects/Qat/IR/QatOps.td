@@ -49,6 +49,10 @@ def Qat_ParamOp : Qat_Op<"param", [Symbol, IsolatedFromAbove]> {
     }
     /// Trainable parameters are updated by the optimizer; state is not.
     bool isTrainable() { return !getState(); }
+    /// The values of an f32 (i32) parameter, `dense` or `dense_resource`
+    /// (as a checkpoint keeps them); none for another element type.
+    std::optional<::llvm::SmallVector<float>> getF32Values();
+    std::optional<::llvm::SmallVector<int32_t>> getI32Values();
   }];
 }
 
